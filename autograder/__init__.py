@@ -1,0 +1,1 @@
+"""The hidden grader of the batch normalization assignment. Never shipped to students."""

@@ -1,0 +1,42 @@
+"""The hidden checks: their names, the titles students see, and their points.
+
+This table is the one place points are set. The nbgrader source notebook's
+autograded cells, the standalone grader's pytest checks and every report read
+it, so the notebook's points and the grader's points cannot drift apart.
+"""
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    name: str         # stable identifier: pytest test name, CSV column, results.json key
+    title: str        # what a student reads in feedback
+    points: float
+    needs: tuple      # the student-written names the check calls
+
+
+CHECKS = (
+    CheckSpec('batchnorm_forward_train',
+              'Batchnorm forward, train mode: normalized statistics and output', 10, ('batchnorm_forward',)),
+    CheckSpec('batchnorm_running_stats_test_mode',
+              'Batchnorm forward: running averages and test mode', 8, ('batchnorm_forward',)),
+    CheckSpec('batchnorm_invalid_mode',
+              'Batchnorm forward: an invalid mode raises ValueError', 2, ('batchnorm_forward',)),
+    CheckSpec('batchnorm_backward',
+              'Batchnorm backward: dx, dgamma and dbeta', 15, ('batchnorm_forward', 'batchnorm_backward')),
+    CheckSpec('fc_net_init',
+              'FullyConnectedNet: parameters, initialization and architecture', 5, ('FullyConnectedNet',)),
+    CheckSpec('fc_net_loss_and_gradients',
+              'FullyConnectedNet: loss and gradients with batch norm (reg 0 and 3.14)', 15, ('FullyConnectedNet',)),
+    CheckSpec('fc_net_test_mode',
+              'FullyConnectedNet: test mode uses running statistics, one bn_param per layer', 5,
+              ('FullyConnectedNet',)),
+    CheckSpec('fc_net_training',
+              'FullyConnectedNet: a deep batch-norm net trains to good accuracy', 10, ('FullyConnectedNet',)),
+)
+
+BY_NAME = {spec.name: spec for spec in CHECKS}
+MAX_AUTOMATIC_POINTS = sum(spec.points for spec in CHECKS)
+
+# The notebook's free-response question is graded by hand in nbgrader.
+FREE_RESPONSE_POINTS = 10

@@ -1,0 +1,4 @@
+"""The reference implementation of everything students write (the answer key).
+
+Never shipped to students: the release holds only ``cs231n``.
+"""
