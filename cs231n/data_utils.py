@@ -131,3 +131,34 @@ def get_CIFAR10_data(num_training=49000, num_validation=1000, num_test=1000,
         'X_val': X_val.transpose(0, 3, 1, 2).copy(), 'y_val': y_val,
         'X_test': X_test.transpose(0, 3, 1, 2).copy(), 'y_test': y_test,
     }
+
+
+def main(argv=None):
+    """``python -m cs231n.data_utils fetch|check [--dir DIR]``."""
+    import argparse
+    parser = argparse.ArgumentParser(prog='python -m cs231n.data_utils',
+                                     description='Fetch or check the CIFAR-10 data set.')
+    parser.add_argument('command', choices=['fetch', 'check'],
+                        help='fetch: download, verify and extract the archive; check: load it and print its size')
+    parser.add_argument('--dir', default=None,
+                        help='cifar-10-batches-py folder (default: $CIFAR10_DIR, else %s)' % default_data_dir())
+    args = parser.parse_args(argv)
+    from cs231n.download import FetchError, fetch_cifar10
+    try:
+        if args.command == 'fetch':
+            dest = resolve_data_dir(args.dir)
+            if (dest / TEST_BATCH).is_file() and all((dest / b).is_file() for b in BATCH_NAMES):
+                print('CIFAR-10 is already in %s' % dest)
+                return 0
+            fetch_cifar10(dest)
+            print('CIFAR-10 is ready in %s' % dest)
+        Xtr, _, Xte, _ = load_CIFAR10(args.dir)
+        print('%s: %d training and %d test images' % (resolve_data_dir(args.dir), Xtr.shape[0], Xte.shape[0]))
+    except (FetchError, CIFAR10DataError) as exc:
+        print('error: %s' % exc, file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
