@@ -21,7 +21,17 @@ import numpy as np
 
 
 class StudentCodeError(Exception):
-    """The student's code raised, was missing, crashed, timed out or returned something unusable."""
+    """The student's code raised, was missing, crashed, timed out or returned something unusable.
+
+    ``kind`` is one of 'exception' (their code raised; ``exc_type`` names the exception class),
+    'missing' (a name the check needs is not defined), 'bad_return' (a value of the wrong kind or
+    shape came back), 'timeout', 'crash' (the worker died) or 'limit' (a resource limit was hit).
+    """
+
+    def __init__(self, message, kind='exception', exc_type=None):
+        super().__init__(message)
+        self.kind = kind
+        self.exc_type = exc_type
 
 
 class StudentAPI(Protocol):
@@ -51,8 +61,10 @@ class StudentAPI(Protocol):
         """
 
     def net_state(self, handle: int) -> dict:
-        """{'params': {name: array}, 'bn_params': [dict, ...], 'dropout_param': dict,
-        'param_dtypes': {name: dtype string}} of a net."""
+        """{'params': {name: array}, 'bn_params': [dict, ...], 'dropout_param': dict} of a net.
+
+        Arrays keep their dtype. Attributes the net lacks come back empty ({} or []).
+        """
 
     def net_set_params(self, handle: int, params: dict) -> None:
         """Replace the net's params with copies of the given arrays (same keys)."""

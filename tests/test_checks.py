@@ -1,0 +1,115 @@
+"""The hidden checks, run in-process: full credit for correct code, lost points for each bug.
+
+The same checks run in the sandboxed grader; here they run on namespaces built
+from the reference and from the validation variants, which is fast enough to
+cover every variant on every run of the suite.
+"""
+import numpy as np
+import pytest
+
+from autograder import registry
+from autograder.checks import CHECK_FUNCTIONS, run_check
+from autograder.inprocess import InProcessStudent
+from autograder.validation.variants import BUGS, CORRECT, SETUP_SOURCE
+
+
+def namespace_of(sources):
+    ns = {}
+    exec(SETUP_SOURCE, ns)
+    for source in sources.values():
+        exec(source, ns)
+    return ns
+
+
+def scores(ns):
+    student = InProcessStudent(ns)
+    return {name: run_check(name, student) for name in CHECK_FUNCTIONS}
+
+
+def test_every_registry_check_has_a_function():
+    assert set(CHECK_FUNCTIONS) == {spec.name for spec in registry.CHECKS}
+
+
+@pytest.mark.parametrize('variant', CORRECT, ids=lambda v: v.name)
+def test_correct_variant_gets_full_credit(variant):
+    results = scores(namespace_of(variant.sources()))
+    lost = {name: (o.fraction, o.messages) for name, o in results.items() if o.fraction < 1}
+    assert not lost
+
+
+@pytest.mark.parametrize('variant', BUGS, ids=lambda v: v.name)
+def test_bug_loses_points_in_the_check_named_for_it(variant):
+    outcome = scores(namespace_of(variant.sources()))[variant.loses_in]
+    assert outcome.fraction < 1
+    assert outcome.messages and all(isinstance(m, str) for m in outcome.messages)
+
+
+def test_empty_namespace_earns_nothing():
+    for name, outcome in scores(namespace_of({})).items():
+        assert outcome.fraction == 0, name
+        assert 'not defined' in outcome.messages[0]
+
+
+def test_stubs_that_raise_earn_nothing():
+    stub = 'raise NotImplementedError()'
+    ns = namespace_of({
+        'layers': 'def batchnorm_forward(x, gamma, beta, bn_param):\n    %s\n'
+                  'def batchnorm_backward(dout, cache):\n    %s\n' % (stub, stub),
+        'net': 'class FullyConnectedNet:\n    def __init__(self, *a, **k):\n        %s\n' % stub,
+    })
+    for name, outcome in scores(ns).items():
+        assert outcome.fraction == 0, name
+        assert any('NotImplementedError' in m for m in outcome.messages)
+
+
+def test_a_forward_that_always_raises_value_error_gets_nothing_for_invalid_mode():
+    ns = namespace_of({'f': 'def batchnorm_forward(x, gamma, beta, bn_param):\n    raise ValueError("no")\n'})
+    assert run_check('batchnorm_invalid_mode', InProcessStudent(ns)).fraction == 0
+
+
+LIARS = '''
+class Liar(np.ndarray):
+    def __eq__(self, other): return np.ones(np.shape(self), bool)
+    def __sub__(self, other): return np.zeros(np.shape(self))
+    __rsub__ = __sub__
+
+def batchnorm_forward(x, gamma, beta, bn_param):
+    return np.zeros_like(x).view(Liar), None
+
+class Anything:
+    def __eq__(self, other): return True
+    def __float__(self): raise RuntimeError('not a number')
+
+def batchnorm_backward(dout, cache):
+    return Anything(), Anything(), Anything()
+'''
+
+
+def test_objects_that_lie_in_comparisons_earn_nothing():
+    results = scores(namespace_of({'liars': LIARS}))
+    for name in ('batchnorm_forward_train', 'batchnorm_running_stats_test_mode', 'batchnorm_backward'):
+        assert results[name].fraction == 0, (name, results[name])
+    assert any('subclass' in m for m in results['batchnorm_forward_train'].messages)
+
+
+def test_nan_outputs_earn_nothing():
+    ns = namespace_of({'nan': 'def batchnorm_forward(x, gamma, beta, bn_param):\n'
+                              '    return np.full_like(x, np.nan), None\n'})
+    outcome = run_check('batchnorm_forward_train', InProcessStudent(ns))
+    assert outcome.fraction == 0
+
+
+def test_grading_is_deterministic():
+    variant = next(v for v in BUGS if v.name == 'momentum_swapped')
+    first = {k: v.fraction for k, v in scores(namespace_of(variant.sources())).items()}
+    second = {k: v.fraction for k, v in scores(namespace_of(variant.sources())).items()}
+    assert first == second
+
+
+def test_messages_do_not_reveal_reference_numbers():
+    """Feedback names what is wrong; it never prints arrays of hidden inputs or expected values."""
+    for variant in BUGS:
+        for outcome in scores(namespace_of(variant.sources())).values():
+            for message in outcome.messages:
+                assert '[' not in message or 'grads[' in message or "bn_param['" in message, message
+                assert 'array(' not in message
