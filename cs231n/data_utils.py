@@ -95,8 +95,10 @@ def get_CIFAR10_data(num_training=49000, num_validation=1000, num_test=1000,
     """Load CIFAR-10 and split it for training.
 
     Validation images are the ``num_validation`` training images that follow
-    the first ``num_training``. When the folder holds fewer images than asked
-    for (a subset of the archive), a clear error says how many it has.
+    the first ``num_training``. ``num_training=None`` takes every training
+    image left after the validation images and ``num_test=None`` every test
+    image, which suits a subset of the archive. When the folder holds fewer
+    images than asked for, a clear error says how many it has.
 
     Returns a dict with 'X_train', 'y_train', 'X_val', 'y_val', 'X_test',
     'y_test'; images are (N, 3, 32, 32) float64 with the training mean image
@@ -105,6 +107,10 @@ def get_CIFAR10_data(num_training=49000, num_validation=1000, num_test=1000,
     root = resolve_data_dir(cifar10_dir)
     X_train, y_train, X_test, y_test = load_CIFAR10(root)
     available = X_train.shape[0]
+    if num_training is None:
+        num_training = max(available - num_validation, 0)
+    if num_test is None:
+        num_test = X_test.shape[0]
     if num_training + num_validation > available:
         raise ValueError(
             '%s holds %d training images, fewer than num_training + num_validation = %d + %d; '

@@ -32,6 +32,11 @@ def test_asking_for_more_than_the_folder_holds_says_how_many(fake_cifar_dir):
         get_CIFAR10_data(cifar10_dir=fake_cifar_dir)  # the defaults want 49000 + 1000
 
 
+def test_none_takes_everything_that_is_there(fake_cifar_dir):
+    data = get_CIFAR10_data(num_training=None, num_validation=500, num_test=None, cifar10_dir=fake_cifar_dir)
+    assert data['X_train'].shape[0] == 1000 and data['X_val'].shape[0] == 500 and data['X_test'].shape[0] == 300
+
+
 def test_data_dir_resolution_order(monkeypatch, tmp_path):
     monkeypatch.setenv('CIFAR10_DIR', str(tmp_path / 'env'))
     assert resolve_data_dir(tmp_path / 'arg') == tmp_path / 'arg'

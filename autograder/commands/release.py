@@ -1,0 +1,33 @@
+"""Generate the student release with nbgrader's generate_assignment.
+
+Writes release/BatchNormalization/ (the student notebook with stubs and visible tests, plus the cs231n
+framework it imports) from source/BatchNormalization/. Rebuild the source notebook from the reference first
+with --rebuild-source when solutions/ or the cell texts changed.
+"""
+import sys
+from pathlib import Path
+
+from autograder import notebook_build
+from autograder.release import ROOT, ReleaseError, generate_release
+
+
+def add_arguments(parser):
+    parser.add_argument('--source', type=Path, default=ROOT / 'source', help='nbgrader source folder (default: %(default)s)')
+    parser.add_argument('--out', type=Path, default=ROOT / 'release', help='release folder (default: %(default)s)')
+    parser.add_argument('--rebuild-source', action='store_true',
+                        help='first rebuild the source notebook from solutions/ and the cell texts')
+
+
+def run(args):
+    if args.rebuild_source:
+        notebook_build.main([])
+    elif notebook_build.main(['--check']) != 0:
+        print('warning: the source notebook differs from a fresh build; use --rebuild-source to update it',
+              file=sys.stderr)
+    try:
+        target = generate_release(args.source, args.out)
+    except ReleaseError as exc:
+        print('error: %s' % exc, file=sys.stderr)
+        return 1
+    print('Student release written to %s' % target)
+    return 0

@@ -1,0 +1,36 @@
+"""Helpers for tests that execute notebooks with nbclient."""
+import os
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE_NB = ROOT / 'source' / 'BatchNormalization' / 'BatchNormalization.ipynb'
+RELEASE_DIR = ROOT / 'release' / 'BatchNormalization'
+RELEASE_NB = RELEASE_DIR / 'BatchNormalization.ipynb'
+
+
+def execute(nb, workdir, env_overrides, allow_errors=False, timeout=300):
+    """Execute nb in a fresh python3 kernel with cwd=workdir and the given environment variables."""
+    saved = {k: os.environ.get(k) for k in env_overrides}
+    os.environ.update({k: str(v) for k, v in env_overrides.items()})
+    try:
+        client = NotebookClient(nb, timeout=timeout, kernel_name='python3', allow_errors=allow_errors,
+                                resources={'metadata': {'path': str(workdir)}})
+        client.execute()
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    return nb
+
+
+def outputs_of(nb, kind):
+    return [o for c in nb.cells if c.cell_type == 'code' for o in c.get('outputs', []) if o.output_type == kind]
+
+
+def grade_id(cell):
+    return cell.metadata.get('nbgrader', {}).get('grade_id')
