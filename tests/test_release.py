@@ -1,0 +1,100 @@
+"""The student release: in sync with the source, nothing of the reference leaks, stubs fail readably,
+and nbgrader's own autograde gives the reference full automatic points."""
+import filecmp
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder import registry
+from autograder.notebook_build import BEGIN, END, SOURCE_NOTEBOOK
+from autograder.notebook_fill import fill_solution_cells
+from autograder.reference_cells import reference_cells
+from autograder.release import autograde, generate_release
+from tests.notebooks import RELEASE_DIR, RELEASE_NB, ROOT, execute, grade_id, outputs_of
+
+
+def tree(root):
+    return sorted(str(p.relative_to(root)) for p in Path(root).rglob('*') if '__pycache__' not in p.parts)
+
+
+def test_release_is_in_sync_with_the_source(tmp_path):
+    built = generate_release(ROOT / 'source', tmp_path)
+    assert tree(built) == tree(RELEASE_DIR)
+    for name in tree(built):
+        if (built / name).is_file():
+            assert filecmp.cmp(built / name, RELEASE_DIR / name, shallow=False), name
+
+
+def solution_lines():
+    """Lines inside the solution regions of the source notebook that students do not already have."""
+    given = '\n'.join(p.read_text() for p in (ROOT / 'cs231n').glob('*.py'))
+    given_lines = {line.strip() for line in given.splitlines()}
+    nb = nbformat.read(SOURCE_NOTEBOOK, as_version=4)
+    inside_lines, outside_lines = [], set()
+    for cell in nb.cells:
+        inside = False
+        for line in cell.source.splitlines():
+            if line.strip() == BEGIN:
+                inside = True
+            elif line.strip() == END:
+                inside = False
+            elif inside:
+                inside_lines.append(line.strip())
+            else:
+                outside_lines.add(line.strip())  # stubs' docstrings state the contract, e.g. the running average
+    return [line for line in inside_lines if len(line) > 12 and not line.startswith('#')
+            and line not in given_lines and line not in outside_lines]
+
+
+def test_no_solution_line_or_hidden_test_appears_in_the_release():
+    lines = solution_lines()
+    assert len(lines) > 50  # the check is only meaningful if there is something to find
+    for path in RELEASE_DIR.rglob('*'):
+        if path.is_file() and '__pycache__' not in path.parts:
+            text = path.read_text()
+            if path.suffix == '.ipynb':
+                text = '\n'.join(c.source for c in nbformat.reads(text, as_version=4).cells)
+            leaked = [line for line in lines if line in text]
+            assert not leaked, (path, leaked[:5])
+            for marker in ('BEGIN HIDDEN TESTS', 'run_hidden_checks', 'autograder', 'solutions.', BEGIN):
+                assert marker not in text, (path, marker)
+
+
+def test_release_holds_only_the_notebook_and_the_framework():
+    assert sorted(p.name for p in RELEASE_DIR.iterdir()) == ['BatchNormalization.ipynb', 'cs231n']
+    assert not (RELEASE_DIR / 'cs231n' / 'solutions').exists()
+
+
+@pytest.mark.slow
+def test_release_runs_with_stubs_that_raise_not_implemented(tmp_path, fake_cifar_dir):
+    nb = nbformat.read(RELEASE_NB, as_version=4)
+    execute(nb, RELEASE_DIR, {'BNKIT_QUICK': '1', 'CIFAR10_DIR': str(fake_cifar_dir)}, allow_errors=True)
+    code_cells = [c for c in nb.cells if c.cell_type == 'code']
+    assert all(c.execution_count for c in code_cells), 'the kernel died before the last cell'
+    by_id = {grade_id(c): c for c in code_cells}
+    for gid in ('setup', 'load_data'):
+        assert not [o for o in by_id[gid].outputs if o.output_type == 'error'], gid
+    for gid in ('check_batchnorm_forward', 'check_batchnorm_test_mode', 'check_batchnorm_backward',
+                'check_fc_net', 'train_deep_net'):
+        errors = [o for o in by_id[gid].outputs if o.output_type == 'error']
+        assert len(errors) == 1 and errors[0].ename == 'NotImplementedError', gid
+
+
+def reference_submission(tmp_path):
+    nb = fill_solution_cells(RELEASE_NB, reference_cells())
+    path = tmp_path / 'reference.ipynb'
+    nbformat.write(nb, str(path))
+    return path
+
+
+@pytest.mark.slow
+def test_nbgrader_autograde_gives_the_reference_full_automatic_points(tmp_path, fake_cifar_dir, monkeypatch):
+    monkeypatch.setenv('BNKIT_QUICK', '1')
+    monkeypatch.setenv('CIFAR10_DIR', str(fake_cifar_dir))
+    untouched = tmp_path / 'untouched.ipynb'
+    untouched.write_text(RELEASE_NB.read_text())
+    scores = autograde({'ref': reference_submission(tmp_path), 'blank': untouched})
+    assert scores['ref'] == (registry.MAX_AUTOMATIC_POINTS, registry.MAX_AUTOMATIC_POINTS)
+    assert scores['blank'][0] == 0
