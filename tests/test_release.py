@@ -56,7 +56,8 @@ def test_no_solution_line_or_hidden_test_appears_in_the_release():
             text = path.read_text()
             if path.suffix == '.ipynb':
                 text = '\n'.join(c.source for c in nbformat.reads(text, as_version=4).cells)
-            leaked = [line for line in lines if line in text]
+            release_lines = {line.strip() for line in text.splitlines()}
+            leaked = [line for line in lines if line in release_lines]
             assert not leaked, (path, leaked[:5])
             for marker in ('BEGIN HIDDEN TESTS', 'run_hidden_checks', 'autograder', 'solutions.', BEGIN):
                 assert marker not in text, (path, marker)
