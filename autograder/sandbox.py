@@ -83,6 +83,7 @@ class Worker:
         self.proc = None
         self.load_errors = []
         self.dead = None                # why the worker is gone, once it is
+        self.deadline = None            # time.monotonic() by which the current check must end
 
     # ------------------------------------------------------------ life cycle
     def start(self):
@@ -197,7 +198,10 @@ class Worker:
             kind, message = self._death_reason()
             self._fail(kind, message)
         start = time.monotonic()
-        reply = self._receive(timeout or self.limits.call_timeout, 'running %s' % op)
+        timeout = timeout or self.limits.call_timeout
+        if self.deadline is not None:
+            timeout = max(0.0, min(timeout, self.deadline - start))
+        reply = self._receive(timeout, 'running %s' % op)
         self.last_call_seconds = time.monotonic() - start
         if not isinstance(reply, dict) or ('ok' not in reply and 'error' not in reply):
             self._fail('crash', 'the worker sent an answer of the wrong form')

@@ -1,0 +1,144 @@
+"""Taking a submission's code out of its notebook, without running anything.
+
+The solution cells are found by nbgrader's metadata; when that was damaged,
+by the names the checks need (``autograder.registry``), keeping only the
+definitions of the cells that define them. Top-level imports of every code
+cell come along (each one runs on its own, so a failing import costs nothing
+else); the heavy experiment cells never do. IPython magics and shell lines
+are dropped. Every cell is compiled here, so a syntax error is reported with
+its cell and line and only that cell is left out.
+"""
+import ast
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from autograder.registry import CHECKS
+
+NEEDED_NAMES = sorted({name for spec in CHECKS for name in spec.needs})
+SETUP_SOURCE = '''import numpy as np
+from cs231n.layers import *
+from cs231n.layer_utils import *
+from cs231n.solver import Solver
+'''
+
+
+class NotebookError(Exception):
+    """The file is not a notebook the grader can read; the message names the file and the problem."""
+
+
+@dataclass
+class Extraction:
+    cells: list = field(default_factory=list)      # [{'label', 'source'}] in notebook order
+    messages: list = field(default_factory=list)   # for the student's feedback
+    method: str = 'metadata'
+
+
+def strip_magics(source):
+    """Comment out IPython magics and shell escapes, keeping line numbers."""
+    lines = []
+    for line in source.splitlines():
+        stripped = line.lstrip()
+        lines.append(line[:len(line) - len(stripped)] + '# ' + stripped if stripped.startswith(('%', '!')) else line)
+    return '\n'.join(lines)
+
+
+def read_notebook(path):
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise NotebookError('%s: cannot be read (%s)' % (path, exc.strerror or exc)) from None
+    try:
+        nb = json.loads(raw.decode('utf-8'))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise NotebookError('%s: not a valid notebook file (the JSON does not parse: %s)' % (path.name, exc)) from None
+    if not isinstance(nb, dict) or not isinstance(nb.get('cells'), list):
+        raise NotebookError('%s: not a Jupyter notebook (no list of cells)' % path.name)
+    cells = []
+    for cell in nb['cells']:
+        if not isinstance(cell, dict):
+            continue
+        source = cell.get('source', '')
+        if isinstance(source, list):
+            source = ''.join(s for s in source if isinstance(s, str))
+        if not isinstance(source, str):
+            source = ''
+        meta = cell.get('metadata') if isinstance(cell.get('metadata'), dict) else {}
+        nbg = meta.get('nbgrader') if isinstance(meta.get('nbgrader'), dict) else {}
+        cells.append({'type': cell.get('cell_type'), 'source': source, 'nbgrader': nbg})
+    return cells
+
+
+def _parse(label, source, messages):
+    try:
+        return ast.parse(source, filename=label)
+    except SyntaxError as exc:
+        messages.append('%s has a syntax error on line %s: %s. The grader left that cell out; names it '
+                        'defines are missing.' % (label, exc.lineno, exc.msg))
+        return None
+
+
+def _top_level_imports(tree, source):
+    lines = source.splitlines()
+    out = []
+    for node in tree.body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            out.append('\n'.join(lines[node.lineno - 1:node.end_lineno]))
+    return out
+
+
+def _definitions(tree, source):
+    lines = source.splitlines()
+    keep = (ast.FunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)
+    return '\n'.join('\n'.join(lines[(node.decorator_list[0].lineno if getattr(node, 'decorator_list', None)
+                                      else node.lineno) - 1:node.end_lineno])
+                     for node in tree.body if isinstance(node, keep))
+
+
+def extract(path):
+    """Extraction of the notebook at path; raises NotebookError when it cannot be read at all."""
+    cells = read_notebook(path)
+    result = Extraction()
+    code_cells = [(i, c) for i, c in enumerate(cells) if c['type'] == 'code']
+    solution = [(i, c) for i, c in code_cells if c['nbgrader'].get('solution')]
+    imports = []
+    solution_indices = {i for i, _ in solution}
+    for i, cell in code_cells:
+        if i in solution_indices:
+            continue
+        tree = _parse('cell %d' % (i + 1), strip_magics(cell['source']), [])
+        if tree is not None:
+            imports.extend(_top_level_imports(tree, strip_magics(cell['source'])))
+    result.cells.append({'label': 'setup', 'source': SETUP_SOURCE})
+    result.cells.extend({'label': 'import in your notebook', 'source': line} for line in dict.fromkeys(imports))
+
+    if solution:
+        for i, cell in solution:
+            label = 'the cell %s' % (cell['nbgrader'].get('grade_id') or 'number %d' % (i + 1))
+            source = strip_magics(cell['source'])
+            if _parse(label, source, result.messages) is not None:
+                result.cells.append({'label': label, 'source': source})
+        return result
+
+    # Damaged metadata: look for the cells that define what the checks need.
+    result.method = 'names'
+    result.messages.append('The notebook has no nbgrader solution cells (its metadata may have been damaged); '
+                           'the grader looked for your code by the names %s.' % ', '.join(NEEDED_NAMES))
+    found = set()
+    for i, cell in code_cells:
+        label = 'cell %d' % (i + 1)
+        source = strip_magics(cell['source'])
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            if any(('def %s' % n in source or 'class %s' % n in source) for n in NEEDED_NAMES):
+                _parse(label, source, result.messages)
+            continue
+        defined = {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+        if defined & set(NEEDED_NAMES):
+            found |= defined
+            result.cells.append({'label': label, 'source': _definitions(tree, source)})
+    if not found & set(NEEDED_NAMES):
+        result.messages.append('No cell defines %s: nothing of yours could be graded.' % ', '.join(NEEDED_NAMES))
+    return result

@@ -1,0 +1,107 @@
+"""Grading one submission: extract its code, run the hidden tests against sandboxed workers, score.
+
+    python -m autograder.grading NOTEBOOK STUDENT OUTDIR [--limits JSON]
+
+writes OUTDIR/STUDENT/results.json (Gradescope's schema) and the feedback files, atomically. The
+batch runner starts one such process per submission so that no submission can disturb another's grading.
+"""
+import argparse
+import hashlib
+import json
+import os
+import resource
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+import pytest
+
+from autograder import registry, reports
+from autograder.extract import NotebookError, extract
+from autograder.pytest_plugin import GradingPlugin
+from autograder.sandbox import Limits
+
+HIDDEN_TESTS = Path(__file__).resolve().parent / 'hidden_tests'
+KIT_VERSION = '0.1.0'
+
+
+def sha256_of(path):
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def empty_results(messages):
+    return {name: {'fraction': 0.0, 'messages': [], 'seconds': 0.0} for name in (s.name for s in registry.CHECKS)}, messages
+
+
+def grade_notebook(path, limits=None, hide=(), check_timeout=120.0):
+    """(per-check results, general messages, isolation level) for the notebook at path."""
+    try:
+        extraction = extract(path)
+    except NotebookError as exc:
+        results, messages = empty_results([str(exc)])
+        return results, messages, None
+    plugin = GradingPlugin(extraction.cells, limits=limits, hide=hide, check_timeout=check_timeout)
+    args = [str(HIDDEN_TESTS), '-p', 'no:cacheprovider', '-p', 'no:terminal', '-c', os.devnull,
+            '--rootdir', str(HIDDEN_TESTS), '-W', 'ignore']
+    code = pytest.main(args, plugins=[plugin])
+    messages = list(extraction.messages)
+    messages.extend('While loading your code, %s' % e for e in plugin.load_errors)
+    results = plugin.results
+    missing = [s.name for s in registry.CHECKS if s.name not in results]
+    if missing or code not in (0, 1):
+        raise RuntimeError('the hidden tests did not all run (pytest exit code %s; missing %s)' % (code, missing))
+    return results, messages, plugin.isolation
+
+
+def build_results(student, path, results, messages, isolation, seconds):
+    tests, score = [], 0.0
+    for number, spec in enumerate(registry.CHECKS, start=1):
+        r = results[spec.name]
+        points = round(r['fraction'] * spec.points, 2)
+        score += points
+        tests.append({'name': spec.title, 'number': str(number), 'score': points, 'max_score': spec.points,
+                      'status': 'passed' if r['fraction'] >= 1 else 'failed',
+                      'output': '\n'.join(r['messages']), 'visibility': 'visible',
+                      'tags': [spec.name]})
+    return {
+        'score': round(score, 2),
+        'execution_time': round(seconds, 2),
+        'output': '\n'.join(messages),
+        'visibility': 'visible',
+        'stdout_visibility': 'hidden',
+        'tests': tests,
+        'extra_data': {
+            'student': student, 'submission': str(path), 'submission_sha256': sha256_of(path),
+            'max_score': registry.MAX_AUTOMATIC_POINTS, 'kit_version': KIT_VERSION, 'isolation': isolation,
+            'peak_memory_mb': {
+                'grader': round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+                'workers': round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)},
+        },
+    }
+
+
+def grade_to_folder(path, student, outdir, limits=None, hide=(), check_timeout=120.0):
+    start = time.monotonic()
+    results, messages, isolation = grade_notebook(path, limits, hide, check_timeout)
+    data = build_results(student, path, results, messages, isolation, time.monotonic() - start)
+    reports.write_student_reports(Path(outdir) / student, data)
+    return data
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('notebook')
+    parser.add_argument('student')
+    parser.add_argument('outdir')
+    parser.add_argument('--limits', default='{}', help='JSON of autograder.sandbox.Limits fields')
+    parser.add_argument('--hide', action='append', default=[], help='another folder workers must not see')
+    parser.add_argument('--check-timeout', type=float, default=120.0)
+    args = parser.parse_args(argv)
+    limits = Limits(**json.loads(args.limits))
+    grade_to_folder(args.notebook, args.student, args.outdir, limits, args.hide, args.check_timeout)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

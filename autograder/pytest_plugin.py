@@ -1,0 +1,81 @@
+"""The pytest plugin that turns the hidden tests into points.
+
+It gives every test a fresh sandboxed worker holding the submission (the
+``student`` fixture), so a crash, a hang or a poisoned interpreter costs only
+the check it happened in, and it scores each test from its registry entry:
+passed = all points, ``PartialCredit`` = that fraction, anything else = 0.
+"""
+import time
+
+import pytest
+
+from autograder.checks import explain
+from autograder.outcome import PartialCredit
+from autograder.registry import BY_NAME
+from autograder.sandbox import Worker
+from autograder.student_api import StudentCodeError
+from autograder.worker_client import WorkerStudent
+
+HIDDEN_TEST_PREFIX = 'test_'
+
+
+class GradingPlugin:
+    def __init__(self, cells, limits=None, hide=(), check_timeout=120.0):
+        self.cells = cells
+        self.limits = limits
+        self.hide = hide
+        self.check_timeout = check_timeout
+        self.results = {}           # check name -> {'fraction', 'messages', 'seconds'}
+        self.load_errors = []
+        self.isolation = None
+
+    @staticmethod
+    def check_name(item):
+        name = item.name[len(HIDDEN_TEST_PREFIX):]
+        if not item.name.startswith(HIDDEN_TEST_PREFIX) or name not in BY_NAME:
+            raise pytest.UsageError('%s is not named after a check in autograder.registry' % item.nodeid)
+        return name
+
+    @pytest.fixture
+    def student(self, request):
+        worker = Worker(self.cells, self.limits, self.hide)
+        self.isolation = worker.isolation
+        worker.deadline = time.monotonic() + self.check_timeout
+        try:
+            worker.start()
+        except StudentCodeError as exc:
+            worker.stop()
+            raise PartialCredit(0.0, ['your code could not be loaded: ' + explain(exc)]) from None
+        for error in worker.load_errors:
+            if error not in self.load_errors:
+                self.load_errors.append(error)
+        try:
+            yield WorkerStudent(worker)
+        finally:
+            worker.stop()
+
+    def pytest_collection_modifyitems(self, items):
+        for item in items:
+            self.check_name(item)
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        outcome = yield
+        report = outcome.get_result()
+        name = self.check_name(item)
+        if call.when == 'setup' and report.passed:
+            return
+        if call.when not in ('setup', 'call') or (call.when == 'call' and name in self.results):
+            return
+        if report.passed:
+            fraction, messages = 1.0, []
+        elif call.excinfo is not None and isinstance(call.excinfo.value, PartialCredit):
+            fraction, messages = call.excinfo.value.fraction, call.excinfo.value.messages
+        elif call.excinfo is not None and isinstance(call.excinfo.value, StudentCodeError):
+            fraction, messages = 0.0, [explain(call.excinfo.value)]
+        else:
+            # A failure inside the check itself is the grader's problem: say so instead of blaming the student.
+            fraction, messages = 0.0, ['the grader itself failed on this check (%s); please report it to the '
+                                       'course staff' % call.excinfo.typename]
+        self.results[name] = {'fraction': float(min(max(fraction, 0.0), 1.0)), 'messages': messages,
+                              'seconds': round(call.duration, 3)}
