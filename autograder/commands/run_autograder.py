@@ -1,0 +1,42 @@
+"""Grade one submission the way Gradescope's run_autograder does.
+
+Reads the notebook from the submission folder (default /autograder/submission) and writes Gradescope's
+results.json (default /autograder/results/results.json). Paths can also come from BNKIT_SUBMISSION_DIR and
+BNKIT_RESULTS, so a test can imitate Gradescope's layout in a temporary folder.
+"""
+import json
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from autograder.reports import write_atomically
+from autograder.runner import grade_all, record_failure
+from autograder.submissions import SubmissionError, find_single_notebook
+
+
+def add_arguments(parser):
+    parser.add_argument('--submission-dir', type=Path,
+                        default=Path(os.environ.get('BNKIT_SUBMISSION_DIR', '/autograder/submission')))
+    parser.add_argument('--results', type=Path,
+                        default=Path(os.environ.get('BNKIT_RESULTS', '/autograder/results/results.json')))
+
+
+def run(args):
+    with tempfile.TemporaryDirectory(prefix='bnkit-gradescope-') as tmp:
+        try:
+            notebook = find_single_notebook(args.submission_dir)
+        except SubmissionError as exc:
+            notebook = Path(tmp) / 'missing.ipynb'
+            notebook.write_text('')
+            record_failure(tmp, 'submission', notebook, str(exc))
+        else:
+            grade_all({'submission': notebook}, tmp, jobs=1, progress=False, hide_extra=[args.submission_dir])
+        data = json.loads((Path(tmp) / 'submission' / 'results.json').read_text())
+        feedback = (Path(tmp) / 'submission' / 'feedback.md').read_text()
+    data['output'] = feedback
+    data['output_format'] = 'md'
+    write_atomically(args.results, json.dumps(data, indent=2) + '\n')
+    print('score %g written to %s' % (data['score'], args.results))
+    return 0

@@ -1,0 +1,216 @@
+"""bnkit grade end to end: real notebooks, real sandboxed workers, real files."""
+import csv
+import json
+import os
+import subprocess
+import sys
+import time
+
+import nbformat
+import pytest
+
+from autograder import registry
+from autograder.extract import extract
+from autograder.notebook_fill import fill_solution_cells
+from autograder.reference_cells import reference_cells
+from autograder.submissions import find_submissions
+from tests.containment import run_contained
+from tests.notebooks import RELEASE_NB
+
+CHECK_NAMES = [s.name for s in registry.CHECKS]
+FAST = ['--jobs', '2', '--call-timeout', '4', '--check-timeout', '15', '--quiet']
+
+
+def write(folder, student, cells=None, raw=None):
+    path = folder / ('%s.ipynb' % student)
+    if raw is not None:
+        path.write_text(raw)
+    else:
+        nbformat.write(fill_solution_cells(RELEASE_NB, cells or {}), str(path))
+    return path
+
+
+def with_reference(**overrides):
+    cells = reference_cells()
+    cells.update(overrides)
+    return cells
+
+
+def read_grades(outdir):
+    with open(outdir / 'grades.csv') as f:
+        return {row['student']: row for row in csv.DictReader(f)}
+
+
+def bnkit(*args, contained=False, timeout=600):
+    cmd = [sys.executable, '-m', 'autograder.cli'] + [str(a) for a in args]
+    if contained:
+        return run_contained(cmd, timeout=timeout)
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope='module')
+def honest_class(tmp_path_factory):
+    folder = tmp_path_factory.mktemp('class')
+    write(folder, 'reference', reference_cells())
+    write(folder, 'untouched')
+    write(folder, 'notjson', raw='{"cells": [')
+    write(folder, 'raises', with_reference(batchnorm_backward='def batchnorm_backward(dout, cache):\n'
+                                                             '    raise RuntimeError("not yet")\n'))
+    write(folder, 'syntax', with_reference(fc_net='class FullyConnectedNet(:\n    pass\n'))
+    out = tmp_path_factory.mktemp('out')
+    proc = bnkit('grade', folder, '--out', out, *FAST)
+    assert proc.returncode == 0, proc.stderr
+    return folder, out
+
+
+def results_of(out, student):
+    return json.loads((out / student / 'results.json').read_text())
+
+
+def test_reference_gets_full_marks(honest_class):
+    _, out = honest_class
+    grades = read_grades(out)
+    assert float(grades['reference']['score']) == registry.MAX_AUTOMATIC_POINTS
+    data = results_of(out, 'reference')
+    assert all(t['status'] == 'passed' for t in data['tests'])
+    assert data['extra_data']['isolation'] in ('namespaces', 'basic')
+
+
+def test_untouched_release_gets_zero_in_every_check(honest_class):
+    _, out = honest_class
+    row = read_grades(out)['untouched']
+    assert [float(row[name]) for name in CHECK_NAMES] == [0.0] * len(CHECK_NAMES)
+    feedback = (out / 'untouched' / 'feedback.md').read_text()
+    assert 'NotImplementedError' in feedback
+
+
+def test_invalid_json_gets_a_clear_message(honest_class):
+    _, out = honest_class
+    data = results_of(out, 'notjson')
+    assert data['score'] == 0 and 'not a valid notebook file' in data['output']
+
+
+def test_a_raising_function_costs_only_the_checks_that_use_it(honest_class):
+    _, out = honest_class
+    row = read_grades(out)['raises']
+    spec = registry.BY_NAME
+    assert float(row['batchnorm_backward']) == 0
+    for name in ('batchnorm_forward_train', 'batchnorm_running_stats_test_mode', 'fc_net_init'):
+        assert float(row[name]) == spec[name].points, name
+    assert 'RuntimeError: not yet' in (out / 'raises' / 'feedback.md').read_text()
+
+
+def test_syntax_error_is_located_and_costs_only_the_net(honest_class):
+    _, out = honest_class
+    row = read_grades(out)['syntax']
+    assert float(row['batchnorm_backward']) == registry.BY_NAME['batchnorm_backward'].points
+    assert float(row['fc_net_init']) == 0
+    assert 'fc_net has a syntax error on line 1' in results_of(out, 'syntax')['output']
+
+
+def test_outputs_follow_gradescope_schema_and_the_class_reports_exist(honest_class):
+    _, out = honest_class
+    data = results_of(out, 'reference')
+    assert isinstance(data['score'], float) and isinstance(data['execution_time'], float)
+    for test in data['tests']:
+        assert set(test) >= {'name', 'score', 'max_score', 'status', 'output', 'visibility'}
+        assert test['status'] in ('passed', 'failed') and test['visibility'] == 'visible'
+    assert (out / 'summary.md').read_text().startswith('# Class summary')
+    assert (out / 'grade_distribution.png').read_bytes()[:4] == b'\x89PNG'
+    assert (out / 'reference' / 'feedback.html').read_text().startswith('<!DOCTYPE html>')
+    assert list(read_grades(out)['reference'])[:3] == ['student', 'score', 'max_score']
+
+
+def test_feedback_does_not_reveal_hidden_tests(honest_class):
+    _, out = honest_class
+    for student in ('untouched', 'raises', 'syntax'):
+        text = (out / student / 'feedback.md').read_text()
+        assert 'BEGIN HIDDEN' not in text and 'solutions' not in text and 'autograder' not in text
+
+
+def test_nbgrader_tree_is_found(tmp_path):
+    for student in ('ann', 'ben'):
+        (tmp_path / 'submitted' / student / 'BatchNormalization').mkdir(parents=True)
+        (tmp_path / 'submitted' / student / 'BatchNormalization' / 'BatchNormalization.ipynb').write_text('{}')
+    found = find_submissions(tmp_path)
+    assert sorted(found) == ['ann', 'ben']
+    assert found['ann'].name == 'BatchNormalization.ipynb'
+
+
+def test_extraction_falls_back_to_names_when_metadata_is_damaged(tmp_path):
+    nb = fill_solution_cells(RELEASE_NB, reference_cells())
+    for cell in nb.cells:
+        cell.metadata.pop('nbgrader', None)
+    path = tmp_path / 'damaged.ipynb'
+    nbformat.write(nb, str(path))
+    extraction = extract(path)
+    assert extraction.method == 'names'
+    source = '\n'.join(c['source'] for c in extraction.cells)
+    assert 'def batchnorm_forward' in source and 'class FullyConnectedNet' in source
+    assert 'Solver(bn_model' not in source  # the experiment cells never run
+
+
+def test_killed_and_restarted_run_gives_identical_grades(tmp_path):
+    folder = tmp_path / 'class'
+    folder.mkdir()
+    for i in range(4):
+        write(folder, 'student%d' % i, reference_cells() if i % 2 == 0 else {})
+    uninterrupted = tmp_path / 'once'
+    assert bnkit('grade', folder, '--out', uninterrupted, *FAST).returncode == 0
+
+    out = tmp_path / 'twice'
+    cmd = [sys.executable, '-m', 'autograder.cli', 'grade', str(folder), '--out', str(out), '--jobs', '1', '--quiet']
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while not list(out.glob('*/results.json')) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    os.killpg(proc.pid, 9)
+    proc.wait()
+    finished_first = {p.parent.name: p.stat().st_mtime_ns for p in out.glob('*/results.json')}
+    assert 1 <= len(finished_first) < 4, 'the run should have been interrupted midway'
+    assert bnkit('grade', folder, '--out', out, *FAST).returncode == 0
+    for student, mtime in finished_first.items():
+        assert (out / student / 'results.json').stat().st_mtime_ns == mtime, 'regraded ' + student
+    assert (out / 'grades.csv').read_text() == (uninterrupted / 'grades.csv').read_text()
+
+
+HOSTILE = {
+    'loops': ('batchnorm_backward', 'def batchnorm_backward(dout, cache):\n    while True:\n        pass\n'),
+    'exits_at_import': ('fc_net', 'import sys\nsys.exit(0)\n'),
+    'os_exit_in_function': ('batchnorm_backward', 'import os\ndef batchnorm_backward(dout, cache):\n    os._exit(3)\n'),
+    'reads_the_answer_key': ('batchnorm_backward', '''
+def batchnorm_backward(dout, cache):
+    import glob
+    for path in glob.glob('/**/solutions/layers.py', recursive=True):
+        source = open(path).read()
+        namespace = {}
+        exec(source, namespace)
+        return namespace['batchnorm_backward'](dout, cache)
+    from solutions.layers import batchnorm_backward as answer
+    return answer(dout, cache)
+'''),
+    'kills_everything': ('batchnorm_backward', 'import os, signal\ndef batchnorm_backward(dout, cache):\n'
+                                               '    os.kill(-1, signal.SIGKILL)\n    os.kill(os.getppid(), signal.SIGKILL)\n'),
+}
+
+
+@pytest.mark.hostile
+@pytest.mark.slow
+def test_hostile_submissions_lose_only_their_own_points(tmp_path):
+    folder = tmp_path / 'class'
+    folder.mkdir()
+    write(folder, 'honest', reference_cells())
+    for student, (cell, source) in HOSTILE.items():
+        write(folder, student, with_reference(**{cell: source}))
+    out = tmp_path / 'out'
+    proc = bnkit('grade', folder, '--out', out, *FAST, contained=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    grades = read_grades(out)
+    assert float(grades['honest']['score']) == registry.MAX_AUTOMATIC_POINTS
+    for student in ('loops', 'os_exit_in_function', 'reads_the_answer_key', 'kills_everything'):
+        row = grades[student]
+        assert float(row['batchnorm_backward']) == 0, student
+        assert float(row['batchnorm_forward_train']) == registry.BY_NAME['batchnorm_forward_train'].points, student
+    assert float(grades['exits_at_import']['fc_net_init']) == 0
+    assert float(grades['exits_at_import']['batchnorm_backward']) == registry.BY_NAME['batchnorm_backward'].points
+    assert 'no answer after' in (out / 'loops' / 'feedback.md').read_text()
