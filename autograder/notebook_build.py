@@ -77,14 +77,24 @@ def solution(grade_id):
                                      metadata=_meta(grade_id, solution=True, locked=False))
 
 
-def autograded(grade_id, visible, *check_names):
-    """A locked test cell: visible checks, then the hidden call into the shared checks."""
+def visible_tests(grade_id, text):
+    """A locked cell of sanity checks students run; it fails with a readable message, and grants no points."""
+    return code(grade_id, text)
+
+
+def hidden_tests(grade_id, *check_names):
+    """A locked, graded cell whose points come from the shared checks.
+
+    It holds nothing but the hidden call, so its score in nbgrader is exactly the checks' partial credit,
+    as in ``bnkit grade``, whatever the visible checks before it did.
+    """
     points = sum(BY_NAME[name].points for name in check_names)
-    hidden = ('### BEGIN HIDDEN TESTS\nfrom autograder.notebook_hooks import run_hidden_checks\n'
-              'run_hidden_checks(globals(), %s)\n### END HIDDEN TESTS'
-              % ', '.join(repr(name) for name in check_names))
-    return nbformat.v4.new_code_cell(visible.strip() + '\n\n' + hidden,
-                                     metadata=_meta(grade_id, grade=True, points=points))
+    text = ('# Hidden checks (%g points) run here when your notebook is graded: %s.\n'
+            '### BEGIN HIDDEN TESTS\nfrom autograder.notebook_hooks import run_hidden_checks\n'
+            'run_hidden_checks(globals(), %s)\n### END HIDDEN TESTS'
+            % (points, '; '.join(BY_NAME[name].title for name in check_names),
+               ', '.join(repr(name) for name in check_names)))
+    return nbformat.v4.new_code_cell(text, metadata=_meta(grade_id, grade=True, points=points))
 
 
 INTRO = """
@@ -486,20 +496,25 @@ def build_notebook():
         code('load_data', LOAD_DATA),
         markdown('batchnorm_forward_md', FORWARD_MD),
         solution('batchnorm_forward'),
-        autograded('check_batchnorm_forward', FORWARD_TEST, 'batchnorm_forward_train', 'batchnorm_invalid_mode'),
+        visible_tests('test_batchnorm_forward', FORWARD_TEST),
+        hidden_tests('check_batchnorm_forward', 'batchnorm_forward_train', 'batchnorm_invalid_mode'),
         markdown('test_mode_md', TEST_MODE_MD),
-        autograded('check_batchnorm_test_mode', TEST_MODE_TEST, 'batchnorm_running_stats_test_mode'),
+        visible_tests('test_batchnorm_test_mode', TEST_MODE_TEST),
+        hidden_tests('check_batchnorm_test_mode', 'batchnorm_running_stats_test_mode'),
         markdown('batchnorm_backward_md', BACKWARD_MD),
         solution('batchnorm_backward'),
-        autograded('check_batchnorm_backward', BACKWARD_TEST, 'batchnorm_backward'),
+        visible_tests('test_batchnorm_backward', BACKWARD_TEST),
+        hidden_tests('check_batchnorm_backward', 'batchnorm_backward'),
         markdown('fc_net_md', NET_MD),
         solution('affine_batchnorm_relu'),
         solution('fc_net'),
-        autograded('check_fc_net', NET_TEST, 'fc_net_init', 'fc_net_loss_and_gradients', 'fc_net_test_mode'),
+        visible_tests('test_fc_net', NET_TEST),
+        hidden_tests('check_fc_net', 'fc_net_init', 'fc_net_loss_and_gradients', 'fc_net_test_mode'),
         markdown('train_md', TRAIN_MD),
         code('train_deep_net', TRAIN),
         code('plot_training', TRAIN_PLOT),
-        autograded('check_training', TRAIN_TEST, 'fc_net_training'),
+        visible_tests('test_training', TRAIN_TEST),
+        hidden_tests('check_training', 'fc_net_training'),
         markdown('weight_scale_md', INIT_MD),
         code('weight_scale_sweep', SWEEP),
         code('plot_weight_scale', SWEEP_PLOT),

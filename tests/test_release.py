@@ -77,8 +77,8 @@ def test_release_runs_with_stubs_that_raise_not_implemented(tmp_path, fake_cifar
     by_id = {grade_id(c): c for c in code_cells}
     for gid in ('setup', 'load_data'):
         assert not [o for o in by_id[gid].outputs if o.output_type == 'error'], gid
-    for gid in ('check_batchnorm_forward', 'check_batchnorm_test_mode', 'check_batchnorm_backward',
-                'check_fc_net', 'train_deep_net'):
+    for gid in ('test_batchnorm_forward', 'test_batchnorm_test_mode', 'test_batchnorm_backward',
+                'test_fc_net', 'train_deep_net'):
         errors = [o for o in by_id[gid].outputs if o.output_type == 'error']
         assert len(errors) == 1 and errors[0].ename == 'NotImplementedError', gid
 
