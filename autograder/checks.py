@@ -215,7 +215,9 @@ def batchnorm_running_stats_test_mode(student):
         problems = []
         for key in ('running_mean', 'running_var'):
             value = after.get(key)
-            if isinstance(value, np.ndarray) and value.dtype != np.float32:
+            if not isinstance(value, np.ndarray):
+                problems.append("bn_param['%s'] is missing after a train-mode call" % key)
+            elif value.dtype != np.float32:
                 problems.append('%s is %s for float32 inputs; api.md asks for the dtype of x' % (key, value.dtype))
         return problems
 
@@ -241,6 +243,10 @@ def batchnorm_running_stats_test_mode(student):
         return [problem]
 
     def test_mode_keeps_running_averages():
+        # Only meaningful for a test mode that works: a function that ignores bn_param altogether
+        # trivially "changes nothing".
+        if test_mode(None) != [None]:
+            return ['the test-mode output must be right before this part counts']
         bn_param = {'mode': 'test', 'running_mean': running_mean.copy(), 'running_var': running_var.copy()}
         _, after = student.batchnorm_forward(x_test, gamma, beta, bn_param)
         for key, before in (('running_mean', running_mean), ('running_var', running_var)):
@@ -634,13 +640,15 @@ def fc_net_test_mode(student):
         return [compare('the test-time scores of a single example', got, ref.loss(X_test[:1]), TOL_NET)]
 
     def running_unchanged():
+        if running_statistics():
+            return ['the running averages must be right before this part counts']
         handle = trained()
         student.net_loss(handle, X_test)
         after = student.net_state(handle)['bn_params']
         for mine, before in zip(after, state['running']):
             for key in ('running_mean', 'running_var'):
                 a, b = mine.get(key), before.get(key)
-                if isinstance(b, np.ndarray) and (not isinstance(a, np.ndarray) or not np.array_equal(a, b)):
+                if not isinstance(a, np.ndarray) or not isinstance(b, np.ndarray) or not np.array_equal(a, b):
                     return ['computing test-time scores changed the running averages']
         return []
 

@@ -54,9 +54,12 @@ def hidden_paths(extra=()):
     import solutions
     prefix = Path(sys.prefix).resolve()
     paths = {PACKAGE_DIR, Path(solutions.__file__).resolve().parent}
-    for child in ROOT.iterdir():
-        if child.is_dir() and child.name != 'cs231n' and not prefix.is_relative_to(child.resolve()):
-            paths.add(child.resolve())
+    if (ROOT / 'pyproject.toml').is_file() and (ROOT / 'source').is_dir():
+        # A source checkout (editable install): its source/, release/, tests/ ... go out of sight too.
+        # Installed from a wheel, ROOT is site-packages, where only the two packages above are the kit's.
+        for child in ROOT.iterdir():
+            if child.is_dir() and child.name != 'cs231n' and not prefix.is_relative_to(child.resolve()):
+                paths.add(child.resolve())
     paths.update(Path(p).resolve() for p in extra)
     return sorted(str(p) for p in paths if p.is_dir() and not prefix.is_relative_to(p))
 

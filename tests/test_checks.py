@@ -113,3 +113,19 @@ def test_messages_do_not_reveal_reference_numbers():
             for message in outcome.messages:
                 assert '[' not in message or 'grads[' in message or "bn_param['" in message, message
                 assert 'array(' not in message
+
+
+def test_functions_that_do_nothing_earn_nothing():
+    """A forward that returns zeros and a net with no running statistics cannot collect 'changes nothing' parts."""
+    ns = namespace_of({
+        'zeros': 'def batchnorm_forward(x, gamma, beta, bn_param):\n    return np.zeros_like(x), None\n',
+        'net': 'class FullyConnectedNet:\n'
+               '    def __init__(self, hidden_dims, input_dim=3072, num_classes=10, **kwargs):\n'
+               '        self.params, self.bn_params, self.dropout_param = {}, [], {}\n'
+               '    def loss(self, X, y=None):\n'
+               '        return np.zeros((X.shape[0], 5)) if y is None else (0.0, {})\n',
+    })
+    results = scores(ns)
+    for name in ('batchnorm_forward_train', 'batchnorm_running_stats_test_mode', 'batchnorm_invalid_mode',
+                 'fc_net_loss_and_gradients', 'fc_net_test_mode', 'fc_net_training'):
+        assert results[name].fraction == 0, (name, results[name].messages)
