@@ -91,10 +91,10 @@ INVERSE_STD_BACKWARD = '''def batchnorm_backward(dout, cache):
     return dx, dgamma, dbeta
 '''
 
+REFERENCE_VARIANCE = "sample_var = np.einsum('ij,ij->j', xc, xc) / N"
+
 ONE_PASS_FORWARD_LINES = (
-    ('        xc = x - sample_mean\n        sample_var = np.mean(xc ** 2, axis=0)',
-     '        sample_var = np.mean(x * x, axis=0) - sample_mean ** 2  # one pass: E[x^2] - E[x]^2\n'
-     '        xc = x - sample_mean'),
+    (REFERENCE_VARIANCE, 'sample_var = np.mean(x * x, axis=0) - sample_mean ** 2  # one pass: E[x^2] - E[x]^2'),
 )
 
 INLINE_NET_LOSS = (
@@ -131,8 +131,7 @@ CORRECT = [
 
 BUGS = [
     Variant('unbiased_variance', 'bug', 'variance with ddof=1',
-            patch('batchnorm_forward', ('sample_var = np.mean(xc ** 2, axis=0)',
-                                        'sample_var = np.var(x, axis=0, ddof=1)')),
+            patch('batchnorm_forward', (REFERENCE_VARIANCE, 'sample_var = np.var(x, axis=0, ddof=1)')),
             loses_in='batchnorm_forward_train'),
     Variant('eps_missing_train', 'bug', 'no eps in the train-mode normalization',
             patch('batchnorm_forward', ('std = np.sqrt(sample_var + eps)', 'std = np.sqrt(sample_var)')),
@@ -157,7 +156,7 @@ BUGS = [
             loses_in='batchnorm_running_stats_test_mode'),
     Variant('wrong_axis', 'bug', 'normalizes each example (axis=1) instead of each feature',
             patch('batchnorm_forward', ('sample_mean = x.mean(axis=0)', 'sample_mean = x.mean(axis=1, keepdims=True)'),
-                  ('sample_var = np.mean(xc ** 2, axis=0)', 'sample_var = np.mean(xc ** 2, axis=1, keepdims=True)'),
+                  (REFERENCE_VARIANCE, 'sample_var = np.mean(xc ** 2, axis=1, keepdims=True)'),
                   (RUNNING_UPDATE, RUNNING_UPDATE.replace('* sample_mean', '* sample_mean.mean()')
                                                  .replace('* sample_var', '* sample_var.mean()'))),
             loses_in='batchnorm_forward_train'),
