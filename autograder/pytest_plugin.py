@@ -1,9 +1,12 @@
 """The pytest plugin that turns the hidden tests into points.
 
-It gives every test a fresh sandboxed worker holding the submission (the
-``student`` fixture), so a crash, a hang or a poisoned interpreter costs only
-the check it happened in, and it scores each test from its registry entry:
-passed = all points, ``PartialCredit`` = that fraction, anything else = 0.
+The ``student`` fixture hands each test a sandboxed worker holding the
+submission. One worker serves the checks in turn; a worker that died, hung
+(and was killed) or broke its channel is replaced before the next check, so a
+crash costs only the check it happened in. Starting a sandbox costs far more
+than all the checks together, which is why a healthy worker is kept. Each
+test is scored from its registry entry: passed = all points,
+``PartialCredit`` = that fraction, anything else = 0.
 """
 import time
 
@@ -36,23 +39,37 @@ class GradingPlugin:
             raise pytest.UsageError('%s is not named after a check in autograder.registry' % item.nodeid)
         return name
 
-    @pytest.fixture
-    def student(self, request):
-        worker = Worker(self.cells, self.limits, self.hide)
-        self.isolation = worker.isolation
-        worker.deadline = time.monotonic() + self.check_timeout
+    worker = None
+
+    def _healthy_worker(self):
+        if self.worker is not None and self.worker.dead is None and self.worker.proc.poll() is None:
+            return self.worker
+        if self.worker is not None:
+            self.worker.stop()
+        self.worker = Worker(self.cells, self.limits, self.hide)
+        self.isolation = self.worker.isolation
+        self.worker.deadline = time.monotonic() + self.check_timeout
         try:
-            worker.start()
+            self.worker.start()
         except StudentCodeError as exc:
-            worker.stop()
+            self.worker.stop()
+            self.worker = None
             raise PartialCredit(0.0, ['your code could not be loaded: ' + explain(exc)]) from None
-        for error in worker.load_errors:
+        for error in self.worker.load_errors:
             if error not in self.load_errors:
                 self.load_errors.append(error)
-        try:
-            yield WorkerStudent(worker)
-        finally:
-            worker.stop()
+        return self.worker
+
+    @pytest.fixture
+    def student(self, request):
+        worker = self._healthy_worker()
+        worker.deadline = time.monotonic() + self.check_timeout
+        yield WorkerStudent(worker)
+
+    def pytest_sessionfinish(self, session):
+        if self.worker is not None:
+            self.worker.stop()
+            self.worker = None
 
     def pytest_collection_modifyitems(self, items):
         for item in items:
