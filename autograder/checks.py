@@ -53,7 +53,9 @@ def explain(exc):
     """Student-facing words for a failed call into their code."""
     if exc.kind == 'timeout':
         return 'your code took too long and was stopped (%s)' % exc
-    if exc.kind in ('crash', 'limit'):
+    if exc.kind == 'limit':
+        return 'your code hit a resource limit of the grader (%s)' % exc
+    if exc.kind == 'crash':
         return 'your code stopped the worker process (%s)' % exc
     if exc.kind == 'missing':
         return str(exc)

@@ -189,6 +189,8 @@ def batchnorm_backward(dout, cache):
     from solutions.layers import batchnorm_backward as answer
     return answer(dout, cache)
 '''),
+    'memory_bomb': ('batchnorm_backward', 'def batchnorm_backward(dout, cache):\n    hoard = []\n    while True:\n'
+                                          '        hoard.append(bytearray(10 ** 8))\n'),
     'kills_everything': ('batchnorm_backward', 'import os, signal\ndef batchnorm_backward(dout, cache):\n'
                                                '    os.kill(-1, signal.SIGKILL)\n    os.kill(os.getppid(), signal.SIGKILL)\n'),
 }
@@ -207,10 +209,13 @@ def test_hostile_submissions_lose_only_their_own_points(tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     grades = read_grades(out)
     assert float(grades['honest']['score']) == registry.MAX_AUTOMATIC_POINTS
-    for student in ('loops', 'os_exit_in_function', 'reads_the_answer_key', 'kills_everything'):
+    for student in ('loops', 'os_exit_in_function', 'reads_the_answer_key', 'kills_everything', 'memory_bomb'):
         row = grades[student]
         assert float(row['batchnorm_backward']) == 0, student
         assert float(row['batchnorm_forward_train']) == registry.BY_NAME['batchnorm_forward_train'].points, student
     assert float(grades['exits_at_import']['fc_net_init']) == 0
     assert float(grades['exits_at_import']['batchnorm_backward']) == registry.BY_NAME['batchnorm_backward'].points
     assert 'no answer after' in (out / 'loops' / 'feedback.md').read_text()
+    assert 'memory limit' in (out / 'memory_bomb' / 'feedback.md').read_text()
+    memory = results_of(out, 'memory_bomb')['extra_data']['peak_memory_mb']
+    assert memory['workers'] > 0 and memory['grader'] > 0
