@@ -20,6 +20,21 @@ class ReleaseError(RuntimeError):
 
 
 @contextmanager
+def environment(**variables):
+    """Set environment variables (a kernel nbgrader or nbclient starts inherits them), restore them after."""
+    saved = {k: os.environ.get(k) for k in variables}
+    os.environ.update({k: str(v) for k, v in variables.items()})
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+@contextmanager
 def nbgrader_environment():
     """nbgrader runs `alembic` as a subprocess for a new gradebook: the interpreter's bin must be on PATH."""
     old = os.environ.get('PATH', '')

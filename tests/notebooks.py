@@ -1,9 +1,10 @@
 """Helpers for tests that execute notebooks with nbclient."""
-import os
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+
+from autograder.release import environment
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_NB = ROOT / 'source' / 'BatchNormalization' / 'BatchNormalization.ipynb'
@@ -13,18 +14,10 @@ RELEASE_NB = RELEASE_DIR / 'BatchNormalization.ipynb'
 
 def execute(nb, workdir, env_overrides, allow_errors=False, timeout=300):
     """Execute nb in a fresh python3 kernel with cwd=workdir and the given environment variables."""
-    saved = {k: os.environ.get(k) for k in env_overrides}
-    os.environ.update({k: str(v) for k, v in env_overrides.items()})
-    try:
+    with environment(**env_overrides):
         client = NotebookClient(nb, timeout=timeout, kernel_name='python3', allow_errors=allow_errors,
                                 resources={'metadata': {'path': str(workdir)}})
         client.execute()
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
     return nb
 
 

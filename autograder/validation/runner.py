@@ -11,7 +11,6 @@ another student's grade would show. Verdicts:
   and no side effect outside the sandbox.
 """
 import hashlib
-import os
 import tempfile
 import time
 from dataclasses import dataclass
@@ -127,19 +126,11 @@ def table(rows, global_rows):
 def nbgrader_agreement(variants, bnkit_scores, cifar_dir=None):
     """[(variant, nbgrader automatic score, bnkit score)] for the given honest variants."""
     from autograder.fakedata import write_fake_cifar10
-    from autograder.release import autograde
+    from autograder.release import autograde, environment
     with tempfile.TemporaryDirectory(prefix='bnkit-agree-') as tmp:
         tmp = Path(tmp)
         notebooks = write_class(tmp / 'nb', variants)
-        saved = {k: os.environ.get(k) for k in ('BNKIT_QUICK', 'CIFAR10_DIR')}
-        os.environ['BNKIT_QUICK'] = '1'
-        os.environ['CIFAR10_DIR'] = str(cifar_dir or write_fake_cifar10(tmp / 'cifar', 250, 100))
-        try:
-            scores = autograde({name: path for name, path in notebooks.items()})
-        finally:
-            for k, v in saved.items():
-                if v is None:
-                    os.environ.pop(k, None)
-                else:
-                    os.environ[k] = v
+        data = cifar_dir or write_fake_cifar10(tmp / 'cifar', 250, 100)
+        with environment(BNKIT_QUICK='1', CIFAR10_DIR=data):
+            scores = autograde(notebooks)
     return [(v.name, scores[v.name][0], bnkit_scores.get(v.name)) for v in variants]
