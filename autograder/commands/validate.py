@@ -45,22 +45,26 @@ def run(args):
             return code
         if not os.environ.get(CONTAINED_ENV):
             print('note: running without an outer PID namespace (needs root and util-linux)', file=sys.stderr)
+    if args.nbgrader and args.keep is None:
+        # The comparison needs bnkit's grades after the run: keep them in a folder of our own.
+        import tempfile
+        args.keep = Path(tempfile.mkdtemp(prefix='bnkit-validate-'))
     rows, global_rows, seconds = validate(args.keep, jobs=args.jobs)
     print(table(rows, global_rows))
     print('\n%d submissions graded in %.0f s with --jobs %d' % (len(rows), seconds, args.jobs))
     ok = all(r.ok for r in rows + global_rows)
     if args.nbgrader:
         import json
-        grades = args.keep / 'grades' if args.keep else None
-        bnkit_scores = {}
-        if grades:
-            for v in CORRECT + BUGS:
-                bnkit_scores[v.name] = json.loads((grades / v.name / 'results.json').read_text())['score']
+        grades = args.keep / 'grades'
+        bnkit_scores = {v.name: json.loads((grades / v.name / 'results.json').read_text())['score']
+                        for v in CORRECT + BUGS}
         print('\nnbgrader autograde of the same notebooks (automatic points):')
         agreement = nbgrader_agreement(CORRECT + BUGS, bnkit_scores)
         for name, nb_score, bn_score in agreement:
-            same = bn_score is None or abs(nb_score - bn_score) < 0.05
+            same = nb_score is not None and abs(nb_score - bn_score) < 0.05
             ok = ok and same
-            print('  %-30s nbgrader %6.2f   bnkit %6s   %s' % (name, nb_score, '%.2f' % bn_score if bn_score is not None else '-',
-                                                            'same' if same else 'DIFFERENT'))
+            print('  %-30s nbgrader %6s   bnkit %6.2f   %s' % (name, '%.2f' % nb_score if nb_score is not None else '-',
+                                                            bn_score, 'same' if same else 'DIFFERENT'))
+        print('agreement: %d / %d' % (sum(1 for _, n, b in agreement if n is not None and abs(n - b) < 0.05),
+                                      len(agreement)))
     return 0 if ok else 1
