@@ -153,7 +153,7 @@ def test_extraction_falls_back_to_names_when_metadata_is_damaged(tmp_path):
 def test_killed_and_restarted_run_gives_identical_grades(tmp_path):
     folder = tmp_path / 'class'
     folder.mkdir()
-    for i in range(4):
+    for i in range(8):
         write(folder, 'student%d' % i, reference_cells() if i % 2 == 0 else {})
     uninterrupted = tmp_path / 'once'
     assert bnkit('grade', folder, '--out', uninterrupted, *FAST).returncode == 0
@@ -167,7 +167,7 @@ def test_killed_and_restarted_run_gives_identical_grades(tmp_path):
     os.killpg(proc.pid, 9)
     proc.wait()
     finished_first = {p.parent.name: p.stat().st_mtime_ns for p in out.glob('*/results.json')}
-    assert 1 <= len(finished_first) < 4, 'the run should have been interrupted midway'
+    assert 1 <= len(finished_first) < 8, 'the run should have been interrupted midway'
     assert bnkit('grade', folder, '--out', out, *FAST).returncode == 0
     for student, mtime in finished_first.items():
         assert (out / student / 'results.json').stat().st_mtime_ns == mtime, 'regraded ' + student
