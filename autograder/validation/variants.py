@@ -6,14 +6,8 @@ points for it: the check whose title describes the mistake.
 """
 from dataclasses import dataclass, field
 
+from autograder.extract import SETUP_SOURCE  # noqa: F401  (what a submission's code runs after)
 from autograder.reference_cells import reference_cells
-
-# What the release's setup cell imports; a submission's code runs after it.
-SETUP_SOURCE = '''import numpy as np
-from cs231n.layers import *
-from cs231n.layer_utils import *
-from cs231n.solver import Solver
-'''
 
 
 @dataclass(frozen=True)
