@@ -1,0 +1,26 @@
+"""run_hidden_checks: the points nbgrader records, and nothing on stderr."""
+import pytest
+
+from autograder.notebook_hooks import run_hidden_checks
+from autograder.registry import BY_NAME
+from tests.test_checks import namespace_of
+from autograder.validation.variants import CORRECT
+
+FORWARD_CHECKS = ('batchnorm_forward_train', 'batchnorm_invalid_mode')
+
+
+def test_reference_earns_all_points_and_reports_on_stdout_only(capsys):
+    ns = namespace_of(CORRECT[0].sources())
+    earned = run_hidden_checks(ns, *FORWARD_CHECKS)
+    assert isinstance(earned, float)
+    assert earned == pytest.approx(sum(BY_NAME[n].points for n in FORWARD_CHECKS))
+    out, err = capsys.readouterr()
+    assert err == ''
+    for name in FORWARD_CHECKS:
+        assert BY_NAME[name].title in out
+
+
+def test_nothing_earned_raises_assertion_with_the_report(capsys):
+    with pytest.raises(AssertionError, match='No points'):
+        run_hidden_checks(namespace_of({}), *FORWARD_CHECKS)
+    assert capsys.readouterr().err == ''
