@@ -1,9 +1,11 @@
 """Grading one submission: extract its code, run the hidden tests against sandboxed workers, score.
 
-    python -m autograder.grading NOTEBOOK STUDENT OUTDIR [--limits JSON]
+    python -m autograder.grading NOTEBOOK STUDENT OUTDIR --isolation LEVEL [--limits JSON]
 
 writes OUTDIR/STUDENT/results.json (Gradescope's schema) and the feedback files, atomically. The
 batch runner starts one such process per submission so that no submission can disturb another's grading.
+A sandbox that fails (to start, or to be cleaned up) is the grader's failure: this process then writes
+nothing for the student and exits with ``SANDBOX_FAILED`` and the reason on stderr.
 """
 import argparse
 import hashlib
@@ -20,10 +22,13 @@ import pytest
 from autograder import registry, reports
 from autograder.extract import NotebookError, extract
 from autograder.pytest_plugin import GradingPlugin
-from autograder.sandbox import Limits
+from autograder.sandbox import LEVELS, Limits, SandboxError
 
 HIDDEN_TESTS = Path(__file__).resolve().parent / 'hidden_tests'
 KIT_VERSION = '0.1.0'
+SANDBOX_FAILED = 3
+PROCESS_LEVEL_WARNING = ('graded at the process isolation level: student code could read every file the grading '
+                         'user can read; grade as root or with bubblewrap for a real sandbox')
 
 
 def sha256_of(path):
@@ -34,24 +39,25 @@ def empty_results(messages):
     return {name: {'fraction': 0.0, 'messages': [], 'seconds': 0.0} for name in (s.name for s in registry.CHECKS)}, messages
 
 
-def grade_notebook(path, limits=None, hide=(), check_timeout=120.0):
-    """(per-check results, general messages, isolation level) for the notebook at path."""
+def grade_notebook(path, isolation, limits=None, check_timeout=120.0):
+    """(per-check results, general messages) for the notebook at path; raises SandboxError."""
     try:
         extraction = extract(path)
     except NotebookError as exc:
-        results, messages = empty_results([str(exc)])
-        return results, messages, None
-    plugin = GradingPlugin(extraction.cells, limits=limits, hide=hide, check_timeout=check_timeout)
+        return empty_results([str(exc)])
+    plugin = GradingPlugin(extraction.cells, limits=limits, isolation=isolation, check_timeout=check_timeout)
     args = [str(HIDDEN_TESTS), '-p', 'no:cacheprovider', '-p', 'no:terminal', '-c', os.devnull,
             '--rootdir', str(HIDDEN_TESTS), '-W', 'ignore']
     code = pytest.main(args, plugins=[plugin])
+    if plugin.sandbox_error:
+        raise plugin.sandbox_error
     messages = list(extraction.messages)
     messages.extend('While loading your code, %s' % e for e in plugin.load_errors)
     results = plugin.results
     missing = [s.name for s in registry.CHECKS if s.name not in results]
     if missing or code not in (0, 1):
         raise RuntimeError('the hidden tests did not all run (pytest exit code %s; missing %s)' % (code, missing))
-    return results, messages, plugin.isolation
+    return results, messages
 
 
 def build_results(student, path, results, messages, isolation, seconds):
@@ -74,6 +80,7 @@ def build_results(student, path, results, messages, isolation, seconds):
         'extra_data': {
             'student': student, 'submission': str(path), 'submission_sha256': sha256_of(path),
             'max_score': registry.MAX_AUTOMATIC_POINTS, 'kit_version': KIT_VERSION, 'isolation': isolation,
+            **({'isolation_warning': PROCESS_LEVEL_WARNING} if isolation == 'process' else {}),
             'peak_memory_mb': {
                 'grader': round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
                 'workers': round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)},
@@ -81,9 +88,9 @@ def build_results(student, path, results, messages, isolation, seconds):
     }
 
 
-def grade_to_folder(path, student, outdir, limits=None, hide=(), check_timeout=120.0):
+def grade_to_folder(path, student, outdir, isolation, limits=None, check_timeout=120.0):
     start = time.monotonic()
-    results, messages, isolation = grade_notebook(path, limits, hide, check_timeout)
+    results, messages = grade_notebook(path, isolation, limits, check_timeout)
     data = build_results(student, path, results, messages, isolation, time.monotonic() - start)
     reports.write_student_reports(Path(outdir) / student, data)
     return data
@@ -95,11 +102,15 @@ def main(argv=None):
     parser.add_argument('student')
     parser.add_argument('outdir')
     parser.add_argument('--limits', default='{}', help='JSON of autograder.sandbox.Limits fields')
-    parser.add_argument('--hide', action='append', default=[], help='another folder workers must not see')
+    parser.add_argument('--isolation', choices=LEVELS, required=True, help='the level the run chose')
     parser.add_argument('--check-timeout', type=float, default=120.0)
     args = parser.parse_args(argv)
     limits = Limits(**json.loads(args.limits))
-    grade_to_folder(args.notebook, args.student, args.outdir, limits, args.hide, args.check_timeout)
+    try:
+        grade_to_folder(args.notebook, args.student, args.outdir, args.isolation, limits, args.check_timeout)
+    except SandboxError as exc:
+        print('sandbox failure: %s' % exc, file=sys.stderr)
+        return SANDBOX_FAILED
     return 0
 
 

@@ -15,7 +15,7 @@ import pytest
 from autograder.checks import explain
 from autograder.outcome import PartialCredit
 from autograder.registry import BY_NAME
-from autograder.sandbox import Worker
+from autograder.sandbox import SandboxError, Worker
 from autograder.student_api import StudentCodeError
 from autograder.worker_client import WorkerStudent
 
@@ -23,14 +23,14 @@ HIDDEN_TEST_PREFIX = 'test_'
 
 
 class GradingPlugin:
-    def __init__(self, cells, limits=None, hide=(), check_timeout=120.0):
+    def __init__(self, cells, limits=None, isolation='process', check_timeout=120.0):
         self.cells = cells
         self.limits = limits
-        self.hide = hide
+        self.isolation = isolation
         self.check_timeout = check_timeout
         self.results = {}           # check name -> {'fraction', 'messages', 'seconds'}
         self.load_errors = []
-        self.isolation = None
+        self.sandbox_error = None   # the grader's own failure: the run must stop, no student is charged
 
     @staticmethod
     def check_name(item):
@@ -45,15 +45,17 @@ class GradingPlugin:
         if self.worker is not None and self.worker.dead is None and self.worker.proc.poll() is None:
             return self.worker
         if self.worker is not None:
-            self.worker.stop()
-        self.worker = Worker(self.cells, self.limits, self.hide)
-        self.isolation = self.worker.isolation
+            self._stop_worker()
+        self.worker = Worker(self.cells, self.limits, level=self.isolation)
         self.worker.deadline = time.monotonic() + self.check_timeout
         try:
             self.worker.start()
-        except StudentCodeError as exc:
-            self.worker.stop()
+        except SandboxError as exc:
             self.worker = None
+            self.sandbox_error = exc
+            pytest.exit('sandbox failure: %s' % exc, returncode=3)
+        except StudentCodeError as exc:
+            self._stop_worker()
             raise PartialCredit(0.0, ['your code could not be loaded: ' + explain(exc)]) from None
         for error in self.worker.load_errors:
             if error not in self.load_errors:
@@ -66,10 +68,17 @@ class GradingPlugin:
         worker.deadline = time.monotonic() + self.check_timeout
         yield WorkerStudent(worker)
 
+    def _stop_worker(self):
+        worker, self.worker = self.worker, None
+        try:
+            worker.stop()
+        except SandboxError as exc:
+            self.sandbox_error = exc
+            pytest.exit('sandbox failure: %s' % exc, returncode=3)
+
     def pytest_sessionfinish(self, session):
         if self.worker is not None:
-            self.worker.stop()
-            self.worker = None
+            self._stop_worker()
 
     def pytest_collection_modifyitems(self, items):
         for item in items:

@@ -112,6 +112,12 @@ def write_class_reports(outdir, all_results, failures=()):
     write_atomically(outdir / 'grades.csv', grades_csv(all_results))
     scores = [d['score'] for d in all_results.values()]
     lines = ['# Class summary', '', '%d submissions graded.' % len(all_results)]
+    levels = sorted({str(d['extra_data'].get('isolation')) for d in all_results.values()})
+    lines.append('Isolation level: %s.' % ', '.join(levels) if levels else 'No submission ran in a sandbox.')
+    warnings = sorted({d['extra_data']['isolation_warning'] for d in all_results.values()
+                       if d['extra_data'].get('isolation_warning')})
+    for warning in warnings:
+        lines += ['', '**Warning:** %s.' % warning]
     if scores:
         lines.append('Mean score %.1f / %g, median %.1f.' % (sum(scores) / len(scores), registry.MAX_AUTOMATIC_POINTS,
                                                              sorted(scores)[len(scores) // 2]))

@@ -4,19 +4,36 @@ A submission whose results.json already records the same notebook hash and
 kit version is skipped, so a run that was killed and started again finishes the
 rest without regrading anyone. grades.csv and the summary are rebuilt from the
 per-student results at the end, so they are the same however the run went.
+
+The isolation level is chosen once, by probing, before any submission is graded.
+A grader process that reports a sandbox failure stops the run (``GraderFailure``):
+that is the grader's problem, and no student gets a score from it. Each grader
+process runs under its own memory limit and dies with the run; after it ends,
+any process it left behind in a sandbox uid is killed.
 """
+import ctypes
 import json
 import os
+import resource
+import signal
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict
 from pathlib import Path
 
 from autograder import registry, reports
-from autograder.grading import KIT_VERSION, build_results, sha256_of
-from autograder.sandbox import Limits
+from autograder.grading import KIT_VERSION, SANDBOX_FAILED, build_results, sha256_of
+from autograder.sandbox import Limits, choose_level, uids
+from autograder.sandbox.worker import children_of
+
+GRADER_MEMORY_MB = 4096     # the address space of one grader process (checks, reference, pytest)
+
+
+class GraderFailure(RuntimeError):
+    """The grader, not a student, failed (its sandbox could not start or be cleaned up): the run stops."""
 
 
 def already_graded(outdir, student, notebook):
@@ -47,53 +64,104 @@ class Progress:
         self.stream.flush()
 
 
-def grade_one_process(notebook, student, outdir, limits, hide, submission_timeout, check_timeout):
+def _grader_limits(memory_mb):
+    def enter():
+        resource.setrlimit(resource.RLIMIT_AS, (memory_mb << 20, memory_mb << 20))
+        if sys.platform.startswith('linux'):
+            ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)   # PR_SET_PDEATHSIG: die with the run
+    return enter
+
+
+_LIVE_GRADERS, _LIVE_LOCK = set(), threading.Lock()
+
+
+def _sweep_leftovers(isolation):
+    """Kill what a finished grader left behind: processes of sandbox uids no grader holds (as root), and
+    at the process level, orphans reparented to this process, which is their subreaper."""
+    try:
+        uids.sweep_orphans()
+    except uids.UidError as exc:
+        raise GraderFailure(str(exc)) from None
+    if isolation != 'process' or not sys.platform.startswith('linux'):
+        return
+    with _LIVE_LOCK:
+        live = set(_LIVE_GRADERS)
+    for pid in children_of(os.getpid()):
+        if pid not in live:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+def grade_one_process(notebook, student, outdir, limits, isolation, submission_timeout, check_timeout,
+                      grader_memory_mb=GRADER_MEMORY_MB):
     """Grade one submission in its own grader process; returns None or the reason it failed."""
     cmd = [sys.executable, '-m', 'autograder.grading', str(notebook), student, str(outdir),
-           '--limits', json.dumps(asdict(limits)), '--check-timeout', str(check_timeout)]
-    for h in hide:
-        cmd += ['--hide', str(h)]
+           '--isolation', isolation, '--limits', json.dumps(asdict(limits)), '--check-timeout', str(check_timeout)]
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True, preexec_fn=_grader_limits(grader_memory_mb))
+    with _LIVE_LOCK:
+        _LIVE_GRADERS.add(proc.pid)
     try:
-        proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              timeout=submission_timeout, start_new_session=True)
+        _, stderr = proc.communicate(timeout=submission_timeout)
     except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
         return 'grading took longer than %g s and was stopped' % submission_timeout
+    finally:
+        with _LIVE_LOCK:
+            _LIVE_GRADERS.discard(proc.pid)
+        _sweep_leftovers(isolation)
+    if proc.returncode == SANDBOX_FAILED:
+        raise GraderFailure((stderr.decode(errors='replace').strip().splitlines() or ['no message'])[-1][:1000])
     if proc.returncode != 0:
-        tail = proc.stderr.decode(errors='replace').strip().splitlines()[-1:] or ['no message']
+        tail = stderr.decode(errors='replace').strip().splitlines()[-1:] or ['no message']
         return 'the grader failed (exit code %d: %s)' % (proc.returncode, tail[0][:300])
     return None
 
 
-def record_failure(outdir, student, notebook, why):
+def record_failure(outdir, student, notebook, why, isolation=None):
     """Zero points with the reason, so the student and the staff both see what happened."""
     results = {s.name: {'fraction': 0.0, 'messages': [], 'seconds': 0.0} for s in registry.CHECKS}
     data = build_results(student, notebook, results, ['Your notebook could not be graded: %s. The course staff '
-                                                      'has been told.' % why], None, 0.0)
+                                                      'has been told.' % why], isolation, 0.0)
     data['extra_data']['grading_failed'] = why
     reports.write_student_reports(Path(outdir) / student, data)
 
 
 def grade_all(submissions, outdir, jobs=1, limits=None, submission_timeout=900.0, check_timeout=120.0,
-              progress=True, hide_extra=()):
-    """Grade {student: notebook} into outdir; returns (all results, [(student, failure reason)])."""
+              progress=True, isolation=None):
+    """Grade {student: notebook} into outdir; returns (all results, [(student, failure reason)]).
+
+    ``isolation`` is the level chosen by ``autograder.sandbox.choose_level`` (probed here when None).
+    Raises GraderFailure when the sandbox fails mid-run; results already written stay.
+    """
     outdir = Path(outdir).resolve()
     outdir.mkdir(parents=True, exist_ok=True)
+    os.chmod(outdir, 0o700)     # results are nobody else's business, and no worker uid's
     limits = limits or Limits()
-    # Workers must see neither the output folder nor any student's submission.
-    hide = {outdir} | {Path(nb).resolve().parent for nb in submissions.values()} | {Path(h) for h in hide_extra}
+    isolation = isolation or choose_level(limits=limits)[0]
+    if isolation == 'process' and sys.platform.startswith('linux'):
+        ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)   # PR_SET_CHILD_SUBREAPER: orphans of dead graders come here
     todo = {s: nb for s, nb in submissions.items() if not already_graded(outdir, s, nb)}
     bar = Progress(len(todo)) if progress and todo else None
     failures = []
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(grade_one_process, nb, s, outdir, limits, hide, submission_timeout, check_timeout): s
-                   for s, nb in sorted(todo.items())}
-        for future in as_completed(futures):
-            student = futures[future]
-            why = future.result()
-            if why:
-                record_failure(outdir, student, todo[student], why)
-            if bar:
-                bar.step(student)
+        futures = {pool.submit(grade_one_process, nb, s, outdir, limits, isolation, submission_timeout,
+                               check_timeout): s for s, nb in sorted(todo.items())}
+        try:
+            for future in as_completed(futures):
+                student = futures[future]
+                why = future.result()
+                if why:
+                    record_failure(outdir, student, todo[student], why, isolation)
+                if bar:
+                    bar.step(student)
+        except GraderFailure:
+            for future in futures:
+                future.cancel()
+            raise
     all_results = {s: r for s, r in reports.load_results(outdir).items() if s in submissions}
     for student, data in sorted(all_results.items()):
         why = data['extra_data'].get('grading_failed')

@@ -11,6 +11,7 @@ import pytest
 
 from autograder import registry
 from autograder.extract import extract
+from autograder.sandbox import LEVELS
 from autograder.notebook_fill import fill_solution_cells
 from autograder.reference_cells import reference_cells
 from autograder.submissions import find_submissions
@@ -73,7 +74,7 @@ def test_reference_gets_full_marks(honest_class):
     assert float(grades['reference']['score']) == registry.MAX_AUTOMATIC_POINTS
     data = results_of(out, 'reference')
     assert all(t['status'] == 'passed' for t in data['tests'])
-    assert data['extra_data']['isolation'] in ('namespaces', 'basic')
+    assert data['extra_data']['isolation'] in LEVELS
 
 
 def test_untouched_release_gets_zero_in_every_check(honest_class):

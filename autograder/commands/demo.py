@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from autograder import reports
+from autograder.commands import isolation
 from autograder.release import ROOT, ReleaseError, generate_release
 from autograder.runner import grade_all
 from autograder.samples import write_samples
@@ -16,6 +17,7 @@ from autograder.samples import write_samples
 def add_arguments(parser):
     parser.add_argument('--out', type=Path, default=Path('demo-out'), help='output folder (default: %(default)s)')
     parser.add_argument('--jobs', type=int, default=os.cpu_count() or 1, help='parallel gradings (default: %(default)s)')
+    isolation.add_arguments(parser)
 
 
 def run(args):
@@ -34,7 +36,10 @@ def run(args):
     samples = write_samples(release / 'BatchNormalization.ipynb', out / 'submissions')
     print('   %s' % ', '.join(sorted(samples)), file=sys.stderr)
     print('3. Grading them in sandboxed workers ...', file=sys.stderr)
-    results, failures = grade_all(samples, out / 'grades', jobs=args.jobs)
+    level = isolation.pick(args)
+    if level is None:
+        return 3
+    results, failures = grade_all(samples, out / 'grades', jobs=args.jobs, isolation=level)
     print()
     print(reports.score_table(results))
     if failures:

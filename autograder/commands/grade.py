@@ -9,8 +9,9 @@ import os
 import sys
 
 from autograder import reports
-from autograder.runner import grade_all
-from autograder.sandbox import Limits, isolation_level
+from autograder.commands import isolation
+from autograder.runner import GraderFailure, grade_all
+from autograder.sandbox import Limits
 from autograder.submissions import SubmissionError, find_submissions
 
 
@@ -28,6 +29,7 @@ def add_arguments(parser):
     parser.add_argument('--submission-timeout', type=float, default=900.0,
                         help='wall-clock limit per submission (%(default)s s)')
     parser.add_argument('--quiet', action='store_true', help='no progress bar and no table')
+    isolation.add_arguments(parser)
 
 
 def run(args):
@@ -36,13 +38,20 @@ def run(args):
     except SubmissionError as exc:
         print('error: %s' % exc, file=sys.stderr)
         return 2
-    if not args.quiet:
-        print('Grading %d submission(s) with %d job(s); isolation: %s' % (len(submissions), args.jobs, isolation_level()),
-              file=sys.stderr)
     limits = Limits(memory_mb=args.memory_mb, cpu_seconds=args.cpu_seconds, call_timeout=args.call_timeout)
-    results, failures = grade_all(submissions, args.out, jobs=args.jobs, limits=limits,
-                                  submission_timeout=args.submission_timeout, check_timeout=args.check_timeout,
-                                  progress=not args.quiet)
+    level = isolation.pick(args, limits)
+    if level is None:
+        return 3
+    if not args.quiet:
+        print('Grading %d submission(s) with %d job(s)' % (len(submissions), args.jobs), file=sys.stderr)
+    try:
+        results, failures = grade_all(submissions, args.out, jobs=args.jobs, limits=limits,
+                                      submission_timeout=args.submission_timeout, check_timeout=args.check_timeout,
+                                      progress=not args.quiet, isolation=level)
+    except GraderFailure as exc:
+        print('\nerror: grading stopped, the grader failed (no student was charged for it): %s' % exc,
+              file=sys.stderr)
+        return 3
     if not args.quiet:
         print(reports.score_table(results))
         if failures:

@@ -11,8 +11,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+from autograder.commands import isolation
 from autograder.reports import write_atomically
-from autograder.runner import grade_all, record_failure
+from autograder.runner import GraderFailure, grade_all, record_failure
 from autograder.submissions import SubmissionError, find_single_notebook
 
 
@@ -21,18 +22,28 @@ def add_arguments(parser):
                         default=Path(os.environ.get('BNKIT_SUBMISSION_DIR', '/autograder/submission')))
     parser.add_argument('--results', type=Path,
                         default=Path(os.environ.get('BNKIT_RESULTS', '/autograder/results/results.json')))
+    isolation.add_arguments(parser)
 
 
 def run(args):
+    """0 with results.json written; 3 (no results.json, so Gradescope reports an autograder error) when the
+    sandbox cannot run: a grader failure must never reach the student as a score."""
+    level = isolation.pick(args)
+    if level is None:
+        return 3
     with tempfile.TemporaryDirectory(prefix='bnkit-gradescope-') as tmp:
         try:
             notebook = find_single_notebook(args.submission_dir)
         except SubmissionError as exc:
             notebook = Path(tmp) / 'missing.ipynb'
             notebook.write_text('')
-            record_failure(tmp, 'submission', notebook, str(exc))
+            record_failure(tmp, 'submission', notebook, str(exc), level)
         else:
-            grade_all({'submission': notebook}, tmp, jobs=1, progress=False, hide_extra=[args.submission_dir])
+            try:
+                grade_all({'submission': notebook}, tmp, jobs=1, progress=False, isolation=level)
+            except GraderFailure as exc:
+                print('error: the grader failed, no score was written: %s' % exc, file=sys.stderr)
+                return 3
         data = json.loads((Path(tmp) / 'submission' / 'results.json').read_text())
         feedback = (Path(tmp) / 'submission' / 'feedback.md').read_text()
     data['output'] = feedback

@@ -1,0 +1,201 @@
+"""The isolation levels, strongest first, and how each one starts a worker.
+
+Each level is one class whose ``launch(worker)`` returns the command, the descriptors it keeps and the
+function the child runs between fork and exec (as the grader's user, before any student code exists).
+``choose`` tries them in order with a real probe worker and takes the first that starts.
+
+full       bubblewrap: new user, PID, network, IPC, UTS and cgroup namespaces; a root file system built
+           from nothing but the allowlist of ``view``, read-only, plus a private size-capped /tmp and
+           /dev/shm; no capabilities, no new user namespaces inside, a new session, dies with the grader;
+           the seccomp filter; run as a uid of its own when the grader is root; cgroup limits where the
+           grader may create them, rlimits always.
+container  root without CAP_SYS_ADMIN or user namespaces (Docker's default): a uid of its own, no_new_privs,
+           Landlock restricting reads to the same allowlist and writes to a private scratch folder, the
+           seccomp filter, rlimits (and a cgroup where possible).
+process    anyone else: a separate process in its own session with rlimits and an import blocker. It can
+           read whatever the grading user can read; every run and every results.json says so.
+"""
+import ctypes
+import os
+import resource
+import shutil
+import signal
+import sys
+
+from autograder.sandbox import landlock, seccomp
+
+LEVELS = ('full', 'container', 'process')
+PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS = 1, 38
+DEVICES = ('/dev/null', '/dev/zero', '/dev/full', '/dev/random', '/dev/urandom')
+
+
+def stronger_or_equal(level, other):
+    return LEVELS.index(level) <= LEVELS.index(other)
+
+
+def _prctl(option, value):
+    ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0)
+
+
+def _rlimits(limits):
+    mb = 1 << 20
+    for which, value in ((resource.RLIMIT_AS, limits.memory_mb * mb), (resource.RLIMIT_CPU, limits.cpu_seconds),
+                         (resource.RLIMIT_FSIZE, limits.fsize_mb * mb), (resource.RLIMIT_CORE, 0),
+                         (resource.RLIMIT_NPROC, limits.nproc)):
+        resource.setrlimit(which, (value, value))
+
+
+def _become(uid):
+    os.setgroups([])
+    os.setresgid(uid, uid, uid)
+    os.setresuid(uid, uid, uid)
+
+
+def _die_with(parent):
+    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:      # the grader died before the death signal was armed
+        os._exit(1)
+
+
+def unreachable_ancestor(path):
+    """The first folder above ``path`` that other users cannot search, or None."""
+    parts = os.path.abspath(path).split(os.sep)
+    for i in range(2, len(parts)):
+        folder = os.sep.join(parts[:i])
+        if not os.stat(folder).st_mode & 0o001:
+            return folder
+    return None
+
+
+def _ancestors(paths, skip):
+    folders = set()
+    for path in paths:
+        parent = os.path.dirname(path)
+        while parent not in ('/', ''):
+            folders.add(parent)
+            parent = os.path.dirname(parent)
+    return sorted((f for f in folders if f not in skip), key=lambda f: (f.count('/'), f))
+
+
+def worker_argv(interpreter, main, config):
+    import json
+    return [interpreter, '-I', '-S', main, json.dumps(config)]
+
+
+class Full:
+    name = 'full'
+
+    @staticmethod
+    def unavailable():
+        if not sys.platform.startswith('linux'):
+            return 'bubblewrap needs Linux'
+        if not shutil.which('bwrap'):
+            return 'bubblewrap (bwrap) is not installed: apt-get install bubblewrap'
+        return None
+
+    def launch(self, w):
+        """As root, bubblewrap's privileged mode (no user namespace: the uid outside is the worker's own),
+        keeping only CAP_SETUID/CAP_SETGID, which worker_main spends at once on becoming that uid. As anyone
+        else, its unprivileged mode: a user namespace, with further ones disabled."""
+        mb = 1 << 20
+        args = [shutil.which('bwrap'), '--unshare-pid', '--unshare-net', '--unshare-ipc', '--unshare-uts',
+                '--unshare-cgroup-try', '--die-with-parent', '--new-session', '--cap-drop', 'ALL']
+        if w.uid is not None:
+            args += ['--cap-add', 'CAP_SETUID', '--cap-add', 'CAP_SETGID']
+        else:
+            args += ['--unshare-user', '--disable-userns']
+        args += ['--hostname', 'sandbox', '--proc', '/proc', '--dev', '/dev',
+                 '--perms', '1777', '--size', str(w.limits.tmpfs_mb * mb), '--tmpfs', '/tmp',
+                 '--perms', '1777', '--size', str(w.limits.tmpfs_mb * mb), '--tmpfs', '/dev/shm']
+        for target, link in w.view.root_symlinks:
+            args += ['--symlink', target, link]
+        for folder in _ancestors(w.view.readable, skip={link for _, link in w.view.root_symlinks}):
+            args += ['--perms', '0755', '--dir', folder]   # else bubblewrap copies modes such as /root's 0700
+        for path in w.view.readable:
+            args += ['--ro-bind', path, path]
+        args += ['--ro-bind', w.folder, '/sandbox', '--remount-ro', '/', '--chdir', '/tmp', '--clearenv']
+        for key, value in w.environment('/tmp').items():
+            args += ['--setenv', key, value]
+        seccomp_r, seccomp_w = os.pipe()
+        os.write(seccomp_w, seccomp.program())      # small (under 1 KiB): fits in the pipe's buffer
+        os.close(seccomp_w)
+        w.close_after_start.append(seccomp_r)
+        args += ['--seccomp', str(seccomp_r), '--']
+        argv = args + worker_argv(w.view.interpreter, '/sandbox/worker_main.py', w.config)
+        parent, cgroup, limits = os.getpid(), w.cgroup, w.limits
+
+        def enter():
+            if cgroup:
+                cgroup.join()
+            _rlimits(limits)
+            _die_with(parent)
+
+        return argv, [seccomp_r], enter, '/'
+
+
+class Container:
+    name = 'container'
+
+    @staticmethod
+    def unavailable():
+        if not sys.platform.startswith('linux'):
+            return 'needs Linux'
+        if os.geteuid() != 0:
+            return 'needs root, to run each worker as a uid of its own'
+        from autograder.sandbox import view
+        blocked = unreachable_ancestor(view.build().interpreter)
+        if blocked:
+            return ('the Python interpreter %s cannot be run by other users (%s is mode %o); install Python '
+                    'where every user can run it' % (view.build().interpreter, blocked, os.stat(blocked).st_mode & 0o777))
+        if landlock.abi_version() < 1:
+            return 'the kernel offers no Landlock, so the worker could read every world-readable file'
+        try:
+            seccomp.program()
+        except seccomp.SeccompUnavailable as exc:
+            return str(exc)
+        return None
+
+    def launch(self, w):
+        parent, uid, cgroup, limits, view = os.getpid(), w.uid and w.uid.uid, w.cgroup, w.limits, w.view
+        readable = (*view.readable, w.folder)
+        writable = (w.scratch, *DEVICES)
+        program = seccomp.program()
+
+        def enter():
+            if cgroup:
+                cgroup.join()
+            _rlimits(limits)
+            _prctl(PR_SET_NO_NEW_PRIVS, 1)
+            landlock.restrict(readable, writable, list_only=view.listable)   # as root: it opens the paths
+            _become(uid)
+            _die_with(parent)
+            seccomp.load(program)
+
+        argv = worker_argv(view.interpreter, os.path.join(w.folder, 'worker_main.py'), w.config)
+        return argv, [], enter, w.scratch
+
+
+class Process:
+    name = 'process'
+
+    @staticmethod
+    def unavailable():
+        if hasattr(os, 'geteuid') and os.geteuid() == 0:
+            return 'refused as root: student code would run as root'
+        return None
+
+    def launch(self, w):
+        parent, limits = os.getpid(), w.limits
+
+        def enter():
+            os.setsid()
+            _rlimits(limits)
+            if sys.platform.startswith('linux'):
+                _prctl(PR_SET_NO_NEW_PRIVS, 1)
+                _die_with(parent)
+
+        argv = worker_argv(w.view.interpreter, os.path.join(w.folder, 'worker_main.py'), w.config)
+        return argv, [], enter, w.scratch
+
+
+BY_NAME = {cls.name: cls for cls in (Full, Container, Process)}

@@ -1,0 +1,127 @@
+"""The sandbox measured from inside, at every level this machine offers, and the ladder that picks the level.
+
+Every test here runs hostile code, so each runs inside ``run_contained`` (its own PID namespace with outer
+limits) and, where it needs to change mounts, its own mount namespace with private /tmp and /dev/shm.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from autograder.sandbox.levels import unreachable_ancestor
+from tests.containment import require_containment, run_contained
+
+pytestmark = pytest.mark.hostile
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+SECRET = 'planted-secret-5d1c'
+
+
+def in_private_mounts(command):
+    """A shell line that runs ``command`` in a private mount namespace: fresh /tmp, /dev/shm, /var/tmp with a
+    planted secret in /tmp, and the interpreter's folder re-exposed when an ancestor (e.g. /root, 0700)
+    would keep other users from running it (as in a container, where Python is installed for everyone)."""
+    interpreter = os.path.realpath(sys.executable)
+    blocked = unreachable_ancestor(interpreter)
+    expose = ''
+    if blocked:
+        keep = [p for p in {os.path.realpath(sys.base_prefix), str(ROOT)} if p.startswith(blocked + '/')]
+        for i, path in enumerate(keep):
+            expose += 'mkdir -p /run/keep%d && mount --bind %s /run/keep%d; ' % (i, path, i)
+        expose += 'mount -t tmpfs -o mode=755 tmpfs %s; ' % blocked
+        for i, path in enumerate(keep):
+            expose += 'mkdir -p %s && mount --bind /run/keep%d %s; ' % (path, i, path)
+    script = ('mount --make-rprivate / && for d in /tmp /dev/shm /var/tmp; do mount -t tmpfs -o mode=1777 tmpfs $d; '
+              'done && echo %s > /tmp/secret.txt && %s cd %s && %s' % (SECRET, expose, ROOT, command))
+    return ['unshare', '--mount', 'sh', '-c', script]
+
+
+def docker_like(command):
+    """Root as Docker leaves it: no CAP_SYS_ADMIN, and the seccomp refusals of Docker's default profile."""
+    return "capsh --drop=cap_sys_admin -- -c '%s %s/tests/dockerlike.py %s'" % (PYTHON, ROOT, command)
+
+
+def needs(*tools):
+    missing = [t for t in tools if not shutil.which(t)]
+    if missing:
+        pytest.skip('needs %s' % ', '.join(missing))
+
+
+def probe(level, wrap=lambda c: c):
+    require_containment()
+    command = wrap('%s tests/sandbox_probe.py %s /tmp/secret.txt' % (PYTHON, level))
+    proc = run_contained(in_private_mounts(command), timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def assert_contained(found):
+    for name in ('read_secret', 'read_shadow', 'read_answer_key', 'grader_environ', 'inet_socket',
+                 'netlink_socket', 'new_user_namespace', 'new_mount_namespace', 'ptrace_parent', 'keyctl', 'bpf'):
+        assert found[name].startswith('refused'), (name, found[name])
+    assert SECRET not in json.dumps(found)
+    assert not found['host_tmp_marker_exists'] and not found['host_dev_shm_marker_exists']
+    assert int(found['uid'].split()[-1]) >= 61000
+    assert found['left_after_stop'] == 0
+    assert found['half_message_seconds'] < 30 and 'no answer' in found['half_message']
+    assert found['flood'] == 'flooded' and found['grader_peak_mb'] < 1024
+
+
+@pytest.mark.slow
+def test_full_level_holds():
+    needs('bwrap')
+    found = probe('full')
+    assert_contained(found)
+    # Its root holds only the allowlist: no home folders' contents, no /etc but the loader's cache.
+    assert "'home'" not in found['list_root'] and "'var'" not in found['list_root']
+    assert found['write_dev_shm'].startswith('ok')      # its own private /dev/shm, gone with it
+
+
+@pytest.mark.slow
+def test_container_level_holds_without_cap_sys_admin_or_user_namespaces():
+    needs('capsh')
+    found = probe('container', docker_like)
+    assert_contained(found)
+    assert found['write_host_tmp_marker'].startswith('refused')    # Landlock: writes only in its scratch folder
+
+
+def ladder(wrap):
+    command = wrap('%s -c "from autograder.sandbox import choose_level; print(choose_level()[0])"' % PYTHON)
+    proc = run_contained(in_private_mounts(command), timeout=300)
+    return proc
+
+
+@pytest.mark.slow
+def test_the_ladder_picks_full_as_root_and_container_under_dockers_refusals():
+    require_containment()
+    needs('bwrap', 'capsh')
+    assert ladder(lambda c: c).stdout.split()[-1] == 'full'
+    proc = ladder(docker_like)
+    assert proc.stdout.split()[-1] == 'container', proc.stderr[-2000:]
+
+
+@pytest.mark.slow
+def test_a_sandbox_that_cannot_start_is_the_graders_failure_not_a_students_zero(tmp_path):
+    """Forced to the full level where it cannot start, grading stops with the cause and the fix, exit 3, and
+    no student gets a results.json; run-autograder likewise writes nothing, so Gradescope shows an error."""
+    require_containment()
+    needs('bwrap', 'capsh')
+    nb = ROOT / 'release' / 'BatchNormalization' / 'BatchNormalization.ipynb'
+    out = tmp_path / 'out'
+    grade = docker_like('%s -m autograder.cli grade %s --out %s --isolation full' % (PYTHON, nb, out))
+    proc = run_contained(in_private_mounts(grade), timeout=300)
+    assert proc.returncode == 3, proc.stderr[-2000:]
+    assert 'no sandbox could start' in proc.stderr and 'fix:' in proc.stderr
+    assert not list(out.glob('*/results.json')) if out.exists() else True
+    sub = tmp_path / 'submission'
+    sub.mkdir()
+    shutil.copy(nb, sub)
+    results = tmp_path / 'results.json'
+    gradescope = docker_like('%s -m autograder.cli run-autograder --submission-dir %s --results %s '
+                             '--require-isolation full' % (PYTHON, sub, results))
+    proc = run_contained(in_private_mounts(gradescope), timeout=300)
+    assert proc.returncode == 3 and not results.exists(), proc.stderr[-2000:]
