@@ -69,9 +69,6 @@ class StudentAPI(Protocol):
     def net_set_params(self, handle: int, params: dict) -> None:
         """Replace the net's params with copies of the given arrays (same keys)."""
 
-    def net_set_bn_params(self, handle: int, bn_params: list) -> None:
-        """Replace the contents of each of the net's bn_param dicts, in place."""
-
     def net_loss(self, handle: int, X: np.ndarray, y: np.ndarray | None = None):
         """model.loss(X, y): scores (N, C) when y is None, else (loss float, grads dict)."""
 

@@ -144,11 +144,6 @@ class StudentSide:
         for key, value in params.items():
             current[key] = value.copy()
 
-    def net_set_bn_params(self, handle, bn_params):
-        for target, source in zip(self.nets[handle].bn_params, bn_params):
-            target.clear()
-            target.update({k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in source.items()})
-
     def net_loss(self, handle, X, y=None):
         net = self.nets[handle]
         if y is None:

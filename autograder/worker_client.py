@@ -66,9 +66,6 @@ class WorkerStudent:
     def net_set_params(self, handle, params):
         self.worker.call('net_set_params', handle, params)
 
-    def net_set_bn_params(self, handle, bn_params):
-        self.worker.call('net_set_bn_params', handle, bn_params)
-
     def net_loss(self, handle, X, y=None):
         result = self.worker.call('net_loss', handle, X, y)
         if y is None:
