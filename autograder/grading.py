@@ -23,6 +23,7 @@ from autograder import registry, reports
 from autograder.extract import NotebookError, extract
 from autograder.pytest_plugin import GradingPlugin
 from autograder.sandbox import LEVELS, Limits, SandboxError
+from autograder.sandbox.levels import file_guard
 
 HIDDEN_TESTS = Path(__file__).resolve().parent / 'hidden_tests'
 KIT_VERSION = '0.1.0'
@@ -80,6 +81,7 @@ def build_results(student, path, results, messages, isolation, seconds):
         'extra_data': {
             'student': student, 'submission': str(path), 'submission_sha256': sha256_of(path),
             'max_score': registry.MAX_AUTOMATIC_POINTS, 'kit_version': KIT_VERSION, 'isolation': isolation,
+            'isolation_files': file_guard(isolation) if isolation else None,
             **({'isolation_warning': PROCESS_LEVEL_WARNING} if isolation == 'process' else {}),
             'peak_memory_mb': {
                 'grader': round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from autograder import registry, reports
 from autograder.grading import KIT_VERSION, SANDBOX_FAILED, build_results, sha256_of
-from autograder.sandbox import Limits, choose_level, uids
+from autograder.sandbox import Limits, choose_level, landlock, lockdown, uids, view
 from autograder.sandbox.worker import children_of
 
 GRADER_MEMORY_MB = 4096     # the address space of one grader process (checks, reference, pytest)
@@ -130,6 +130,17 @@ def record_failure(outdir, student, notebook, why, isolation=None):
     reports.write_student_reports(Path(outdir) / student, data)
 
 
+def class_folders(notebooks):
+    """The folders that hold the class's submissions: each notebook's folder, and an nbgrader course's root."""
+    folders = set()
+    for nb in notebooks:
+        path = Path(nb).resolve()
+        folders.add(path.parent)
+        if 'submitted' in path.parts:
+            folders.add(Path(*path.parts[:path.parts.index('submitted')]))
+    return folders
+
+
 def grade_all(submissions, outdir, jobs=1, limits=None, submission_timeout=900.0, check_timeout=120.0,
               progress=True, isolation=None):
     """Grade {student: notebook} into outdir; returns (all results, [(student, failure reason)]).
@@ -144,6 +155,10 @@ def grade_all(submissions, outdir, jobs=1, limits=None, submission_timeout=900.0
     isolation = isolation or choose_level(limits=limits)[0]
     if isolation == 'process' and sys.platform.startswith('linux'):
         ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)   # PR_SET_CHILD_SUBREAPER: orphans of dead graders come here
+    if isolation == 'container' and landlock.abi_version() < 1:
+        # Without Landlock the worker uids see the host: lock the kit, the results and the class first.
+        lockdown.lock(lockdown.kit_paths() | {outdir} | class_folders(submissions.values()),
+                      keep=lockdown.needed_by_workers(view.build()))
     todo = {s: nb for s, nb in submissions.items() if not already_graded(outdir, s, nb)}
     bar = Progress(len(todo)) if progress and todo else None
     failures = []

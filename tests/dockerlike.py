@@ -32,10 +32,17 @@ def docker_refusals():
 
 
 def main(argv):
+    """``--no-landlock`` also refuses Landlock's calls, as Docker profiles older than Landlock do."""
+    no_landlock = argv[:1] == ['--no-landlock']
+    argv = argv[1:] if no_landlock else argv
     if not argv:
         print(__doc__.strip(), file=sys.stderr)
         return 2
-    docker_refusals().load()
+    f = docker_refusals()
+    if no_landlock:
+        for name in ('landlock_create_ruleset', 'landlock_add_rule', 'landlock_restrict_self'):
+            f.add_rule(seccomp.ERRNO(errno.ENOSYS), name)
+    f.load()
     os.execvp(argv[0], argv)
 
 

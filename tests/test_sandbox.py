@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -87,6 +88,35 @@ def test_container_level_holds_without_cap_sys_admin_or_user_namespaces():
     found = probe('container', docker_like)
     assert_contained(found)
     assert found['write_host_tmp_marker'].startswith('refused')    # Landlock: writes only in its scratch folder
+
+
+@pytest.mark.slow
+def test_container_level_without_landlock_locks_the_kit_and_cleans_up():
+    """An older Docker profile refuses Landlock's calls: the level locks the kit by permissions, and what the
+    worker writes in shared folders is deleted by owner when it stops."""
+    needs('capsh')
+    wrap = lambda c: docker_like(c).replace('dockerlike.py ', 'dockerlike.py --no-landlock ')  # noqa: E731
+    script = ('%s -c "from autograder.sandbox import lockdown, view; lockdown.lock(lockdown.kit_paths(), '
+              'lockdown.needed_by_workers(view.build()))" && ' % PYTHON)
+    # The lock changes modes in the checkout: do it on a copy, as a container's own checkout would be.
+    # (outside /tmp, which the contained run replaces with its own).
+    copy = Path(tempfile.mkdtemp(prefix='bnkit-kit-copy-', dir='/run'))
+    try:
+        shutil.copytree(ROOT, copy / 'kit', symlinks=True, ignore=shutil.ignore_patterns('.git', '.venv', '__pycache__'))
+        command = wrap('%s tests/sandbox_probe.py container /tmp/secret.txt' % PYTHON)
+        env = dict(os.environ, PYTHONPATH=str(copy / 'kit'))
+        proc = run_contained(in_private_mounts('cd %s && %s%s' % (copy / 'kit', script, command)), timeout=600, env=env)
+    finally:
+        shutil.rmtree(copy, ignore_errors=True)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    found = json.loads(proc.stdout.strip().splitlines()[-1])
+    for name in ('read_answer_key', 'read_shadow', 'grader_environ', 'inet_socket', 'new_user_namespace',
+                 'ptrace_parent', 'bpf'):
+        assert found[name].startswith('refused'), (name, found[name])
+    assert found['write_host_tmp_marker'].startswith('ok')          # no Landlock: it can write there ...
+    assert not found['host_tmp_marker_exists']                       # ... and it is gone after the worker
+    assert not found['host_dev_shm_marker_exists']
+    assert found['left_after_stop'] == 0
 
 
 def ladder(wrap):

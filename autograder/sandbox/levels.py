@@ -11,7 +11,9 @@ full       bubblewrap: new user, PID, network, IPC, UTS and cgroup namespaces; a
            grader may create them, rlimits always.
 container  root without CAP_SYS_ADMIN or user namespaces (Docker's default): a uid of its own, no_new_privs,
            Landlock restricting reads to the same allowlist and writes to a private scratch folder, the
-           seccomp filter, rlimits (and a cgroup where possible).
+           seccomp filter, rlimits (and a cgroup where possible). Where the kernel has no Landlock, the kit,
+           the results and the submissions are locked by permissions instead (``lockdown``) and the
+           worker's leftovers in shared folders are deleted by owner.
 process    anyone else: a separate process in its own session with rlimits and an import blocker. It can
            read whatever the grading user can read; every run and every results.json says so.
 """
@@ -147,8 +149,6 @@ class Container:
         if blocked:
             return ('the Python interpreter %s cannot be run by other users (%s is mode %o); install Python '
                     'where every user can run it' % (view.build().interpreter, blocked, os.stat(blocked).st_mode & 0o777))
-        if landlock.abi_version() < 1:
-            return 'the kernel offers no Landlock, so the worker could read every world-readable file'
         try:
             seccomp.program()
         except seccomp.SeccompUnavailable as exc:
@@ -160,13 +160,15 @@ class Container:
         readable = (*view.readable, w.folder)
         writable = (w.scratch, *DEVICES)
         program = seccomp.program()
+        use_landlock = landlock.abi_version() >= 1
 
         def enter():
             if cgroup:
                 cgroup.join()
             _rlimits(limits)
             _prctl(PR_SET_NO_NEW_PRIVS, 1)
-            landlock.restrict(readable, writable, list_only=view.listable)   # as root: it opens the paths
+            if use_landlock:
+                landlock.restrict(readable, writable, list_only=view.listable)   # as root: it opens the paths
             _become(uid)
             _die_with(parent)
             seccomp.load(program)
@@ -199,3 +201,14 @@ class Process:
 
 
 BY_NAME = {cls.name: cls for cls in (Full, Container, Process)}
+
+
+def file_guard(level):
+    """How the level keeps a worker from the host's files, as recorded with every result."""
+    if level == 'full':
+        return 'allowlist: a root file system of binds (bubblewrap)'
+    if level == 'container':
+        return ('allowlist: Landlock' if landlock.abi_version() >= 1 else
+                'permissions: the kit, the results and the submissions locked from other users (no Landlock)')
+    return 'none: the grading user\'s own permissions'
+

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from autograder import wire
-from autograder.sandbox import uids, view as views
+from autograder.sandbox import lockdown, uids, view as views
 from autograder.sandbox.cgroups import Cgroup
 from autograder.sandbox.levels import BY_NAME
 from autograder.sandbox.limits import Limits
@@ -220,6 +220,8 @@ class Worker:
             if folder:
                 shutil.rmtree(folder, ignore_errors=True)   # fd-based on Linux: follows no symlink
         self.scratch = self.folder = None
+        if self.uid and self.level == 'container' and not survivors:
+            lockdown.remove_files_of(self.uid.uid)   # Landlock kept it out of them; without it, clean by owner
         if self.uid and not survivors:
             self.uid.release()
             self.uid = None
