@@ -61,6 +61,8 @@ def explain(exc):
         return str(exc)
     if exc.kind == 'bad_return':
         return 'unexpected return value: %s' % exc
+    if exc.exc_type == 'NotImplementedError' and str(exc).strip(' :') == 'NotImplementedError':
+        return 'not implemented yet (the stub still raises NotImplementedError)'
     return 'your code raised %s' % exc
 
 

@@ -53,6 +53,9 @@ def read_notebook(path):
         nb = json.loads(raw.decode('utf-8'))
     except (UnicodeDecodeError, ValueError) as exc:
         raise NotebookError('%s: not a valid notebook file (the JSON does not parse: %s)' % (path.name, exc)) from None
+    if isinstance(nb, dict) and isinstance(nb.get('nbformat'), int) and nb['nbformat'] < 4:
+        raise NotebookError('%s: saved in the old notebook format %d; open it in Jupyter and save it again '
+                            '(format 4)' % (path.name, nb['nbformat']))
     if not isinstance(nb, dict) or not isinstance(nb.get('cells'), list):
         raise NotebookError('%s: not a Jupyter notebook (no list of cells)' % path.name)
     cells = []

@@ -1,14 +1,13 @@
 """Grading one submission: extract its code, run the hidden tests against sandboxed workers, score.
 
-    python -m autograder.grading NOTEBOOK STUDENT OUTDIR --isolation LEVEL [--limits JSON]
+    python -m autograder.grading NOTEBOOK FOLDER OUTDIR --student NAME --sha256 HEX --isolation LEVEL ...
 
-writes OUTDIR/STUDENT/results.json (Gradescope's schema) and the feedback files, atomically. The
+grades NOTEBOOK (the runner's private copy of what the student handed in) and writes OUTDIR/FOLDER/results.json (Gradescope's schema) and the feedback files, atomically. The
 batch runner starts one such process per submission so that no submission can disturb another's grading.
 A sandbox that fails (to start, or to be cleaned up) is the grader's failure: this process then writes
 nothing for the student and exits with ``SANDBOX_FAILED`` and the reason on stderr.
 """
 import argparse
-import hashlib
 import json
 import os
 import resource
@@ -32,21 +31,21 @@ PROCESS_LEVEL_WARNING = ('graded at the process isolation level: student code co
                          'user can read; grade as root or with bubblewrap for a real sandbox')
 
 
-def sha256_of(path):
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
 def empty_results(messages):
     return {name: {'fraction': 0.0, 'messages': [], 'seconds': 0.0} for name in (s.name for s in registry.CHECKS)}, messages
 
 
-def grade_notebook(path, isolation, limits=None, check_timeout=120.0):
-    """(per-check results, general messages) for the notebook at path; raises SandboxError."""
+def grade_notebook(path, isolation, limits=None, check_timeout=120.0, budget=None):
+    """(per-check results, general messages, why it was not graded or None) for the notebook at path.
+
+    ``budget`` is the wall-clock seconds for loading and every check together. Raises SandboxError.
+    """
     try:
         extraction = extract(path)
     except NotebookError as exc:
-        return empty_results([str(exc)])
-    plugin = GradingPlugin(extraction.cells, limits=limits, isolation=isolation, check_timeout=check_timeout)
+        return (*empty_results([]), str(exc))
+    plugin = GradingPlugin(extraction.cells, limits=limits, isolation=isolation, check_timeout=check_timeout,
+                           budget=budget)
     args = [str(HIDDEN_TESTS), '-p', 'no:cacheprovider', '-p', 'no:terminal', '-c', os.devnull,
             '--rootdir', str(HIDDEN_TESTS), '-W', 'ignore']
     code = pytest.main(args, plugins=[plugin])
@@ -58,10 +57,10 @@ def grade_notebook(path, isolation, limits=None, check_timeout=120.0):
     missing = [s.name for s in registry.CHECKS if s.name not in results]
     if missing or code not in (0, 1):
         raise RuntimeError('the hidden tests did not all run (pytest exit code %s; missing %s)' % (code, missing))
-    return results, messages
+    return results, messages, None
 
 
-def build_results(student, path, results, messages, isolation, seconds):
+def build_results(student, submission, sha256, results, messages, isolation, seconds, not_graded=None):
     tests, score = [], 0.0
     for number, spec in enumerate(registry.CHECKS, start=1):
         r = results[spec.name]
@@ -79,7 +78,8 @@ def build_results(student, path, results, messages, isolation, seconds):
         'stdout_visibility': 'hidden',
         'tests': tests,
         'extra_data': {
-            'student': student, 'submission': str(path), 'submission_sha256': sha256_of(path),
+            'student': student, 'submission': str(submission), 'submission_sha256': sha256,
+            **({'not_graded': not_graded} if not_graded else {}),
             'max_score': registry.MAX_AUTOMATIC_POINTS, 'kit_version': KIT_VERSION, 'isolation': isolation,
             'isolation_files': file_guard(isolation) if isolation else None,
             **({'isolation_warning': PROCESS_LEVEL_WARNING} if isolation == 'process' else {}),
@@ -90,26 +90,33 @@ def build_results(student, path, results, messages, isolation, seconds):
     }
 
 
-def grade_to_folder(path, student, outdir, isolation, limits=None, check_timeout=120.0):
+def grade_to_folder(path, folder, outdir, isolation, student, sha256, submission, limits=None, check_timeout=120.0,
+                    budget=None):
     start = time.monotonic()
-    results, messages = grade_notebook(path, isolation, limits, check_timeout)
-    data = build_results(student, path, results, messages, isolation, time.monotonic() - start)
-    reports.write_student_reports(Path(outdir) / student, data)
+    results, messages, not_graded = grade_notebook(path, isolation, limits, check_timeout, budget)
+    data = build_results(student, submission, sha256, results, messages, isolation, time.monotonic() - start,
+                         not_graded)
+    reports.write_student_reports(Path(outdir) / folder, data)
     return data
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('notebook')
-    parser.add_argument('student')
+    parser.add_argument('folder')
     parser.add_argument('outdir')
+    parser.add_argument('--student', required=True, help="the student's name as found")
+    parser.add_argument('--sha256', required=True, help='of the bytes handed in')
+    parser.add_argument('--submission', required=True, help='where the submission was found')
     parser.add_argument('--limits', default='{}', help='JSON of autograder.sandbox.Limits fields')
     parser.add_argument('--isolation', choices=LEVELS, required=True, help='the level the run chose')
     parser.add_argument('--check-timeout', type=float, default=120.0)
+    parser.add_argument('--budget', type=float, default=None, help='seconds for loading and all checks together')
     args = parser.parse_args(argv)
     limits = Limits(**json.loads(args.limits))
     try:
-        grade_to_folder(args.notebook, args.student, args.outdir, args.isolation, limits, args.check_timeout)
+        grade_to_folder(args.notebook, args.folder, args.outdir, args.isolation, args.student, args.sha256,
+                        args.submission, limits, args.check_timeout, args.budget)
     except SandboxError as exc:
         print('sandbox failure: %s' % exc, file=sys.stderr)
         return SANDBOX_FAILED

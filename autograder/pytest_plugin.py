@@ -23,8 +23,11 @@ HIDDEN_TEST_PREFIX = 'test_'
 
 
 class GradingPlugin:
-    def __init__(self, cells, limits=None, isolation='process', check_timeout=120.0):
+    def __init__(self, cells, limits=None, isolation='process', check_timeout=120.0, budget=None):
         self.cells = cells
+        self.budget = budget
+        # One wall clock for loading and every check: past it, the checks not yet run score zero.
+        self.budget_deadline = time.monotonic() + budget if budget else None
         self.limits = limits
         self.isolation = isolation
         self.check_timeout = check_timeout
@@ -47,7 +50,7 @@ class GradingPlugin:
         if self.worker is not None:
             self._stop_worker()
         self.worker = Worker(self.cells, self.limits, level=self.isolation)
-        self.worker.deadline = time.monotonic() + self.check_timeout
+        self.worker.deadline = self._deadline()
         try:
             self.worker.start()
         except SandboxError as exc:
@@ -62,10 +65,17 @@ class GradingPlugin:
                 self.load_errors.append(error)
         return self.worker
 
+    def _deadline(self):
+        deadline = time.monotonic() + self.check_timeout
+        return min(deadline, self.budget_deadline) if self.budget_deadline else deadline
+
     @pytest.fixture
     def student(self, request):
+        if self.budget_deadline and time.monotonic() >= self.budget_deadline:
+            raise PartialCredit(0.0, ['not run: the %g s of grading time your submission gets ran out before this '
+                                      'check (see the checks above for what took long)' % self.budget])
         worker = self._healthy_worker()
-        worker.deadline = time.monotonic() + self.check_timeout
+        worker.deadline = self._deadline()
         yield WorkerStudent(worker)
 
     def _stop_worker(self):

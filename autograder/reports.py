@@ -16,6 +16,8 @@ import tempfile
 from pathlib import Path
 
 from autograder import registry
+from autograder.safetext import csv_cell, md_inline, terminal
+from autograder.safetext import html as html_text
 
 
 def write_atomically(path, text):
@@ -31,16 +33,18 @@ def feedback_markdown(data):
     extra = data['extra_data']
     lines = ['# Batch normalization: automatic feedback', '',
              '**Score: %g / %g**' % (data['score'], extra['max_score']), '']
+    if extra.get('not_graded'):
+        lines += ['**Not graded:** %s' % md_inline(extra['not_graded']), '']
     if data.get('output'):
-        lines += ['## About your notebook', ''] + ['- %s' % m for m in data['output'].splitlines()] + ['']
+        lines += ['## About your notebook', ''] + ['- %s' % md_inline(m) for m in data['output'].splitlines()] + ['']
     lines += ['| check | points |', '|---|---|']
-    lines += ['| %s | %g / %g |' % (t['name'], t['score'], t['max_score']) for t in data['tests']]
+    lines += ['| %s | %g / %g |' % (md_inline(t['name']), t['score'], t['max_score']) for t in data['tests']]
     failed = [t for t in data['tests'] if t['status'] != 'passed']
     if failed:
         lines += ['', '## What to fix', '']
         for t in failed:
-            lines.append('### %s (%g / %g)' % (t['name'], t['score'], t['max_score']))
-            lines += ['- %s' % m for m in t['output'].splitlines()] or ['- (no details)']
+            lines.append('### %s (%g / %g)' % (md_inline(t['name']), t['score'], t['max_score']))
+            lines += ['- %s' % md_inline(m) for m in t['output'].splitlines()] or ['- (no details)']
             lines.append('')
     else:
         lines += ['', 'Every automatic check passed.']
@@ -48,19 +52,42 @@ def feedback_markdown(data):
     return '\n'.join(lines) + '\n'
 
 
+FEEDBACK_CSS = """
+body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 46em; margin: 2em auto;
+       padding: 0 1em; color: #1d1d1f; }
+h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 1.6em; } h3 { font-size: 1.05em; }
+.score { font-size: 1.2em; font-weight: 600; }
+table { border-collapse: collapse; width: 100%; margin: 1em 0; }
+th, td { text-align: left; padding: .4em .7em; border-bottom: 1px solid #ddd; }
+th { background: #f4f4f6; }
+td.points { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+tr.passed td.status { color: #0a7a2f; } tr.failed td.status { color: #b3261e; font-weight: 600; }
+.notice { background: #fff4e5; border-left: 4px solid #e8a33d; padding: .5em 1em; }
+li { margin: .2em 0; }
+"""
+
+
 def feedback_html(data):
+    """The feedback as one self-contained page (inline style, no external resources), every text escaped."""
     extra = data['extra_data']
-    rows = ''.join('<tr><td>%s</td><td>%g / %g</td></tr>' % (html.escape(t['name']), t['score'], t['max_score'])
+    rows = ''.join('<tr class="%s"><td>%s</td><td class="status">%s</td><td class="points">%g / %g</td></tr>'
+                   % ('passed' if t['status'] == 'passed' else 'failed', html_text(t['name']),
+                      'passed' if t['status'] == 'passed' else 'to fix', t['score'], t['max_score'])
                    for t in data['tests'])
-    details = ''.join('<h3>%s</h3><ul>%s</ul>' % (html.escape(t['name']),
-                                                  ''.join('<li>%s</li>' % html.escape(m) for m in t['output'].splitlines()))
+    details = ''.join('<h3>%s</h3><ul>%s</ul>' % (html_text(t['name']),
+                                                  ''.join('<li>%s</li>' % html_text(m) for m in t['output'].splitlines()))
                       for t in data['tests'] if t['status'] != 'passed')
-    notes = ''.join('<li>%s</li>' % html.escape(m) for m in data.get('output', '').splitlines())
-    return ('<!DOCTYPE html><html><head><meta charset="utf-8"><title>Feedback</title></head><body>'
-            '<h1>Batch normalization: automatic feedback</h1><p><b>Score: %g / %g</b></p>%s'
-            '<table border="1"><tr><th>check</th><th>points</th></tr>%s</table>%s'
+    notes = ''.join('<li>%s</li>' % html_text(m) for m in data.get('output', '').splitlines())
+    not_graded = ('<p class="notice"><b>Not graded:</b> %s</p>' % html_text(extra['not_graded'])
+                  if extra.get('not_graded') else '')
+    return ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            '<title>Automatic feedback</title><style>%s</style></head><body>'
+            '<h1>Batch normalization: automatic feedback</h1><p class="score">Score: %g / %g</p>%s%s'
+            '<table><tr><th>check</th><th>result</th><th class="points">points</th></tr>%s</table>%s'
             '<p>The free-response question is graded by hand.</p></body></html>\n'
-            % (data['score'], extra['max_score'], '<ul>%s</ul>' % notes if notes else '', rows,
+            % (FEEDBACK_CSS, data['score'], extra['max_score'], not_graded,
+               '<div class="notice"><ul>%s</ul></div>' % notes if notes else '', rows,
                '<h2>What to fix</h2>' + details if details else '<p>Every automatic check passed.</p>'))
 
 
@@ -72,12 +99,14 @@ def write_student_reports(folder, data):
 
 
 def load_results(outdir):
-    """{student: results} for every finished student folder under outdir."""
+    """{student: results} for every finished student folder under outdir, keyed by the student's own name
+    (``extra_data.student``; folders hold a name made safe for the file system)."""
     out = {}
     for path in sorted(Path(outdir).glob('*/results.json')):
         try:
-            out[path.parent.name] = json.loads(path.read_text())
-        except (OSError, ValueError):
+            data = json.loads(path.read_text())
+            out[str(data['extra_data']['student'])] = data
+        except (OSError, ValueError, KeyError, TypeError):
             continue
     return out
 
@@ -85,12 +114,14 @@ def load_results(outdir):
 def grades_csv(all_results):
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator='\n')
-    writer.writerow(['student', 'score', 'max_score'] + [s.name for s in registry.CHECKS])
+    writer.writerow(['student', 'score', 'max_score'] + [s.name for s in registry.CHECKS] + ['note'])
     for student in sorted(all_results):
         data = all_results[student]
         by_tag = {t['tags'][0]: t['score'] for t in data['tests']}
-        writer.writerow([student, '%g' % data['score'], '%g' % data['extra_data']['max_score']]
-                        + ['%g' % by_tag.get(s.name, 0) for s in registry.CHECKS])
+        note = data['extra_data'].get('not_graded') or data['extra_data'].get('grading_failed') or ''
+        writer.writerow([csv_cell(student), '%g' % data['score'], '%g' % data['extra_data']['max_score']]
+                        + ['%g' % by_tag.get(s.name, 0) for s in registry.CHECKS]
+                        + [csv_cell('not graded: %s' % note) if note else ''])
     return buf.getvalue()
 
 
@@ -102,7 +133,7 @@ def score_table(all_results):
     for student in sorted(all_results):
         data = all_results[student]
         by_tag = {t['tags'][0]: t['score'] for t in data['tests']}
-        lines.append('%-24s %7s  ' % (student[:24], '%g/%g' % (data['score'], data['extra_data']['max_score']))
+        lines.append('%-24s %7s  ' % (terminal(student, 24), '%g/%g' % (data['score'], data['extra_data']['max_score']))
                      + ' '.join('%5g' % by_tag.get(s.name, 0) for s in registry.CHECKS))
     return '\n'.join(lines)
 
@@ -128,7 +159,7 @@ def write_class_reports(outdir, all_results, failures=()):
                                                              sum(g >= spec.points for g in got), len(got)))
     if failures:
         lines += ['', '## Submissions that could not be graded normally', '']
-        lines += ['- %s: %s' % (student, why) for student, why in failures]
+        lines += ['- %s: %s' % (md_inline(student), md_inline(why)) for student, why in failures]
     lines += ['', '![grade distribution](grade_distribution.png)']
     write_atomically(outdir / 'summary.md', '\n'.join(lines) + '\n')
     plot_distribution(outdir / 'grade_distribution.png', scores)

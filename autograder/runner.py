@@ -18,6 +18,7 @@ import resource
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -25,24 +26,31 @@ from dataclasses import asdict
 from pathlib import Path
 
 from autograder import registry, reports
-from autograder.grading import KIT_VERSION, SANDBOX_FAILED, build_results, sha256_of
+from autograder.safetext import terminal
+from autograder.grading import KIT_VERSION, SANDBOX_FAILED, build_results
 from autograder.sandbox import Limits, choose_level, landlock, lockdown, uids, view
 from autograder.sandbox.worker import children_of
+from autograder.submissions import MAX_NOTEBOOK_MB, accept
 
 GRADER_MEMORY_MB = 4096     # the address space of one grader process (checks, reference, pytest)
+# One submission's wall-clock budget for loading its code and all checks. With the grader's own start and
+# reports (GRADER_MARGIN) it fits well inside Gradescope's default 10-minute limit.
+DEFAULT_BUDGET = 300.0
+GRADER_MARGIN = 60.0
 
 
 class GraderFailure(RuntimeError):
     """The grader, not a student, failed (its sandbox could not start or be cleaned up): the run stops."""
 
 
-def already_graded(outdir, student, notebook):
-    path = Path(outdir) / student / 'results.json'
+def already_graded(outdir, sub):
+    """Whether this exact hand-in (same bytes, same kit version) already has its results."""
     try:
-        extra = json.loads(path.read_text())['extra_data']
+        extra = json.loads((Path(outdir) / sub.folder / 'results.json').read_text())['extra_data']
     except (OSError, ValueError, KeyError, TypeError):
         return False
-    return extra.get('submission_sha256') == sha256_of(notebook) and extra.get('kit_version') == KIT_VERSION
+    return (extra.get('submission_sha256') == sub.sha256 and extra.get('student') == sub.student
+            and extra.get('kit_version') == KIT_VERSION and not extra.get('grading_failed'))
 
 
 class Progress:
@@ -58,7 +66,7 @@ class Progress:
         elapsed = time.monotonic() - self.start
         eta = elapsed / self.done * (self.total - self.done)
         self.stream.write('\r[%s%s] %d/%d  %-24s %5.0fs elapsed, ~%.0fs left ' % (
-            '#' * filled, '.' * (width - filled), self.done, self.total, label[:24], elapsed, eta))
+            '#' * filled, '.' * (width - filled), self.done, self.total, terminal(label, 24), elapsed, eta))
         if self.done == self.total:
             self.stream.write('\n')
         self.stream.flush()
@@ -94,11 +102,15 @@ def _sweep_leftovers(isolation):
                 pass
 
 
-def grade_one_process(notebook, student, outdir, limits, isolation, submission_timeout, check_timeout,
-                      grader_memory_mb=GRADER_MEMORY_MB):
-    """Grade one submission in its own grader process; returns None or the reason it failed."""
-    cmd = [sys.executable, '-m', 'autograder.grading', str(notebook), student, str(outdir),
-           '--isolation', isolation, '--limits', json.dumps(asdict(limits)), '--check-timeout', str(check_timeout)]
+def grade_one_process(sub, outdir, limits, isolation, budget, check_timeout, grader_memory_mb=GRADER_MEMORY_MB):
+    """Grade one submission in its own grader process; returns None or the reason it failed.
+
+    The process gets ``budget`` seconds for the student's code and a margin for its own start and reports;
+    past that it is killed."""
+    submission_timeout = budget + GRADER_MARGIN
+    cmd = [sys.executable, '-m', 'autograder.grading', sub.staged, sub.folder, str(outdir),
+           '--student', sub.student, '--sha256', sub.sha256, '--submission', sub.path, '--isolation', isolation,
+           '--limits', json.dumps(asdict(limits)), '--check-timeout', str(check_timeout), '--budget', str(budget)]
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             start_new_session=True, preexec_fn=_grader_limits(grader_memory_mb))
     with _LIVE_LOCK:
@@ -121,13 +133,17 @@ def grade_one_process(notebook, student, outdir, limits, isolation, submission_t
     return None
 
 
-def record_failure(outdir, student, notebook, why, isolation=None):
-    """Zero points with the reason, so the student and the staff both see what happened."""
+def record_failure(outdir, sub, why, isolation=None, rejected=False):
+    """Zero points with the reason, so the student and the staff both see what happened. Reads nothing of the
+    submission: what is recorded is what was read when it was accepted."""
     results = {s.name: {'fraction': 0.0, 'messages': [], 'seconds': 0.0} for s in registry.CHECKS}
-    data = build_results(student, notebook, results, ['Your notebook could not be graded: %s. The course staff '
-                                                      'has been told.' % why], isolation, 0.0)
-    data['extra_data']['grading_failed'] = why
-    reports.write_student_reports(Path(outdir) / student, data)
+    message = ('Your notebook was not graded: %s.' % why if rejected else
+               'Your notebook could not be graded: %s. The course staff has been told.' % why)
+    data = build_results(sub.student, sub.path, sub.sha256, results, [message], isolation, 0.0,
+                         not_graded=why if rejected else None)
+    if not rejected:
+        data['extra_data']['grading_failed'] = why
+    reports.write_student_reports(Path(outdir) / sub.folder, data)
 
 
 def class_folders(notebooks):
@@ -141,12 +157,14 @@ def class_folders(notebooks):
     return folders
 
 
-def grade_all(submissions, outdir, jobs=1, limits=None, submission_timeout=900.0, check_timeout=120.0,
-              progress=True, isolation=None):
+def grade_all(submissions, outdir, jobs=1, limits=None, budget=DEFAULT_BUDGET, check_timeout=120.0,
+              progress=True, isolation=None, max_notebook_mb=MAX_NOTEBOOK_MB):
     """Grade {student: notebook} into outdir; returns (all results, [(student, failure reason)]).
 
-    ``isolation`` is the level chosen by ``autograder.sandbox.choose_level`` (probed here when None).
-    Raises GraderFailure when the sandbox fails mid-run; results already written stay.
+    Each submission is read once (a regular file of at most ``max_notebook_mb``) into a private copy, and
+    gets ``budget`` seconds of wall clock for loading and all checks. ``isolation`` is the level chosen by
+    ``autograder.sandbox.choose_level`` (probed here when None). Raises GraderFailure when the sandbox fails
+    mid-run; results already written stay.
     """
     outdir = Path(outdir).resolve()
     outdir.mkdir(parents=True, exist_ok=True)
@@ -159,29 +177,35 @@ def grade_all(submissions, outdir, jobs=1, limits=None, submission_timeout=900.0
         # Without Landlock the worker uids see the host: lock the kit, the results and the class first.
         lockdown.lock(lockdown.kit_paths() | {outdir} | class_folders(submissions.values()),
                       keep=lockdown.needed_by_workers(view.build()))
-    todo = {s: nb for s, nb in submissions.items() if not already_graded(outdir, s, nb)}
-    bar = Progress(len(todo)) if progress and todo else None
-    failures = []
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(grade_one_process, nb, s, outdir, limits, isolation, submission_timeout,
-                               check_timeout): s for s, nb in sorted(todo.items())}
-        try:
-            for future in as_completed(futures):
-                student = futures[future]
-                why = future.result()
-                if why:
-                    record_failure(outdir, student, todo[student], why, isolation)
-                if bar:
-                    bar.step(student)
-        except GraderFailure:
-            for future in futures:
-                future.cancel()
-            raise
+    with tempfile.TemporaryDirectory(prefix='bnkit-staging-') as staging:
+        subs = accept(submissions, staging, max_notebook_mb)
+        for sub in subs:
+            if sub.rejected:
+                record_failure(outdir, sub, sub.rejected, isolation, rejected=True)
+        todo = [sub for sub in subs if not sub.rejected and not already_graded(outdir, sub)]
+        bar = Progress(len(todo)) if progress and todo else None
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            futures = {pool.submit(grade_one_process, sub, outdir, limits, isolation, budget, check_timeout): sub
+                       for sub in todo}
+            try:
+                for future in as_completed(futures):
+                    sub = futures[future]
+                    why = future.result()
+                    if why:
+                        record_failure(outdir, sub, why, isolation)
+                    if bar:
+                        bar.step(sub.student)
+            except GraderFailure:
+                for future in futures:
+                    future.cancel()
+                raise
     all_results = {s: r for s, r in reports.load_results(outdir).items() if s in submissions}
+    failures = []
     for student, data in sorted(all_results.items()):
-        why = data['extra_data'].get('grading_failed')
+        extra = data['extra_data']
+        why = extra.get('not_graded') or extra.get('grading_failed')
         if why:
-            failures.append((student, why))
+            failures.append((student, 'not graded: %s' % why if extra.get('not_graded') else why))
         elif data.get('output'):
             failures.append((student, data['output'].splitlines()[0]))
     reports.write_class_reports(outdir, all_results, failures)

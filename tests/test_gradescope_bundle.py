@@ -84,7 +84,7 @@ def test_reference_submission(autograder_root, tmp_path):
     data = run_autograder(root, env, reference_cells(), tmp_path)
     assert data['score'] == registry.MAX_AUTOMATIC_POINTS
     assert data['output_format'] == 'md' and 'Every automatic check passed' in data['output']
-    assert data['extra_data']['isolation'] in ('namespaces', 'basic')
+    assert data['extra_data']['isolation'] in ('full', 'container', 'process')
 
 
 @pytest.mark.slow

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from autograder import reports
+from autograder.safetext import terminal
 from autograder.commands import isolation
 from autograder.release import ROOT, ReleaseError, generate_release
 from autograder.runner import grade_all
@@ -45,7 +46,7 @@ def run(args):
     if failures:
         print('\nNotes on %d submission(s):' % len(failures))
         for student, why in failures:
-            print('  %s: %s' % (student, why))
+            print('  %s: %s' % (terminal(student, 60), terminal(why, 300)))
     print('\nDone in %.0f s. Feedback: %s/<student>/feedback.md; class: %s/grades.csv and summary.md'
           % (time.monotonic() - start, out / 'grades', out / 'grades'))
     return 0

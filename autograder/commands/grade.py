@@ -9,8 +9,10 @@ import os
 import sys
 
 from autograder import reports
+from autograder.safetext import terminal
 from autograder.commands import isolation
-from autograder.runner import GraderFailure, grade_all
+from autograder.runner import DEFAULT_BUDGET, GRADER_MARGIN, GraderFailure, grade_all
+from autograder.submissions import MAX_NOTEBOOK_MB
 from autograder.sandbox import Limits
 from autograder.submissions import SubmissionError, find_submissions
 
@@ -26,8 +28,10 @@ def add_arguments(parser):
     parser.add_argument('--call-timeout', type=float, default=Limits.call_timeout,
                         help='wall-clock limit of one call into student code (%(default)s s)')
     parser.add_argument('--check-timeout', type=float, default=120.0, help='wall-clock limit per check (%(default)s s)')
-    parser.add_argument('--submission-timeout', type=float, default=900.0,
-                        help='wall-clock limit per submission (%(default)s s)')
+    parser.add_argument('--budget', type=float, default=DEFAULT_BUDGET,
+                        help='wall-clock seconds per submission for loading its code and all checks (%(default)s)')
+    parser.add_argument('--max-notebook-mb', type=float, default=MAX_NOTEBOOK_MB,
+                        help='larger submissions are not graded (%(default)s MB)')
     parser.add_argument('--quiet', action='store_true', help='no progress bar and no table')
     isolation.add_arguments(parser)
 
@@ -43,11 +47,13 @@ def run(args):
     if level is None:
         return 3
     if not args.quiet:
-        print('Grading %d submission(s) with %d job(s)' % (len(submissions), args.jobs), file=sys.stderr)
+        worst = len(submissions) * (args.budget + GRADER_MARGIN) / max(args.jobs, 1)
+        print('Grading %d submission(s) with %d job(s), %g s each at most: at worst %.0f min'
+              % (len(submissions), args.jobs, args.budget, worst / 60), file=sys.stderr)
     try:
         results, failures = grade_all(submissions, args.out, jobs=args.jobs, limits=limits,
-                                      submission_timeout=args.submission_timeout, check_timeout=args.check_timeout,
-                                      progress=not args.quiet, isolation=level)
+                                      budget=args.budget, check_timeout=args.check_timeout,
+                                      progress=not args.quiet, isolation=level, max_notebook_mb=args.max_notebook_mb)
     except GraderFailure as exc:
         print('\nerror: grading stopped, the grader failed (no student was charged for it): %s' % exc,
               file=sys.stderr)
@@ -57,6 +63,6 @@ def run(args):
         if failures:
             print('\n%d submission(s) need a look:' % len(failures))
             for student, why in failures:
-                print('  %s: %s' % (student, why))
+                print('  %s: %s' % (terminal(student, 60), terminal(why, 300)))
         print('\nResults in %s (grades.csv, summary.md, <student>/feedback.md)' % args.out)
     return 0

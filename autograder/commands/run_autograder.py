@@ -14,7 +14,7 @@ from pathlib import Path
 from autograder.commands import isolation
 from autograder.reports import write_atomically
 from autograder.runner import GraderFailure, grade_all, record_failure
-from autograder.submissions import SubmissionError, find_single_notebook
+from autograder.submissions import Submission, SubmissionError, find_single_notebook
 
 
 def add_arguments(parser):
@@ -35,9 +35,8 @@ def run(args):
         try:
             notebook = find_single_notebook(args.submission_dir)
         except SubmissionError as exc:
-            notebook = Path(tmp) / 'missing.ipynb'
-            notebook.write_text('')
-            record_failure(tmp, 'submission', notebook, str(exc), level)
+            sub = Submission(student='submission', path=str(args.submission_dir), folder='submission')
+            record_failure(tmp, sub, str(exc), level, rejected=True)
         else:
             try:
                 grade_all({'submission': notebook}, tmp, jobs=1, progress=False, isolation=level)

@@ -102,8 +102,11 @@ class Worker:
             self.stop()
             raise
         self._started = True
-        self._send({'cells': self.cells}, time.monotonic() + self.limits.start_timeout)
-        hello = self._receive(self.limits.start_timeout, 'loading your code')
+        timeout = self.limits.start_timeout
+        if self.deadline is not None:     # loading the code counts toward the submission's time
+            timeout = max(0.0, min(timeout, self.deadline - time.monotonic()))
+        self._send({'cells': self.cells}, time.monotonic() + timeout)
+        hello = self._receive(max(0.0, timeout), 'loading your code')
         self.load_errors = [str(e)[:600] for e in hello.get('load_errors', [])][:50] if isinstance(hello, dict) else []
         return self
 

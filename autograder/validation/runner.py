@@ -96,7 +96,7 @@ def validate(workdir=None, jobs=2, limits=None, variants=None, progress=True):
         before = digest(notebooks)
         limits = limits or Limits(call_timeout=5.0, cpu_seconds=120, memory_mb=1024)
         results, _ = grade_all(notebooks, work / 'grades', jobs=jobs, limits=limits, check_timeout=30.0,
-                               submission_timeout=600.0, progress=progress)
+                               budget=540.0, progress=progress)
         rows = [judge(v, results.get(v.name), results.get(v.name + '__stub_twin')) for v in variants]
         changed = [name for name, h in digest(notebooks).items() if before[name] != h]
         global_rows = [
