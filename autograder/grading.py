@@ -43,7 +43,7 @@ def grade_notebook(path, isolation, limits=None, check_timeout=120.0, budget=Non
     try:
         extraction = extract(path)
     except NotebookError as exc:
-        return (*empty_results([]), str(exc))
+        return (*empty_results(['Your notebook was not graded: %s.' % exc]), str(exc))
     plugin = GradingPlugin(extraction.cells, limits=limits, isolation=isolation, check_timeout=check_timeout,
                            budget=budget)
     args = [str(HIDDEN_TESTS), '-p', 'no:cacheprovider', '-p', 'no:terminal', '-c', os.devnull,

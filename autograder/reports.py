@@ -33,8 +33,6 @@ def feedback_markdown(data):
     extra = data['extra_data']
     lines = ['# Batch normalization: automatic feedback', '',
              '**Score: %g / %g**' % (data['score'], extra['max_score']), '']
-    if extra.get('not_graded'):
-        lines += ['**Not graded:** %s' % md_inline(extra['not_graded']), '']
     if data.get('output'):
         lines += ['## About your notebook', ''] + ['- %s' % md_inline(m) for m in data['output'].splitlines()] + ['']
     lines += ['| check | points |', '|---|---|']
@@ -78,15 +76,13 @@ def feedback_html(data):
                                                   ''.join('<li>%s</li>' % html_text(m) for m in t['output'].splitlines()))
                       for t in data['tests'] if t['status'] != 'passed')
     notes = ''.join('<li>%s</li>' % html_text(m) for m in data.get('output', '').splitlines())
-    not_graded = ('<p class="notice"><b>Not graded:</b> %s</p>' % html_text(extra['not_graded'])
-                  if extra.get('not_graded') else '')
     return ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             '<title>Automatic feedback</title><style>%s</style></head><body>'
-            '<h1>Batch normalization: automatic feedback</h1><p class="score">Score: %g / %g</p>%s%s'
+            '<h1>Batch normalization: automatic feedback</h1><p class="score">Score: %g / %g</p>%s'
             '<table><tr><th>check</th><th>result</th><th class="points">points</th></tr>%s</table>%s'
             '<p>The free-response question is graded by hand.</p></body></html>\n'
-            % (FEEDBACK_CSS, data['score'], extra['max_score'], not_graded,
+            % (FEEDBACK_CSS, data['score'], extra['max_score'],
                '<div class="notice"><ul>%s</ul></div>' % notes if notes else '', rows,
                '<h2>What to fix</h2>' + details if details else '<p>Every automatic check passed.</p>'))
 

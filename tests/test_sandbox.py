@@ -25,20 +25,20 @@ SECRET = 'planted-secret-5d1c'
 def in_private_mounts(command):
     """A shell line that runs ``command`` in a private mount namespace: fresh /tmp, /dev/shm, /var/tmp with a
     planted secret in /tmp, and the interpreter's folder re-exposed when an ancestor (e.g. /root, 0700)
-    would keep other users from running it (as in a container, where Python is installed for everyone)."""
-    interpreter = os.path.realpath(sys.executable)
-    blocked = unreachable_ancestor(interpreter)
-    expose = ''
+    would keep other users from running it (as in a container, where Python is installed for everyone).
+    The checkout and the Python installation stay where they are, even when they live under /tmp."""
+    needed = sorted({str(ROOT), os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix)})
+    covers = ['/tmp', '/dev/shm', '/var/tmp']
+    blocked = unreachable_ancestor(os.path.realpath(sys.executable))
     if blocked:
-        keep = [p for p in {os.path.realpath(sys.base_prefix), str(ROOT)} if p.startswith(blocked + '/')]
-        for i, path in enumerate(keep):
-            expose += 'mkdir -p /run/keep%d && mount --bind %s /run/keep%d; ' % (i, path, i)
-        expose += 'mount -t tmpfs -o mode=755 tmpfs %s; ' % blocked
-        for i, path in enumerate(keep):
-            expose += 'mkdir -p %s && mount --bind /run/keep%d %s; ' % (path, i, path)
-    script = ('mount --make-rprivate / && for d in /tmp /dev/shm /var/tmp; do mount -t tmpfs -o mode=1777 tmpfs $d; '
-              'done && echo %s > /tmp/secret.txt && %s cd %s && %s' % (SECRET, expose, ROOT, command))
-    return ['unshare', '--mount', 'sh', '-c', script]
+        covers.append(blocked)
+    keep = [p for p in needed if any(p.startswith(c + '/') for c in covers)]
+    lines = ['mount --make-rprivate /']
+    lines += ['mkdir -p /run/bnkit-keep%d && mount --bind %s /run/bnkit-keep%d' % (i, p, i) for i, p in enumerate(keep)]
+    lines += ['mount -t tmpfs -o mode=%s tmpfs %s' % ('755' if c == blocked else '1777', c) for c in covers]
+    lines += ['mkdir -p %s && mount --bind /run/bnkit-keep%d %s' % (p, i, p) for i, p in enumerate(keep)]
+    lines += ['echo %s > /tmp/secret.txt' % SECRET, 'cd %s' % ROOT, command]
+    return ['unshare', '--mount', 'sh', '-c', ' && '.join(lines)]
 
 
 def docker_like(command):
