@@ -169,6 +169,9 @@ def plot_distribution(path, scores):
     ax.hist(scores, bins=range(0, int(registry.MAX_AUTOMATIC_POINTS) + 6, 5), color='#4c72b0', edgecolor='white')
     ax.set_xlabel('Automatic score (out of %g)' % registry.MAX_AUTOMATIC_POINTS)
     ax.set_ylabel('Students')
+    from matplotlib.ticker import MaxNLocator
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))    # students come in whole numbers
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title('Grade distribution (%d submissions)' % len(scores))
     fig.tight_layout()
     tmp = Path(path).with_name('.' + Path(path).name + '.tmp.png')
