@@ -111,10 +111,13 @@ class Full:
                  '--perms', '1777', '--size', str(w.limits.tmpfs_mb * mb), '--tmpfs', '/dev/shm']
         for target, link in w.view.root_symlinks:
             args += ['--symlink', target, link]
-        for folder in _ancestors(w.view.readable, skip={link for _, link in w.view.root_symlinks}):
+        binds = w.view.binds()
+        for folder in _ancestors(binds, skip={link for _, link in w.view.root_symlinks}):
             args += ['--perms', '0755', '--dir', folder]   # else bubblewrap copies modes such as /root's 0700
-        for path in w.view.readable:
+        for path in binds:
             args += ['--ro-bind', path, path]
+        for path in w.view.masked:
+            args += ['--perms', '0555', '--tmpfs', path]   # the standard library's own site-packages: empty
         args += ['--ro-bind', w.folder, '/sandbox', '--remount-ro', '/', '--chdir', '/tmp', '--clearenv']
         for key, value in w.environment('/tmp').items():
             args += ['--setenv', key, value]
