@@ -14,8 +14,9 @@ container  root without CAP_SYS_ADMIN or user namespaces (Docker's default): a u
            seccomp filter, rlimits (and a cgroup where possible). Where the kernel has no Landlock, the kit,
            the results and the submissions are locked by permissions instead (``lockdown``) and the
            worker's leftovers in shared folders are deleted by owner.
-process    anyone else: a separate process in its own session with rlimits and an import blocker. It can
-           read whatever the grading user can read; every run and every results.json says so.
+process    anyone else: a separate process in its own session with rlimits and an import blocker (and, on
+           Linux 6.12 or later, no signals to processes outside it). It can read whatever the grading user
+           can read; every run and every results.json says so.
 """
 import ctypes
 import os
@@ -198,6 +199,7 @@ class Process:
             if sys.platform.startswith('linux'):
                 _prctl(PR_SET_NO_NEW_PRIVS, 1)
                 _die_with(parent)
+                landlock.scope_signals()   # where the kernel can: kill(-1) reaches only the worker's own
 
         argv = worker_argv(w.view.interpreter, os.path.join(w.folder, 'worker_main.py'), w.config)
         return argv, [], enter, w.scratch
