@@ -1,23 +1,32 @@
 """The Gradescope bundle, rehearsed: unpack autograder.zip into a folder laid out like /autograder, run its
-setup.sh into a fresh environment, and its run_autograder on a reference, a buggy and a hostile submission."""
+setup.sh (into a virtual environment of its own, then locking the answer key away) and its run_autograder on
+a reference, an untouched release, a buggy and a hostile submission.
+
+The rehearsal in a clean Debian 12 root file system entered like a container, in four capability settings,
+is scripts/rehearse_gradescope.sh: it takes minutes and downloads ~100 MB, so its test here is opt-in
+(BNKIT_REHEARSE=1). docs/gradescope.md has both.
+"""
 import json
 import os
 import shutil
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import nbformat
 import pytest
 
 from autograder import registry
-from autograder.gradescope import build_bundle
+from autograder.gradescope import RUN_AUTOGRADER, SETUP_SH, build_bundle, vendor_target_options
 from autograder.notebook_fill import fill_solution_cells
 from autograder.reference_cells import reference_cells
 from autograder.validation.hostile import HOSTILE
 from autograder.validation.variants import BUGS
 from tests.notebooks import RELEASE_NB
 
+ROOT = Path(__file__).resolve().parent.parent
+ISOLATION_LEVELS = {'full', 'container', 'process'}    # the sandbox's levels, strongest first
 TEST_STATUSES = {'passed', 'failed'}
 VISIBILITIES = {'hidden', 'after_due_date', 'after_published', 'visible'}
 
@@ -41,41 +50,83 @@ def validate_results_json(data):
 
 @pytest.fixture(scope='module')
 def autograder_root(tmp_path_factory):
+    """A folder laid out like /autograder after Gradescope's image build: source/ unpacked from the zip,
+    setup.sh run (its environment in bnkit-venv/), run_autograder copied beside source/."""
     root = tmp_path_factory.mktemp('autograder')
     bundle = build_bundle(root / 'autograder.zip')
     with zipfile.ZipFile(bundle) as zf:
         assert {'setup.sh', 'run_autograder'} <= set(zf.namelist())
+        assert any(name.startswith('wheels/bnkit-') for name in zf.namelist())
         zf.extractall(root / 'source')
     for name in ('setup.sh', 'run_autograder'):
         os.chmod(root / 'source' / name, 0o755)
-    # Gradescope's image has a system Python; here a fresh virtual environment stands in for it.
-    subprocess.run([sys.executable, '-m', 'venv', str(root / 'python')], check=True)
-    env = dict(os.environ, BNKIT_PYTHON=str(root / 'python' / 'bin' / 'python'))
+    shutil.copy(root / 'source' / 'run_autograder', root / 'run_autograder')   # as Gradescope does
+    # setup.sh makes its own environment from this Python; apt-get is left alone (BNKIT_NO_APT).
+    env = dict(os.environ, BNKIT_VENV=str(root / 'bnkit-venv'), BNKIT_BASE_PYTHON=sys.executable, BNKIT_NO_APT='1')
+    for name in ('VIRTUAL_ENV', 'PYTHONPATH', 'BNKIT_PYTHON'):
+        env.pop(name, None)
     setup = subprocess.run(['bash', str(root / 'source' / 'setup.sh')], env=env, capture_output=True, text=True,
-                           timeout=900)
-    assert setup.returncode == 0, setup.stderr[-3000:]
-    assert 'bnkit installed' in setup.stdout
-    shutil.copy(root / 'source' / 'run_autograder', root / 'run_autograder')
+                           timeout=1200)
+    assert setup.returncode == 0, setup.stdout[-3000:] + setup.stderr[-3000:]
+    assert 'bnkit installed in %s' % (root / 'bnkit-venv') in setup.stdout
     return root, env
 
 
-def run_autograder(root, env, cells, tmp_path, contained=False):
+def site_packages(root):
+    python = root / 'bnkit-venv' / 'bin' / 'python'
+    out = subprocess.run([str(python), '-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])'],
+                         capture_output=True, text=True, check=True)
+    return Path(out.stdout.strip())
+
+
+def others_can_access(path):
+    return os.lstat(path).st_mode & 0o077 != 0
+
+
+def run_autograder(root, env, cells, tmp_path, contained=False, notebook=None):
     submission = tmp_path / 'submission'
     submission.mkdir()
-    nbformat.write(fill_solution_cells(RELEASE_NB, cells), str(submission / 'BatchNormalization.ipynb'))
+    if notebook is not None:
+        shutil.copy(notebook, submission / 'BatchNormalization.ipynb')
+    else:
+        nbformat.write(fill_solution_cells(RELEASE_NB, cells), str(submission / 'BatchNormalization.ipynb'))
     results = tmp_path / 'results' / 'results.json'
-    env = dict(env, BNKIT_SUBMISSION_DIR=str(submission), BNKIT_RESULTS=str(results),
-               PATH=str(root / 'python' / 'bin') + os.pathsep + env['PATH'])
+    # The paths go as arguments (not BNKIT_SUBMISSION_DIR/BNKIT_RESULTS), so that run_contained, which keeps
+    # the folders its arguments name visible, keeps them.
+    cmd = ['bash', str(root / 'run_autograder'), '--submission-dir', str(submission), '--results', str(results)]
     if contained:
         from tests.containment import run_contained
-        proc = run_contained(['bash', str(root / 'run_autograder')], timeout=600, env=env)
+        proc = run_contained(cmd, timeout=600, env=env)
     else:
-        proc = subprocess.run(['bash', str(root / 'run_autograder')], env=env, capture_output=True, text=True,
-                              timeout=600, cwd=tmp_path)
+        proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr[-3000:]
     data = json.loads(results.read_text())
     validate_results_json(data)
     return data
+
+
+@pytest.mark.slow
+def test_setup_installs_into_its_venv_and_locks_the_answer_key(autograder_root):
+    root, _ = autograder_root
+    assert not (root / 'source' / 'wheels').exists()
+    for path in [root / 'source', *(root / 'source').rglob('*')]:
+        assert not others_can_access(path), path
+    site = site_packages(root)
+    assert site.is_relative_to(root / 'bnkit-venv')
+    locked = [site / 'autograder', site / 'solutions', *site.glob('bnkit-*.dist-info')]
+    assert len(locked) == 3
+    for top in locked:
+        for path in [top, *top.rglob('*')]:
+            assert not others_can_access(path), path
+    # The framework and the rest of the environment stay readable: the sandboxed worker runs on them.
+    for path in (site / 'cs231n', site / 'cs231n' / 'layers.py', site / 'numpy', root / 'bnkit-venv' / 'bin'):
+        assert os.stat(path).st_mode & 0o004, path
+    # Run again (an image rebuilt over the same folder): nothing to install, the lock stays.
+    env = dict(autograder_root[1])
+    again = subprocess.run(['bash', str(root / 'source' / 'setup.sh')], env=env, capture_output=True, text=True,
+                           timeout=300)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert 'already installed' in again.stdout
 
 
 @pytest.mark.slow
@@ -84,7 +135,15 @@ def test_reference_submission(autograder_root, tmp_path):
     data = run_autograder(root, env, reference_cells(), tmp_path)
     assert data['score'] == registry.MAX_AUTOMATIC_POINTS
     assert data['output_format'] == 'md' and 'Every automatic check passed' in data['output']
-    assert data['extra_data']['isolation'] in ('full', 'container', 'process')
+    assert data['extra_data']['isolation'] in ISOLATION_LEVELS
+
+
+@pytest.mark.slow
+def test_untouched_release_earns_nothing(autograder_root, tmp_path):
+    root, env = autograder_root
+    data = run_autograder(root, env, None, tmp_path, notebook=RELEASE_NB)
+    assert data['score'] == 0
+    assert all(t['score'] == 0 for t in data['tests'])
 
 
 @pytest.mark.slow
@@ -110,3 +169,56 @@ def test_hostile_submission(autograder_root, tmp_path):
     backward = next(t for t in data['tests'] if t['tags'] == ['batchnorm_backward'])
     assert backward['score'] == 0
     assert backward['status'] == 'failed' and backward['output']
+
+
+def test_run_autograder_passes_arguments_and_the_grader_exit_code(tmp_path):
+    fake = tmp_path / 'python'
+    fake.write_text('#!/bin/sh\necho "$@" > "%s"\nexit 7\n' % (tmp_path / 'args'))
+    fake.chmod(0o755)
+    script = tmp_path / 'run_autograder'
+    script.write_text(RUN_AUTOGRADER)
+    proc = subprocess.run(['bash', str(script), '--require-isolation', 'container'], capture_output=True,
+                          env=dict(os.environ, BNKIT_PYTHON=str(fake)))
+    assert proc.returncode == 7
+    assert (tmp_path / 'args').read_text().split() == ['-I', '-m', 'autograder.cli', 'run-autograder',
+                                                       '--require-isolation', 'container']
+    # Without BNKIT_PYTHON it runs the environment BNKIT_VENV names (default /autograder/bnkit-venv).
+    venv = tmp_path / 'venv'
+    (venv / 'bin').mkdir(parents=True)
+    shutil.copy(fake, venv / 'bin' / 'python')
+    env = {k: v for k, v in os.environ.items() if k != 'BNKIT_PYTHON'}
+    proc = subprocess.run(['bash', str(script)], capture_output=True, env=dict(env, BNKIT_VENV=str(venv)))
+    assert proc.returncode == 7
+    assert '${BNKIT_VENV:-/autograder/bnkit-venv}/bin/python' in RUN_AUTOGRADER
+
+
+def test_scripts_parse():
+    for text in (SETUP_SH, RUN_AUTOGRADER):
+        proc = subprocess.run(['bash', '-n'], input=text, capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+    assert 'pip install' in SETUP_SH and 'bubblewrap' in SETUP_SH and 'chmod -R go-rwx' in SETUP_SH
+
+
+def test_vendored_wheels_target_the_python_version_not_this_interpreter():
+    options = vendor_target_options(python=(3, 11), machine='x86_64')
+    pairs = list(zip(options, options[1:]))
+    assert ('--python-version', '3.11') in pairs and ('--abi', 'cp311') in pairs
+    platforms = [b for a, b in pairs if a == '--platform']
+    assert 'manylinux_2_17_x86_64' in platforms and 'manylinux2014_x86_64' in platforms
+    assert 'manylinux_2_35_x86_64' in platforms and 'manylinux_2_36_x86_64' not in platforms
+    assert '--only-binary=:all:' in options
+
+
+@pytest.mark.slow
+def test_rehearsal_in_debian12_containers():
+    """scripts/rehearse_gradescope.sh end to end: debootstrap (cached), setup.sh, four settings."""
+    if os.environ.get('BNKIT_REHEARSE') != '1':
+        pytest.skip('the Debian 12 rehearsal takes minutes and downloads ~100 MB with debootstrap: set '
+                    'BNKIT_REHEARSE=1 to run it here, or run it by hand: bash scripts/rehearse_gradescope.sh')
+    if not sys.platform.startswith('linux') or os.geteuid() != 0:
+        pytest.skip('the rehearsal needs root on Linux (it mounts file systems and enters namespaces)')
+    proc = subprocess.run(['bash', str(ROOT / 'scripts' / 'rehearse_gradescope.sh')], capture_output=True,
+                          text=True, timeout=5400, cwd=ROOT)
+    print(proc.stdout)            # the tables and phase times, shown with pytest -s or -rP
+    assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-3000:]
+    assert 'every verdict ok' in proc.stdout
