@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from autograder import registry
+from autograder.commands import isolation
 from autograder.validation.runner import nbgrader_agreement, table, validate
 from autograder.validation.variants import BUGS, CORRECT, all_variants
 
@@ -24,6 +25,7 @@ def add_arguments(parser):
     parser.add_argument('--nbgrader', action='store_true',
                         help='also autograde the correct variants and the bugs with nbgrader and compare scores')
     parser.add_argument('--no-contain', action='store_true', help='do not move the run into its own PID namespace')
+    isolation.add_arguments(parser)
 
 
 def contain(argv):
@@ -39,7 +41,9 @@ def contain(argv):
 def run(args):
     if not args.no_contain:
         forwarded = ['--jobs', str(args.jobs)] + (['--keep', str(args.keep)] if args.keep else []) \
-            + (['--nbgrader'] if args.nbgrader else [])
+            + (['--nbgrader'] if args.nbgrader else []) \
+            + (['--isolation', args.isolation] if args.isolation else []) \
+            + (['--require-isolation', args.require_isolation] if args.require_isolation else [])
         code = contain(forwarded)
         if code is not None:
             return code
@@ -49,7 +53,10 @@ def run(args):
         # The comparison needs bnkit's grades after the run: keep them in a folder of our own.
         import tempfile
         args.keep = Path(tempfile.mkdtemp(prefix='bnkit-validate-'))
-    rows, global_rows, seconds = validate(args.keep, jobs=args.jobs)
+    level = isolation.pick(args)
+    if level is None:
+        return 3
+    rows, global_rows, seconds = validate(args.keep, jobs=args.jobs, isolation=level)
     print(table(rows, global_rows))
     print('\n%d submissions graded in %.0f s with --jobs %d' % (len(rows), seconds, args.jobs))
     ok = all(r.ok for r in rows + global_rows)

@@ -82,8 +82,9 @@ def judge(variant, data, twin=None):
     return Row(variant.name, 'hostile', '<= stub twin, 0 in %d check(s)' % len(variant.loses_in), got, ok)
 
 
-def validate(workdir=None, jobs=2, limits=None, variants=None, progress=True):
-    """Grade the validation set; returns (rows, global rows, seconds)."""
+def validate(workdir=None, jobs=2, limits=None, variants=None, progress=True, isolation=None):
+    """Grade the validation set at ``isolation`` (None: the strongest level that starts); returns (rows,
+    global rows, seconds)."""
     from autograder.validation.hostile import stub_twin
     variants = variants or all_variants()
     twins = [stub_twin(v) for v in variants if v.kind == 'hostile']
@@ -96,7 +97,8 @@ def validate(workdir=None, jobs=2, limits=None, variants=None, progress=True):
         before = digest(notebooks)
         limits = limits or Limits(call_timeout=5.0, cpu_seconds=120, memory_mb=1024)
         results, _ = grade_all(notebooks, work / 'grades', jobs=jobs, limits=limits, check_timeout=30.0,
-                               budget=540.0, progress=progress)
+                               budget=540.0, progress=progress,
+                               isolation=isolation)
         rows = [judge(v, results.get(v.name), results.get(v.name + '__stub_twin')) for v in variants]
         changed = [name for name, h in digest(notebooks).items() if before[name] != h]
         global_rows = [
