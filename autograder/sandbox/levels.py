@@ -1,7 +1,7 @@
 """The isolation levels, strongest first, and how each one starts a worker.
 
-Each level is one class whose ``launch(worker)`` returns the command, the descriptors it keeps and the
-function the child runs between fork and exec (as the grader's user, before any student code exists).
+Each level is one class whose ``launch(worker)`` returns the command, the descriptors the child inherits
+(the grader closes its copies once the child has started), the function the child runs between fork and exec (as the grader's user, before any student code exists).
 ``choose`` tries them in order with a real probe worker and takes the first that starts.
 
 full       bubblewrap: new user, PID, network, IPC, UTS and cgroup namespaces; a root file system built
@@ -52,6 +52,13 @@ def _become(uid):
     os.setgroups([])
     os.setresgid(uid, uid, uid)
     os.setresuid(uid, uid, uid)
+
+
+def _join_and_limit(cgroup, limits):
+    """What every level does first in the child: enter the worker's cgroup (if any) and set its rlimits."""
+    if cgroup:
+        cgroup.join()
+    _rlimits(limits)
 
 
 def _die_with(parent):
@@ -125,15 +132,12 @@ class Full:
         seccomp_r, seccomp_w = os.pipe()
         os.write(seccomp_w, seccomp.program())      # small (under 1 KiB): fits in the pipe's buffer
         os.close(seccomp_w)
-        w.close_after_start.append(seccomp_r)
         args += ['--seccomp', str(seccomp_r), '--']
         argv = args + worker_argv(w.view.interpreter, '/sandbox/worker_main.py', w.config)
         parent, cgroup, limits = os.getpid(), w.cgroup, w.limits
 
         def enter():
-            if cgroup:
-                cgroup.join()
-            _rlimits(limits)
+            _join_and_limit(cgroup, limits)
             _die_with(parent)
 
         return argv, [seccomp_r], enter, '/'
@@ -149,10 +153,11 @@ class Container:
         if os.geteuid() != 0:
             return 'needs root, to run each worker as a uid of its own'
         from autograder.sandbox import view
-        blocked = unreachable_ancestor(view.build().interpreter)
+        interpreter = view.build().interpreter
+        blocked = unreachable_ancestor(interpreter)
         if blocked:
             return ('the Python interpreter %s cannot be run by other users (%s is mode %o); install Python '
-                    'where every user can run it' % (view.build().interpreter, blocked, os.stat(blocked).st_mode & 0o777))
+                    'where every user can run it' % (interpreter, blocked, os.stat(blocked).st_mode & 0o777))
         try:
             seccomp.program()
         except seccomp.SeccompUnavailable as exc:
@@ -167,9 +172,7 @@ class Container:
         use_landlock = landlock.abi_version() >= 1
 
         def enter():
-            if cgroup:
-                cgroup.join()
-            _rlimits(limits)
+            _join_and_limit(cgroup, limits)
             _prctl(PR_SET_NO_NEW_PRIVS, 1)
             if use_landlock:
                 landlock.restrict(readable, writable, list_only=view.listable)   # as root: it opens the paths

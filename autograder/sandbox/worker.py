@@ -81,7 +81,6 @@ class Worker:
         self.dead = None                # (kind, message) once the worker is gone
         self.deadline = None            # time.monotonic() by which the current check must end
         self.uid = self.cgroup = self.folder = self.scratch = None
-        self.close_after_start = []
         self.output_tail = b''
         self._started = False
         self.cleanup_error = None       # a SandboxError met while stopping after a failed call
@@ -139,6 +138,7 @@ class Worker:
         self.config = {'fd_in': to_worker_r, 'fd_out': from_worker_w, 'sys_path': list(self.view.sys_path),
                        # at the full level the worker starts as root in its namespaces and becomes this uid first
                        'become': self.uid.uid if self.uid and self.level == 'full' else None}
+        keep = ()
         try:
             argv, keep, enter, cwd = level.launch(self)
             self.proc = subprocess.Popen(
@@ -147,9 +147,8 @@ class Worker:
         except (OSError, subprocess.SubprocessError) as exc:
             raise SandboxError(self.level, 'could not start the worker: %s' % exc) from None
         finally:
-            for fd in (to_worker_r, from_worker_w, output_w, *self.close_after_start):
+            for fd in (to_worker_r, from_worker_w, output_w, *keep):
                 os.close(fd)
-            self.close_after_start = []
         self._reader = wire.Reader(self._from_worker, max_bytes=self.limits.reply_mb << 20, on_idle=self._drain)
 
     def _drain(self, ready):
