@@ -13,7 +13,6 @@ import os
 import resource
 import sys
 import time
-from dataclasses import asdict
 from pathlib import Path
 
 import pytest

@@ -8,7 +8,6 @@ OUTDIR/summary.md               the class at a glance, with failures listed
 OUTDIR/grade_distribution.png   histogram of scores
 """
 import csv
-import html
 import io
 import json
 import os

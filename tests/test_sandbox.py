@@ -6,7 +6,6 @@ limits) and, where it needs to change mounts, its own mount namespace with priva
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path

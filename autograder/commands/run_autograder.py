@@ -6,7 +6,6 @@ BNKIT_RESULTS, so a test can imitate Gradescope's layout in a temporary folder.
 """
 import json
 import os
-import shutil
 import sys
 import tempfile
 from pathlib import Path

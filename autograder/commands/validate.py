@@ -11,10 +11,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from autograder import registry
 from autograder.commands import isolation
 from autograder.validation.runner import nbgrader_agreement, table, validate
-from autograder.validation.variants import BUGS, CORRECT, all_variants
+from autograder.validation.variants import BUGS, CORRECT
 
 CONTAINED_ENV = 'BNKIT_VALIDATE_CONTAINED'
 
