@@ -11,7 +11,9 @@ twins) are graded in one run. Correct variants must keep full credit; a hostile 
 row must hold where its promise says the level contains it (``autograder.validation.hostile``): every level
 keeps the run alive, everyone else's grade, time and memory bounded ('robust'); container and full keep
 everything inside the sandbox ('isolated'); full, and container where the kernel offers Landlock, keep every
-file outside the allowlist unreadable ('secret').
+file outside the allowlist unreadable ('secret'). Where the kernel offers Landlock, the process level keeps
+all three too: the worker is held by the same allowlist and the seccomp filter, though it runs as the
+grading user.
 """
 import ctypes
 import json
@@ -45,9 +47,12 @@ def landlock_available():
 
 
 def promised(level):
+    """What docs/sandbox.md says the level keeps on this machine. The process level runs student code as the
+    grading user, so only Landlock's allowlist (unprivileged) and the seccomp filter hold it there."""
+    with_landlock = {'secret'} if landlock_available() else set()
     return {'full': {'robust', 'isolated', 'secret'},
-            'container': {'robust', 'isolated'} | ({'secret'} if landlock_available() else set()),
-            'process': {'robust'}}[level]
+            'container': {'robust', 'isolated'} | with_landlock,
+            'process': {'robust'} | ({'isolated'} | with_landlock if with_landlock else set())}[level]
 
 
 def _dockerlike_works():

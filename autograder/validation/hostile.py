@@ -18,10 +18,11 @@ Cases are grouped by what they attack (``group``) and say which isolation level 
 
 - ``robust``: every level, even a plain process with rlimits: the run finishes, nobody else's grade changes,
   time and memory stay bounded, and nothing crosses the wire but plain data;
-- ``isolated``: the ``container`` and ``full`` levels: no effect outside the sandbox (files in shared places,
-  processes that outlive the worker, the network, other namespaces, ptrace, other workers);
-- ``secret``: reads outside the sandbox's allowlist find nothing (``full``; ``container`` where the kernel
-  offers Landlock).
+- ``isolated``: the ``container`` and ``full`` levels (and ``process`` where the kernel offers Landlock): no
+  effect outside the sandbox (files in shared places, processes that outlive the worker, the network, other
+  namespaces, ptrace, other workers);
+- ``secret``: reads outside the sandbox's allowlist find nothing (``full``; ``container`` and ``process``
+  where the kernel offers Landlock).
 """
 from autograder.validation.variants import Variant
 
