@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from autograder.sandbox.levels import unreachable_ancestor
+
 ROOT = Path(__file__).resolve().parent.parent
 PRIVATE_PLACES = {'/tmp': '2g', '/dev/shm': '1g', '/var/tmp': '1g'}
 CONTAINED_ENV = 'BNKIT_VALIDATE_CONTAINED'   # tells `bnkit validate` it is contained already
@@ -100,16 +102,6 @@ def paths_to_keep(args, extra=()):
                 found.add(candidate)
     outermost = sorted(found, key=len)
     return [p for i, p in enumerate(outermost) if not any(_under(p, q) for q in outermost[:i])]
-
-
-def unreachable_ancestor(path):
-    """The first folder above ``path`` that other users cannot search (e.g. /root, mode 0700), or None."""
-    parts = os.path.abspath(path).split(os.sep)
-    for i in range(2, len(parts)):
-        folder = os.sep.join(parts[:i])
-        if not os.stat(folder).st_mode & 0o001:
-            return folder
-    return None
 
 
 def _reachable_plan(paths):
