@@ -4,8 +4,9 @@ OUTDIR/<student>/results.json   Gradescope's schema (written last: its presence 
 OUTDIR/<student>/feedback.md    what failed and why, in words a student can act on
 OUTDIR/<student>/feedback.html  the same, for a browser or an LMS
 OUTDIR/grades.csv               student,score,max_score, then one column per check
-OUTDIR/summary.md               the class at a glance, with failures listed
+OUTDIR/summary.md               the class at a glance, with failures and diagnosed mistakes listed
 OUTDIR/grade_distribution.png   histogram of scores
+OUTDIR/report.html              the class report, one self-contained page (autograder/class_report.py)
 """
 import csv
 import io
@@ -133,31 +134,47 @@ def score_table(all_results):
     return '\n'.join(lines)
 
 
-def write_class_reports(outdir, all_results, failures=()):
+def write_class_reports(outdir, all_results, failures=(), run_seconds=None):
+    from autograder import class_report, similarity
     outdir = Path(outdir)
     write_atomically(outdir / 'grades.csv', grades_csv(all_results))
     scores = [d['score'] for d in all_results.values()]
+    facts = class_report.run_facts(all_results, run_seconds)
     lines = ['# Class summary', '', '%d submissions graded.' % len(all_results)]
-    levels = sorted({str(d['extra_data'].get('isolation')) for d in all_results.values()})
+    levels = facts['isolation']
     lines.append('Isolation level: %s.' % ', '.join(levels) if levels else 'No submission ran in a sandbox.')
-    warnings = sorted({d['extra_data']['isolation_warning'] for d in all_results.values()
-                       if d['extra_data'].get('isolation_warning')})
-    for warning in warnings:
+    for warning in facts['warnings']:
         lines += ['', '**Warning:** %s.' % warning]
     if scores:
         lines.append('Mean score %.1f / %g, median %.1f.' % (sum(scores) / len(scores), registry.MAX_AUTOMATIC_POINTS,
                                                              sorted(scores)[len(scores) // 2]))
+        lines.append('Grading time %.0f s in all (at most %.1f s for one submission%s); peak memory %.0f MB '
+                     '(grader), %.0f MB (sandboxed workers).'
+                     % (facts['seconds_total'], facts['seconds_max'],
+                        ', the run took %.0f s' % run_seconds if run_seconds else '', facts['grader_mb'],
+                        facts['worker_mb']))
         lines += ['', '| check | mean points | full credit |', '|---|---|---|']
         for spec in registry.CHECKS:
             got = [next(t['score'] for t in d['tests'] if t['tags'][0] == spec.name) for d in all_results.values()]
             lines.append('| %s | %.2f / %g | %d of %d |' % (spec.title, sum(got) / len(got), spec.points,
                                                              sum(g >= spec.points for g in got), len(got)))
+    mistakes = class_report.class_mistakes(all_results)
+    if mistakes:
+        known = class_report.explanations()
+        lines += ['', '## Mistakes the class made', '', '| mistake | students | who |', '|---|---|---|']
+        lines += ['| %s: %s | %d | %s |' % (md_inline(m), md_inline(known[m].explanation if m in known else ''),
+                                             len(who), ', '.join(md_inline(s) for s in who))
+                  for m, who in mistakes]
     if failures:
         lines += ['', '## Submissions that could not be graded normally', '']
         lines += ['- %s: %s' % (md_inline(student), md_inline(why)) for student, why in failures]
-    lines += ['', '![grade distribution](grade_distribution.png)']
+    lines += ['', 'The whole class, sortable, with links to every feedback: [report.html](report.html).',
+              '', '![grade distribution](grade_distribution.png)']
     write_atomically(outdir / 'summary.md', '\n'.join(lines) + '\n')
     plot_distribution(outdir / 'grade_distribution.png', scores)
+    write_atomically(outdir / 'report.html', class_report.report_html(
+        all_results, failures, class_report.folders_of(outdir), (outdir / 'grade_distribution.png').read_bytes(),
+        run_seconds, similarity.load(outdir)))
 
 
 def plot_distribution(path, scores):
