@@ -215,6 +215,21 @@ def _similarity_section(pairs, threshold):
     return ''.join(blocks)
 
 
+def _page(title, body, script=''):
+    csp = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src %s" % (
+        "'sha256-%s'" % base64.b64encode(hashlib.sha256(script.encode()).digest()).decode() if script else "'none'")
+    return ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+            '<meta http-equiv="Content-Security-Policy" content="%s">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            '<title>%s</title><style>%s</style></head><body>%s%s</body></html>\n'
+            % (esc(csp), esc(title), CSS, body, '<script>%s</script>' % script if script else ''))
+
+
+def similarity_page(pairs, threshold):
+    return _page('Batch normalization: similar solutions',
+                 '<h1>Batch normalization: similar solutions</h1>' + _similarity_section(pairs, threshold))
+
+
 def report_html(all_results, failures, folders, histogram_png=None, run_seconds=None, similarity=None):
     facts = run_facts(all_results, run_seconds)
     scores = [d['score'] for d in all_results.values()]
@@ -222,15 +237,9 @@ def report_html(all_results, failures, folders, histogram_png=None, run_seconds=
     median = sorted(scores)[len(scores) // 2] if scores else 0.0
     figure = ('<img class="figure" alt="histogram of the automatic scores" src="data:image/png;base64,%s">'
               % base64.b64encode(histogram_png).decode() if histogram_png else '')
-    script_hash = base64.b64encode(hashlib.sha256(SCRIPT.encode()).digest()).decode()
-    csp = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'sha256-%s'" % script_hash)
     warnings = ''.join('<p class="warn">%s.</p>' % esc(w) for w in facts['warnings'])
     similarity_pairs, threshold = (similarity if similarity is not None else (None, 0.0))
-    return ''.join([
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',
-        '<meta http-equiv="Content-Security-Policy" content="%s">' % esc(csp),
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        '<title>Batch normalization: class report</title><style>%s</style></head><body>' % CSS,
+    return _page('Batch normalization: class report', ''.join([
         '<h1>Batch normalization: class report</h1>',
         '<p class="facts"><b>%d</b> submissions; mean <b>%.1f</b>, median <b>%g</b> of %g automatic points. '
         'Isolation level: <b>%s</b>. Grading time: <b>%.0f s</b> of grader time in all, at most %.1f s for one '
@@ -248,5 +257,4 @@ def report_html(all_results, failures, folders, histogram_png=None, run_seconds=
         '<h2 id="students-heading">Students</h2><p>Click a column to sort; a name opens the student\'s '
         'feedback.</p>', _students_table(all_results, folders),
         '<h2 id="similarity">Similar solutions</h2>', _similarity_section(similarity_pairs, threshold),
-        '<script>%s</script></body></html>\n' % SCRIPT,
-    ])
+    ]), SCRIPT)

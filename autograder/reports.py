@@ -134,9 +134,31 @@ def score_table(all_results):
     return '\n'.join(lines)
 
 
+def failures_of(all_results):
+    """[(student, why)] of the submissions that were not graded, or graded with a notice about the notebook."""
+    failures = []
+    for student, data in sorted(all_results.items()):
+        extra = data['extra_data']
+        why = extra.get('not_graded') or extra.get('grading_failed')
+        if why:
+            failures.append((student, 'not graded: %s' % why if extra.get('not_graded') else why))
+        elif data.get('output'):
+            failures.append((student, data['output'].splitlines()[0]))
+    return failures
+
+
 def write_class_reports(outdir, all_results, failures=(), run_seconds=None):
+    """grades.csv, summary.md, the histogram and report.html. ``run_seconds`` (the run's wall clock) is kept
+    in run.json, so a later rebuild of the reports (``bnkit similarity``) still shows it."""
     from autograder import class_report, similarity
     outdir = Path(outdir)
+    if run_seconds is None:
+        try:
+            run_seconds = float(json.loads((outdir / 'run.json').read_text())['run_seconds'])
+        except (OSError, ValueError, KeyError, TypeError):
+            run_seconds = None
+    else:
+        write_atomically(outdir / 'run.json', json.dumps({'run_seconds': round(run_seconds, 1)}) + '\n')
     write_atomically(outdir / 'grades.csv', grades_csv(all_results))
     scores = [d['score'] for d in all_results.values()]
     facts = class_report.run_facts(all_results, run_seconds)
