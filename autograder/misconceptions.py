@@ -9,9 +9,10 @@ process: they are the kit's own trusted code, never the student's, and never ent
 
 A value the student's code returned is *wrong* when it differs from the reference's; a known mistake
 *explains* it when its own value agrees with the student's (within the check's tolerance: 1e-4 relative
-for float32, 1e-6 otherwise) and differs from the reference's. Every mistake that explains at least one
-wrong value is reported, closest first: the one that explains more of the wrong values, then the one that
-agrees more exactly. When none does, nothing is said. Adding a bug to the validation set adds a diagnosis;
+for float32, 1e-6 otherwise) and differs from the reference's. A mistake that gets wrong a value the
+student got right (or fails where the student's code answered) is not the student's. Every other mistake
+that explains at least one wrong value is reported, closest first: the one that explains more of the wrong
+values, then the one that agrees more exactly. When none does, nothing is said. Adding a bug to the validation set adds a diagnosis;
 no code here names a mistake.
 """
 import copy
@@ -164,6 +165,18 @@ def name_of(call, result, path):
     return text
 
 
+def contradicts(theirs, their_leaves, right):
+    """Whether a mistake gets wrong (or fails on) a value the student got right: then it is not theirs."""
+    for i, path, _, value in right:
+        if theirs[i] is MISSING:
+            return True
+        if i not in their_leaves:
+            their_leaves[i] = leaves(theirs[i])
+        if not agree(their_leaves[i].get(path, MISSING), value):
+            return True
+    return False
+
+
 def diagnose(calls, mistakes=None):
     """[Diagnosis], closest first, for the recorded calls of one check; [] when nothing is wrong or
     no known mistake explains what is."""
@@ -174,14 +187,14 @@ def diagnose(calls, mistakes=None):
     state = np.random.get_state()      # the reference and the mistakes seed numpy's global generator
     try:
         expected = replay(calls, _implementation(tuple(reference_cells().items())))
-        wrong = []                      # (call index, path, the student's value, the reference's value)
+        wrong, right = [], []           # (call index, path, the student's value, the reference's value)
         for i, call in enumerate(calls):
             if call.op not in COMPARED or call.failed or expected[i] is MISSING:
                 continue
             got = leaves(call.result)
             for path, value in leaves(expected[i]).items():
-                if not agree(got.get(path, MISSING), value):
-                    wrong.append((i, path, got.get(path, MISSING), value))
+                (right if agree(got.get(path, MISSING), value) else wrong).append(
+                    (i, path, got.get(path, MISSING), value))
         if not wrong:
             return []
         found = []
@@ -201,7 +214,7 @@ def diagnose(calls, mistakes=None):
                     name = name_of(calls[i], calls[i].result, path)
                     if name not in what:
                         what.append(name)
-            if errors:
+            if errors and not contradicts(theirs, their_leaves, right):
                 found.append(Diagnosis(mistake, what, WHERE.get(first.op, 'your code'), len(errors), max(errors)))
     finally:
         np.random.set_state(state)
