@@ -39,6 +39,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
 table.sortable th { cursor: pointer; user-select: none; white-space: nowrap; }
 table.sortable th[aria-sort=ascending]::after { content: " \\25B2"; }
 table.sortable th[aria-sort=descending]::after { content: " \\25BC"; }
+td.note { min-width: 18em; }
 td.full { color: #0a7a2f; } td.lost { color: #b3261e; font-weight: 600; }
 .pair { margin: 1em 0; border: 1px solid #ddd; }
 .pair h3 { font-size: 1em; margin: 0; padding: .4em .6em; background: #f4f4f6; }
@@ -192,7 +193,7 @@ def _students_table(all_results, folders):
         cells.append('<td>%s</td>' % esc(', '.join(mistakes_of(data))))
         cells.append('<td class="num" data-value="%g">%.1f</td>' % (data.get('execution_time', 0),
                                                                     data.get('execution_time', 0)))
-        cells.append('<td>%s</td>' % esc(note))
+        cells.append('<td class="note">%s</td>' % esc(note))
         rows.append('<tr>%s</tr>' % ''.join(cells))
     return ('<div class="scroll"><table class="sortable" id="students"><thead><tr>%s</tr></thead><tbody>%s</tbody>'
             '</table></div>' % (head, ''.join(rows)))

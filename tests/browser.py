@@ -124,12 +124,13 @@ class Browser:
             raise RuntimeError('%s: %s' % (expression[:80], result['exceptionDetails'].get('text')))
         return result['result'].get('value')
 
-    def screenshot(self, path, full_page=True):
+    def screenshot(self, path, full_page=True, max_height=None):
         params = {'format': 'png'}
         if full_page:
-            size = self.evaluate('[document.documentElement.scrollWidth, document.documentElement.scrollHeight]')
-            params.update(captureBeyondViewport=True,
-                          clip={'x': 0, 'y': 0, 'width': size[0], 'height': size[1], 'scale': 1})
+            width, height = self.evaluate('[document.documentElement.scrollWidth, '
+                                          'document.documentElement.scrollHeight]')
+            params.update(captureBeyondViewport=True, clip={'x': 0, 'y': 0, 'width': width, 'scale': 1,
+                                                            'height': min(height, max_height or height)})
         data = self.send('Page.captureScreenshot', **params)['data']
         Path(path).write_bytes(base64.b64decode(data))
         return path
