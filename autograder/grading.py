@@ -83,6 +83,8 @@ def build_results(student, submission, sha256, results, messages, isolation, sec
             # check -> ids of the known mistakes (autograder/misconceptions.py) its lost points match
             'diagnoses': {s.name: results[s.name]['diagnoses'] for s in registry.CHECKS
                           if results[s.name].get('diagnoses')},
+            # check -> the numbers of the feedback's figure (autograder/figures.py)
+            'figures': {s.name: results[s.name]['figure'] for s in registry.CHECKS if results[s.name].get('figure')},
             'isolation_files': file_guard(isolation) if isolation else None,
             **({'isolation_warning': PROCESS_LEVEL_WARNING} if isolation == 'process' else {}),
             'peak_memory_mb': {

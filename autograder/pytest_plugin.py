@@ -16,6 +16,7 @@ import time
 import pytest
 
 from autograder.checks import explain
+from autograder import figures
 from autograder.misconceptions import diagnose
 from autograder.outcome import PartialCredit
 from autograder.recording import RecordingStudent
@@ -123,15 +124,28 @@ class GradingPlugin:
             # A failure inside the check itself is the grader's problem: say so instead of blaming the student.
             fraction, messages = 0.0, ['the grader itself failed on this check (%s); please report it to the '
                                        'course staff' % call.excinfo.typename]
-        diagnoses = self._diagnose() if fraction < 1 else []
+        recording, self.recording = self.recording, None
+        diagnoses = self._diagnose(recording) if fraction < 1 else []
+        figure = self._figure(name, recording) if fraction < 1 else None
         messages = list(messages) + [d.repeated() if d.mistake.id in self.diagnosed else d.message()
                                      for d in diagnoses]
         self.diagnosed += [d.mistake.id for d in diagnoses if d.mistake.id not in self.diagnosed]
         self.results[name] = {'fraction': float(min(max(fraction, 0.0), 1.0)), 'messages': messages,
-                              'seconds': round(call.duration, 3), 'diagnoses': [d.mistake.id for d in diagnoses]}
+                              'seconds': round(call.duration, 3), 'diagnoses': [d.mistake.id for d in diagnoses],
+                              'figure': figure}
 
-    def _diagnose(self):
-        recording, self.recording = self.recording, None
+    @staticmethod
+    def _figure(name, recording):
+        if recording is None:
+            return None
+        try:
+            return figures.for_check(name, recording.calls)
+        except Exception as exc:    # the kit's own failure: the student keeps the check's plain feedback
+            print('feedback figure failed: %r' % exc, file=sys.stderr)
+            return None
+
+    @staticmethod
+    def _diagnose(recording):
         if recording is None:
             return []
         try:

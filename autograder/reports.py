@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 from autograder import registry
+from autograder.figures import figure_html
 from autograder.safetext import csv_cell, md_inline, terminal
 from autograder.safetext import html as html_text
 
@@ -62,6 +63,7 @@ td.points { text-align: right; font-variant-numeric: tabular-nums; white-space: 
 tr.passed td.status { color: #0a7a2f; } tr.failed td.status { color: #b3261e; font-weight: 600; }
 .notice { background: #fff4e5; border-left: 4px solid #e8a33d; padding: .5em 1em; }
 li { margin: .2em 0; }
+figure { margin: .5em 0 1em; } figure img { max-width: 100%; } figcaption { color: #555; font-size: .9em; }
 """
 
 
@@ -72,8 +74,10 @@ def feedback_html(data):
                    % ('passed' if t['status'] == 'passed' else 'failed', html_text(t['name']),
                       'passed' if t['status'] == 'passed' else 'to fix', t['score'], t['max_score'])
                    for t in data['tests'])
-    details = ''.join('<h3>%s</h3><ul>%s</ul>' % (html_text(t['name']),
-                                                  ''.join('<li>%s</li>' % html_text(m) for m in t['output'].splitlines()))
+    figures = extra.get('figures') or {}
+    details = ''.join('<h3>%s</h3><ul>%s</ul>%s' % (html_text(t['name']),
+                                                    ''.join('<li>%s</li>' % html_text(m) for m in t['output'].splitlines()),
+                                                    figure_html(t['tags'][0], figures.get(t['tags'][0])))
                       for t in data['tests'] if t['status'] != 'passed')
     notes = ''.join('<li>%s</li>' % html_text(m) for m in data.get('output', '').splitlines())
     return ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'

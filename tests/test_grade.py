@@ -134,6 +134,9 @@ def test_a_known_mistake_is_named_in_the_feedback_and_recorded(honest_class):
             in (out / 'forgot_the_mean' / 'feedback.md').read_text())
     for student in ('reference', 'raises', 'untouched'):
         assert results_of(out, student)['extra_data']['diagnoses'] == {}, student
+    figure = data['extra_data']['figures']['batchnorm_backward']
+    assert [name for name, err in figure['errors'] if err > figure['tolerance']] == ['dx']
+    assert '<img alt="How far each of your gradients' in (out / 'forgot_the_mean' / 'feedback.html').read_text()
     summary = (out / 'summary.md').read_text()
     assert '## Mistakes the class made' in summary and 'forgot\\_the\\_mean' in summary
 
