@@ -12,8 +12,8 @@ A value the student's code returned is *wrong* when it differs from the referenc
 for float32, 1e-6 otherwise) and differs from the reference's. A mistake that gets wrong a value the
 student got right (or fails where the student's code answered) is not the student's. Every other mistake
 that explains at least one wrong value is reported, closest first: the one that explains more of the wrong
-values, then the one that agrees more exactly. When none does, nothing is said. Adding a bug to the validation set adds a diagnosis;
-no code here names a mistake.
+values, then the one that agrees more exactly. When none does, nothing is said. Adding a bug to the
+validation set adds a diagnosis; no code here names a mistake.
 """
 import copy
 from dataclasses import dataclass

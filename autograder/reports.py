@@ -75,9 +75,9 @@ def feedback_html(data):
                       'passed' if t['status'] == 'passed' else 'to fix', t['score'], t['max_score'])
                    for t in data['tests'])
     figures = extra.get('figures') or {}
-    details = ''.join('<h3>%s</h3><ul>%s</ul>%s' % (html_text(t['name']),
-                                                    ''.join('<li>%s</li>' % html_text(m) for m in t['output'].splitlines()),
-                                                    figure_html(t['tags'][0], figures.get(t['tags'][0])))
+    details = ''.join('<h3>%s</h3><ul>%s</ul>%s'
+                      % (html_text(t['name']), ''.join('<li>%s</li>' % html_text(m) for m in t['output'].splitlines()),
+                         figure_html(t['tags'][0], figures.get(t['tags'][0])))
                       for t in data['tests'] if t['status'] != 'passed')
     notes = ''.join('<li>%s</li>' % html_text(m) for m in data.get('output', '').splitlines())
     return ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'

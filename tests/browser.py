@@ -83,7 +83,8 @@ class Browser:
         method, params = message.get('method'), message.get('params', {})
         if method == 'Runtime.exceptionThrown':
             details = params['exceptionDetails']
-            self.page.errors.append('exception: %s' % details.get('exception', {}).get('description', details.get('text')))
+            what = details.get('exception', {}).get('description', details.get('text'))
+            self.page.errors.append('exception: %s' % what)
         elif method == 'Runtime.consoleAPICalled' and params.get('type') in ('error', 'assert'):
             self.page.errors.append('console.%s: %s' % (params['type'], [a.get('value') for a in params['args']]))
         elif method == 'Log.entryAdded' and params['entry']['level'] == 'error':

@@ -20,7 +20,8 @@ from tests.test_grade import bnkit, write
 
 REFERENCE = reference_cells()
 HONEST = {
-    'alice': {'batchnorm_forward': REFERENCE['batchnorm_forward'], 'batchnorm_backward': REFERENCE['batchnorm_backward']},
+    'alice': {'batchnorm_forward': REFERENCE['batchnorm_forward'],
+              'batchnorm_backward': REFERENCE['batchnorm_backward']},
     'bob': {'batchnorm_forward': variants.INVERSE_STD_LAYER, 'batchnorm_backward': variants.CLOSED_FORM_BACKWARD},
     'carol': {'batchnorm_backward': variants.INVERSE_STD_BACKWARD},
 }
