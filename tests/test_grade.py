@@ -2,6 +2,7 @@
 import csv
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -175,6 +176,23 @@ def test_class_report_in_a_real_browser(honest_class, tmp_path):
         shot = Path(os.environ.get('BNKIT_SCREENSHOT_DIR') or tmp_path) / 'class-report.png'
         browser.screenshot(shot)
     assert shot.read_bytes()[:4] == b'\x89PNG' and shot.stat().st_size > 20000
+
+
+def test_similarity_adds_its_section_to_the_class_report(honest_class, tmp_path):
+    folder, out = honest_class
+    copy = tmp_path / 'out'
+    shutil.copytree(out, copy)
+    proc = bnkit('similarity', folder, '--out', copy)
+    assert proc.returncode == 0, proc.stderr
+    page = (copy / 'report.html').read_text()
+    section = page.split('id="similarity"')[1]
+    # every student who handed in the reference with one change shares nearly all of it with the others
+    assert 'reference and forgot_the_mean' in section or 'forgot_the_mean and reference' in section
+    assert '<mark>' in section and 'untouched' not in section
+    assert (copy / 'grades.csv').read_text() == (out / 'grades.csv').read_text()   # no grade changes
+    if find_chromium():
+        with Browser() as browser:
+            assert browser.open(copy / 'report.html').errors == []
 
 
 def test_feedback_does_not_reveal_hidden_tests(honest_class):
