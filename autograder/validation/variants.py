@@ -13,10 +13,12 @@ from autograder.reference_cells import reference_cells
 @dataclass(frozen=True)
 class Variant:
     name: str
-    kind: str                 # 'correct', 'bug' or 'hostile'
+    kind: str                 # 'correct', 'bug', 'hostile' or 'twin'
     description: str
     cells: dict = field(default_factory=dict)   # grade_id -> replacement source
-    loses_in: str = None      # bugs: the check that must lose points
+    loses_in: str = None      # bugs: the check that must lose points; hostile: the checks that must score 0
+    group: str = None         # hostile: what it attacks (autograder.validation.hostile.GROUPS)
+    promise: str = None       # hostile: which levels must contain it ('robust', 'isolated', 'secret')
     # Bugs: the misconception diagnosis's words (autograder/misconceptions.py). The explanation completes
     # "Your dx matches what the backward pass gives when ..."; the hint says where to look, not what to write.
     explanation: str = None
