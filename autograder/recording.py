@@ -9,13 +9,17 @@ strings, and dicts and lists of those.
 import copy
 from dataclasses import dataclass
 
+import numpy as np
+
 from autograder.student_api import StudentCodeError
 
 # The calls that can be replayed on in-process code: training is left out (it takes seconds, and a
 # trained net's scores are too noisy to say which mistake made them).
 REPLAYABLE = ('batchnorm_forward', 'batchnorm_backward', 'net_create', 'net_state', 'net_set_params', 'net_loss',
               'seed_numpy')
-MAX_CALLS = 2000   # more than any check makes; past it, a check is simply not diagnosed further
+MAX_CALLS = 2000                 # more than any check makes; past it, the rest of a check is not recorded
+MAX_RECORDED_BYTES = 64 << 20    # of returned arrays per check: what a submission returns cannot make the
+                                 # grader hold more than this for the diagnosis
 
 
 @dataclass
@@ -27,10 +31,22 @@ class Call:
     failed: bool = False    # the student's code raised, crashed, timed out or returned something unusable
 
 
+def nbytes(value):
+    if isinstance(value, np.ndarray):
+        return value.nbytes
+    if isinstance(value, dict):
+        return sum(nbytes(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return sum(nbytes(v) for v in value)
+    return 64
+
+
 class RecordingStudent:
     def __init__(self, student):
         self._student = student
         self.calls = []
+        self.full = False        # recording stopped at a limit; what came before stays, in order
+        self._bytes = 0
 
     def has(self, name):
         return self._student.has(name)
@@ -41,7 +57,8 @@ class RecordingStudent:
             return method
 
         def call(*args, **kwargs):
-            record = Call(op, copy.deepcopy(args), copy.deepcopy(kwargs)) if len(self.calls) < MAX_CALLS else None
+            self.full = self.full or len(self.calls) >= MAX_CALLS
+            record = None if self.full else Call(op, copy.deepcopy(args), copy.deepcopy(kwargs))
             try:
                 result = method(*args, **kwargs)
             except StudentCodeError:
@@ -50,7 +67,11 @@ class RecordingStudent:
                     self.calls.append(record)
                 raise
             if record:
-                record.result = copy.deepcopy(result)
-                self.calls.append(record)
+                self._bytes += nbytes(result)
+                if self._bytes > MAX_RECORDED_BYTES:
+                    self.full = True
+                else:
+                    record.result = copy.deepcopy(result)
+                    self.calls.append(record)
             return result
         return call

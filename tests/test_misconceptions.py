@@ -128,3 +128,11 @@ def test_the_diagnosis_leaves_numpy_global_generator_alone():
     np.random.seed(5)
     assert [d.mistake.id for d in misconceptions.diagnose(recording.calls)] == ['gamma_initialised_to_zero']
     assert (np.random.get_state()[1] == before).all()
+
+
+def test_what_a_submission_returns_cannot_make_the_recording_grow_without_bound(monkeypatch):
+    from autograder import recording
+    monkeypatch.setattr(recording, 'MAX_RECORDED_BYTES', 10_000)
+    rec = RecordingStudent(InProcessStudent(namespace_of(reference_cells())))
+    CHECK_FUNCTIONS['batchnorm_backward'](rec)
+    assert rec.full and 0 < sum(recording.nbytes(c.result) for c in rec.calls) <= 10_000
