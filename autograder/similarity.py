@@ -9,9 +9,9 @@ common with the other. Nothing here touches a grade.
 
 copydetect is an optional dependency (``pip install bnkit[instructor]``); ``load`` works without it.
 """
+import ast
 import io
 import json
-import tempfile
 from itertools import combinations
 from pathlib import Path
 
@@ -19,8 +19,8 @@ from autograder.extract import NotebookError, read_notebook
 from autograder.submissions import MAX_NOTEBOOK_MB, accept
 
 # Measured on the validation set's distinct implementations (README, "Similar solutions"): two correct
-# implementations of the same function share at most 0.42 of their code (the closed-form and the graph
-# backward); a copy with renamed variables, added comments and blank lines shares all of it.
+# implementations of the same function share at most 0.42 of their code (the smaller of
+# the pair's two shares); a copy with renamed variables, added comments and blank lines shares all of it.
 THRESHOLD = 0.6
 NOISE_TOKENS = 25       # copydetect's k: a match shorter than this many tokens is noise
 GUARANTEE_TOKENS = 30   # a match at least this long is always found (copydetect's window is the difference + 1)
@@ -28,11 +28,29 @@ MIN_TOKENS = 40         # a submission with less code of its own than this is le
 RESULTS_FILE = 'similarity.json'
 
 
-def solution_code(path):
-    """The text of a notebook's solution cells, in notebook order."""
-    cells = [c for c in read_notebook(path) if c['type'] == 'code']
+def without_docstrings(source):
+    """The source without its docstrings: the stubs' docstrings are the release's, and they would only crowd
+    the side-by-side view (a cell that does not parse is kept as it is)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return source
+    drop = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Module)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) \
+                    and isinstance(first.value.value, str) and len(node.body) > 1:
+                drop.update(range(first.lineno, first.end_lineno + 1))
+    return '\n'.join(line for number, line in enumerate(source.splitlines(), 1) if number not in drop)
+
+
+def solution_code(path, raw=None):
+    """The text of a notebook's solution cells without docstrings, in notebook order (``raw``: its bytes,
+    already read)."""
+    cells = [c for c in read_notebook(path, raw) if c['type'] == 'code']
     solution = [c for c in cells if c['nbgrader'].get('solution')] or cells
-    return '\n\n'.join(c['source'] for c in solution)
+    return '\n\n'.join(without_docstrings(c['source']) for c in solution)
 
 
 def _fingerprint(code, boilerplate=()):
@@ -67,18 +85,17 @@ def compare(codes, starter, threshold=THRESHOLD):
 
 
 def compare_notebooks(notebooks, release_nb, threshold=THRESHOLD, max_notebook_mb=MAX_NOTEBOOK_MB):
-    """(pairs, {student: why it was left out}) for {student: notebook path}; each notebook is read once,
-    into a private copy, as grading reads it."""
+    """(pairs, {student: why it was left out}) for {student: notebook path}; each notebook is read once, with
+    the checks grading applies to what it accepts."""
     codes, skipped = {}, {}
-    with tempfile.TemporaryDirectory(prefix='bnkit-similarity-') as staging:
-        for sub in accept(notebooks, staging, max_notebook_mb):
-            if sub.rejected:
-                skipped[sub.student] = sub.rejected
-                continue
-            try:
-                codes[sub.student] = solution_code(sub.staged)
-            except NotebookError as exc:
-                skipped[sub.student] = str(exc)
+    for sub in accept(notebooks, max_notebook_mb):
+        if sub.rejected:
+            skipped[sub.student] = sub.rejected
+            continue
+        try:
+            codes[sub.student] = solution_code(sub.path, sub.content)
+        except NotebookError as exc:
+            skipped[sub.student] = str(exc)
     starter = solution_code(release_nb) if release_nb else ''
     return compare(codes, starter, threshold), skipped
 
