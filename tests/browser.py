@@ -14,6 +14,7 @@ import base64
 import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -52,8 +53,12 @@ class Browser:
                 'about:blank']
         if os.geteuid() == 0:
             args.insert(1, '--no-sandbox')     # Chromium's own sandbox refuses to start as root
+        # Chromium's own temporary files (its singleton socket folder) go inside the profile, which is removed
+        # at the end, instead of being left in /tmp.
+        tmp = Path(self.profile) / 'tmp'
+        tmp.mkdir()
         self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                     start_new_session=True)
+                                     start_new_session=True, env=dict(os.environ, TMPDIR=str(tmp)))
         port_file = Path(self.profile) / 'DevToolsActivePort'
         deadline = time.monotonic() + self.timeout
         while not (port_file.exists() and port_file.read_text().strip()):
@@ -73,7 +78,10 @@ class Browser:
         if self.ws:
             self.ws.close()
         if self.proc:
-            self.proc.kill()
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)    # the browser and its renderer and helper processes
+            except ProcessLookupError:
+                pass
             self.proc.wait()
         shutil.rmtree(self.profile, ignore_errors=True)
 
