@@ -7,6 +7,8 @@ OUTDIR/grades.csv               student,score,max_score, then one column per che
 OUTDIR/summary.md               the class at a glance, with failures and diagnosed mistakes listed
 OUTDIR/grade_distribution.png   histogram of scores
 OUTDIR/report.html              the class report, one self-contained page (autograder/class_report.py)
+OUTDIR/run.json                 the run's wall clock, for the report when it is rebuilt
+OUTDIR/similarity.json, .html   written by bnkit similarity (autograder/similarity.py), shown in report.html
 """
 import csv
 import io
