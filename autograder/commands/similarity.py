@@ -36,6 +36,9 @@ def run(args):
         print("error: bnkit similarity needs copydetect: pip install 'bnkit[instructor]'", file=sys.stderr)
         return 2
     from autograder import class_report, reports, similarity
+    if not 0 <= args.threshold <= 1:
+        print('error: --threshold is a share of code, between 0 and 1 (got %g)' % args.threshold, file=sys.stderr)
+        return 2
     try:
         submissions = find_submissions(args.submissions, args.assignment)
     except SubmissionError as exc:
