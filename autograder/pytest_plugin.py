@@ -15,8 +15,8 @@ import time
 
 import pytest
 
-from autograder.checks import explain
 from autograder import figures
+from autograder.checks import explain
 from autograder.misconceptions import diagnose
 from autograder.outcome import PartialCredit
 from autograder.recording import RecordingStudent
@@ -38,7 +38,7 @@ class GradingPlugin:
         self.limits = limits
         self.isolation = isolation
         self.check_timeout = check_timeout
-        self.results = {}           # check name -> {'fraction', 'messages', 'seconds'}
+        self.results = {}           # check name -> {'fraction', 'messages', 'seconds', 'diagnoses', 'figure'}
         self.load_errors = []
         self.sandbox_error = None   # the grader's own failure: the run must stop, no student is charged
         self.recording = None       # the calls of the check now running
