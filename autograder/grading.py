@@ -82,6 +82,11 @@ def build_results(student, submission, sha256, results, messages, isolation, sec
             'student': student, 'submission': str(submission), 'submission_sha256': sha256,
             **({'not_graded': not_graded} if not_graded else {}),
             'max_score': registry.MAX_AUTOMATIC_POINTS, 'kit_version': KIT_VERSION, 'isolation': isolation,
+            # check -> ids of the known mistakes (autograder/misconceptions.py) its lost points match
+            'diagnoses': {s.name: results[s.name]['diagnoses'] for s in registry.CHECKS
+                          if results[s.name].get('diagnoses')},
+            # check -> the numbers of the feedback's figure (autograder/figures.py)
+            'figures': {s.name: results[s.name]['figure'] for s in registry.CHECKS if results[s.name].get('figure')},
             'isolation_files': file_guard(isolation) if isolation else None,
             **({'isolation_warning': process_level_warning()} if isolation == 'process' else {}),
             'peak_memory_mb': {

@@ -165,6 +165,7 @@ def grade_all(submissions, outdir, jobs=1, limits=None, budget=DEFAULT_BUDGET, c
     ``autograder.sandbox.choose_level`` (probed here when None). Raises GraderFailure when the sandbox fails
     mid-run; results already written stay.
     """
+    started = time.monotonic()
     outdir = Path(outdir).resolve()
     outdir.mkdir(parents=True, exist_ok=True)
     os.chmod(outdir, 0o700)     # results are nobody else's business, and no worker uid's
@@ -199,13 +200,6 @@ def grade_all(submissions, outdir, jobs=1, limits=None, budget=DEFAULT_BUDGET, c
                 future.cancel()
             raise
     all_results = {s: r for s, r in reports.load_results(outdir).items() if s in submissions}
-    failures = []
-    for student, data in sorted(all_results.items()):
-        extra = data['extra_data']
-        why = extra.get('not_graded') or extra.get('grading_failed')
-        if why:
-            failures.append((student, 'not graded: %s' % why if extra.get('not_graded') else why))
-        elif data.get('output'):
-            failures.append((student, data['output'].splitlines()[0]))
-    reports.write_class_reports(outdir, all_results, failures)
+    failures = reports.failures_of(all_results)
+    reports.write_class_reports(outdir, all_results, failures, run_seconds=time.monotonic() - started)
     return all_results, failures
