@@ -1,7 +1,6 @@
 """The student release: in sync with the source, nothing of the reference leaks, stubs fail readably,
 and nbgrader's own autograde gives the reference full automatic points."""
 import filecmp
-import json
 from pathlib import Path
 
 import nbformat
@@ -12,7 +11,7 @@ from autograder.notebook_build import BEGIN, END, SOURCE_NOTEBOOK
 from autograder.notebook_fill import fill_solution_cells
 from autograder.reference_cells import reference_cells
 from autograder.release import autograde, generate_release
-from tests.notebooks import RELEASE_DIR, RELEASE_NB, ROOT, execute, grade_id, outputs_of
+from tests.notebooks import RELEASE_DIR, RELEASE_NB, ROOT, execute, grade_id
 
 
 def tree(root):
