@@ -62,8 +62,9 @@ def test_no_solution_line_or_hidden_test_appears_in_the_release():
                 assert marker not in text, (path, marker)
 
 
-def test_release_holds_only_the_notebook_and_the_framework():
-    assert sorted(p.name for p in RELEASE_DIR.iterdir()) == ['BatchNormalization.ipynb', 'cs231n']
+def test_release_holds_the_notebook_the_framework_its_config_and_the_guide():
+    assert sorted(p.name for p in RELEASE_DIR.iterdir()) == ['BatchNormalization.ipynb', 'README.md', 'cs231n',
+                                                             'nbgrader_config.py']
     assert not (RELEASE_DIR / 'cs231n' / 'solutions').exists()
 
 
