@@ -2,4 +2,4 @@
 # folder, and by `nbgrader validate BatchNormalization.ipynb` run here. The experiments' longest cell needs
 # more than nbgrader's default 30 s.
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
-c.ExecutePreprocessor.timeout = 600
+c.ExecutePreprocessor.timeout = 1800
