@@ -26,6 +26,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from autograder import registry, reports
+from autograder.answers import answer_of, write_answers
 from autograder.safetext import terminal
 from autograder.grading import KIT_VERSION, SANDBOX_FAILED, build_results
 from autograder.sandbox import Limits, choose_level, landlock, lockdown, uids, view
@@ -179,6 +180,7 @@ def grade_all(submissions, outdir, jobs=1, limits=None, budget=DEFAULT_BUDGET, c
                       keep=lockdown.needed_by_workers(view.build()))
     with tempfile.TemporaryDirectory(prefix='bnkit-staging-') as staging:
         subs = accept(submissions, staging, max_notebook_mb)
+        answers = {sub.student: (sub.folder, None if sub.rejected else answer_of(sub.staged)) for sub in subs}
         for sub in subs:
             if sub.rejected:
                 record_failure(outdir, sub, sub.rejected, isolation, rejected=True)
@@ -209,4 +211,5 @@ def grade_all(submissions, outdir, jobs=1, limits=None, budget=DEFAULT_BUDGET, c
         elif data.get('output'):
             failures.append((student, data['output'].splitlines()[0]))
     reports.write_class_reports(outdir, all_results, failures)
+    write_answers(outdir, answers)
     return all_results, failures
