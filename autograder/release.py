@@ -76,6 +76,11 @@ c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
 root = os.path.dirname(os.path.abspath(__file__))
 c.CourseDirectory.root = root
 c.Exchange.root = os.path.join(root, 'exchange')
+
+# Feedback without the hidden blocks' source (nbgrader's default feedback pipeline shows them).
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
+from nbgrader.preprocessors import ClearHiddenTests, GetGrades  # noqa: E402
+c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
 """
 
 STUDENT_CONFIG_HEAD = """\
