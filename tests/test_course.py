@@ -1,16 +1,23 @@
 """nbgrader as its users run it: the README's walk-through on a fresh copy, and Validate on the release."""
 import csv
 import filecmp
+import json
 import os
 import re
+import secrets
 import shutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from autograder import registry
 from autograder.notebook_fill import fill_solution_cells
 from autograder.reference_cells import reference_cells
 from tests.notebooks import RELEASE_DIR, ROOT, grade_id
@@ -88,6 +95,41 @@ def test_readme_walkthrough_on_a_fresh_copy_matches_bnkit_grade(tmp_path):
     # nbgrader wrote only inside course/: the committed release is as it was.
     comparison = filecmp.dircmp(release_before, checkout / 'release')
     assert not (comparison.left_only or comparison.right_only or comparison.diff_files)
+
+    # The formgrader, as `jupyter lab` in course/ serves it, sees the assignment and every graded submission.
+    submissions = formgrader_get(course, kit_environment(checkout), '/formgrader/api/submissions/BatchNormalization')
+    assert {sub['student']: sub['score'] for sub in submissions} == pytest.approx(nbgrader_scores)
+    assert {sub['max_score'] for sub in submissions} == {registry.MAX_AUTOMATIC_POINTS + registry.FREE_RESPONSE_POINTS}
+
+
+def formgrader_get(course, env, path, timeout=120):
+    """GET a formgrader API path from a Jupyter server started in the course folder."""
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        port = s.getsockname()[1]
+    token = secrets.token_hex(16)
+    server = subprocess.Popen([str(Path(sys.executable).parent / 'jupyter'), 'server', '--no-browser',
+                               '--port=%d' % port, '--ip=127.0.0.1', '--IdentityProvider.token=%s' % token]
+                              + (['--allow-root'] if os.geteuid() == 0 else []),
+                              cwd=course, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + timeout
+        url = 'http://127.0.0.1:%d%s?token=%s' % (port, path, token)
+        while True:
+            try:
+                with urllib.request.urlopen(url, timeout=30) as response:
+                    return json.loads(response.read())
+            except (urllib.error.URLError, ConnectionError):
+                assert server.poll() is None, server.stderr.read().decode()[-3000:]
+                assert time.monotonic() < deadline, 'the Jupyter server did not answer'
+                time.sleep(0.5)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
 
 def validate(folder, env):
