@@ -99,3 +99,17 @@ def test_nbgrader_autograde_gives_the_reference_full_automatic_points(tmp_path, 
     scores = autograde({'ref': reference_submission(tmp_path), 'blank': untouched})
     assert scores['ref'] == (registry.MAX_AUTOMATIC_POINTS, registry.MAX_AUTOMATIC_POINTS)
     assert scores['blank'][0] == 0
+
+
+def test_the_students_guide_states_setup_work_grading_and_hand_in_from_the_registry():
+    readme = (RELEASE_DIR / 'README.md').read_text()
+    intro = nbformat.read(RELEASE_NB, as_version=4).cells[0].source
+    for text in (readme, intro):
+        for needed in ('pip install numpy matplotlib jupyterlab', 'Python 3.11', 'python -m cs231n.data_utils fetch',
+                       'BNKIT_QUICK=1', 'Validate', 'Gradescope', 'Submit'):
+            assert needed in text, needed
+        rows = [line.split('|') for line in text.splitlines() if line.startswith('| ') and line.rstrip().endswith('|')]
+        points = [float(row[-2]) for row in rows[1:]]            # after the header row
+        assert sum(points) == registry.MAX_AUTOMATIC_POINTS + registry.FREE_RESPONSE_POINTS
+        for spec in registry.CHECKS:
+            assert spec.title in text, spec.title
