@@ -1,12 +1,10 @@
-# nbgrader configuration for the course folder at the repository root:
-#   source/BatchNormalization/   the instructor's notebook (built by `python -m autograder.notebook_build`)
-#   release/BatchNormalization/  the student version (`bnkit release`)
-# `nbgrader autograde` also works from here; `bnkit grade` is the sandboxed alternative.
-c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
+# nbgrader run from the checkout works on the course folder `bnkit release` writes, course/, never on the
+# committed release/ (nbgrader's generate_assignment --force would delete files there).
+import os
 
-c.CourseDirectory.course_id = 'bnkit'
-c.CourseDirectory.root = '.'
-c.ClearSolutions.code_stub = {'python': '# YOUR CODE HERE\nraise NotImplementedError()'}
-c.ClearSolutions.text_stub = 'YOUR ANSWER HERE'
-# Training cells take a few seconds; the weight-scale sweep takes longer in full mode.
-c.ExecutePreprocessor.timeout = 600
+c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
+course = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'course')
+if not os.path.isfile(os.path.join(course, 'nbgrader_config.py')):
+    raise SystemExit('%s does not exist yet: run `bnkit release` first, which writes it' % course)
+c.CourseDirectory.root = course
+load_subconfig(os.path.join(course, 'nbgrader_config.py'))  # noqa: F821 (as get_config)

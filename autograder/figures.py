@@ -132,6 +132,8 @@ def figure_html(name, data):
     draw, caption = DRAW[name]
     try:
         png = draw(data)
+    except ImportError:     # the lean grading install has no matplotlib: the feedback goes without
+        return ''
     except (KeyError, TypeError, ValueError):
         return ''
     return ('<figure><img alt="%s" src="data:image/png;base64,%s"><figcaption>%s</figcaption></figure>'

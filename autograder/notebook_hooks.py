@@ -32,5 +32,13 @@ def run_hidden_checks(namespace, *check_names):
     report = '\n'.join(lines)
     print(report)
     if earned == 0:
-        raise AssertionError('No points from the hidden checks:\n' + report)
+        raise NoPoints('No points from the hidden checks:\n' + report)
     return float(earned)
+
+
+class NoPoints(AssertionError):
+    """The cell's failure, shown as its message alone: IPython's usual traceback would quote the hidden
+    block's source lines in nbgrader's feedback."""
+
+    def _render_traceback_(self):
+        return ['%s: %s' % (type(self).__name__, self)]

@@ -13,6 +13,7 @@ OUTDIR/similarity.json, .html   written by bnkit similarity (autograder/similari
 import csv
 import io
 import json
+import importlib.util
 import os
 import tempfile
 from pathlib import Path
@@ -196,13 +197,16 @@ def write_class_reports(outdir, all_results, failures=(), run_seconds=None):
     if failures:
         lines += ['', '## Submissions that could not be graded normally', '']
         lines += ['- %s: %s' % (md_inline(student), md_inline(why)) for student, why in failures]
-    lines += ['', 'The whole class, sortable, with links to every feedback: [report.html](report.html).',
-              '', '![grade distribution](grade_distribution.png)']
+    lines += ['', 'The whole class, sortable, with links to every feedback: [report.html](report.html).']
+    histogram = None
+    # The histogram needs matplotlib, which the lean grading install (Gradescope's) leaves out.
+    if importlib.util.find_spec('matplotlib') is not None:
+        lines += ['', '![grade distribution](grade_distribution.png)']
+        plot_distribution(outdir / 'grade_distribution.png', scores)
+        histogram = (outdir / 'grade_distribution.png').read_bytes()
     write_atomically(outdir / 'summary.md', '\n'.join(lines) + '\n')
-    plot_distribution(outdir / 'grade_distribution.png', scores)
     write_atomically(outdir / 'report.html', class_report.report_html(
-        all_results, failures, class_report.folders_of(outdir), (outdir / 'grade_distribution.png').read_bytes(),
-        run_seconds, similarity.load(outdir)))
+        all_results, failures, class_report.folders_of(outdir), histogram, run_seconds, similarity.load(outdir)))
 
 
 def plot_distribution(path, scores):

@@ -25,6 +25,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from autograder import registry, reports
+from autograder.answers import answer_of, write_answers
 from autograder.safetext import terminal
 from autograder.grading import KIT_VERSION, SANDBOX_FAILED, build_results
 from autograder.sandbox import Limits, choose_level, landlock, lockdown, uids, view
@@ -178,6 +179,7 @@ def grade_all(submissions, outdir, jobs=1, limits=None, budget=DEFAULT_BUDGET, c
         lockdown.lock(lockdown.kit_paths() | {outdir} | class_folders(submissions.values()),
                       keep=lockdown.needed_by_workers(view.build()))
     subs = accept(submissions, max_notebook_mb)
+    answers = {sub.student: (sub.folder, None if sub.rejected else answer_of(sub.path, sub.content)) for sub in subs}
     for sub in subs:
         if sub.rejected:
             record_failure(outdir, sub, sub.rejected, isolation, rejected=True)
@@ -202,4 +204,5 @@ def grade_all(submissions, outdir, jobs=1, limits=None, budget=DEFAULT_BUDGET, c
     all_results = {s: r for s, r in reports.load_results(outdir).items() if s in submissions}
     failures = reports.failures_of(all_results)
     reports.write_class_reports(outdir, all_results, failures, run_seconds=time.monotonic() - started)
+    write_answers(outdir, answers)
     return all_results, failures

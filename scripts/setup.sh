@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Create .venv (if needed) and install the kit into it, editable, with its dependencies. Also makes sure
+# Create .venv (if needed) and install the kit into it, editable, with its dependencies and the
+# instructor's and developer's extras (nbgrader, JupyterLab, matplotlib, ruff). Also makes sure
 # the sandbox's system tools are there: bubblewrap (the full isolation level), libseccomp (the system-call
 # filter) and capsh (the tests rehearse a Docker-like root with it); as root with apt-get it installs them,
 # and Chromium, in which the tests open the HTML class report. The kit is installed with its [instructor]
@@ -36,6 +37,7 @@ if [ ! -x .venv/bin/python ]; then
     "$PYTHON" -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip >/dev/null 2>&1 || true
-.venv/bin/python -m pip install --quiet -e '.[instructor,dev]'
-# nbgrader's gradebook runs `alembic` as a subprocess: the venv's bin must be on PATH.
+# An editable install makes setuptools warn that folders named like the packages take precedence: here
+# they are the packages themselves, which is the point of an editable install.
+PYTHONWARNINGS='ignore:Editable installation' .venv/bin/python -m pip install --quiet -e '.[instructor,dev]'
 echo "bnkit installed in $(pwd)/.venv"

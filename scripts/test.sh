@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Set up the kit and run its test suite. Extra arguments go to pytest.
+# Set up the kit, lint it with ruff (configured in pyproject.toml) and run its test suite. Extra arguments
+# go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export PATH="$(pwd)/.venv/bin:$PATH"
 export MPLBACKEND="${MPLBACKEND:-Agg}"
+ruff check .
 exec python -m pytest "$@"

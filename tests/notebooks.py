@@ -1,7 +1,6 @@
 """Helpers for tests that execute notebooks with nbclient."""
 from pathlib import Path
 
-import nbformat
 from nbclient import NotebookClient
 
 from autograder.release import environment

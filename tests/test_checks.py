@@ -4,7 +4,6 @@ The same checks run in the sandboxed grader; here they run on namespaces built
 from the reference and from the validation variants, which is fast enough to
 cover every variant on every run of the suite.
 """
-import numpy as np
 import pytest
 
 from autograder import registry

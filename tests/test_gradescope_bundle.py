@@ -136,6 +136,7 @@ def test_reference_submission(autograder_root, tmp_path):
     assert data['score'] == registry.MAX_AUTOMATIC_POINTS
     assert data['output_format'] == 'md' and 'Every automatic check passed' in data['output']
     assert data['extra_data']['isolation'] in ISOLATION_LEVELS
+    assert 'Your answer to the question (graded by hand)' in data['output'] and data['extra_data']['free_response']
 
 
 @pytest.mark.slow

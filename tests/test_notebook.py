@@ -26,8 +26,14 @@ def test_nbgrader_markup_is_complete_and_points_match_the_registry():
     assert len(ids) == len(set(ids)) and None not in ids
     auto = [c for c in nb.cells if c.metadata.nbgrader.get('grade') and c.cell_type == 'code']
     assert sum(c.metadata.nbgrader.points for c in auto) == registry.MAX_AUTOMATIC_POINTS
-    for cell in auto:
+    hidden = [c for c in auto if c.metadata.nbgrader.points > 0]
+    for cell in hidden:
         assert cell.metadata.nbgrader.locked and '### BEGIN HIDDEN TESTS' in cell.source
+    # Every visible test cell is a 0-point grade cell, so that nbgrader's Validate reports it.
+    visible = [c for c in auto if c.metadata.nbgrader.points == 0]
+    assert [grade_id(c) for c in visible] == [grade_id(c) for c in nb.cells
+                                              if grade_id(c).startswith('test_') and c.cell_type == 'code']
+    assert len(visible) == len(hidden)
     manual = [c for c in nb.cells if c.metadata.nbgrader.get('grade') and c.cell_type == 'markdown']
     assert [c.metadata.nbgrader.points for c in manual] == [registry.FREE_RESPONSE_POINTS]
     for cell in nb.cells:
@@ -58,10 +64,33 @@ def test_source_notebook_runs_end_to_end_in_quick_mode(tmp_path, fake_cifar_dir)
     assert total == registry.MAX_AUTOMATIC_POINTS
 
 
-def test_missing_data_message_names_the_fetch_command(tmp_path):
+EXPERIMENTS = ('train_deep_net', 'plot_training', 'test_training', 'weight_scale_sweep', 'plot_weight_scale')
+
+
+def test_without_data_the_experiments_each_print_one_line_and_nothing_fails(tmp_path):
     nb = nbformat.read(SOURCE_NB, as_version=4)
-    nb.cells = [c for c in nb.cells if grade_id(c) in ('setup', 'load_data')]
-    execute(nb, tmp_path, {'CIFAR10_DIR': str(tmp_path / 'missing')}, allow_errors=True)
+    nb.cells = [c for c in nb.cells if grade_id(c) in ('setup', 'load_data') + EXPERIMENTS]
+    assert len(nb.cells) == 2 + len(EXPERIMENTS)
+    execute(nb, tmp_path, {'CIFAR10_DIR': str(tmp_path / 'missing')})
+    assert outputs_of(nb, 'error') == []
+    by_id = {grade_id(c): c for c in nb.cells}
+    load_text = ''.join(o.text for o in by_id['load_data'].outputs)
+    assert 'python -m cs231n.data_utils fetch' in load_text and 'skipped' in load_text
+    for gid in EXPERIMENTS:
+        texts = [o.text for o in by_id[gid].outputs]
+        assert len(texts) == 1 and texts[0].count('\n') == 1 and texts[0].startswith('Skipped:'), (gid, texts)
+
+
+def test_visible_net_check_catches_a_penalty_without_its_half(tmp_path):
+    """The reg=3.14 initial loss is compared with the reference's: a penalty of reg * sum(W**2) fails."""
+    from autograder.reference_cells import patched
+    nb = nbformat.read(SOURCE_NB, as_version=4)
+    keep = ('setup', 'batchnorm_forward', 'batchnorm_backward', 'affine_batchnorm_relu', 'fc_net', 'test_fc_net')
+    nb.cells = [c for c in nb.cells if grade_id(c) in keep]
+    for cell in nb.cells:
+        if grade_id(cell) == 'fc_net':
+            cell.source = patched('fc_net', 'loss += 0.5 * self.reg * np.sum(W * W)', 'loss += self.reg * np.sum(W * W)')
+    execute(nb, tmp_path, {}, allow_errors=True)
     errors = outputs_of(nb, 'error')
-    assert len(errors) == 1 and errors[0].ename == 'CIFAR10DataError'
-    assert 'python -m cs231n.data_utils fetch' in errors[0].evalue
+    assert len(errors) == 1 and errors[0].ename == 'AssertionError', errors
+    assert 'L2 penalty' in errors[0].evalue and '%.4f' % notebook_build.reference_initial_losses()[3.14] in errors[0].evalue

@@ -1,7 +1,6 @@
 """The student release: in sync with the source, nothing of the reference leaks, stubs fail readably,
 and nbgrader's own autograde gives the reference full automatic points."""
 import filecmp
-import json
 from pathlib import Path
 
 import nbformat
@@ -12,7 +11,7 @@ from autograder.notebook_build import BEGIN, END, SOURCE_NOTEBOOK
 from autograder.notebook_fill import fill_solution_cells
 from autograder.reference_cells import reference_cells
 from autograder.release import autograde, generate_release
-from tests.notebooks import RELEASE_DIR, RELEASE_NB, ROOT, execute, grade_id, outputs_of
+from tests.notebooks import RELEASE_DIR, RELEASE_NB, ROOT, execute, grade_id
 
 
 def tree(root):
@@ -63,8 +62,9 @@ def test_no_solution_line_or_hidden_test_appears_in_the_release():
                 assert marker not in text, (path, marker)
 
 
-def test_release_holds_only_the_notebook_and_the_framework():
-    assert sorted(p.name for p in RELEASE_DIR.iterdir()) == ['BatchNormalization.ipynb', 'cs231n']
+def test_release_holds_the_notebook_the_framework_its_config_and_the_guide():
+    assert sorted(p.name for p in RELEASE_DIR.iterdir()) == ['BatchNormalization.ipynb', 'README.md', 'cs231n',
+                                                             'nbgrader_config.py']
     assert not (RELEASE_DIR / 'cs231n' / 'solutions').exists()
 
 
@@ -99,3 +99,17 @@ def test_nbgrader_autograde_gives_the_reference_full_automatic_points(tmp_path, 
     scores = autograde({'ref': reference_submission(tmp_path), 'blank': untouched})
     assert scores['ref'] == (registry.MAX_AUTOMATIC_POINTS, registry.MAX_AUTOMATIC_POINTS)
     assert scores['blank'][0] == 0
+
+
+def test_the_students_guide_states_setup_work_grading_and_hand_in_from_the_registry():
+    readme = (RELEASE_DIR / 'README.md').read_text()
+    intro = nbformat.read(RELEASE_NB, as_version=4).cells[0].source
+    for text in (readme, intro):
+        for needed in ('pip install numpy matplotlib jupyterlab', 'Python 3.11', 'python -m cs231n.data_utils fetch',
+                       'BNKIT_QUICK=1', 'Validate', 'Gradescope', 'Submit'):
+            assert needed in text, needed
+        rows = [line.split('|') for line in text.splitlines() if line.startswith('| ') and line.rstrip().endswith('|')]
+        points = [float(row[-2]) for row in rows[1:]]            # after the header row
+        assert sum(points) == registry.MAX_AUTOMATIC_POINTS + registry.FREE_RESPONSE_POINTS
+        for spec in registry.CHECKS:
+            assert spec.title in text, spec.title

@@ -44,6 +44,12 @@ def run(args):
                 return 3
         data = json.loads((Path(tmp) / 'submission' / 'results.json').read_text())
         feedback = (Path(tmp) / 'submission' / 'feedback.md').read_text()
+        answer = Path(tmp) / 'submission' / 'answer.md'
+        if answer.exists():
+            # The hand-graded question's answer, for the grader reading the autograder output on Gradescope.
+            body = answer.read_text().split('\n', 1)[1].rsplit('\nPoints:', 1)[0].strip()
+            feedback += '\n## Your answer to the question (graded by hand)\n\n%s\n' % body
+            data['extra_data']['free_response'] = body
     data['output'] = feedback
     data['output_format'] = 'md'
     write_atomically(args.results, json.dumps(data, indent=2) + '\n')
