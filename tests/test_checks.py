@@ -10,7 +10,7 @@ import pytest
 from autograder import registry
 from autograder.checks import CHECK_FUNCTIONS, run_check
 from autograder.inprocess import InProcessStudent
-from autograder.validation.variants import BUGS, CORRECT, SETUP_SOURCE
+from autograder.validation.variants import BUGS, CORRECT, SETUP_SOURCE, collateral
 
 
 def namespace_of(sources):
@@ -38,10 +38,13 @@ def test_correct_variant_gets_full_credit(variant):
 
 
 @pytest.mark.parametrize('variant', BUGS, ids=lambda v: v.name)
-def test_bug_loses_points_in_the_check_named_for_it(variant):
-    outcome = scores(namespace_of(variant.sources()))[variant.loses_in]
+def test_bug_loses_points_in_the_check_named_for_it_and_nowhere_else(variant):
+    results = scores(namespace_of(variant.sources()))
+    outcome = results[variant.loses_in]
     assert outcome.fraction < 1
     assert outcome.messages and all(isinstance(m, str) for m in outcome.messages)
+    lost = {name: (1 - o.fraction) * registry.BY_NAME[name].points for name, o in results.items() if o.fraction < 1}
+    assert collateral(variant, lost) < 1e-9, {name: o.messages for name, o in results.items() if o.fraction < 1}
 
 
 def test_empty_namespace_earns_nothing():
@@ -111,7 +114,7 @@ def test_messages_do_not_reveal_reference_numbers():
     for variant in BUGS:
         for outcome in scores(namespace_of(variant.sources())).values():
             for message in outcome.messages:
-                assert '[' not in message or 'grads[' in message or "bn_param['" in message, message
+                assert '[' not in message or 'grads[' in message or "_param['" in message, message
                 assert 'array(' not in message
 
 

@@ -5,7 +5,8 @@ hostile mixed, are graded in ONE ``bnkit grade`` run, so a hostile submission th
 another student's grade would show. Verdicts:
 
 - correct: full automatic credit;
-- bug: loses points in the check named for it;
+- bug: loses points in the check named for it, and none elsewhere beyond what error carried forward
+  allows (``variants.collateral``: the training check's own points, for a mistake in the net itself);
 - hostile: zero in every check whose function it replaced, its grading finished, nobody else's grade
   changed (the reference is graded in the same run and must keep full marks), no submission file changed,
   and no side effect outside the sandbox.
@@ -22,7 +23,7 @@ from autograder import registry
 from autograder.notebook_fill import fill_solution_cells
 from autograder.runner import grade_all
 from autograder.sandbox import Limits
-from autograder.validation.variants import all_variants
+from autograder.validation.variants import all_variants, collateral
 
 RELEASE_NB = Path(__file__).resolve().parents[2] / 'release' / 'BatchNormalization' / 'BatchNormalization.ipynb'
 PWNED = Path('/tmp/bnkit-pwned')   # what the pickle payload would create if anything ever unpickled it
@@ -35,6 +36,7 @@ class Row:
     expected: str
     got: str
     ok: bool
+    collateral: float = None   # bugs: points lost outside the check(s) named for them
 
 
 def write_class(folder, variants, release_nb=RELEASE_NB):
@@ -68,7 +70,11 @@ def judge(variant, data, twin=None):
     if variant.kind == 'bug':
         full = registry.BY_NAME[variant.loses_in].points
         got = points.get(variant.loses_in, 0)
-        return Row(variant.name, 'bug', 'loses in %s' % variant.loses_in, '%g/%g there' % (got, full), got < full)
+        lost = {spec.name: spec.points - points.get(spec.name, 0) for spec in registry.CHECKS
+                if points.get(spec.name, 0) < spec.points - 1e-9}
+        extra = round(collateral(variant, lost), 2)
+        return Row(variant.name, 'bug', 'loses in %s' % variant.loses_in, '%g/%g there' % (got, full),
+                   got < full and extra == 0, extra)
     earned = {c: points.get(c, 0) for c in variant.loses_in if points.get(c, 0) > 0}
     if twin is None:
         return Row(variant.name, 'hostile', 'contained', 'its stub twin was not graded', False)
@@ -112,10 +118,17 @@ def validate(workdir=None, jobs=2, limits=None, variants=None, progress=True, is
 
 
 def table(rows, global_rows):
-    lines = ['%-30s %-8s %-40s %-40s %s' % ('variant', 'kind', 'expected', 'got', 'verdict'), '-' * 130]
+    lines = ['%-30s %-8s %-40s %-32s %-10s %s' % ('variant', 'kind', 'expected', 'got', 'collateral', 'verdict'),
+             '-' * 132]
     for r in rows + global_rows:
-        lines.append('%-30s %-8s %-40s %-40s %s' % (r.variant, r.kind, r.expected[:40], r.got[:40], 'ok' if r.ok else 'FAIL'))
+        lines.append('%-30s %-8s %-40s %-32s %-10s %s' % (r.variant, r.kind, r.expected[:40], r.got[:32],
+                                                           '' if r.collateral is None else '%g' % r.collateral,
+                                                           'ok' if r.ok else 'FAIL'))
     lines.append('')
+    bugs = [r for r in rows if r.kind == 'bug']
+    lines.append('%-36s %g points over %d bugs (%d with any)' % (
+        'collateral (outside the named check):', sum(r.collateral or 0 for r in bugs), len(bugs),
+        sum(1 for r in bugs if r.collateral)))
     for kind, label in (('correct', 'correct variants with full credit'), ('bug', 'bugs caught'),
                         ('hostile', 'hostile submissions contained')):
         of_kind = [r for r in rows if r.kind == kind]
