@@ -871,7 +871,8 @@ def fc_net_test_mode(student):
                     expected_loss, _ = expected.loss(X, y)
                     if abs(loss - expected_loss) > TOL_NET * max(1.0, abs(expected_loss)):
                         expected = None
-            state.update(handle=handle, running=student.net_state(handle)['bn_params'], expected=expected)
+            state.update(handle=handle, running=student.net_state(handle)['bn_params'], expected=expected,
+                         expected_running=[dict(p) for p in expected.bn_params] if expected is not None else None)
         return state['handle']
 
     def expected_scores(X):
@@ -881,6 +882,14 @@ def fc_net_test_mode(student):
         if isinstance(expected, ComposedNet):
             expected.bn_params = [dict(p) for p in state['running']]
         return expected.loss(X)
+
+    def last_call_only(key, value):
+        """Whether layer 1's average is what one call of the student's layer on the last batch leaves."""
+        X = batches[-1][0]
+        a = X.dot(params['W1']) + params['b1']
+        _, fresh = student.batchnorm_forward(a, params['gamma1'], params['beta1'], {'mode': 'train'})
+        once = fresh.get(key)
+        return isinstance(once, np.ndarray) and once.shape == value.shape and np.allclose(once, value, rtol=1e-6)
 
     def running_statistics():
         trained()
@@ -899,7 +908,7 @@ def fc_net_test_mode(student):
                     problems.append('after training steps, every layer holds the same %s: the layers share one '
                                     'bn_param dict; each layer needs its own' % key)
             return problems[:2]
-        theirs = expected.bn_params
+        theirs = state['expected_running']
         if len(got) != len(theirs):
             return ['expected %d bn_params dicts, found %d' % (len(theirs), len(got))]
         problems = []
@@ -920,6 +929,10 @@ def fc_net_test_mode(student):
                                           for p in got):
                     problems.append('after training steps, every layer holds the same %s: the layers share '
                                     'one bn_param dict; each layer needs its own' % key)
+                elif i == 0 and last_call_only(key, value):
+                    problems.append('after training steps, %s of layer 1 holds only the last batch, as if '
+                                    'started afresh: bn_params are recreated on every call (inside loss?); '
+                                    'create them once, in __init__' % key)
                 else:
                     problems.append('after training steps, %s of layer %d is not what four calls of your '
                                     "batchnorm_forward with that layer's own bn_param give; is self.bn_params "
@@ -928,11 +941,16 @@ def fc_net_test_mode(student):
         return problems[:2]
 
     def test_time_cause(handle):
+        """The likeliest reason, in the order a TA would look, that test time went wrong (after a loss(X))."""
         after = student.net_state(handle)['bn_params']
         cause = _mode_problem(after) if after else None
-        if cause is None and any(not isinstance(p.get('running_mean'), np.ndarray) for p in after):
-            cause = ('bn_params lost their running averages during loss(X): are the dicts recreated inside '
-                     'loss? Create them once, in __init__')
+        if cause is None and len(after) == len(state['running']) and any(
+                not isinstance(a.get(k), np.ndarray) or not isinstance(b.get(k), np.ndarray)
+                or a.get(k).shape != b.get(k).shape or not np.array_equal(a.get(k), b.get(k))
+                for a, b in zip(after, state['running']) for k in ('running_mean', 'running_var')
+                if isinstance(b.get(k), np.ndarray)):
+            cause = ('loss(X) replaced the running averages of bn_params: are the dicts recreated inside loss? '
+                     'Create them once, in __init__, and only set their mode in loss')
         return cause
 
     def scores():
@@ -944,7 +962,7 @@ def fc_net_test_mode(student):
             cause = test_time_cause(handle)
             return [('test mode cannot be checked against the reference here (the loss check says why); ' + cause)
                     ] if cause else []
-        problem = compare('test-time scores', got, expected_scores(X_test), TOL_NET)
+        problem = compare('the test-time output', got, expected_scores(X_test), TOL_NET)
         if not problem:
             return []
         return [problem + '; ' + (test_time_cause(handle) or "at test time every layer's batch norm must run in "
@@ -960,7 +978,7 @@ def fc_net_test_mode(student):
             problem = compare('the test-time scores of a single example', got, together[:1], TOL_NET)
             return [problem + ' differ from its scores within a batch: test mode must not use the batch '
                               'statistics'] if problem else []
-        return [compare('the test-time scores of a single example', got, expected_scores(X_test[:1]), TOL_NET)]
+        return [compare('the test-time output for a single example', got, expected_scores(X_test[:1]), TOL_NET)]
 
     def running_unchanged():
         if running_statistics():
@@ -968,14 +986,15 @@ def fc_net_test_mode(student):
         handle = trained()
         student.net_loss(handle, X_test)
         after = student.net_state(handle)['bn_params']
-        kept = state['expected'].bn_params if state['expected'] is not None else state['running']
+        kept = state['expected_running'] if state['expected'] is not None else state['running']
         for mine, before, expected in zip(after, state['running'], kept):
             for key in ('running_mean', 'running_var'):
                 if not isinstance(expected.get(key), np.ndarray):
                     continue  # the batch-norm layer itself keeps no such average (its own check charges that)
                 a, b = mine.get(key), before.get(key)
                 if not isinstance(a, np.ndarray) or not isinstance(b, np.ndarray) or not np.array_equal(a, b):
-                    return ['computing test-time scores changed the running averages']
+                    return ['computing test-time scores changed the running averages; ' + (
+                        test_time_cause(handle) or "test mode must not update them")]
         return []
 
     def dropout_at_test_time():
