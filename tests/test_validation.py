@@ -28,6 +28,7 @@ def test_validation_table_is_all_green():
     assert totals['bugs caught'] == '%d / %d' % (len(BUGS), len(BUGS))   # caught in the named check, no collateral
     assert totals['hostile submissions contained'] == '17 / 17'
     assert re.search(r'^run-level checks:\s+all ok$', proc.stdout, re.M)
+    assert re.search(r'beyond the rule: 0 points$', proc.stdout, re.M)
 
 
 AGREEMENT_SAMPLE = [CORRECT[0], CORRECT[1], CORRECT[5]] + [

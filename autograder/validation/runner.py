@@ -36,7 +36,8 @@ class Row:
     expected: str
     got: str
     ok: bool
-    collateral: float = None   # bugs: points lost outside the check(s) named for them
+    collateral: float = None   # bugs: points lost outside the check named for them
+    beyond_rule: float = None  # bugs: the part of that the rule does not allow (variants.collateral)
 
 
 def write_class(folder, variants, release_nb=RELEASE_NB):
@@ -72,9 +73,10 @@ def judge(variant, data, twin=None):
         got = points.get(variant.loses_in, 0)
         lost = {spec.name: spec.points - points.get(spec.name, 0) for spec in registry.CHECKS
                 if points.get(spec.name, 0) < spec.points - 1e-9}
-        extra = round(collateral(variant, lost), 2)
+        outside = round(sum(p for check, p in lost.items() if check != variant.loses_in), 2)
+        beyond = round(collateral(variant, lost), 2)
         return Row(variant.name, 'bug', 'loses in %s' % variant.loses_in, '%g/%g there' % (got, full),
-                   got < full and extra == 0, extra)
+                   got < full and beyond == 0, outside, beyond)
     earned = {c: points.get(c, 0) for c in variant.loses_in if points.get(c, 0) > 0}
     if twin is None:
         return Row(variant.name, 'hostile', 'contained', 'its stub twin was not graded', False)
@@ -126,9 +128,9 @@ def table(rows, global_rows):
                                                            'ok' if r.ok else 'FAIL'))
     lines.append('')
     bugs = [r for r in rows if r.kind == 'bug']
-    lines.append('%-36s %g points over %d bugs (%d with any)' % (
+    lines.append('%-36s %g points over %d bugs (%d with any); beyond the rule: %g points' % (
         'collateral (outside the named check):', sum(r.collateral or 0 for r in bugs), len(bugs),
-        sum(1 for r in bugs if r.collateral)))
+        sum(1 for r in bugs if r.collateral), sum(r.beyond_rule or 0 for r in bugs)))
     for kind, label in (('correct', 'correct variants with full credit'), ('bug', 'bugs caught'),
                         ('hostile', 'hostile submissions contained')):
         of_kind = [r for r in rows if r.kind == kind]
