@@ -24,7 +24,7 @@ REQUIREMENTS = {
     'fc_net_loss_and_gradients': ['0.5 * reg * sum(W ** 2)', 'exactly the keys of ``self.params``',
                                   'kept units are divided by (1 - p)', 'never batch normalized'],
     'fc_net_test_mode': ["every bn_param['mode'] to 'test'", 'created once here and passed to the same layer',
-                        'test mode is the identity', 'X is read, never modified in place'],
+                        'test mode is the identity'],
     'fc_net_training': ['Solver', "update_rule='adam'"],
 }
 
