@@ -532,3 +532,16 @@ BUGS += [
     Variant('zero_based_names', 'bug', 'parameters named W0..W2, b0..b2, BN0gamma, BN0beta (numbered from 0)',
             _zero_based_net(), loses_in='fc_net_init'),
 ]
+
+BUGS += [
+    Variant('dgamma_wrong_axis', 'bug', 'dgamma summed over the features (axis=1) instead of the batch',
+            patch('batchnorm_backward', ('dgamma = np.sum(dout * x_hat, axis=0)', 'dgamma = np.sum(dout * x_hat, axis=1)')),
+            loses_in='batchnorm_backward'),
+    Variant('eps_not_read', 'bug', "eps fixed at 1e-5 whatever bn_param['eps'] says, in both modes",
+            patch('batchnorm_forward', ("eps = bn_param.get('eps', 1e-5)", 'eps = 1e-5')),
+            loses_in='batchnorm_forward_train'),
+    Variant('test_mode_decays_running_mean', 'bug', 'test mode shrinks the running mean it normalizes with',
+            patch('batchnorm_forward', ("        cache = None\n",
+                                        "        cache = None\n        running_mean = 0.5 * running_mean\n")),
+            loses_in='batchnorm_running_stats_test_mode'),
+]
