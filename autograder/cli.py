@@ -17,6 +17,7 @@ SUBCOMMANDS = {
     'gradescope-bundle': ('autograder.commands.gradescope_bundle', "write Gradescope's autograder.zip"),
     'run-autograder': ('autograder.commands.run_autograder', "grade one submission the way Gradescope's run_autograder does"),
     'validate': ('autograder.commands.validate', 'grade the validation set of correct, buggy and hostile variants'),
+    'similarity': ('autograder.commands.similarity', 'list pairs of students whose solutions share much code'),
 }
 
 

@@ -44,12 +44,15 @@ def strip_magics(source):
     return '\n'.join(lines)
 
 
-def read_notebook(path):
+def read_notebook(path, raw=None):
+    """The cells of the notebook at ``path``; ``raw``, when given, is its content already read (``path`` then
+    only names it in messages)."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise NotebookError('%s: cannot be read (%s)' % (path, exc.strerror or exc)) from None
+    if raw is None:
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise NotebookError('%s: cannot be read (%s)' % (path, exc.strerror or exc)) from None
     try:
         nb = json.loads(raw.decode('utf-8'))
     except (UnicodeDecodeError, ValueError) as exc:
@@ -125,9 +128,10 @@ def _definitions(tree, source):
                      for node in tree.body if isinstance(node, keep))
 
 
-def extract(path):
-    """Extraction of the notebook at path; raises NotebookError when it cannot be read at all."""
-    cells = read_notebook(path)
+def extract(path, raw=None):
+    """Extraction of the notebook at path (or of ``raw``, its bytes); raises NotebookError when it cannot be
+    read at all."""
+    cells = read_notebook(path, raw)
     result = Extraction()
     code_cells = [(i, c) for i, c in enumerate(cells) if c['type'] == 'code']
     solution = [(i, c) for i, c in code_cells if c['nbgrader'].get('solution')]

@@ -2,8 +2,11 @@
 
     python -m autograder.grading NOTEBOOK FOLDER OUTDIR --student NAME --sha256 HEX --isolation LEVEL ...
 
-grades NOTEBOOK (the runner's private copy of what the student handed in) and writes OUTDIR/FOLDER/results.json (Gradescope's schema) and the feedback files, atomically. The
-batch runner starts one such process per submission so that no submission can disturb another's grading.
+grades NOTEBOOK and writes OUTDIR/FOLDER/results.json (Gradescope's schema) and the feedback files,
+atomically. NOTEBOOK ``-`` reads the notebook's bytes from standard input: the batch runner hands over what
+it read when it accepted the submission, so no file on disk (which another submission's code might reach at
+a weak isolation level) stands between accepting and grading. The batch runner starts one such process per
+submission so that no submission can disturb another's grading.
 A sandbox that fails (to start, or to be cleaned up) is the grader's failure: this process then writes
 nothing for the student and exits with ``SANDBOX_FAILED`` and the reason on stderr.
 """
@@ -21,26 +24,25 @@ from autograder import registry, reports
 from autograder.extract import NotebookError, extract
 from autograder.pytest_plugin import GradingPlugin
 from autograder.sandbox import LEVELS, Limits, SandboxError
-from autograder.sandbox.levels import file_guard
+from autograder.sandbox.levels import file_guard, process_level_warning
 
 HIDDEN_TESTS = Path(__file__).resolve().parent / 'hidden_tests'
 KIT_VERSION = '0.1.0'
 SANDBOX_FAILED = 3
-PROCESS_LEVEL_WARNING = ('graded at the process isolation level: student code could read every file the grading '
-                         'user can read; grade as root or with bubblewrap for a real sandbox')
 
 
 def empty_results(messages):
     return {name: {'fraction': 0.0, 'messages': [], 'seconds': 0.0} for name in (s.name for s in registry.CHECKS)}, messages
 
 
-def grade_notebook(path, isolation, limits=None, check_timeout=120.0, budget=None):
-    """(per-check results, general messages, why it was not graded or None) for the notebook at path.
+def grade_notebook(path, isolation, limits=None, check_timeout=120.0, budget=None, raw=None):
+    """(per-check results, general messages, why it was not graded or None) for the notebook at path (or for
+    ``raw``, its bytes, with ``path`` naming it).
 
     ``budget`` is the wall-clock seconds for loading and every check together. Raises SandboxError.
     """
     try:
-        extraction = extract(path)
+        extraction = extract(path, raw)
     except NotebookError as exc:
         return (*empty_results(['Your notebook was not graded: %s.' % exc]), str(exc))
     plugin = GradingPlugin(extraction.cells, limits=limits, isolation=isolation, check_timeout=check_timeout,
@@ -80,8 +82,13 @@ def build_results(student, submission, sha256, results, messages, isolation, sec
             'student': student, 'submission': str(submission), 'submission_sha256': sha256,
             **({'not_graded': not_graded} if not_graded else {}),
             'max_score': registry.MAX_AUTOMATIC_POINTS, 'kit_version': KIT_VERSION, 'isolation': isolation,
+            # check -> ids of the known mistakes (autograder/misconceptions.py) its lost points match
+            'diagnoses': {s.name: results[s.name]['diagnoses'] for s in registry.CHECKS
+                          if results[s.name].get('diagnoses')},
+            # check -> the numbers of the feedback's figure (autograder/figures.py)
+            'figures': {s.name: results[s.name]['figure'] for s in registry.CHECKS if results[s.name].get('figure')},
             'isolation_files': file_guard(isolation) if isolation else None,
-            **({'isolation_warning': PROCESS_LEVEL_WARNING} if isolation == 'process' else {}),
+            **({'isolation_warning': process_level_warning()} if isolation == 'process' else {}),
             'peak_memory_mb': {
                 'grader': round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
                 'workers': round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)},
@@ -90,9 +97,9 @@ def build_results(student, submission, sha256, results, messages, isolation, sec
 
 
 def grade_to_folder(path, folder, outdir, isolation, student, sha256, submission, limits=None, check_timeout=120.0,
-                    budget=None):
+                    budget=None, raw=None):
     start = time.monotonic()
-    results, messages, not_graded = grade_notebook(path, isolation, limits, check_timeout, budget)
+    results, messages, not_graded = grade_notebook(path, isolation, limits, check_timeout, budget, raw)
     data = build_results(student, submission, sha256, results, messages, isolation, time.monotonic() - start,
                          not_graded)
     reports.write_student_reports(Path(outdir) / folder, data)
@@ -101,7 +108,7 @@ def grade_to_folder(path, folder, outdir, isolation, student, sha256, submission
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('notebook')
+    parser.add_argument('notebook', help="the notebook, or - to read its bytes from standard input")
     parser.add_argument('folder')
     parser.add_argument('outdir')
     parser.add_argument('--student', required=True, help="the student's name as found")
@@ -113,9 +120,12 @@ def main(argv=None):
     parser.add_argument('--budget', type=float, default=None, help='seconds for loading and all checks together')
     args = parser.parse_args(argv)
     limits = Limits(**json.loads(args.limits))
+    path, raw = args.notebook, None
+    if path == '-':
+        path, raw = os.path.basename(args.submission), sys.stdin.buffer.read()
     try:
-        grade_to_folder(args.notebook, args.folder, args.outdir, args.isolation, args.student, args.sha256,
-                        args.submission, limits, args.check_timeout, args.budget)
+        grade_to_folder(path, args.folder, args.outdir, args.isolation, args.student, args.sha256,
+                        args.submission, limits, args.check_timeout, args.budget, raw)
     except SandboxError as exc:
         print('sandbox failure: %s' % exc, file=sys.stderr)
         return SANDBOX_FAILED

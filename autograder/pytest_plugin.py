@@ -6,20 +6,27 @@ submission. One worker serves the checks in turn; a worker that died, hung
 crash costs only the check it happened in. Starting a sandbox costs far more
 than all the checks together, which is why a healthy worker is kept. Each
 test is scored from its registry entry: passed = all points,
-``PartialCredit`` = that fraction, anything else = 0.
+``PartialCredit`` = that fraction, anything else = 0. A check that loses points
+is followed by the misconception diagnosis (``autograder.misconceptions``) of
+the calls it made, which runs here, in the grader's process.
 """
+import sys
 import time
 
 import pytest
 
+from autograder import figures
 from autograder.checks import explain
+from autograder.misconceptions import diagnose
 from autograder.outcome import PartialCredit
+from autograder.recording import RecordingStudent
 from autograder.registry import BY_NAME
 from autograder.sandbox import SandboxError, Worker
 from autograder.student_api import StudentCodeError
 from autograder.worker_client import WorkerStudent
 
 HIDDEN_TEST_PREFIX = 'test_'
+MAX_DIAGNOSES = 3           # known mistakes named per check, closest first
 
 
 class GradingPlugin:
@@ -31,9 +38,11 @@ class GradingPlugin:
         self.limits = limits
         self.isolation = isolation
         self.check_timeout = check_timeout
-        self.results = {}           # check name -> {'fraction', 'messages', 'seconds'}
+        self.results = {}           # check name -> {'fraction', 'messages', 'seconds', 'diagnoses', 'figure'}
         self.load_errors = []
         self.sandbox_error = None   # the grader's own failure: the run must stop, no student is charged
+        self.recording = None       # the calls of the check now running
+        self.diagnosed = []         # ids of the known mistakes found so far, in the order found
 
     @staticmethod
     def check_name(item):
@@ -74,9 +83,11 @@ class GradingPlugin:
         if self.budget_deadline and time.monotonic() >= self.budget_deadline:
             raise PartialCredit(0.0, ['not run: the %g s of grading time your submission gets ran out before this '
                                       'check (see the checks above for what took long)' % self.budget])
+        self.recording = None
         worker = self._healthy_worker()
         worker.deadline = self._deadline()
-        yield WorkerStudent(worker)
+        self.recording = RecordingStudent(WorkerStudent(worker))
+        yield self.recording
 
     def _stop_worker(self):
         worker, self.worker = self.worker, None
@@ -113,5 +124,32 @@ class GradingPlugin:
             # A failure inside the check itself is the grader's problem: say so instead of blaming the student.
             fraction, messages = 0.0, ['the grader itself failed on this check (%s); please report it to the '
                                        'course staff' % call.excinfo.typename]
+        recording, self.recording = self.recording, None
+        diagnoses = self._diagnose(recording) if fraction < 1 else []
+        figure = self._figure(name, recording) if fraction < 1 else None
+        messages = list(messages) + [d.repeated() if d.mistake.id in self.diagnosed else d.message()
+                                     for d in diagnoses]
+        self.diagnosed += [d.mistake.id for d in diagnoses if d.mistake.id not in self.diagnosed]
         self.results[name] = {'fraction': float(min(max(fraction, 0.0), 1.0)), 'messages': messages,
-                              'seconds': round(call.duration, 3)}
+                              'seconds': round(call.duration, 3), 'diagnoses': [d.mistake.id for d in diagnoses],
+                              'figure': figure}
+
+    @staticmethod
+    def _figure(name, recording):
+        if recording is None:
+            return None
+        try:
+            return figures.for_check(name, recording.calls)
+        except Exception as exc:    # the kit's own failure: the student keeps the check's plain feedback
+            print('feedback figure failed: %r' % exc, file=sys.stderr)
+            return None
+
+    @staticmethod
+    def _diagnose(recording):
+        if recording is None:
+            return []
+        try:
+            return diagnose(recording.calls)[:MAX_DIAGNOSES]
+        except Exception as exc:    # the kit's own failure: the student keeps the check's plain feedback
+            print('misconception diagnosis failed: %r' % exc, file=sys.stderr)
+            return []

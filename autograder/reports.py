@@ -4,8 +4,11 @@ OUTDIR/<student>/results.json   Gradescope's schema (written last: its presence 
 OUTDIR/<student>/feedback.md    what failed and why, in words a student can act on
 OUTDIR/<student>/feedback.html  the same, for a browser or an LMS
 OUTDIR/grades.csv               student,score,max_score, then one column per check
-OUTDIR/summary.md               the class at a glance, with failures listed
+OUTDIR/summary.md               the class at a glance, with failures and diagnosed mistakes listed
 OUTDIR/grade_distribution.png   histogram of scores
+OUTDIR/report.html              the class report, one self-contained page (autograder/class_report.py)
+OUTDIR/run.json                 the run's wall clock, for the report when it is rebuilt
+OUTDIR/similarity.json, .html   written by bnkit similarity (autograder/similarity.py), shown in report.html
 """
 import csv
 import io
@@ -15,6 +18,7 @@ import tempfile
 from pathlib import Path
 
 from autograder import registry
+from autograder.figures import figure_html
 from autograder.safetext import csv_cell, md_inline, terminal
 from autograder.safetext import html as html_text
 
@@ -61,6 +65,7 @@ td.points { text-align: right; font-variant-numeric: tabular-nums; white-space: 
 tr.passed td.status { color: #0a7a2f; } tr.failed td.status { color: #b3261e; font-weight: 600; }
 .notice { background: #fff4e5; border-left: 4px solid #e8a33d; padding: .5em 1em; }
 li { margin: .2em 0; }
+figure { margin: .5em 0 1em; } figure img { max-width: 100%; } figcaption { color: #555; font-size: .9em; }
 """
 
 
@@ -71,8 +76,10 @@ def feedback_html(data):
                    % ('passed' if t['status'] == 'passed' else 'failed', html_text(t['name']),
                       'passed' if t['status'] == 'passed' else 'to fix', t['score'], t['max_score'])
                    for t in data['tests'])
-    details = ''.join('<h3>%s</h3><ul>%s</ul>' % (html_text(t['name']),
-                                                  ''.join('<li>%s</li>' % html_text(m) for m in t['output'].splitlines()))
+    figures = extra.get('figures') or {}
+    details = ''.join('<h3>%s</h3><ul>%s</ul>%s'
+                      % (html_text(t['name']), ''.join('<li>%s</li>' % html_text(m) for m in t['output'].splitlines()),
+                         figure_html(t['tags'][0], figures.get(t['tags'][0])))
                       for t in data['tests'] if t['status'] != 'passed')
     notes = ''.join('<li>%s</li>' % html_text(m) for m in data.get('output', '').splitlines())
     return ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
@@ -133,31 +140,69 @@ def score_table(all_results):
     return '\n'.join(lines)
 
 
-def write_class_reports(outdir, all_results, failures=()):
+def failures_of(all_results):
+    """[(student, why)] of the submissions that were not graded, or graded with a notice about the notebook."""
+    failures = []
+    for student, data in sorted(all_results.items()):
+        extra = data['extra_data']
+        why = extra.get('not_graded') or extra.get('grading_failed')
+        if why:
+            failures.append((student, 'not graded: %s' % why if extra.get('not_graded') else why))
+        elif data.get('output'):
+            failures.append((student, data['output'].splitlines()[0]))
+    return failures
+
+
+def write_class_reports(outdir, all_results, failures=(), run_seconds=None):
+    """grades.csv, summary.md, the histogram and report.html. ``run_seconds`` (the run's wall clock) is kept
+    in run.json, so a later rebuild of the reports (``bnkit similarity``) still shows it."""
+    from autograder import class_report, similarity
     outdir = Path(outdir)
+    if run_seconds is None:
+        try:
+            run_seconds = float(json.loads((outdir / 'run.json').read_text())['run_seconds'])
+        except (OSError, ValueError, KeyError, TypeError):
+            run_seconds = None
+    else:
+        write_atomically(outdir / 'run.json', json.dumps({'run_seconds': round(run_seconds, 1)}) + '\n')
     write_atomically(outdir / 'grades.csv', grades_csv(all_results))
     scores = [d['score'] for d in all_results.values()]
+    facts = class_report.run_facts(all_results, run_seconds)
     lines = ['# Class summary', '', '%d submissions graded.' % len(all_results)]
-    levels = sorted({str(d['extra_data'].get('isolation')) for d in all_results.values()})
+    levels = facts['isolation']
     lines.append('Isolation level: %s.' % ', '.join(levels) if levels else 'No submission ran in a sandbox.')
-    warnings = sorted({d['extra_data']['isolation_warning'] for d in all_results.values()
-                       if d['extra_data'].get('isolation_warning')})
-    for warning in warnings:
+    for warning in facts['warnings']:
         lines += ['', '**Warning:** %s.' % warning]
     if scores:
         lines.append('Mean score %.1f / %g, median %.1f.' % (sum(scores) / len(scores), registry.MAX_AUTOMATIC_POINTS,
                                                              sorted(scores)[len(scores) // 2]))
+        lines.append('Grading time %.0f s in all (at most %.1f s for one submission%s); peak memory %.0f MB '
+                     '(grader), %.0f MB (sandboxed workers).'
+                     % (facts['seconds_total'], facts['seconds_max'],
+                        ', the run took %.0f s' % run_seconds if run_seconds else '', facts['grader_mb'],
+                        facts['worker_mb']))
         lines += ['', '| check | mean points | full credit |', '|---|---|---|']
         for spec in registry.CHECKS:
             got = [next(t['score'] for t in d['tests'] if t['tags'][0] == spec.name) for d in all_results.values()]
             lines.append('| %s | %.2f / %g | %d of %d |' % (spec.title, sum(got) / len(got), spec.points,
                                                              sum(g >= spec.points for g in got), len(got)))
+    mistakes = class_report.class_mistakes(all_results)
+    if mistakes:
+        known = class_report.explanations()
+        lines += ['', '## Mistakes the class made', '', '| mistake | students | who |', '|---|---|---|']
+        lines += ['| %s: %s | %d | %s |' % (md_inline(m), md_inline(known[m].explanation if m in known else ''),
+                                             len(who), ', '.join(md_inline(s) for s in who))
+                  for m, who in mistakes]
     if failures:
         lines += ['', '## Submissions that could not be graded normally', '']
         lines += ['- %s: %s' % (md_inline(student), md_inline(why)) for student, why in failures]
-    lines += ['', '![grade distribution](grade_distribution.png)']
+    lines += ['', 'The whole class, sortable, with links to every feedback: [report.html](report.html).',
+              '', '![grade distribution](grade_distribution.png)']
     write_atomically(outdir / 'summary.md', '\n'.join(lines) + '\n')
     plot_distribution(outdir / 'grade_distribution.png', scores)
+    write_atomically(outdir / 'report.html', class_report.report_html(
+        all_results, failures, class_report.folders_of(outdir), (outdir / 'grade_distribution.png').read_bytes(),
+        run_seconds, similarity.load(outdir)))
 
 
 def plot_distribution(path, scores):

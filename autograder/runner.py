@@ -18,7 +18,6 @@ import resource
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -92,14 +91,14 @@ def _sweep_leftovers(isolation):
         raise GraderFailure(str(exc)) from None
     if isolation != 'process' or not sys.platform.startswith('linux'):
         return
+    # Under the lock: a grader being started by another thread is added to the live set before it is seen.
     with _LIVE_LOCK:
-        live = set(_LIVE_GRADERS)
-    for pid in children_of(os.getpid()):
-        if pid not in live:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        for pid in children_of(os.getpid()):
+            if pid not in _LIVE_GRADERS:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
 
 
 def grade_one_process(sub, outdir, limits, isolation, budget, check_timeout, grader_memory_mb=GRADER_MEMORY_MB):
@@ -108,15 +107,15 @@ def grade_one_process(sub, outdir, limits, isolation, budget, check_timeout, gra
     The process gets ``budget`` seconds for the student's code and a margin for its own start and reports;
     past that it is killed."""
     submission_timeout = budget + GRADER_MARGIN
-    cmd = [sys.executable, '-m', 'autograder.grading', sub.staged, sub.folder, str(outdir),
+    cmd = [sys.executable, '-m', 'autograder.grading', '-', sub.folder, str(outdir),
            '--student', sub.student, '--sha256', sub.sha256, '--submission', sub.path, '--isolation', isolation,
            '--limits', json.dumps(asdict(limits)), '--check-timeout', str(check_timeout), '--budget', str(budget)]
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            start_new_session=True, preexec_fn=_grader_limits(grader_memory_mb))
     with _LIVE_LOCK:
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                start_new_session=True, preexec_fn=_grader_limits(grader_memory_mb))
         _LIVE_GRADERS.add(proc.pid)
     try:
-        _, stderr = proc.communicate(timeout=submission_timeout)
+        _, stderr = proc.communicate(sub.content, timeout=submission_timeout)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.communicate()
@@ -166,6 +165,7 @@ def grade_all(submissions, outdir, jobs=1, limits=None, budget=DEFAULT_BUDGET, c
     ``autograder.sandbox.choose_level`` (probed here when None). Raises GraderFailure when the sandbox fails
     mid-run; results already written stay.
     """
+    started = time.monotonic()
     outdir = Path(outdir).resolve()
     outdir.mkdir(parents=True, exist_ok=True)
     os.chmod(outdir, 0o700)     # results are nobody else's business, and no worker uid's
@@ -177,36 +177,29 @@ def grade_all(submissions, outdir, jobs=1, limits=None, budget=DEFAULT_BUDGET, c
         # Without Landlock the worker uids see the host: lock the kit, the results and the class first.
         lockdown.lock(lockdown.kit_paths() | {outdir} | class_folders(submissions.values()),
                       keep=lockdown.needed_by_workers(view.build()))
-    with tempfile.TemporaryDirectory(prefix='bnkit-staging-') as staging:
-        subs = accept(submissions, staging, max_notebook_mb)
-        for sub in subs:
-            if sub.rejected:
-                record_failure(outdir, sub, sub.rejected, isolation, rejected=True)
-        todo = [sub for sub in subs if not sub.rejected and not already_graded(outdir, sub)]
-        bar = Progress(len(todo)) if progress and todo else None
-        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            futures = {pool.submit(grade_one_process, sub, outdir, limits, isolation, budget, check_timeout): sub
-                       for sub in todo}
-            try:
-                for future in as_completed(futures):
-                    sub = futures[future]
-                    why = future.result()
-                    if why:
-                        record_failure(outdir, sub, why, isolation)
-                    if bar:
-                        bar.step(sub.student)
-            except GraderFailure:
-                for future in futures:
-                    future.cancel()
-                raise
+    subs = accept(submissions, max_notebook_mb)
+    for sub in subs:
+        if sub.rejected:
+            record_failure(outdir, sub, sub.rejected, isolation, rejected=True)
+    todo = [sub for sub in subs if not sub.rejected and not already_graded(outdir, sub)]
+    bar = Progress(len(todo)) if progress and todo else None
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = {pool.submit(grade_one_process, sub, outdir, limits, isolation, budget, check_timeout): sub
+                   for sub in todo}
+        try:
+            for future in as_completed(futures):
+                sub = futures[future]
+                why = future.result()
+                sub.content = None      # handed over: no need to hold every notebook until the end
+                if why:
+                    record_failure(outdir, sub, why, isolation)
+                if bar:
+                    bar.step(sub.student)
+        except GraderFailure:
+            for future in futures:
+                future.cancel()
+            raise
     all_results = {s: r for s, r in reports.load_results(outdir).items() if s in submissions}
-    failures = []
-    for student, data in sorted(all_results.items()):
-        extra = data['extra_data']
-        why = extra.get('not_graded') or extra.get('grading_failed')
-        if why:
-            failures.append((student, 'not graded: %s' % why if extra.get('not_graded') else why))
-        elif data.get('output'):
-            failures.append((student, data['output'].splitlines()[0]))
-    reports.write_class_reports(outdir, all_results, failures)
+    failures = reports.failures_of(all_results)
+    reports.write_class_reports(outdir, all_results, failures, run_seconds=time.monotonic() - started)
     return all_results, failures

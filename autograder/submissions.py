@@ -65,7 +65,7 @@ class Submission:
     student: str                  # the student's name as found (file or folder name): untrusted text
     path: str                     # where it was found, for the instructor
     folder: str                   # the name of the student's results folder, safe for the file system
-    staged: str = None            # the private copy that is graded (a regular file the grader wrote)
+    content: bytes = None         # what was read: the bytes that are hashed and graded, held in memory
     sha256: str = None
     rejected: str = None          # why it is not graded, when it is not
 
@@ -106,8 +106,11 @@ class SubmissionRejected(Exception):
     """A submission that is not a file the grader will read; the message says why, for student and staff."""
 
 
-def accept(submissions, staging, max_mb=MAX_NOTEBOOK_MB):
-    """[Submission] for {student: path}: each read once into a private copy in ``staging``, or rejected."""
+def accept(submissions, max_mb=MAX_NOTEBOOK_MB):
+    """[Submission] for {student: path}: each read once, before any student code runs, or rejected.
+
+    The bytes stay in the grader's memory (at most ``max_mb`` each) and reach the grading process on a pipe:
+    no copy on disk that a worker could reach and rewrite."""
     from autograder.safetext import folder_name
     accepted, taken = [], set()
     for student in sorted(submissions):
@@ -120,8 +123,6 @@ def accept(submissions, staging, max_mb=MAX_NOTEBOOK_MB):
             sub.rejected = str(exc)
         else:
             sub.sha256 = hashlib.sha256(data).hexdigest()
-            sub.staged = os.path.join(staging, folder + '.ipynb')
-            with open(sub.staged, 'xb') as f:
-                f.write(data)
+            sub.content = data
         accepted.append(sub)
     return accepted

@@ -2,9 +2,11 @@
 import csv
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -13,8 +15,9 @@ from autograder import registry
 from autograder.extract import extract
 from autograder.sandbox import LEVELS
 from autograder.notebook_fill import fill_solution_cells
-from autograder.reference_cells import reference_cells
+from autograder.reference_cells import patched, reference_cells
 from autograder.submissions import find_submissions
+from tests.browser import Browser, find_chromium
 from tests.containment import run_contained
 from tests.notebooks import RELEASE_NB
 
@@ -58,6 +61,8 @@ def honest_class(tmp_path_factory):
     write(folder, 'raises', with_reference(batchnorm_backward='def batchnorm_backward(dout, cache):\n'
                                                              '    raise RuntimeError("not yet")\n'))
     write(folder, 'syntax', with_reference(fc_net='class FullyConnectedNet(:\n    pass\n'))
+    write(folder, 'forgot_the_mean', with_reference(batchnorm_backward=patched(
+        'batchnorm_backward', 'dx = dxc - dxc.sum(axis=0) / N', 'dx = dxc')))
     out = tmp_path_factory.mktemp('out')
     proc = bnkit('grade', folder, '--out', out, *FAST)
     assert proc.returncode == 0, proc.stderr
@@ -120,6 +125,74 @@ def test_outputs_follow_gradescope_schema_and_the_class_reports_exist(honest_cla
     assert (out / 'grade_distribution.png').read_bytes()[:4] == b'\x89PNG'
     assert (out / 'reference' / 'feedback.html').read_text().startswith('<!DOCTYPE html>')
     assert list(read_grades(out)['reference'])[:3] == ['student', 'score', 'max_score']
+
+
+def test_a_known_mistake_is_named_in_the_feedback_and_recorded(honest_class):
+    _, out = honest_class
+    data = results_of(out, 'forgot_the_mean')
+    assert data['extra_data']['diagnoses']['batchnorm_backward'] == ['dx_missing_mean_term']
+    assert ('your dx matches what the backward pass gives when the gradient through the batch mean is left out'
+            in (out / 'forgot_the_mean' / 'feedback.md').read_text())
+    for student in ('reference', 'raises', 'untouched'):
+        assert results_of(out, student)['extra_data']['diagnoses'] == {}, student
+    figure = data['extra_data']['figures']['batchnorm_backward']
+    assert [name for name, err in figure['errors'] if err > figure['tolerance']] == ['dx']
+    assert '<img alt="How far each of your gradients' in (out / 'forgot_the_mean' / 'feedback.html').read_text()
+    summary = (out / 'summary.md').read_text()
+    assert '## Mistakes the class made' in summary and 'forgot\\_the\\_mean' in summary
+
+
+STUDENT_NAMES = "Array.from(document.querySelectorAll('#students tbody tr td:first-child')).map(td => td.textContent)"
+SCORES = "Array.from(document.querySelectorAll('#students tbody tr td:nth-child(2)')).map(td => +td.dataset.value)"
+
+
+def test_class_report_in_a_real_browser(honest_class, tmp_path):
+    """The page loads offline with no error, its table sorts, its links reach every feedback; a screenshot is
+    written (to BNKIT_SCREENSHOT_DIR when set, as the README's picture is made)."""
+    if not find_chromium():
+        pytest.skip('Chromium is not installed (Debian: apt-get install chromium; scripts/setup.sh installs it '
+                    'as root)')
+    _, out = honest_class
+    page_path = out / 'report.html'
+    with Browser() as browser:
+        page = browser.open(page_path)
+        assert page.errors == []
+        assert all(url.startswith(('file:', 'data:')) for url in page.requests), page.requests
+        names = browser.evaluate(STUDENT_NAMES)
+        assert sorted(names) == sorted(read_grades(out)) and names == sorted(names, key=str.lower)
+        browser.evaluate("document.querySelector('#students thead th:nth-child(2)').click()")
+        scores = browser.evaluate(SCORES)
+        assert scores == sorted(scores) and scores[0] < scores[-1]
+        browser.evaluate("document.querySelector('#students thead th:nth-child(2)').click()")
+        assert browser.evaluate(SCORES) == sorted(scores, reverse=True)
+        assert browser.evaluate("document.querySelector('#students thead th:nth-child(2)').getAttribute('aria-sort')"
+                                ) == 'descending'
+        links = browser.evaluate("Array.from(document.querySelectorAll('#students a')).map(a => a.href)")
+        assert len(links) == len(names)
+        assert all(url.startswith('file://') and os.path.isfile(url[len('file://'):]) for url in links)
+        mistakes = browser.evaluate("document.querySelector('#mistakes + p + table').innerText")
+        assert 'dx_missing_mean_term' in mistakes and 'forgot_the_mean' in mistakes
+        assert page.errors == []
+        shot = Path(os.environ.get('BNKIT_SCREENSHOT_DIR') or tmp_path) / 'class-report.png'
+        browser.screenshot(shot)
+    assert shot.read_bytes()[:4] == b'\x89PNG' and shot.stat().st_size > 20000
+
+
+def test_similarity_adds_its_section_to_the_class_report(honest_class, tmp_path):
+    folder, out = honest_class
+    copy = tmp_path / 'out'
+    shutil.copytree(out, copy)
+    proc = bnkit('similarity', folder, '--out', copy)
+    assert proc.returncode == 0, proc.stderr
+    page = (copy / 'report.html').read_text()
+    section = page.split('id="similarity"')[1]
+    # every student who handed in the reference with one change shares nearly all of it with the others
+    assert 'reference and forgot_the_mean' in section or 'forgot_the_mean and reference' in section
+    assert '<mark>' in section and 'untouched' not in section
+    assert (copy / 'grades.csv').read_text() == (out / 'grades.csv').read_text()   # no grade changes
+    if find_chromium():
+        with Browser() as browser:
+            assert browser.open(copy / 'report.html').errors == []
 
 
 def test_feedback_does_not_reveal_hidden_tests(honest_class):

@@ -2,6 +2,7 @@
 folder, every bad file is listed with its reason, and every report is safe in the program that opens it
 (a spreadsheet, a markdown viewer, a browser, a terminal)."""
 import csv
+import html
 import json
 import os
 import re
@@ -12,6 +13,7 @@ import pytest
 
 from autograder.reference_cells import reference_cells
 from autograder.safetext import md_inline
+from tests.browser import Browser, find_chromium
 from tests.test_grade import FAST, bnkit, read_grades, with_reference, write
 
 pytestmark = pytest.mark.slow
@@ -118,7 +120,10 @@ def test_html_feedback_is_escaped_and_self_contained(graded):
     out, _ = graded
     for path in out['salted'].glob('*/feedback.html'):
         page = path.read_text()
-        assert '<script' not in page and '<img' not in page
+        assert '<script' not in page
+        # the only images are the feedback's own figures, embedded
+        assert all(img.startswith('<img alt="') and ' src="data:image/png;base64,' in img
+                   for img in re.findall(r'<img[^>]*>', page))
         assert 'http://' not in page and 'https://' not in page and '<style>' in page
     page = (out['salted'] / 'raises_html' / 'feedback.html').read_text()
     assert '&lt;script&gt;alert(1)&lt;/script&gt;' in page
@@ -140,3 +145,22 @@ def test_student_folders_are_safe_names_and_keep_the_original_name(graded):
         if name != '..':
             assert name in originals
     assert not (out['salted'].parent / 'results.json').exists()
+
+
+def test_class_report_shows_hostile_names_as_text(graded):
+    out, _ = graded
+    page = (out['salted'] / 'report.html').read_text()
+    assert page.count('<script') == 1 and page.count('<img') == 1      # the page's own script and figure
+    for name in HOSTILE_NAMES.values():
+        if name != '..':
+            assert html.escape(name, quote=True) in page, name
+    if not find_chromium():
+        pytest.skip('Chromium is not installed (Debian: apt-get install chromium)')
+    with Browser() as browser:
+        loaded = browser.open(out['salted'] / 'report.html')
+        assert browser.evaluate("[document.scripts.length, document.images.length]") == [1, 1]
+        names = browser.evaluate("Array.from(document.querySelectorAll('#students tbody tr td:first-child'))"
+                                 ".map(td => td.textContent)")
+        assert HOSTILE_NAMES['html'] in names and HOSTILE_NAMES['script'] in names
+        assert loaded.errors == []
+        assert all(url.startswith(('file:', 'data:')) for url in loaded.requests), loaded.requests

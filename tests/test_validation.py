@@ -1,34 +1,13 @@
-"""The grader's evidence, in CI: every correct variant at full credit, every bug caught in the check named for it
-with no collateral beyond what error carried forward allows, every hostile
-submission contained, all graded together in one run (inside a PID namespace of its own), and nbgrader's
-own autograde agreeing with bnkit on honest notebooks."""
-import re
-import subprocess
-import sys
+"""nbgrader's own autograde agrees with bnkit on honest notebooks.
 
+The validation table itself (every correct variant at full credit, every bug caught, every hostile submission
+contained, all graded together in one run) is checked at every isolation level this machine offers, each in
+a PID and mount namespace of its own: tests/test_isolation_levels.py."""
 import pytest
 
 from autograder.runner import grade_all
 from autograder.validation.runner import nbgrader_agreement, write_class
 from autograder.validation.variants import BUGS, CORRECT
-from tests.containment import require_containment
-
-
-@pytest.mark.slow
-@pytest.mark.hostile
-def test_validation_table_is_all_green():
-    require_containment()
-    proc = subprocess.run([sys.executable, '-m', 'autograder.cli', 'validate', '--jobs', '2'],
-                          capture_output=True, text=True, timeout=1500)
-    print(proc.stdout[-6000:])
-    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
-    totals = dict(re.findall(r'^(correct variants with full credit|bugs caught|hostile submissions contained):\s+'
-                             r'(\d+ / \d+)', proc.stdout, re.M))
-    assert totals['correct variants with full credit'] == '%d / %d' % (len(CORRECT), len(CORRECT))
-    assert totals['bugs caught'] == '%d / %d' % (len(BUGS), len(BUGS))   # caught in the named check, no collateral
-    assert totals['hostile submissions contained'] == '17 / 17'
-    assert re.search(r'^run-level checks:\s+all ok$', proc.stdout, re.M)
-    assert re.search(r'beyond the rule: 0 points$', proc.stdout, re.M)
 
 
 AGREEMENT_SAMPLE = [CORRECT[0], CORRECT[1], CORRECT[5]] + [

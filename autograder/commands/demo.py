@@ -47,6 +47,6 @@ def run(args):
         print('\nNotes on %d submission(s):' % len(failures))
         for student, why in failures:
             print('  %s: %s' % (terminal(student, 60), terminal(why, 300)))
-    print('\nDone in %.0f s. Feedback: %s/<student>/feedback.md; class: %s/grades.csv and summary.md'
+    print('\nDone in %.0f s. Feedback: %s/<student>/feedback.md; class: %s/report.html, grades.csv and summary.md'
           % (time.monotonic() - start, out / 'grades', out / 'grades'))
     return 0

@@ -64,5 +64,5 @@ def run(args):
             print('\n%d submission(s) need a look:' % len(failures))
             for student, why in failures:
                 print('  %s: %s' % (terminal(student, 60), terminal(why, 300)))
-        print('\nResults in %s (grades.csv, summary.md, <student>/feedback.md)' % args.out)
+        print('\nResults in %s (grades.csv, summary.md, report.html, <student>/feedback.md)' % args.out)
     return 0

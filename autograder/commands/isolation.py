@@ -1,8 +1,8 @@
 """The isolation options every grading command shares, and the one place that picks and announces the level."""
 import sys
 
-from autograder.grading import PROCESS_LEVEL_WARNING
 from autograder.sandbox import LEVELS, IsolationError, choose_level
+from autograder.sandbox.levels import process_level_warning
 
 
 def add_arguments(parser):
@@ -23,5 +23,5 @@ def pick(args, limits=None, stream=sys.stderr):
     for stronger, why in failed.items():
         print('  (%s is not available here: %s)' % (stronger, why), file=stream)
     if level == 'process':
-        print('WARNING: %s.' % PROCESS_LEVEL_WARNING, file=stream)
+        print('WARNING: %s.' % process_level_warning(), file=stream)
     return level

@@ -14,9 +14,11 @@ container  root without CAP_SYS_ADMIN or user namespaces (Docker's default): a u
            seccomp filter, rlimits (and a cgroup where possible). Where the kernel has no Landlock, the kit,
            the results and the submissions are locked by permissions instead (``lockdown``) and the
            worker's leftovers in shared folders are deleted by owner.
-process    anyone else: a separate process in its own session with rlimits and an import blocker (and, on
-           Linux 6.12 or later, no signals to processes outside it). It can read whatever the grading user
-           can read; every run and every results.json says so.
+process    anyone else: a separate process in its own session with rlimits and an import blocker; where the
+           kernel offers Landlock, the container level's file allowlist (and, on Linux 6.12 or later, no
+           signals to processes outside it); the seccomp filter where pyseccomp is installed. Without
+           Landlock it can read and write whatever the grading user can; every run and every results.json
+           says so.
 """
 import ctypes
 import os
@@ -194,17 +196,28 @@ class Process:
         return None
 
     def launch(self, w):
-        parent, limits = os.getpid(), w.limits
+        """The worker runs as the grading user, so only what an unprivileged process may do to itself holds
+        it: where the kernel has Landlock, the container level's file allowlist (reads from the view, writes
+        to its scratch folder) and signal scope; where pyseccomp is installed, the seccomp filter."""
+        parent, limits, view = os.getpid(), w.limits, w.view
+        readable, writable = (*view.readable, w.folder), (w.scratch, *DEVICES)
+        linux = sys.platform.startswith('linux')
+        use_landlock = linux and landlock.abi_version() >= 1
+        program = seccomp.program() if linux and seccomp.available() else None
 
         def enter():
             os.setsid()
             _rlimits(limits)
-            if sys.platform.startswith('linux'):
+            if linux:
                 _prctl(PR_SET_NO_NEW_PRIVS, 1)
                 _die_with(parent)
+                if use_landlock:
+                    landlock.restrict(readable, writable, list_only=view.listable)
                 landlock.scope_signals()   # where the kernel can: kill(-1) reaches only the worker's own
+                if program:
+                    seccomp.load(program)
 
-        argv = worker_argv(w.view.interpreter, os.path.join(w.folder, 'worker_main.py'), w.config)
+        argv = worker_argv(view.interpreter, os.path.join(w.folder, 'worker_main.py'), w.config)
         return argv, [], enter, w.scratch
 
 
@@ -215,8 +228,19 @@ def file_guard(level):
     """How the level keeps a worker from the host's files, as recorded with every result."""
     if level == 'full':
         return 'allowlist: a root file system of binds (bubblewrap)'
+    if landlock.abi_version() >= 1:
+        return 'allowlist: Landlock'
     if level == 'container':
-        return ('allowlist: Landlock' if landlock.abi_version() >= 1 else
-                'permissions: the kit, the results and the submissions locked from other users (no Landlock)')
+        return 'permissions: the kit, the results and the submissions locked from other users (no Landlock)'
     return 'none: the grading user\'s own permissions'
 
+
+
+def process_level_warning():
+    """What a run at the process level must say aloud: workers run as the grading user."""
+    if landlock.abi_version() >= 1:
+        return ('graded at the process isolation level: student code ran as the grading user, its files held '
+                'to an allowlist by Landlock but its processes, network and memory not in a sandbox of their '
+                'own; grade as root or with bubblewrap for a real sandbox')
+    return ('graded at the process isolation level without Landlock: student code could read and change every '
+            'file the grading user can; grade as root or with bubblewrap for a real sandbox')

@@ -55,6 +55,15 @@ def build_filter():
     return f
 
 
+def available():
+    """Whether the filter can be built here (pyseccomp and libseccomp2 installed)."""
+    try:
+        program()
+    except SeccompUnavailable:
+        return False
+    return True
+
+
 @functools.lru_cache(maxsize=1)
 def program():
     """The filter as a classic BPF program (bytes), built once."""

@@ -4,7 +4,7 @@ Each variant starts from the reference cells (``autograder.reference_cells``)
 and changes what a student would change. A bug names the check that must lose
 points for it: the check whose title describes the mistake.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from autograder.extract import SETUP_SOURCE  # noqa: F401  (what a submission's code runs after)
 from autograder.reference_cells import reference_cells
@@ -13,10 +13,16 @@ from autograder.reference_cells import reference_cells
 @dataclass(frozen=True)
 class Variant:
     name: str
-    kind: str                 # 'correct', 'bug' or 'hostile'
+    kind: str                 # 'correct', 'bug', 'hostile' or 'twin'
     description: str
     cells: dict = field(default_factory=dict)   # grade_id -> replacement source
-    loses_in: str = None      # bugs: the check that must lose points
+    loses_in: str = None      # bugs: the check that must lose points; hostile: the checks that must score 0
+    group: str = None         # hostile: what it attacks (autograder.validation.hostile.GROUPS)
+    promise: str = None       # hostile: which levels must contain it ('robust', 'isolated', 'secret')
+    # Bugs: the misconception diagnosis's words (autograder/misconceptions.py). The explanation completes
+    # "Your dx matches what the backward pass gives when ..."; the hint says where to look, not what to write.
+    explanation: str = None
+    hint: str = None
     # Bugs whose one mistake breaks a second stated requirement (batch norm after the last layer adds
     # parameters the parameters check counts): that check may lose points too.
     also_loses_in: tuple = ()
@@ -129,28 +135,40 @@ CORRECT = [
 BUGS = [
     Variant('unbiased_variance', 'bug', 'variance with ddof=1',
             patch('batchnorm_forward', (REFERENCE_VARIANCE, 'sample_var = np.var(x, axis=0, ddof=1)')),
-            loses_in='batchnorm_forward_train'),
+            loses_in='batchnorm_forward_train',
+            explanation='the batch variance is the unbiased one (dividing by N - 1)',
+            hint='Batch norm divides by the number of examples N: check which variance your code computes.'),
     Variant('eps_missing_train', 'bug', 'no eps in the train-mode normalization',
             patch('batchnorm_forward', ('std = np.sqrt(sample_var + eps)', 'std = np.sqrt(sample_var)')),
-            loses_in='batchnorm_forward_train'),
+            loses_in='batchnorm_forward_train',
+            explanation='eps is left out of the train-mode normalization',
+            hint='Look at what happens to a feature whose variance is almost zero.'),
     Variant('eps_missing_test', 'bug', 'no eps in the test-mode normalization',
             patch('batchnorm_forward', ('np.sqrt(running_var + eps)', 'np.sqrt(running_var)')),
-            loses_in='batchnorm_running_stats_test_mode'),
+            loses_in='batchnorm_running_stats_test_mode',
+            explanation='eps is left out of the test-mode normalization',
+            hint='Compare the test-mode formula with the train-mode one, term by term.'),
     Variant('running_stats_not_stored', 'bug', 'running averages computed but not written back',
             patch('batchnorm_forward', ("    bn_param['running_mean'] = running_mean\n"
                                         "    bn_param['running_var'] = running_var\n", '')),
-            loses_in='batchnorm_running_stats_test_mode'),
+            loses_in='batchnorm_running_stats_test_mode',
+            explanation='the running averages are computed but never stored back in bn_param',
+            hint='Check what the caller can see in bn_param after the call returns.'),
     Variant('momentum_swapped', 'bug', 'running = (1 - momentum) * running + momentum * batch',
             patch('batchnorm_forward',
                   (RUNNING_UPDATE, RUNNING_UPDATE.replace('momentum * running_mean + (1 - momentum) * sample_mean',
                                                           '(1 - momentum) * running_mean + momentum * sample_mean')
                                                  .replace('momentum * running_var + (1 - momentum) * sample_var',
                                                           '(1 - momentum) * running_var + momentum * sample_var'))),
-            loses_in='batchnorm_running_stats_test_mode'),
+            loses_in='batchnorm_running_stats_test_mode',
+            explanation='momentum and (1 - momentum) are swapped in the running averages',
+            hint='Ask which part of the running average should change slowly from batch to batch.'),
     Variant('test_mode_batch_statistics', 'bug', 'test mode normalizes with the batch mean and variance',
             patch('batchnorm_forward', ('x_hat = (x - running_mean) / np.sqrt(running_var + eps)',
                                         'x_hat = (x - x.mean(axis=0)) / np.sqrt(x.var(axis=0) + eps)')),
-            loses_in='batchnorm_running_stats_test_mode'),
+            loses_in='batchnorm_running_stats_test_mode',
+            explanation="test mode normalizes with the batch's own mean and variance",
+            hint='Think about what test mode should do with a batch of one example.'),
     Variant('wrong_axis', 'bug', 'normalizes each example (axis=1) instead of each feature, forward and backward alike',
             {**patch('batchnorm_forward', ('sample_mean = x.mean(axis=0)', 'sample_mean = x.mean(axis=1, keepdims=True)'),
                      (REFERENCE_VARIANCE, 'sample_var = np.mean(xc ** 2, axis=1, keepdims=True)'),
@@ -160,22 +178,34 @@ BUGS = [
              **patch('batchnorm_backward', ('    N = dout.shape[0]\n', '    N = dout.shape[1]\n'),
                      ('np.sum(dx_hat * xc, axis=0)', 'np.sum(dx_hat * xc, axis=1, keepdims=True)'),
                      ('dx = dxc - dxc.sum(axis=0) / N', 'dx = dxc - dxc.sum(axis=1, keepdims=True) / N'))},
-            loses_in='batchnorm_forward_train'),
+            loses_in='batchnorm_forward_train',
+            explanation='each example (a row) is normalized instead of each feature (a column)',
+            hint='Check the axis of every mean and variance against the shapes in the docstring.'),
     Variant('dgamma_without_xhat', 'bug', 'dgamma sums dout alone',
             patch('batchnorm_backward', ('dgamma = np.sum(dout * x_hat, axis=0)', 'dgamma = np.sum(dout, axis=0)')),
-            loses_in='batchnorm_backward'),
+            loses_in='batchnorm_backward',
+            explanation='dgamma sums dout alone, without x_hat',
+            hint='Write out how out depends on gamma, element by element.'),
     Variant('dx_missing_mean_term', 'bug', 'dx ignores the path through the batch mean',
             patch('batchnorm_backward', ('dx = dxc - dxc.sum(axis=0) / N', 'dx = dxc')),
-            loses_in='batchnorm_backward'),
+            loses_in='batchnorm_backward',
+            explanation='the gradient through the batch mean is left out',
+            hint='Look again at how x_hat depends on the mean.'),
     Variant('dx_missing_variance_term', 'bug', 'dx ignores the path through the batch variance',
             patch('batchnorm_backward', ('dxc += 2.0 * xc * dvar / N', 'pass')),
-            loses_in='batchnorm_backward'),
+            loses_in='batchnorm_backward',
+            explanation='the gradient through the batch variance is left out',
+            hint='Look again at how x_hat depends on the variance, and the variance on x.'),
     Variant('dbeta_as_mean', 'bug', 'dbeta averages dout instead of summing it',
             patch('batchnorm_backward', ('dbeta = dout.sum(axis=0)', 'dbeta = dout.mean(axis=0)')),
-            loses_in='batchnorm_backward'),
+            loses_in='batchnorm_backward',
+            explanation='dbeta averages dout over the batch instead of summing it',
+            hint='Every example of the batch adds beta to its output: how do their gradients combine?'),
     Variant('gamma_ignored_in_dx', 'bug', 'dx forgets to multiply by gamma',
             patch('batchnorm_backward', ('dx_hat = dout * gamma', 'dx_hat = dout')),
-            loses_in='batchnorm_backward'),
+            loses_in='batchnorm_backward',
+            explanation='dx leaves out the factor gamma',
+            hint='Follow the chain rule from out back to x_hat: what multiplies x_hat on the way?'),
     Variant('batchnorm_after_last_affine', 'bug', 'the output layer is batch normalized too',
             patch('fc_net',
                   ('if use_batchnorm and i < self.num_layers:', 'if use_batchnorm:'),
@@ -191,7 +221,9 @@ BUGS = [
                    "        if self.use_batchnorm:\n"
                    "            dscores, grads['gamma%d' % L], grads['beta%d' % L] = batchnorm_backward(\n"
                    "                dscores, caches['output_bn'])\n")),
-            loses_in='fc_net_loss_and_gradients', also_loses_in=('fc_net_init',)),
+            loses_in='fc_net_loss_and_gradients', also_loses_in=('fc_net_init',),
+            explanation="the output layer's scores are batch normalized too",
+            hint='Check which layers the architecture puts batch norm after.'),
     Variant('batchnorm_after_relu', 'bug', 'affine - relu - batchnorm instead of affine - batchnorm - relu',
             patch('fc_net', *[(a, b.replace('''                a, fc_cache = affine_forward(h, W, b)
                 a, bn_cache = batchnorm_forward(a,''', '''                a, fc_cache = affine_forward(h, W, b)
@@ -201,36 +233,52 @@ BUGS = [
 ''').replace('''                da = relu_backward(dh, relu_cache)
                 da, grads['gamma%d' % i], grads['beta%d' % i] = batchnorm_backward(da, bn_cache)''', '''                da, grads['gamma%d' % i], grads['beta%d' % i] = batchnorm_backward(dh, bn_cache)
                 da = relu_backward(da, relu_cache)''')) for a, b in INLINE_NET_LOSS]),
-            loses_in='fc_net_loss_and_gradients'),
+            loses_in='fc_net_loss_and_gradients',
+            explanation='batch norm comes after the ReLU instead of before it',
+            hint='Check the order affine - batchnorm - relu in every hidden layer.'),
     Variant('mode_key_typo', 'bug', "bn_param[mode] = mode: the net never switches batch norm to test mode",
             patch('fc_net', ("bn_param['mode'] = mode", 'bn_param[mode] = mode')),
-            loses_in='fc_net_test_mode'),
+            loses_in='fc_net_test_mode',
+            explanation='the net never switches batch norm to test mode',
+            hint='Look closely at how loss() sets the mode in each bn_param dict.'),
     Variant('shared_bn_param', 'bug', 'one bn_param dict shared by every layer',
             patch('fc_net', ("self.bn_params = [{'mode': 'train'} for _ in range(self.num_layers - 1)]",
                              "shared = {'mode': 'train'}\n"
                              "            self.bn_params = [shared for _ in range(self.num_layers - 1)]")),
-            loses_in='fc_net_test_mode'),
+            loses_in='fc_net_test_mode',
+            explanation='every layer shares one bn_param dict',
+            hint='Check how many distinct bn_param dicts your net creates.'),
     Variant('l2_without_half', 'bug', 'reg * sum(W**2) without the factor 0.5',
             patch('fc_net', ('loss += 0.5 * self.reg * np.sum(W * W)', 'loss += self.reg * np.sum(W * W)'),
                   ("grads['W%d' % i] += self.reg * W", "grads['W%d' % i] += 2 * self.reg * W")),
-            loses_in='fc_net_loss_and_gradients'),
+            loses_in='fc_net_loss_and_gradients',
+            explanation='the regularization term lacks the factor 0.5',
+            hint="Compare your loss's regularization term with the formula in the docstring."),
     Variant('l2_on_biases', 'bug', 'biases are regularized too',
             patch('fc_net', ("            grads['W%d' % i] += self.reg * W\n",
                              "            grads['W%d' % i] += self.reg * W\n"
                              "            b = self.params['b%d' % i]\n"
                              "            loss += 0.5 * self.reg * np.sum(b * b)\n"
                              "            grads['b%d' % i] += self.reg * b\n")),
-            loses_in='fc_net_loss_and_gradients'),
+            loses_in='fc_net_loss_and_gradients',
+            explanation='the biases are regularized too',
+            hint='Check which parameters the regularization term should include.'),
     Variant('no_gamma_beta_gradients', 'bug', 'grads has no entries for gamma and beta',
             patch('fc_net', ("dh, grads['W%d' % i], grads['b%d' % i], grads['gamma%d' % i], grads['beta%d' % i] = \\",
                              "dh, grads['W%d' % i], grads['b%d' % i], _, _ = \\")),
-            loses_in='fc_net_loss_and_gradients'),
+            loses_in='fc_net_loss_and_gradients',
+            explanation='grads has no entries for gamma and beta',
+            hint='Every parameter in params needs its gradient in grads.'),
     Variant('gamma_initialised_to_zero', 'bug', 'gamma starts at zero',
             patch('fc_net', ("self.params['gamma%d' % i] = np.ones(d_out)", "self.params['gamma%d' % i] = np.zeros(d_out)")),
-            loses_in='fc_net_init'),
+            loses_in='fc_net_init',
+            explanation='gamma starts at zero',
+            hint="Think about what a zero gamma does to every layer's output at the start."),
     Variant('use_batchnorm_ignored', 'bug', 'batch norm is always on, whatever use_batchnorm says',
             patch('fc_net', ('self.use_batchnorm = use_batchnorm', 'self.use_batchnorm = use_batchnorm = True')),
-            loses_in='fc_net_init', also_loses_in=('fc_net_loss_and_gradients',)),
+            loses_in='fc_net_init', also_loses_in=('fc_net_loss_and_gradients',),
+            explanation='batch norm is used whatever use_batchnorm says',
+            hint='Check what your constructor and loss do when use_batchnorm is False.'),
 ]
 
 
@@ -545,3 +593,33 @@ BUGS += [
                                         "        cache = None\n        running_mean = 0.5 * running_mean\n")),
             loses_in='batchnorm_running_stats_test_mode'),
 ]
+
+# The misconception diagnosis's words for the bugs above (see the Variant fields).
+WORDS = {
+    'forward_mutates_x': ('x is centred in place, changing the caller\'s array',
+                          'Check which arrays your forward pass writes into.'),
+    'backward_mutates_dout': ('dout is scaled in place, changing the caller\'s array',
+                              'Check which arrays your backward pass writes into.'),
+    'train_uses_running_statistics': ('train mode normalizes with the running averages once they exist',
+                                      'Ask which statistics train mode normalizes with on the second call.'),
+    'running_var_starts_at_ones': ('running_var starts at ones', 'Check the starting value of each running average.'),
+    'running_stats_1xD': ('the running averages have shape (1, D)', 'Compare the shape of running_mean with gamma.'),
+    'float32_forward': ('the forward pass computes in float32', 'Check the dtype your forward pass computes in.'),
+    'eps_outside_sqrt': ('eps is added after the square root', 'Check where eps enters the standard deviation.'),
+    'test_mode_without_gamma': ('test mode leaves out gamma and beta', 'Compare the test-mode output with the train-mode one.'),
+    'invalid_mode_generic_exception': ('an unknown mode raises Exception, not ValueError',
+                                       'Check which exception the docstring asks for.'),
+    'dmu_as_mean': ("the mean's branch of dx divides by N twice", 'Look again at how x_hat depends on the mean.'),
+    'dropout_mode_never_set': ("dropout_param['mode'] is never set", 'Check what loss() does to dropout_param at test time.'),
+    'dropout_not_rescaled': ('the kept units are not divided by (1 - p)', 'Compare the expected activation in train and test mode.'),
+    'dropout_keeps_with_p': ('units are kept with probability p', 'Check what p means in the docstring.'),
+    'dropout_ignored': ('dropout is never applied', 'Check where dropout belongs in each hidden layer.'),
+    'dropout_param_other_name': ('the dropout settings live under another attribute name',
+                                 'Check the attribute names the docstring gives.'),
+    'bn_params_recreated': ('bn_params are recreated on every call', 'Check where your bn_param dicts are created.'),
+    'zero_based_names': ('the parameters are numbered from 0', 'Check how the docstring numbers the layers.'),
+    'dgamma_wrong_axis': ('dgamma is summed over the features instead of the batch', 'Check the shape of dgamma.'),
+    'eps_not_read': ("bn_param['eps'] is ignored", 'Check which values your code reads from bn_param.'),
+    'test_mode_decays_running_mean': ('test mode changes the running mean', 'Check what test mode writes back into bn_param.'),
+}
+BUGS[:] = [replace(b, explanation=WORDS[b.name][0], hint=WORDS[b.name][1]) if b.name in WORDS else b for b in BUGS]
