@@ -10,6 +10,7 @@ its cell and line and only that cell is left out.
 """
 import ast
 import json
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -94,6 +95,31 @@ def _imports_plotting(node):
     return any(name.split('.')[0] in PLOTTING_MODULES for name in names)
 
 
+def compile_warnings(label, source):
+    """Python's own SyntaxWarnings for a cell (compiled here, never run), as feedback.
+
+    The one that matters is ``is`` / ``is not`` against a literal (``mode is 'train'``): it compares
+    identity, not value, and works only by the accident of string interning. The grader interns the
+    strings it passes, as the notebook's literals are, so such code is graded as it ran in the notebook;
+    this message tells the student to fix it anyway.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always', SyntaxWarning)
+        try:
+            compile(source, label, 'exec', dont_inherit=True)
+        except (SyntaxError, ValueError):
+            return []
+    found = []
+    for w in caught:
+        if issubclass(w.category, SyntaxWarning):
+            text = str(w.message)
+            if '"is' in text and 'literal' in text:
+                text += (' `is` asks whether two objects are the same object, not whether they are equal; with '
+                         'strings it works only by accident. Compare values with == and !=')
+            found.append('%s, line %s: Python warns: %s' % (label, w.lineno, text))
+    return found
+
+
 def _top_level_imports(tree, source):
     lines = source.splitlines()
     out = []
@@ -135,6 +161,7 @@ def extract(path, raw=None):
             source = strip_magics(cell['source'])
             if _parse(label, source, result.messages) is not None:
                 result.cells.append({'label': label, 'source': source})
+                result.messages.extend(compile_warnings(label, source))
         return result
 
     # Damaged metadata: look for the cells that define what the checks need.

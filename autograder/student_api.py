@@ -38,9 +38,12 @@ class StudentAPI(Protocol):
     def has(self, name: str) -> bool:
         """Whether the submission defines ``name`` (e.g. 'batchnorm_forward')."""
 
+    def changed_inputs(self) -> list:
+        """Names of the input arrays ('x', 'gamma', 'dout', 'X', ...) the last call modified in place."""
+
     def batchnorm_forward(self, x: np.ndarray, gamma: np.ndarray, beta: np.ndarray,
                           bn_param: dict) -> tuple[np.ndarray, dict]:
-        """Call the student's batchnorm_forward on copies of the inputs.
+        """Call the student's batchnorm_forward on arrays of its own (copies of the grader's).
 
         Returns (out, bn_param_after): out as a plain ndarray and the dict as
         the student's code left it (arrays and scalars only).
@@ -52,6 +55,17 @@ class StudentAPI(Protocol):
 
         Returns (dx, dgamma, dbeta). The cache never leaves the student's side.
         """
+
+    def batchnorm_forward_kept(self, x: np.ndarray, gamma: np.ndarray, beta: np.ndarray,
+                               bn_param: dict) -> tuple[np.ndarray, dict, int]:
+        """The forward as above, its cache kept on the student's side: (out, bn_param_after, handle).
+
+        The grader composes the reference net's layers around the student's batch norm with these two
+        calls; the cache never leaves the student's side and no reference code enters it.
+        """
+
+    def batchnorm_backward_kept(self, handle: int, dout: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The student's backward on the cache of a ``batchnorm_forward_kept`` call: (dx, dgamma, dbeta)."""
 
     def net_create(self, **kwargs) -> int:
         """Construct the student's FullyConnectedNet(**kwargs); returns a handle.

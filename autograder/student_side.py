@@ -88,12 +88,29 @@ def _numpy_dtype(kwargs):
     return kwargs
 
 
+MAX_KEPT_CACHES = 64   # batch-norm caches kept for the grader's composed net (a few per layer at a time)
+
+
+def _unchanged(given, original):
+    """Whether the array handed to the student's code still holds the numbers it was given."""
+    return (isinstance(given, np.ndarray) and given.shape == original.shape
+            and np.array_equal(given, original, equal_nan=original.dtype.kind == 'f'))
+
+
 class StudentSide:
-    """Performs the StudentAPI operations on the functions and classes in ``namespace``."""
+    """Performs the StudentAPI operations on the functions and classes in ``namespace``.
+
+    The student's code receives real arrays of its own (copies of the grader's), exactly as a notebook
+    would pass them; after each call they are compared with the originals and the names of the ones that
+    changed are kept for ``changed_inputs``.
+    """
 
     def __init__(self, namespace):
         self.namespace = namespace
         self.nets = {}
+        self.caches = {}
+        self.next_cache = 1
+        self.changed = []
 
     def _get(self, name):
         obj = self.namespace.get(name)
@@ -101,19 +118,57 @@ class StudentSide:
             raise MissingName('%s is not defined; keep the name the notebook gives it' % name)
         return obj
 
+    def _call(self, fn, named_inputs, *rest):
+        """fn(*copies of the named arrays, *rest), noting which of those arrays the call modified."""
+        given = [value.copy() for _, value in named_inputs]
+        self.changed = []
+        try:
+            return fn(*given, *rest)
+        finally:
+            self.changed = [name for (name, original), copy in zip(named_inputs, given)
+                            if not _unchanged(copy, original)]
+
     def has(self, name):
         return callable(self.namespace.get(name))
 
+    def changed_inputs(self):
+        """Names of the arrays the last call into the student's code modified in place."""
+        return list(self.changed)
+
+    def _forward(self, x, gamma, beta, bn_param):
+        # The student's code may update the running averages in place: it gets arrays of its own.
+        bn_param = {k: v.copy() if isinstance(v, np.ndarray) else v for k, v in bn_param.items()}
+        result = self._call(self._get('batchnorm_forward'), (('x', x), ('gamma', gamma), ('beta', beta)), bn_param)
+        out, cache = _pair(result, 'batchnorm_forward', ('out', 'cache'))
+        return plain_array(out, 'out from batchnorm_forward'), plain_dict(bn_param, 'bn_param'), cache
+
     def batchnorm_forward(self, x, gamma, beta, bn_param):
-        bn_param = dict(bn_param)
-        result = self._get('batchnorm_forward')(x.copy(), gamma.copy(), beta.copy(), bn_param)
-        out, _ = _pair(result, 'batchnorm_forward', ('out', 'cache'))
-        return plain_array(out, 'out from batchnorm_forward'), plain_dict(bn_param, 'bn_param')
+        out, after, _ = self._forward(x, gamma, beta, bn_param)
+        return out, after
 
     def batchnorm_backward(self, x, gamma, beta, bn_param, dout):
-        result = self._get('batchnorm_forward')(x.copy(), gamma.copy(), beta.copy(), dict(bn_param))
+        result = self._get('batchnorm_forward')(x.copy(), gamma.copy(), beta.copy(),
+                                                {k: v.copy() if isinstance(v, np.ndarray) else v
+                                                 for k, v in bn_param.items()})
         _, cache = _pair(result, 'batchnorm_forward', ('out', 'cache'))
-        grads = _pair(self._get('batchnorm_backward')(dout.copy(), cache), 'batchnorm_backward',
+        grads = _pair(self._call(self._get('batchnorm_backward'), (('dout', dout),), cache), 'batchnorm_backward',
+                      ('dx', 'dgamma', 'dbeta'))
+        return tuple(plain_array(g, '%s from batchnorm_backward' % n) for g, n in zip(grads, ('dx', 'dgamma', 'dbeta')))
+
+    def batchnorm_forward_kept(self, x, gamma, beta, bn_param):
+        """The forward, keeping its cache on this side: (out, bn_param after, handle for the backward)."""
+        out, after, cache = self._forward(x, gamma, beta, bn_param)
+        handle = self.next_cache
+        self.next_cache += 1
+        self.caches[handle] = cache
+        while len(self.caches) > MAX_KEPT_CACHES:
+            del self.caches[min(self.caches)]
+        return out, after, handle
+
+    def batchnorm_backward_kept(self, handle, dout):
+        """The student's backward on the cache a ``batchnorm_forward_kept`` call kept."""
+        cache = self.caches.pop(handle)
+        grads = _pair(self._call(self._get('batchnorm_backward'), (('dout', dout),), cache), 'batchnorm_backward',
                       ('dx', 'dgamma', 'dbeta'))
         return tuple(plain_array(g, '%s from batchnorm_backward' % n) for g, n in zip(grads, ('dx', 'dgamma', 'dbeta')))
 
@@ -147,8 +202,8 @@ class StudentSide:
     def net_loss(self, handle, X, y=None):
         net = self.nets[handle]
         if y is None:
-            return plain_array(net.loss(X.copy()), 'scores from loss(X)')
-        loss, grads = _pair(net.loss(X.copy(), y.copy()), 'loss(X, y)', ('loss', 'grads'))
+            return plain_array(self._call(net.loss, (('X', X),)), 'scores from loss(X)')
+        loss, grads = _pair(self._call(net.loss, (('X', X), ('y', y))), 'loss(X, y)', ('loss', 'grads'))
         grads = plain_dict(grads, 'grads')
         for key, value in grads.items():
             if not isinstance(value, np.ndarray):

@@ -5,13 +5,15 @@ raw bytes of each array the header refers to (8-byte length each). Arrays
 appear in the JSON as {"__ndarray__": index, "dtype": name, "shape": [...]}.
 Decoding accepts only whitelisted numeric dtypes and checks every size, so
 nothing executable (no pickle, no object arrays) can cross. Tuples travel as
-lists. This module imports only the standard library and numpy: the worker
-runs it too, from a copy in its sandbox.
+lists. Decoded strings are interned, as a notebook's string literals are.
+This module imports only the standard library and numpy: the worker runs it
+too, from a copy in its sandbox.
 """
 import json
 import os
 import select
 import struct
+import sys
 import time
 
 import numpy as np
@@ -76,9 +78,13 @@ def _restore(obj, arrays):
             if expected != len(data):
                 raise WireError('array of shape %s and dtype %s needs %d bytes, got %d' % (shape, dtype, expected, len(data)))
             return np.frombuffer(data, dtype=dtype).reshape(shape).copy()
-        return {k: _restore(v, arrays) for k, v in obj.items()}
+        return {sys.intern(k): _restore(v, arrays) for k, v in obj.items()}
     if isinstance(obj, list):
         return [_restore(v, arrays) for v in obj]
+    if type(obj) is str:
+        # Interned like the notebook's literals: code that compares `mode is 'train'` behaves as it did in
+        # the notebook (the load-time scan still reports it as a mistake).
+        return sys.intern(obj)
     return obj
 
 

@@ -44,6 +44,23 @@ class WorkerStudent:
         out, after = _list(self.worker.call('batchnorm_forward', x, gamma, beta, bn_param), 2, 'the forward result')
         return _array(out, 'out'), _dict(after, 'bn_param')
 
+    def changed_inputs(self):
+        names = self.worker.call('changed_inputs')
+        if type(names) is not list or not all(type(n) is str for n in names):
+            _bad('the list of changed inputs')
+        return names
+
+    def batchnorm_forward_kept(self, x, gamma, beta, bn_param):
+        out, after, handle = _list(self.worker.call('batchnorm_forward_kept', x, gamma, beta, bn_param), 3,
+                                   'the forward result')
+        if type(handle) is not int:
+            _bad('the cache handle')
+        return _array(out, 'out'), _dict(after, 'bn_param'), handle
+
+    def batchnorm_backward_kept(self, handle, dout):
+        grads = _list(self.worker.call('batchnorm_backward_kept', handle, dout), 3, 'the backward result')
+        return tuple(_array(g, n) for g, n in zip(grads, ('dx', 'dgamma', 'dbeta')))
+
     def batchnorm_backward(self, x, gamma, beta, bn_param, dout):
         grads = _list(self.worker.call('batchnorm_backward', x, gamma, beta, bn_param, dout), 3, 'the backward result')
         return tuple(_array(g, n) for g, n in zip(grads, ('dx', 'dgamma', 'dbeta')))

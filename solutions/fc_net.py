@@ -12,9 +12,19 @@ class FullyConnectedNet:
         {affine - [batchnorm] - relu - [dropout]} x (L - 1) - affine - softmax
 
     Batch normalization and dropout are optional; the last affine layer is
-    never batch normalized. Learnable parameters live in ``self.params``:
-    'W1'..'WL' (d_in, d_out), 'b1'..'bL' (d_out,) and, with batch
-    normalization, 'gamma1'..'gamma{L-1}' and 'beta1'..'beta{L-1}' (hidden_dim,).
+    never batch normalized. Learnable parameters live in ``self.params``,
+    with layers numbered from 1: 'W1'..'WL' (d_in, d_out), 'b1'..'bL' (d_out,)
+    and, with batch normalization, 'gamma1'..'gamma{L-1}' and
+    'beta1'..'beta{L-1}' (hidden_dim,). Weights start as weight_scale * randn,
+    biases and beta as zeros, gamma as ones, all cast to dtype.
+
+    ``self.bn_params`` is a list of L-1 separate dicts, each {'mode': 'train'}
+    at first, created once here and passed to the same layer on every call (so
+    its running averages accumulate); empty without batch normalization.
+    ``self.dropout_param`` is {'mode': 'train', 'p': dropout} (plus 'seed'
+    when seed is given), p being the probability of dropping a unit; {} when
+    dropout is 0. Dropout is inverted: kept units are divided by (1 - p) in
+    train mode, and test mode is the identity.
     """
 
     def __init__(self, hidden_dims, input_dim=3 * 32 * 32, num_classes=10,
@@ -69,6 +79,10 @@ class FullyConnectedNet:
         Inputs:
         - X: (N, d_1, ..., d_k) input data.
         - y: (N,) labels, or None.
+
+        X is read, never modified in place. Every call first sets
+        self.dropout_param['mode'] and every bn_param['mode'] to 'test' (y is
+        None) or 'train'.
 
         Returns:
         - if y is None: scores (N, C), computed in test mode (batch

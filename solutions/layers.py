@@ -5,26 +5,29 @@ import numpy as np
 def batchnorm_forward(x, gamma, beta, bn_param):
     """Forward pass of batch normalization.
 
-    In train mode the minibatch's per-feature mean and (uncorrected) variance
-    normalize x, and exponentially decaying running averages of both are kept:
+    In train mode the minibatch's per-feature mean and (uncorrected, ddof=0)
+    variance normalize x, always, even when bn_param already holds running
+    averages; exponentially decaying running averages of both are kept:
 
         running_mean = momentum * running_mean + (1 - momentum) * sample_mean
         running_var = momentum * running_var + (1 - momentum) * sample_var
 
     In test mode the running averages normalize x and nothing is updated.
+    Any other mode raises ValueError.
 
-    Inputs:
+    Inputs (x, gamma and beta are read, never modified in place):
     - x: (N, D) data.
     - gamma: (D,) scale.
     - beta: (D,) shift.
     - bn_param: dict, read and updated in place, with keys
       - 'mode': 'train' or 'test' (required);
-      - 'eps': added to the variance for numeric stability (default 1e-5);
+      - 'eps': added to the variance before the square root (default 1e-5);
       - 'momentum': decay of the running averages (default 0.9);
-      - 'running_mean', 'running_var': (D,) arrays of x's dtype (zeros when absent).
+      - 'running_mean', 'running_var': arrays of shape (D,) and the dtype of x
+        (both start as zeros when absent).
 
     Returns a tuple of:
-    - out: (N, D)
+    - out: (N, D), computed in the dtype of x
     - cache: what the backward pass needs (train mode), None in test mode.
     """
     mode = bn_param['mode']
@@ -64,7 +67,7 @@ def batchnorm_backward(dout, cache):
     """Backward pass of batch normalization, one node of the computational graph at a time.
 
     Inputs:
-    - dout: (N, D) upstream gradient.
+    - dout: (N, D) upstream gradient (read, never modified in place).
     - cache: from ``batchnorm_forward`` in train mode.
 
     Returns a tuple of:

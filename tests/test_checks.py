@@ -4,12 +4,14 @@ The same checks run in the sandboxed grader; here they run on namespaces built
 from the reference and from the validation variants, which is fast enough to
 cover every variant on every run of the suite.
 """
+import functools
+
 import pytest
 
 from autograder import registry
 from autograder.checks import CHECK_FUNCTIONS, run_check
 from autograder.inprocess import InProcessStudent
-from autograder.validation.variants import BUGS, CORRECT, SETUP_SOURCE
+from autograder.validation.variants import BUGS, CORRECT, SETUP_SOURCE, collateral
 
 
 def namespace_of(sources):
@@ -25,6 +27,13 @@ def scores(ns):
     return {name: run_check(name, student) for name in CHECK_FUNCTIONS}
 
 
+@functools.lru_cache(maxsize=None)
+def variant_scores(name):
+    """Every check's outcome for a validation variant, computed once per test session."""
+    variant = next(v for v in CORRECT + BUGS if v.name == name)
+    return scores(namespace_of(variant.sources()))
+
+
 def test_every_registry_check_has_a_function():
     assert set(CHECK_FUNCTIONS) == {spec.name for spec in registry.CHECKS}
 
@@ -37,10 +46,13 @@ def test_correct_variant_gets_full_credit(variant):
 
 
 @pytest.mark.parametrize('variant', BUGS, ids=lambda v: v.name)
-def test_bug_loses_points_in_the_check_named_for_it(variant):
-    outcome = scores(namespace_of(variant.sources()))[variant.loses_in]
+def test_bug_loses_points_in_the_check_named_for_it_and_nowhere_else(variant):
+    results = variant_scores(variant.name)
+    outcome = results[variant.loses_in]
     assert outcome.fraction < 1
     assert outcome.messages and all(isinstance(m, str) for m in outcome.messages)
+    lost = {name: (1 - o.fraction) * registry.BY_NAME[name].points for name, o in results.items() if o.fraction < 1}
+    assert collateral(variant, lost) < 1e-9, {name: o.messages for name, o in results.items() if o.fraction < 1}
 
 
 def test_empty_namespace_earns_nothing():
@@ -108,10 +120,11 @@ def test_grading_is_deterministic():
 def test_messages_do_not_reveal_reference_numbers():
     """Feedback names what is wrong; it never prints arrays of hidden inputs or expected values."""
     for variant in BUGS:
-        for outcome in scores(namespace_of(variant.sources())).values():
+        for outcome in variant_scores(variant.name).values():
             for message in outcome.messages:
-                assert '[' not in message or 'grads[' in message or "bn_param['" in message, message
+                assert '[' not in message or 'grads[' in message or "_param['" in message, message
                 assert 'array(' not in message
+                assert 'api.md' not in message and 'solutions/' not in message  # files students do not have
 
 
 def test_functions_that_do_nothing_earn_nothing():

@@ -1,4 +1,4 @@
-"""The reference FullyConnectedNet: architecture, initialization, gradients and modes (api.md)."""
+"""The reference FullyConnectedNet: architecture, initialization, gradients and modes."""
 import numpy as np
 import pytest
 

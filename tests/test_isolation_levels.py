@@ -108,6 +108,7 @@ def test_full_level_validates_everything():
     assert totals['bugs caught'] == '%d / %d' % (len(BUGS), len(BUGS))
     assert totals['hostile submissions contained'] == '%d / %d' % (len(HOSTILE), len(HOSTILE))
     assert re.search(r'^run-level checks:\s+all ok$', proc.stdout, re.M)
+    assert re.search(r'beyond the rule: 0 points$', proc.stdout, re.M)   # no collateral beyond error carried forward
 
 
 @pytest.mark.parametrize('level', ['container', 'process'])

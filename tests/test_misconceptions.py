@@ -132,7 +132,7 @@ def test_the_diagnosis_leaves_numpy_global_generator_alone():
 
 def test_what_a_submission_returns_cannot_make_the_recording_grow_without_bound(monkeypatch):
     from autograder import recording
-    monkeypatch.setattr(recording, 'MAX_RECORDED_BYTES', 10_000)
+    monkeypatch.setattr(recording, 'MAX_RECORDED_BYTES', 1_000)  # the backward check of correct code makes few calls
     rec = RecordingStudent(InProcessStudent(namespace_of(reference_cells())))
     CHECK_FUNCTIONS['batchnorm_backward'](rec)
-    assert rec.full and 0 < sum(recording.nbytes(c.result) for c in rec.calls) <= 10_000
+    assert rec.full and 0 < sum(recording.nbytes(c.result) for c in rec.calls) <= 1_000

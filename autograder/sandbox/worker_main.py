@@ -16,8 +16,9 @@ import os
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-OPERATIONS = ('has', 'batchnorm_forward', 'batchnorm_backward', 'net_create', 'net_state', 'net_set_params',
-              'net_loss', 'seed_numpy', 'train_and_predict', 'ping')
+OPERATIONS = ('has', 'changed_inputs', 'batchnorm_forward', 'batchnorm_backward', 'batchnorm_forward_kept',
+              'batchnorm_backward_kept', 'net_create', 'net_state', 'net_set_params', 'net_loss', 'seed_numpy',
+              'train_and_predict', 'ping')
 BLOCKED_PACKAGES = ('solutions', 'autograder')
 
 

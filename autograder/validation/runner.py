@@ -8,7 +8,8 @@ environment, traffic on the loopback), a TCP and a UDP listener start on 127.0.0
 (/tmp, /dev/shm, /var/tmp) and the processes are noted. Verdicts, all on outcomes:
 
 - correct: full automatic credit;
-- bug: loses points in the check named for it;
+- bug: loses points in the check named for it, and none elsewhere beyond what error carried forward
+  allows (``variants.collateral``: the training check's own points, for a mistake in the net itself);
 - hostile: no more than its stub twin in any check, zero in every check whose function it replaced, its
   grading finished, no trace of it left anywhere watched, its mark in nobody's results, no secret in its
   outputs;
@@ -45,7 +46,7 @@ from autograder.notebook_fill import fill_solution_cells
 from autograder.reports import load_results
 from autograder.runner import grade_all
 from autograder.validation.hostile import TRACE_PREFIX, stub_twin
-from autograder.validation.variants import all_variants
+from autograder.validation.variants import all_variants, collateral
 
 try:
     from autograder.sandbox import Limits
@@ -84,6 +85,8 @@ class Row:
     ok: bool
     promise: str = None     # hostile and run rows: which isolation levels must keep it (hostile.PROMISES)
     group: str = None       # hostile rows: what the submission attacks
+    collateral: float = None   # bugs: points lost outside the check named for them
+    beyond_rule: float = None  # bugs: the part of that the rule does not allow (variants.collateral)
 
 
 def write_class(folder, variants, release_nb=RELEASE_NB):
@@ -503,7 +506,12 @@ def judge(variant, data, twin=None, evidence=None):
     if variant.kind == 'bug':
         full = registry.BY_NAME[variant.loses_in].points
         got = points.get(variant.loses_in, 0)
-        return Row(variant.name, 'bug', 'loses in %s' % variant.loses_in, '%g/%g there' % (got, full), got < full)
+        lost = {spec.name: spec.points - points.get(spec.name, 0) for spec in registry.CHECKS
+                if points.get(spec.name, 0) < spec.points - 1e-9}
+        outside = round(sum(p for check, p in lost.items() if check != variant.loses_in), 2)
+        beyond = round(collateral(variant, lost), 2)
+        return Row(variant.name, 'bug', 'loses in %s' % variant.loses_in, '%g/%g there' % (got, full),
+                   got < full and beyond == 0, collateral=outside, beyond_rule=beyond)
     expected = '<= stub twin, 0 in %d check(s), no trace' % len(variant.loses_in)
     if twin is None:
         return Row(variant.name, 'hostile', expected, 'its stub twin was not graded', False, variant.promise,
@@ -742,11 +750,17 @@ def _clean_up(left, new_files, evidence):
 
 
 def table(rows, global_rows):
-    lines = ['%-30s %-8s %-40s %-40s %s' % ('variant', 'kind', 'expected', 'got', 'verdict'), '-' * 130]
+    lines = ['%-30s %-8s %-40s %-32s %-10s %s' % ('variant', 'kind', 'expected', 'got', 'collateral', 'verdict'),
+             '-' * 132]
     for r in rows + global_rows:
-        lines.append('%-30s %-8s %-40s %-40s %s' % (r.variant[:30], r.kind, r.expected[:40], r.got[:40],
-                                                    'ok' if r.ok else 'FAIL'))
+        lines.append('%-30s %-8s %-40s %-32s %-10s %s' % (r.variant[:30], r.kind, r.expected[:40], r.got[:32],
+                                                           '' if r.collateral is None else '%g' % r.collateral,
+                                                           'ok' if r.ok else 'FAIL'))
     lines.append('')
+    bugs = [r for r in rows if r.kind == 'bug']
+    lines.append('%-36s %g points over %d bugs (%d with any); beyond the rule: %g points' % (
+        'collateral (outside the named check):', sum(r.collateral or 0 for r in bugs), len(bugs),
+        sum(1 for r in bugs if r.collateral), sum(r.beyond_rule or 0 for r in bugs)))
     for kind, label in (('correct', 'correct variants with full credit'), ('bug', 'bugs caught'),
                         ('hostile', 'hostile submissions contained')):
         of_kind = [r for r in rows if r.kind == kind]

@@ -4,7 +4,7 @@ Each variant starts from the reference cells (``autograder.reference_cells``)
 and changes what a student would change. A bug names the check that must lose
 points for it: the check whose title describes the mistake.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from autograder.extract import SETUP_SOURCE  # noqa: F401  (what a submission's code runs after)
 from autograder.reference_cells import reference_cells
@@ -23,6 +23,9 @@ class Variant:
     # "Your dx matches what the backward pass gives when ..."; the hint says where to look, not what to write.
     explanation: str = None
     hint: str = None
+    # Bugs whose one mistake breaks a second stated requirement (batch norm after the last layer adds
+    # parameters the parameters check counts): that check may lose points too.
+    also_loses_in: tuple = ()
 
     def sources(self):
         """All solution cells: the reference, with this variant's replacements."""
@@ -166,11 +169,15 @@ BUGS = [
             loses_in='batchnorm_running_stats_test_mode',
             explanation="test mode normalizes with the batch's own mean and variance",
             hint='Think about what test mode should do with a batch of one example.'),
-    Variant('wrong_axis', 'bug', 'normalizes each example (axis=1) instead of each feature',
-            patch('batchnorm_forward', ('sample_mean = x.mean(axis=0)', 'sample_mean = x.mean(axis=1, keepdims=True)'),
-                  (REFERENCE_VARIANCE, 'sample_var = np.mean(xc ** 2, axis=1, keepdims=True)'),
-                  (RUNNING_UPDATE, RUNNING_UPDATE.replace('* sample_mean', '* sample_mean.mean()')
-                                                 .replace('* sample_var', '* sample_var.mean()'))),
+    Variant('wrong_axis', 'bug', 'normalizes each example (axis=1) instead of each feature, forward and backward alike',
+            {**patch('batchnorm_forward', ('sample_mean = x.mean(axis=0)', 'sample_mean = x.mean(axis=1, keepdims=True)'),
+                     (REFERENCE_VARIANCE, 'sample_var = np.mean(xc ** 2, axis=1, keepdims=True)'),
+                     # The running averages are written from x per feature, as the docstring states them.
+                     (RUNNING_UPDATE, RUNNING_UPDATE.replace('* sample_mean', '* x.mean(axis=0)')
+                                                    .replace('* sample_var', '* x.var(axis=0)'))),
+             **patch('batchnorm_backward', ('    N = dout.shape[0]\n', '    N = dout.shape[1]\n'),
+                     ('np.sum(dx_hat * xc, axis=0)', 'np.sum(dx_hat * xc, axis=1, keepdims=True)'),
+                     ('dx = dxc - dxc.sum(axis=0) / N', 'dx = dxc - dxc.sum(axis=1, keepdims=True) / N'))},
             loses_in='batchnorm_forward_train',
             explanation='each example (a row) is normalized instead of each feature (a column)',
             hint='Check the axis of every mean and variance against the shapes in the docstring.'),
@@ -214,7 +221,7 @@ BUGS = [
                    "        if self.use_batchnorm:\n"
                    "            dscores, grads['gamma%d' % L], grads['beta%d' % L] = batchnorm_backward(\n"
                    "                dscores, caches['output_bn'])\n")),
-            loses_in='fc_net_loss_and_gradients',
+            loses_in='fc_net_loss_and_gradients', also_loses_in=('fc_net_init',),
             explanation="the output layer's scores are batch normalized too",
             hint='Check which layers the architecture puts batch norm after.'),
     Variant('batchnorm_after_relu', 'bug', 'affine - relu - batchnorm instead of affine - batchnorm - relu',
@@ -269,12 +276,350 @@ BUGS = [
             hint="Think about what a zero gamma does to every layer's output at the start."),
     Variant('use_batchnorm_ignored', 'bug', 'batch norm is always on, whatever use_batchnorm says',
             patch('fc_net', ('self.use_batchnorm = use_batchnorm', 'self.use_batchnorm = use_batchnorm = True')),
-            loses_in='fc_net_init',
+            loses_in='fc_net_init', also_loses_in=('fc_net_loss_and_gradients',),
             explanation='batch norm is used whatever use_batchnorm says',
             hint='Check what your constructor and loss do when use_batchnorm is False.'),
 ]
 
 
+TRAINING_CHECK = 'fc_net_training'
+
+
+def collateral(variant, lost):
+    """Points a bug loses outside the check(s) named for it, beyond what error carried forward allows.
+
+    ``lost`` maps check names to points lost. Allowed: the named check, a second check the same mistake
+    visibly breaks (``also_loses_in``), and the training check's own points when the mistake is in the net
+    itself (a net that computes the wrong thing also trains worse; a wrong batch-norm layer is judged in its
+    own checks and the training check carries it forward).
+    """
+    allowed = {variant.loses_in, *variant.also_loses_in}
+    if variant.loses_in.startswith('fc_net'):
+        allowed.add(TRAINING_CHECK)
+    return sum(points for check, points in lost.items() if check not in allowed)
+
+
 def all_variants():
     from autograder.validation.hostile import HOSTILE
     return CORRECT + BUGS + HOSTILE
+
+
+# ---------------------------------------------------------------- more correct implementations
+
+IS_LITERAL_LAYER_LINES = (
+    ("    if mode == 'train':\n", "    if mode is 'train':\n"),
+    ("    elif mode == 'test':\n", "    elif mode is 'test':\n"),
+)
+
+STEP_BY_STEP_LAYER = '''def batchnorm_forward(x, gamma, beta, bn_param):
+    """Batch norm forward pass, one small step at a time, every intermediate cached."""
+    mode = bn_param['mode']
+    eps = bn_param.get('eps', 1e-5)
+    momentum = bn_param.get('momentum', 0.9)
+    N, D = x.shape
+    running_mean = bn_param.get('running_mean', np.zeros(D, dtype=x.dtype))
+    running_var = bn_param.get('running_var', np.zeros(D, dtype=x.dtype))
+    if mode == 'train':
+        mu = 1. / N * np.sum(x, axis=0)
+        xmu = x - mu
+        sq = xmu ** 2
+        var = 1. / N * np.sum(sq, axis=0)
+        sqrtvar = np.sqrt(var + eps)
+        ivar = 1. / sqrtvar
+        xhat = xmu * ivar
+        gammax = gamma * xhat
+        out = gammax + beta
+        cache = (xhat, gamma, xmu, ivar, sqrtvar, var, eps)
+        running_mean = momentum * running_mean + (1 - momentum) * mu
+        running_var = momentum * running_var + (1 - momentum) * var
+    elif mode == 'test':
+        out = gamma * ((x - running_mean) / np.sqrt(running_var + eps)) + beta
+        cache = None
+    else:
+        raise ValueError('Invalid forward batchnorm mode "%s"' % mode)
+    bn_param['running_mean'] = running_mean
+    bn_param['running_var'] = running_var
+    return out, cache
+'''
+
+STEP_BY_STEP_BACKWARD = '''def batchnorm_backward(dout, cache):
+    """Backward pass through each step of the forward's graph."""
+    xhat, gamma, xmu, ivar, sqrtvar, var, eps = cache
+    N, D = dout.shape
+    dbeta = np.sum(dout, axis=0)
+    dgammax = dout
+    dgamma = np.sum(dgammax * xhat, axis=0)
+    dxhat = dgammax * gamma
+    divar = np.sum(dxhat * xmu, axis=0)
+    dxmu1 = dxhat * ivar
+    dsqrtvar = -1. / (sqrtvar ** 2) * divar
+    dvar = 0.5 * 1. / np.sqrt(var + eps) * dsqrtvar
+    dsq = 1. / N * np.ones((N, D)) * dvar
+    dxmu2 = 2 * xmu * dsq
+    dx1 = dxmu1 + dxmu2
+    dmu = -1 * np.sum(dxmu1 + dxmu2, axis=0)
+    dx2 = 1. / N * np.ones((N, D)) * dmu
+    dx = dx1 + dx2
+    return dx, dgamma, dbeta
+'''
+
+INVVAR_BACKWARD = '''def batchnorm_backward(dout, cache):
+    """Closed form from the inverse standard deviation."""
+    x_hat, xc, std, gamma = cache
+    N = dout.shape[0]
+    invvar = 1.0 / std
+    dbeta = np.sum(dout, axis=0)
+    dgamma = np.sum(dout * x_hat, axis=0)
+    dx = (1.0 / N) * gamma * invvar * (N * dout - np.sum(dout, axis=0)
+                                       - xc * invvar ** 2 * np.sum(dout * xc, axis=0))
+    return dx, dgamma, dbeta
+'''
+
+KEEPDIMS_LAYER_LINES = (
+    ('sample_mean = x.mean(axis=0)', 'sample_mean = x.mean(axis=0, keepdims=True)'),
+    (REFERENCE_VARIANCE, 'sample_var = np.mean(xc ** 2, axis=0, keepdims=True)'),
+    (RUNNING_UPDATE, RUNNING_UPDATE.replace('* sample_mean', '* sample_mean.ravel()')
+                                   .replace('* sample_var', '* sample_var.ravel()')),
+)
+
+IN_PLACE_RUNNING_LINES = (
+    ("    running_mean = bn_param.get('running_mean', np.zeros(D, dtype=x.dtype))\n"
+     "    running_var = bn_param.get('running_var', np.zeros(D, dtype=x.dtype))\n",
+     "    running_mean = bn_param.setdefault('running_mean', np.zeros(D, dtype=x.dtype))\n"
+     "    running_var = bn_param.setdefault('running_var', np.zeros(D, dtype=x.dtype))\n"),
+    (RUNNING_UPDATE, '''        running_mean *= momentum
+        running_mean += (1 - momentum) * sample_mean
+        running_var *= momentum
+        running_var += (1 - momentum) * sample_var
+    elif'''),
+)
+
+MODE_CHECKED_FIRST_LINES = (
+    ("    mode = bn_param['mode']\n",
+     "    mode = bn_param['mode']\n"
+     "    if mode not in ('train', 'test'):\n"
+     "        raise ValueError('mode must be train or test, not %r' % (mode,))\n"),
+)
+
+HANDWRITTEN_DROPOUT_LINES = (
+    ("                h, caches['dropout%d' % i] = dropout_forward(h, self.dropout_param)",
+     "                keep = (np.random.rand(*h.shape) > self.dropout_param['p']) / (1 - self.dropout_param['p'])\n"
+     "                if self.dropout_param['mode'] == 'test':\n"
+     "                    keep = np.ones_like(h)\n"
+     "                h = h * keep\n"
+     "                caches['dropout%d' % i] = keep"),
+    ("                dh = dropout_backward(dh, caches['dropout%d' % i])",
+     "                dh = dh * caches['dropout%d' % i]"),
+)
+
+MODES_VIA_UPDATE_LINES = (
+    ("        for bn_param in self.bn_params:\n            bn_param['mode'] = mode\n",
+     "        for bn_param in self.bn_params:\n            bn_param.update(mode=mode)\n"),
+)
+
+BN_PARAMS_APPEND_LINES = (
+    ("                self.params['beta%d' % i] = np.zeros(d_out)\n",
+     "                self.params['beta%d' % i] = np.zeros(d_out)\n"
+     "                self.bn_params.append({'mode': 'train'})\n"),
+    ("        self.params = {}\n", "        self.params = {}\n        self.bn_params = []\n"),
+    ("        self.bn_params = []\n        if self.use_batchnorm:\n"
+     "            self.bn_params = [{'mode': 'train'} for _ in range(self.num_layers - 1)]\n", ""),
+)
+
+CORRECT += [
+    Variant('mode_is_literal', 'correct', "`mode is 'train'`: works as in the notebook (the feedback warns)",
+            patch('batchnorm_forward', *IS_LITERAL_LAYER_LINES)),
+    Variant('step_by_step_graph', 'correct', 'forward and backward one graph node at a time, seven-part cache',
+            {'batchnorm_forward': STEP_BY_STEP_LAYER, 'batchnorm_backward': STEP_BY_STEP_BACKWARD}),
+    Variant('inverse_variance_backward', 'correct', 'closed-form backward written with the inverse std',
+            {'batchnorm_backward': INVVAR_BACKWARD}),
+    Variant('keepdims_statistics', 'correct', 'batch statistics with keepdims=True, running averages of shape (D,)',
+            patch('batchnorm_forward', *KEEPDIMS_LAYER_LINES)),
+    Variant('running_averages_in_place', 'correct', 'setdefault and in-place updates of the running averages',
+            patch('batchnorm_forward', *IN_PLACE_RUNNING_LINES)),
+    Variant('mode_checked_first', 'correct', 'the mode is validated before anything else',
+            patch('batchnorm_forward', *MODE_CHECKED_FIRST_LINES)),
+    Variant('handwritten_dropout', 'correct', 'the net writes its own inverted dropout',
+            patch('fc_net', *HANDWRITTEN_DROPOUT_LINES)),
+    Variant('modes_via_update', 'correct', "bn_param.update(mode=mode) instead of item assignment",
+            patch('fc_net', *MODES_VIA_UPDATE_LINES)),
+    Variant('bn_params_appended', 'correct', 'one bn_param appended per layer while the parameters are built',
+            patch('fc_net', *BN_PARAMS_APPEND_LINES)),
+    Variant('one_pass_closed_form', 'correct', 'one-pass variance with the closed-form backward',
+            {**patch('batchnorm_forward', *ONE_PASS_FORWARD_LINES), 'batchnorm_backward': CLOSED_FORM_BACKWARD}),
+]
+
+
+# ---------------------------------------------------------------- more realistic bugs
+
+ZERO_BASED_NAMES = '''        dims = [input_dim] + list(hidden_dims) + [num_classes]
+        for i in range(self.num_layers):
+            d_in, d_out = dims[i], dims[i + 1]
+            self.params['W%d' % i] = weight_scale * np.random.randn(d_in, d_out)
+            self.params['b%d' % i] = np.zeros(d_out)
+            if use_batchnorm and i < self.num_layers - 1:
+                self.params['BN%dgamma' % i] = np.ones(d_out)
+                self.params['BN%dbeta' % i] = np.zeros(d_out)
+'''
+
+ZERO_BASED_LOSS = '''        L = self.num_layers
+        caches = {}
+        h = X
+        for i in range(L - 1):
+            W, b = self.params['W%d' % i], self.params['b%d' % i]
+            if self.use_batchnorm:
+                h, caches[i] = affine_batchnorm_relu_forward(
+                    h, W, b, self.params['BN%dgamma' % i], self.params['BN%dbeta' % i], self.bn_params[i])
+            else:
+                h, caches[i] = affine_relu_forward(h, W, b)
+            if self.use_dropout:
+                h, caches['dropout%d' % i] = dropout_forward(h, self.dropout_param)
+        scores, caches['output'] = affine_forward(h, self.params['W%d' % (L - 1)], self.params['b%d' % (L - 1)])
+
+        if mode == 'test':
+            return scores
+
+        grads = {}
+        loss, dscores = softmax_loss(scores, y)
+        dh, grads['W%d' % (L - 1)], grads['b%d' % (L - 1)] = affine_backward(dscores, caches['output'])
+        for i in range(L - 2, -1, -1):
+            if self.use_dropout:
+                dh = dropout_backward(dh, caches['dropout%d' % i])
+            if self.use_batchnorm:
+                dh, grads['W%d' % i], grads['b%d' % i], grads['BN%dgamma' % i], grads['BN%dbeta' % i] = \\
+                    affine_batchnorm_relu_backward(dh, caches[i])
+            else:
+                dh, grads['W%d' % i], grads['b%d' % i] = affine_relu_backward(dh, caches[i])
+
+        for i in range(L):
+            W = self.params['W%d' % i]
+            loss += 0.5 * self.reg * np.sum(W * W)
+            grads['W%d' % i] += self.reg * W
+        return loss, grads
+'''
+
+
+def _zero_based_net():
+    source = reference_cells()['fc_net']
+    init_start = source.index("        dims = [input_dim]")
+    init_end = source.index("        # Each batch normalization layer")
+    source = source[:init_start] + ZERO_BASED_NAMES + '\n' + source[init_end:]
+    loss_start = source.index("        L = self.num_layers\n        caches = {}")
+    return {'fc_net': source[:loss_start] + ZERO_BASED_LOSS}
+
+
+BUGS += [
+    Variant('forward_mutates_x', 'bug', 'x -= mean: the forward centres its input in place',
+            patch('batchnorm_forward', ('        xc = x - sample_mean\n', '        x -= sample_mean\n        xc = x\n')),
+            loses_in='batchnorm_forward_train'),
+    Variant('backward_mutates_dout', 'bug', 'dout *= gamma: the backward scales its input in place',
+            patch('batchnorm_backward', ('    dx_hat = dout * gamma\n', '    dout *= gamma\n    dx_hat = dout\n')),
+            loses_in='batchnorm_backward'),
+    Variant('train_uses_running_statistics', 'bug', 'train mode normalizes with the running averages once they exist',
+            patch('batchnorm_forward', ('        std = np.sqrt(sample_var + eps)\n',
+                                        "        if 'running_mean' in bn_param:\n"
+                                        "            xc = x - bn_param['running_mean']\n"
+                                        "            std = np.sqrt(bn_param['running_var'] + eps)\n"
+                                        "        else:\n"
+                                        "            std = np.sqrt(sample_var + eps)\n")),
+            loses_in='batchnorm_forward_train'),
+    Variant('running_var_starts_at_ones', 'bug', 'running_var defaults to ones instead of zeros',
+            patch('batchnorm_forward', ("bn_param.get('running_var', np.zeros(D, dtype=x.dtype))",
+                                        "bn_param.get('running_var', np.ones(D, dtype=x.dtype))")),
+            loses_in='batchnorm_running_stats_test_mode'),
+    Variant('running_stats_1xD', 'bug', 'running averages stored with shape (1, D)',
+            patch('batchnorm_forward', ('sample_mean = x.mean(axis=0)', 'sample_mean = x.mean(axis=0, keepdims=True)'),
+                  (REFERENCE_VARIANCE, 'sample_var = np.mean(xc ** 2, axis=0, keepdims=True)')),
+            loses_in='batchnorm_running_stats_test_mode'),
+    Variant('float32_forward', 'bug', 'the forward casts x to float32 and computes in single precision',
+            patch('batchnorm_forward', ("    mode = bn_param['mode']\n",
+                                        "    mode = bn_param['mode']\n    x = x.astype(np.float32)\n")),
+            loses_in='batchnorm_forward_train'),
+    Variant('eps_outside_sqrt', 'bug', 'eps added after the square root',
+            patch('batchnorm_forward', ('std = np.sqrt(sample_var + eps)', 'std = np.sqrt(sample_var) + eps')),
+            loses_in='batchnorm_forward_train'),
+    Variant('test_mode_without_gamma', 'bug', 'test mode returns x_hat, forgetting gamma and beta',
+            patch('batchnorm_forward', ('        out = gamma * x_hat + beta\n', '        out = x_hat\n')),
+            loses_in='batchnorm_running_stats_test_mode'),
+    Variant('invalid_mode_generic_exception', 'bug', 'an unknown mode raises Exception, not ValueError',
+            patch('batchnorm_forward', ('raise ValueError(', 'raise Exception(')),
+            loses_in='batchnorm_invalid_mode'),
+    Variant('dmu_as_mean', 'bug', "the mean's branch of dx uses a mean where a sum belongs (cascades into training)",
+            patch('batchnorm_backward', ('dx = dxc - dxc.sum(axis=0) / N', 'dx = dxc - dxc.mean(axis=0) / N')),
+            loses_in='batchnorm_backward'),
+    Variant('dropout_mode_never_set', 'bug', "the net never sets dropout_param['mode']: dropout runs at test time",
+            patch('fc_net', ("        if self.use_dropout:\n            self.dropout_param['mode'] = mode\n", '')),
+            loses_in='fc_net_test_mode'),
+    Variant('dropout_not_rescaled', 'bug', 'a hand-written dropout whose kept units are not divided by (1 - p)',
+            patch('fc_net', *[(a, b.replace(") / (1 - self.dropout_param['p'])", ')'))
+                              for a, b in HANDWRITTEN_DROPOUT_LINES]),
+            loses_in='fc_net_loss_and_gradients'),
+    Variant('dropout_keeps_with_p', 'bug', 'a hand-written dropout that keeps each unit with probability p',
+            patch('fc_net', *[(a, b.replace("> self.dropout_param['p']) / (1 - self.dropout_param['p'])",
+                                            "< self.dropout_param['p']) / self.dropout_param['p']"))
+                              for a, b in HANDWRITTEN_DROPOUT_LINES]),
+            loses_in='fc_net_loss_and_gradients'),
+    Variant('dropout_ignored', 'bug', 'the net never applies dropout',
+            patch('fc_net', ("            if self.use_dropout:\n                h, caches['dropout%d' % i] = "
+                             "dropout_forward(h, self.dropout_param)\n", ''),
+                  ("            if self.use_dropout:\n                dh = dropout_backward(dh, caches['dropout%d' % i])\n",
+                   '')),
+            loses_in='fc_net_loss_and_gradients'),
+    Variant('dropout_param_other_name', 'bug', 'the dropout settings live in self.dropout, not self.dropout_param',
+            patch('fc_net', ('        self.dropout_param = {}\n', '        self.dropout = {}\n'),
+                  ("            self.dropout_param = {'mode': 'train', 'p': dropout}\n",
+                   "            self.dropout = {'mode': 'train', 'p': dropout}\n"),
+                  ("                self.dropout_param['seed'] = seed\n", "                self.dropout['seed'] = seed\n"),
+                  ("            self.dropout_param['mode'] = mode\n", "            self.dropout['mode'] = mode\n"),
+                  ("dropout_forward(h, self.dropout_param)", "dropout_forward(h, self.dropout)")),
+            loses_in='fc_net_init'),
+    Variant('bn_params_recreated', 'bug', 'loss() builds new bn_params dicts on every call',
+            patch('fc_net', ("        for bn_param in self.bn_params:\n            bn_param['mode'] = mode\n",
+                             "        self.bn_params = [{'mode': mode} for _ in self.bn_params]\n")),
+            loses_in='fc_net_test_mode'),
+    Variant('zero_based_names', 'bug', 'parameters named W0..W2, b0..b2, BN0gamma, BN0beta (numbered from 0)',
+            _zero_based_net(), loses_in='fc_net_init'),
+]
+
+BUGS += [
+    Variant('dgamma_wrong_axis', 'bug', 'dgamma summed over the features (axis=1) instead of the batch',
+            patch('batchnorm_backward', ('dgamma = np.sum(dout * x_hat, axis=0)', 'dgamma = np.sum(dout * x_hat, axis=1)')),
+            loses_in='batchnorm_backward'),
+    Variant('eps_not_read', 'bug', "eps fixed at 1e-5 whatever bn_param['eps'] says, in both modes",
+            patch('batchnorm_forward', ("eps = bn_param.get('eps', 1e-5)", 'eps = 1e-5')),
+            loses_in='batchnorm_forward_train'),
+    Variant('test_mode_decays_running_mean', 'bug', 'test mode shrinks the running mean it normalizes with',
+            patch('batchnorm_forward', ("        cache = None\n",
+                                        "        cache = None\n        running_mean = 0.5 * running_mean\n")),
+            loses_in='batchnorm_running_stats_test_mode'),
+]
+
+# The misconception diagnosis's words for the bugs above (see the Variant fields).
+WORDS = {
+    'forward_mutates_x': ('x is centred in place, changing the caller\'s array',
+                          'Check which arrays your forward pass writes into.'),
+    'backward_mutates_dout': ('dout is scaled in place, changing the caller\'s array',
+                              'Check which arrays your backward pass writes into.'),
+    'train_uses_running_statistics': ('train mode normalizes with the running averages once they exist',
+                                      'Ask which statistics train mode normalizes with on the second call.'),
+    'running_var_starts_at_ones': ('running_var starts at ones', 'Check the starting value of each running average.'),
+    'running_stats_1xD': ('the running averages have shape (1, D)', 'Compare the shape of running_mean with gamma.'),
+    'float32_forward': ('the forward pass computes in float32', 'Check the dtype your forward pass computes in.'),
+    'eps_outside_sqrt': ('eps is added after the square root', 'Check where eps enters the standard deviation.'),
+    'test_mode_without_gamma': ('test mode leaves out gamma and beta', 'Compare the test-mode output with the train-mode one.'),
+    'invalid_mode_generic_exception': ('an unknown mode raises Exception, not ValueError',
+                                       'Check which exception the docstring asks for.'),
+    'dmu_as_mean': ("the mean's branch of dx divides by N twice", 'Look again at how x_hat depends on the mean.'),
+    'dropout_mode_never_set': ("dropout_param['mode'] is never set", 'Check what loss() does to dropout_param at test time.'),
+    'dropout_not_rescaled': ('the kept units are not divided by (1 - p)', 'Compare the expected activation in train and test mode.'),
+    'dropout_keeps_with_p': ('units are kept with probability p', 'Check what p means in the docstring.'),
+    'dropout_ignored': ('dropout is never applied', 'Check where dropout belongs in each hidden layer.'),
+    'dropout_param_other_name': ('the dropout settings live under another attribute name',
+                                 'Check the attribute names the docstring gives.'),
+    'bn_params_recreated': ('bn_params are recreated on every call', 'Check where your bn_param dicts are created.'),
+    'zero_based_names': ('the parameters are numbered from 0', 'Check how the docstring numbers the layers.'),
+    'dgamma_wrong_axis': ('dgamma is summed over the features instead of the batch', 'Check the shape of dgamma.'),
+    'eps_not_read': ("bn_param['eps'] is ignored", 'Check which values your code reads from bn_param.'),
+    'test_mode_decays_running_mean': ('test mode changes the running mean', 'Check what test mode writes back into bn_param.'),
+}
+BUGS[:] = [replace(b, explanation=WORDS[b.name][0], hint=WORDS[b.name][1]) if b.name in WORDS else b for b in BUGS]
