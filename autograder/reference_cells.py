@@ -16,7 +16,6 @@ CELL_OBJECTS = {
                               layer_utils.affine_batchnorm_relu_backward],
     'fc_net': [fc_net.FullyConnectedNet],
 }
-SOLUTION_CELLS = tuple(CELL_OBJECTS)
 
 
 def reference_cells():
