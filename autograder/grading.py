@@ -25,9 +25,9 @@ from autograder.extract import NotebookError, extract
 from autograder.pytest_plugin import GradingPlugin
 from autograder.sandbox import LEVELS, Limits, SandboxError
 from autograder.sandbox.levels import file_guard, process_level_warning
+from autograder.version import KIT_VERSION
 
 HIDDEN_TESTS = Path(__file__).resolve().parent / 'hidden_tests'
-KIT_VERSION = '0.1.0'
 SANDBOX_FAILED = 3
 
 

@@ -27,10 +27,11 @@ from pathlib import Path
 from autograder import registry, reports
 from autograder.answers import answer_of, write_answers
 from autograder.safetext import terminal
-from autograder.grading import KIT_VERSION, SANDBOX_FAILED, build_results
+from autograder.grading import SANDBOX_FAILED, build_results
 from autograder.sandbox import Limits, choose_level, landlock, lockdown, uids, view
 from autograder.sandbox.worker import children_of
 from autograder.submissions import MAX_NOTEBOOK_MB, accept
+from autograder.version import KIT_VERSION
 
 GRADER_MEMORY_MB = 4096     # the address space of one grader process (checks, reference, pytest)
 # One submission's wall-clock budget for loading its code and all checks. With the grader's own start and
