@@ -12,7 +12,7 @@ are in docs/checks.md (``python -m autograder.calibrate`` reprints them).
 """
 import numpy as np
 
-from autograder import datasets
+from autograder import datasets, registry
 from autograder.composed import ComposedNet, contract_shapes, map_params
 from autograder.outcome import Outcome
 from autograder.student_api import StudentCodeError
@@ -1171,16 +1171,8 @@ def fc_net_training(student):
     return Outcome(fraction, problems + ([message] if fraction < 1 else []))
 
 
-CHECK_FUNCTIONS = {
-    'batchnorm_forward_train': batchnorm_forward_train,
-    'batchnorm_running_stats_test_mode': batchnorm_running_stats_test_mode,
-    'batchnorm_invalid_mode': batchnorm_invalid_mode,
-    'batchnorm_backward': batchnorm_backward,
-    'fc_net_init': fc_net_init,
-    'fc_net_loss_and_gradients': fc_net_loss_and_gradients,
-    'fc_net_test_mode': fc_net_test_mode,
-    'fc_net_training': fc_net_training,
-}
+# Each check is the function named after its registry entry, so the registry's list is the only list.
+CHECK_FUNCTIONS = {spec.name: globals()[spec.name] for spec in registry.CHECKS}
 
 
 def run_check(name, student):

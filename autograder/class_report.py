@@ -17,8 +17,6 @@ from urllib.parse import quote
 from autograder import registry
 from autograder.safetext import html as esc
 
-SHORT_NAMES = ('forward', 'running stats', 'invalid mode', 'backward', 'init', 'loss & grads', 'test mode',
-               'training')
 
 CSS = """
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 1.5em auto; max-width: 90em;
@@ -175,8 +173,8 @@ def _failures_section(failures):
 
 def _students_table(all_results, folders):
     head = ('<th>student</th><th class="num">score</th>'
-            + ''.join('<th class="num" title="%s">%s</th>' % (esc(spec.title), esc(short))
-                      for spec, short in zip(registry.CHECKS, SHORT_NAMES))
+            + ''.join('<th class="num" title="%s">%s</th>' % (esc(spec.title), esc(spec.short))
+                      for spec in registry.CHECKS)
             + '<th>diagnosed mistakes</th><th class="num">seconds</th><th>note</th>')
     rows = []
     for student in sorted(all_results):

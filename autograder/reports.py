@@ -130,8 +130,7 @@ def grades_csv(all_results):
 
 def score_table(all_results):
     """A plain-text table of the class, for the terminal."""
-    short = ['fwd', 'stats', 'mode', 'bwd', 'init', 'grads', 'test', 'train']
-    header = '%-24s %7s  ' % ('student', 'score') + ' '.join('%5s' % s for s in short)
+    header = '%-24s %7s  ' % ('student', 'score') + ' '.join('%5s' % spec.column for spec in registry.CHECKS)
     lines = [header, '-' * len(header)]
     for student in sorted(all_results):
         data = all_results[student]

@@ -24,14 +24,16 @@ Cases are grouped by what they attack (``group``) and say which isolation level 
 - ``secret``: reads outside the sandbox's allowlist find nothing (``full``; ``container`` and ``process``
   where the kernel offers Landlock).
 """
+from autograder import registry
 from autograder.validation.variants import Variant
 
-BATCHNORM_CHECKS = ('batchnorm_forward_train', 'batchnorm_running_stats_test_mode', 'batchnorm_invalid_mode',
-                    'batchnorm_backward')
+# The checks a hostile part costs, read from what each check calls (its registry ``needs``).
+BATCHNORM_CHECKS = tuple(spec.name for spec in registry.CHECKS if 'batchnorm_forward' in spec.needs)
 # The reference net calls batchnorm_backward through its sandwich layer, so a hostile backward also
 # costs the training check (the loss check still earns its case without batch norm).
-BACKWARD_CHECKS = ('batchnorm_backward', 'fc_net_training')
-NET_CHECKS = ('fc_net_init', 'fc_net_loss_and_gradients', 'fc_net_test_mode', 'fc_net_training')
+BACKWARD_CHECKS = tuple(spec.name for spec in registry.CHECKS
+                        if 'batchnorm_backward' in spec.needs or spec.name == 'fc_net_training')
+NET_CHECKS = tuple(spec.name for spec in registry.CHECKS if 'FullyConnectedNet' in spec.needs)
 ALL_CHECKS = BATCHNORM_CHECKS + NET_CHECKS
 
 TRACE_PREFIX = 'bnkit-hostile-'      # file names and strings that prove an attack got somewhere
