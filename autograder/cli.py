@@ -1,11 +1,14 @@
 """``bnkit``: the instructor's command line.
 
 Each subcommand lives in its own module with ``add_arguments(parser)`` and
-``run(args) -> int``; this file only dispatches, so importing the CLI stays
-cheap and one broken subcommand cannot break the others.
+``run(args) -> int``; this file only dispatches. Only the module of the
+subcommand that runs is imported (the others are listed by name and help), so
+``bnkit --help`` and every command start without loading what the others need,
+and one broken subcommand cannot break the others.
 """
 import argparse
 import importlib
+import importlib.util
 import sys
 
 SUBCOMMANDS = {
@@ -21,16 +24,24 @@ SUBCOMMANDS = {
 }
 
 
-def build_parser():
+def chosen_command(argv):
+    """The subcommand named on the command line (its first word that is not an option), or None."""
+    return next((arg for arg in argv if not arg.startswith('-')), None)
+
+
+def build_parser(argv=None):
+    """The parser for ``argv``: every installed subcommand is listed, and only the chosen one's module is
+    imported to declare its arguments."""
+    chosen = chosen_command(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(prog='bnkit', description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest='command', metavar='COMMAND')
     for name, (module_name, help_text) in SUBCOMMANDS.items():
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
+        if importlib.util.find_spec(module_name) is None:
             continue  # a subcommand whose module is not installed is simply not offered
+        if name != chosen:
+            sub.add_parser(name, help=help_text, description=help_text)
+            continue
+        module = importlib.import_module(module_name)
         p = sub.add_parser(name, help=help_text, description=(module.__doc__ or help_text).strip())
         module.add_arguments(p)
         p.set_defaults(_run=module.run)
@@ -38,7 +49,7 @@ def build_parser():
 
 
 def main(argv=None):
-    parser = build_parser()
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     if not getattr(args, '_run', None):
         parser.print_help()
