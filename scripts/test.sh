@@ -7,4 +7,4 @@ bash scripts/setup.sh
 export PATH="$(pwd)/.venv/bin:$PATH"
 export MPLBACKEND="${MPLBACKEND:-Agg}"
 ruff check .
-exec python -m pytest "$@"
+exec python -m pytest --durations=15 "$@"
