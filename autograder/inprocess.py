@@ -8,6 +8,17 @@ from autograder.student_api import StudentCodeError
 from autograder.student_side import BadReturn, MissingName, StudentSide
 
 
+def namespace_of(sources, label=None):
+    """The names the grader's setup cell and then ``sources`` define: ``sources`` is {cell id: source} or
+    (cell id, source) pairs, run in order; ``label`` (with %s for the cell id) names them in tracebacks."""
+    from autograder.extract import SETUP_SOURCE
+    namespace = {}
+    exec(SETUP_SOURCE, namespace)
+    for cell_id, source in dict(sources).items():
+        exec(compile(source, label % cell_id if label else '<string>', 'exec'), namespace)
+    return namespace
+
+
 class InProcessStudent:
     def __init__(self, namespace):
         self.side = StudentSide(namespace)

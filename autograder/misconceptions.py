@@ -22,8 +22,7 @@ from functools import lru_cache
 import numpy as np
 
 from autograder.checks import TOL_FLOAT32, TOL_NET, rel_err
-from autograder.extract import SETUP_SOURCE
-from autograder.inprocess import InProcessStudent
+from autograder.inprocess import InProcessStudent, namespace_of
 from autograder.recording import REPLAYABLE
 from autograder.reference_cells import reference_cells
 
@@ -79,11 +78,7 @@ def known_mistakes():
 
 @lru_cache(maxsize=None)
 def _namespace(sources):
-    namespace = {}
-    exec(SETUP_SOURCE, namespace)
-    for grade_id, source in sources:
-        exec(compile(source, '<known mistake: %s>' % grade_id, 'exec'), namespace)
-    return namespace
+    return namespace_of(sources, '<known mistake: %s>')
 
 
 def _implementation(sources):

@@ -10,16 +10,8 @@ import pytest
 
 from autograder import registry
 from autograder.checks import CHECK_FUNCTIONS, run_check
-from autograder.inprocess import InProcessStudent
-from autograder.validation.variants import BUGS, CORRECT, SETUP_SOURCE, collateral
-
-
-def namespace_of(sources):
-    ns = {}
-    exec(SETUP_SOURCE, ns)
-    for source in sources.values():
-        exec(source, ns)
-    return ns
+from autograder.inprocess import InProcessStudent, namespace_of
+from autograder.validation.variants import BUGS, CORRECT, collateral
 
 
 def scores(ns):

@@ -8,7 +8,8 @@ from autograder.composed import contract_shapes, map_params
 from autograder.extract import compile_warnings
 from autograder.inprocess import InProcessStudent
 from autograder.validation.variants import BUGS, CORRECT
-from tests.test_checks import namespace_of, scores
+from autograder.inprocess import namespace_of
+from tests.test_checks import scores
 from tests.test_wire import roundtrip
 
 

@@ -5,20 +5,16 @@ import numpy as np
 
 from autograder import figures
 from autograder.checks import CHECK_FUNCTIONS
-from autograder.inprocess import InProcessStudent
+from autograder.inprocess import InProcessStudent, namespace_of
 from autograder.recording import RecordingStudent
 from autograder.reference_cells import reference_cells
-from autograder.validation.variants import BUGS, SETUP_SOURCE
+from autograder.validation.variants import BUGS
 
 BUG = {b.name: b for b in BUGS}
 
 
 def figure_of(sources, check):
-    ns = {}
-    exec(SETUP_SOURCE, ns)
-    for source in sources.values():
-        exec(source, ns)
-    recording = RecordingStudent(InProcessStudent(ns))
+    recording = RecordingStudent(InProcessStudent(namespace_of(sources)))
     CHECK_FUNCTIONS[check](recording)
     return figures.for_check(check, recording.calls)
 

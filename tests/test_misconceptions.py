@@ -10,22 +10,14 @@ import pytest
 
 from autograder import misconceptions
 from autograder.checks import CHECK_FUNCTIONS
-from autograder.inprocess import InProcessStudent
+from autograder.inprocess import InProcessStudent, namespace_of
 from autograder.misconceptions import diagnose, known_mistakes
 from autograder.recording import RecordingStudent
 from autograder.reference_cells import patched, reference_cells
 from autograder.validation import variants
-from autograder.validation.variants import BUGS, CORRECT, SETUP_SOURCE, Variant
+from autograder.validation.variants import BUGS, CORRECT, Variant
 
 CHECKS = [name for name in CHECK_FUNCTIONS if name != 'fc_net_training']   # training is never replayed
-
-
-def namespace_of(sources):
-    ns = {}
-    exec(SETUP_SOURCE, ns)
-    for source in sources.values():
-        exec(source, ns)
-    return ns
 
 
 def diagnosed(sources, force=False):

@@ -3,7 +3,7 @@ import pytest
 
 from autograder.notebook_hooks import run_hidden_checks
 from autograder.registry import BY_NAME
-from tests.test_checks import namespace_of
+from autograder.inprocess import namespace_of
 from autograder.validation.variants import CORRECT
 
 FORWARD_CHECKS = ('batchnorm_forward_train', 'batchnorm_invalid_mode')
