@@ -1,1 +1,5 @@
-"""The hidden grader of the batch normalization assignment. Never shipped to students."""
+"""The grading engine and the assignments it grades (hidden checks included). Never shipped to students."""
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent   # the checkout: source/, release/, solutions/, pyproject.toml
+

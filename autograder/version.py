@@ -5,9 +5,10 @@ metadata keeps the version it was installed with); an installed kit reads its pa
 """
 import tomllib
 from importlib import metadata
-from pathlib import Path
 
-PYPROJECT = Path(__file__).resolve().parent.parent / 'pyproject.toml'
+from autograder import ROOT
+
+PYPROJECT = ROOT / 'pyproject.toml'
 
 
 def kit_version():

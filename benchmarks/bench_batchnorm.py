@@ -17,7 +17,7 @@ import time
 
 import numpy as np
 
-from solutions.layers import batchnorm_backward, batchnorm_backward_alt, batchnorm_forward
+from solutions.BatchNormalization.layers import batchnorm_backward, batchnorm_backward_alt, batchnorm_forward
 
 
 def median_time(fn, repeat):

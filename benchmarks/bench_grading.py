@@ -22,11 +22,11 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.fakedata import write_fake_cifar10
-from autograder.notebook_fill import fill_solution_cells
-from autograder.reference_cells import reference_cells
-from autograder.release import autograde
-from autograder.samples import sample_class
+from autograder.assignments.BatchNormalization.reference_cells import reference_cells
+from autograder.notebook.fill import fill_solution_cells
+from autograder.notebook.release import autograde
+from autograder.notebook.samples import sample_class
+from autograder.validation.fakedata import write_fake_cifar10
 
 ROOT = Path(__file__).resolve().parent.parent
 RELEASE_NB = ROOT / 'release' / 'BatchNormalization' / 'BatchNormalization.ipynb'

@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from autograder.fakedata import write_fake_cifar10
+from autograder.validation.fakedata import write_fake_cifar10
 
 SOURCE_NB = Path(__file__).resolve().parent.parent / 'source' / 'BatchNormalization' / 'BatchNormalization.ipynb'
 TARGET_SECONDS = 180

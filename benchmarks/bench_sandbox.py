@@ -35,8 +35,8 @@ def main():
     parser.add_argument('--jobs', type=int, default=2)
     parser.add_argument('--baseline', default='dd99fe0')
     args = parser.parse_args()
+    from autograder.assignments.BatchNormalization.variants import all_variants
     from autograder.validation.runner import write_class
-    from autograder.validation.variants import all_variants
     reference = next(v for v in all_variants() if v.name == 'reference')
     with tempfile.TemporaryDirectory(prefix='bnkit-bench-sandbox-') as tmp:
         tmp = Path(tmp)

@@ -157,7 +157,8 @@ def enter(args):
     if setting['seccomp']:
         sys.path.insert(0, str(ROOT))
         import pyseccomp
-        from tests.dockerlike import docker_refusals   # needs pyseccomp; built now, loaded after pivot_root
+
+        from tests.dockerlike import docker_refusals  # needs pyseccomp; built now, loaded after pivot_root
         seccomp_filter = docker_refusals()
         # Loaded as root with CAP_SYS_ADMIN, as Docker does: no_new_privs stays off (Docker's default).
         seccomp_filter.set_attr(pyseccomp.Attr.CTL_NNP, 0)
@@ -415,9 +416,9 @@ echo "  unshare --user --map-root-user: $(try unshare --user --map-root-user tru
 def make_submissions(folder, hostile_names):
     """[(name, kind, notebook, twin name, variant)]: the reference, the release's stubs, hostile ones and
     their stub twins (one per set of replaced cells)."""
+    from autograder.assignments.BatchNormalization.variants import all_variants
     from autograder.validation.hostile import HOSTILE, stub_twin
     from autograder.validation.runner import RELEASE_NB, write_class
-    from autograder.validation.variants import all_variants
     by_name = {v.name: v for v in all_variants()}
     unknown = [n for n in hostile_names if n not in by_name or by_name[n].kind != 'hostile']
     if unknown:
@@ -468,7 +469,7 @@ def grade(rootfs, setting, name, notebook, logs, extra_args, timeout):
 def verdict(kind, status, data, variant, twin_data):
     """(ok, why, warning): the score rules decide; `bnkit validate`'s stricter judgement of a hostile
     submission (its grading finished in time, nothing left behind) adds a warning when only it objects."""
-    from autograder import registry
+    from autograder.assignments.BatchNormalization import registry
     from autograder.validation.runner import check_points, judge
     full = registry.MAX_AUTOMATIC_POINTS
     if status != 0 or data is None:

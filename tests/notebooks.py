@@ -3,7 +3,7 @@ from pathlib import Path
 
 from nbclient import NotebookClient
 
-from autograder.release import environment
+from autograder.notebook.release import environment
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_NB = ROOT / 'source' / 'BatchNormalization' / 'BatchNormalization.ipynb'

@@ -13,8 +13,8 @@ import sys
 import time
 
 from autograder.sandbox import Limits, Worker
+from autograder.sandbox.student_api import StudentCodeError
 from autograder.sandbox.uids import UID_RANGE, processes_of
-from autograder.student_api import StudentCodeError
 
 ATTEMPTS = {
     'read_secret': 'open(SECRET).read()',

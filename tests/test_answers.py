@@ -2,9 +2,9 @@
 import nbformat
 import pytest
 
-from autograder.answers import ANSWER_ID, find_answer
-from autograder.extract import read_notebook
-from autograder.runner import grade_all
+from autograder.grading.runner import grade_all
+from autograder.notebook.extract import read_notebook
+from autograder.reports.answers import ANSWER_ID, find_answer
 from tests.notebooks import RELEASE_NB, grade_id
 
 ANSWER = 'Batch norm re-standardizes each layer.\n\n```\n# a fence and <b>markup</b> stay text\n```'

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from cs231n.gradient_check import eval_numerical_gradient_array, rel_error
-from solutions.layers import batchnorm_backward, batchnorm_backward_alt, batchnorm_forward
+from solutions.BatchNormalization.layers import batchnorm_backward, batchnorm_backward_alt, batchnorm_forward
 
 
 def two_layer_activations(rng, N=200, D1=50, D2=60, D3=3, W1=None, W2=None):

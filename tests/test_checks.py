@@ -8,10 +8,10 @@ import functools
 
 import pytest
 
-from autograder import registry
-from autograder.checks import CHECK_FUNCTIONS, run_check
-from autograder.inprocess import InProcessStudent, namespace_of
-from autograder.validation.variants import BUGS, CORRECT, collateral
+from autograder.assignments.BatchNormalization import registry
+from autograder.assignments.BatchNormalization.checks import CHECK_FUNCTIONS, run_check
+from autograder.assignments.BatchNormalization.variants import BUGS, CORRECT, collateral
+from autograder.grading.inprocess import InProcessStudent, namespace_of
 
 
 def scores(ns):
@@ -138,8 +138,11 @@ def test_functions_that_do_nothing_earn_nothing():
 @pytest.mark.parametrize('seed', [1, 2, 3])
 def test_full_credit_does_not_depend_on_the_hidden_seeds(monkeypatch, seed):
     """Every correct variant keeps full credit when the checks draw other hidden inputs and training seeds."""
-    from autograder import checks, datasets
-    monkeypatch.setattr(checks, 'SEED', 1000 + seed)
+    from autograder.assignments.BatchNormalization import (datasets, layer_checks, net_checks, net_test_mode,
+                                                           settings, training_check)
+    for module in (settings, layer_checks, net_checks, net_test_mode, training_check):
+        if hasattr(module, 'SEED'):
+            monkeypatch.setattr(module, 'SEED', 1000 + seed)
     monkeypatch.setattr(datasets, 'TRAINING_SEEDS', (2000 + 2 * seed, 2001 + 2 * seed))
     for variant in CORRECT:
         lost = {name: o.messages for name, o in scores(namespace_of(variant.sources())).items() if o.fraction < 1}

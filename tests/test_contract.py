@@ -4,7 +4,7 @@ import re
 
 import nbformat
 
-from autograder import registry
+from autograder.assignments.BatchNormalization import registry
 from tests.notebooks import RELEASE_NB
 
 # What each check grades, as the release must state it (phrases from the stubs' docstrings and the text).

@@ -17,9 +17,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import registry
-from autograder.notebook_fill import fill_solution_cells
-from autograder.reference_cells import reference_cells
+from autograder.assignments.BatchNormalization import registry
+from autograder.assignments.BatchNormalization.reference_cells import reference_cells
+from autograder.notebook.fill import fill_solution_cells
 from tests.notebooks import RELEASE_DIR, ROOT, grade_id
 
 WALKTHROUGH_HEADING = '### The nbgrader course, step by step'

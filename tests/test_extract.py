@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from autograder.extract import NEEDED_NAMES, SETUP_SOURCE, NotebookError, extract, strip_magics
+from autograder.notebook.extract import NEEDED_NAMES, SETUP_SOURCE, NotebookError, extract, strip_magics
 
 
 def notebook(*cells, nbformat=4):

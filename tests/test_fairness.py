@@ -3,12 +3,11 @@ import sys
 
 import numpy as np
 
-from autograder import checks
-from autograder.composed import contract_shapes, map_params
-from autograder.extract import compile_warnings
-from autograder.inprocess import InProcessStudent
-from autograder.validation.variants import BUGS, CORRECT
-from autograder.inprocess import namespace_of
+from autograder.assignments.BatchNormalization import checks
+from autograder.assignments.BatchNormalization.composed import contract_shapes, map_params
+from autograder.assignments.BatchNormalization.variants import BUGS, CORRECT
+from autograder.grading.inprocess import InProcessStudent, namespace_of
+from autograder.notebook.extract import compile_warnings
 from tests.test_checks import scores
 from tests.test_wire import roundtrip
 
@@ -72,7 +71,7 @@ def test_a_trivial_net_around_a_bogus_layer_earns_no_training_credit():
                '    def loss(self, X, y=None):\n'
                '        return np.zeros((X.shape[0], 5)) if y is None else (0.0, {})\n',
     })
-    assert checks.fc_net_training(InProcessStudent(ns)).fraction == 0
+    assert checks.run_check('fc_net_training', InProcessStudent(ns)).fraction == 0
 
 
 def test_a_layer_bug_costs_the_net_nothing():

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from cs231n.gradient_check import eval_numerical_gradient, rel_error
-from solutions.fc_net import FullyConnectedNet
+from solutions.BatchNormalization.fc_net import FullyConnectedNet
 
 
 def grad_errors(model, X, y):

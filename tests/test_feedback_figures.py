@@ -3,12 +3,12 @@ import base64
 
 import numpy as np
 
-from autograder import figures
-from autograder.checks import CHECK_FUNCTIONS
-from autograder.inprocess import InProcessStudent, namespace_of
-from autograder.recording import RecordingStudent
-from autograder.reference_cells import reference_cells
-from autograder.validation.variants import BUGS
+from autograder.assignments.BatchNormalization import figures
+from autograder.assignments.BatchNormalization.checks import CHECK_FUNCTIONS
+from autograder.assignments.BatchNormalization.reference_cells import reference_cells
+from autograder.assignments.BatchNormalization.variants import BUGS
+from autograder.grading.inprocess import InProcessStudent, namespace_of
+from autograder.grading.recording import RecordingStudent
 
 BUG = {b.name: b for b in BUGS}
 

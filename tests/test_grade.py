@@ -11,12 +11,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import registry
-from autograder.extract import extract
+from autograder.assignments.BatchNormalization import registry
+from autograder.assignments.BatchNormalization.reference_cells import patched, reference_cells
+from autograder.grading.submissions import find_submissions
+from autograder.notebook.extract import extract
+from autograder.notebook.fill import fill_solution_cells
 from autograder.sandbox import LEVELS
-from autograder.notebook_fill import fill_solution_cells
-from autograder.reference_cells import patched, reference_cells
-from autograder.submissions import find_submissions
 from tests.browser import Browser, find_chromium
 from tests.containment import run_contained
 from tests.notebooks import RELEASE_NB
@@ -260,7 +260,7 @@ def batchnorm_backward(dout, cache):
         namespace = {}
         exec(source, namespace)
         return namespace['batchnorm_backward'](dout, cache)
-    from solutions.layers import batchnorm_backward as answer
+    from solutions.BatchNormalization.layers import batchnorm_backward as answer
     return answer(dout, cache)
 '''),
     'memory_bomb': ('batchnorm_backward', 'def batchnorm_backward(dout, cache):\n    hoard = []\n    while True:\n'

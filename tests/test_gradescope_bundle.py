@@ -17,12 +17,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import registry
-from autograder.gradescope import RUN_AUTOGRADER, SETUP_SH, build_bundle, vendor_target_options
-from autograder.notebook_fill import fill_solution_cells
-from autograder.reference_cells import reference_cells
+from autograder.assignments.BatchNormalization import registry
+from autograder.assignments.BatchNormalization.reference_cells import reference_cells
+from autograder.assignments.BatchNormalization.variants import BUGS
+from autograder.grading.gradescope import RUN_AUTOGRADER, SETUP_SH, build_bundle, vendor_target_options
+from autograder.notebook.fill import fill_solution_cells
 from autograder.validation.hostile import HOSTILE
-from autograder.validation.variants import BUGS
 from tests.notebooks import RELEASE_NB
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,8 +11,8 @@ import shutil
 import nbformat
 import pytest
 
-from autograder.reference_cells import reference_cells
-from autograder.safetext import md_inline
+from autograder.assignments.BatchNormalization.reference_cells import reference_cells
+from autograder.reports.safetext import md_inline
 from tests.browser import Browser, find_chromium
 from tests.test_grade import FAST, bnkit, read_grades, with_reference, write
 

@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pytest
 
+from autograder.assignments.BatchNormalization.variants import BUGS, CORRECT
 from autograder.validation.hostile import HOSTILE
-from autograder.validation.variants import BUGS, CORRECT
 from tests.containment import require_containment, run_contained
 
 pytestmark = [pytest.mark.hostile, pytest.mark.slow]

@@ -8,14 +8,14 @@ import dataclasses
 
 import pytest
 
-from autograder import misconceptions
-from autograder.checks import CHECK_FUNCTIONS
-from autograder.inprocess import InProcessStudent, namespace_of
-from autograder.misconceptions import diagnose, known_mistakes
-from autograder.recording import RecordingStudent
-from autograder.reference_cells import patched, reference_cells
-from autograder.validation import variants
-from autograder.validation.variants import BUGS, CORRECT, Variant
+from autograder.assignments.BatchNormalization import variants
+from autograder.assignments.BatchNormalization.checks import CHECK_FUNCTIONS
+from autograder.assignments.BatchNormalization.reference_cells import patched, reference_cells
+from autograder.assignments.BatchNormalization.variants import BUGS, CORRECT, Variant
+from autograder.grading import misconceptions
+from autograder.grading.inprocess import InProcessStudent, namespace_of
+from autograder.grading.misconceptions import diagnose, known_mistakes
+from autograder.grading.recording import RecordingStudent
 
 CHECKS = [name for name in CHECK_FUNCTIONS if name != 'fc_net_training']   # training is never replayed
 
@@ -123,7 +123,7 @@ def test_the_diagnosis_leaves_numpy_global_generator_alone():
 
 
 def test_what_a_submission_returns_cannot_make_the_recording_grow_without_bound(monkeypatch):
-    from autograder import recording
+    from autograder.grading import recording
     monkeypatch.setattr(recording, 'MAX_RECORDED_BYTES', 1_000)  # the backward check of correct code makes few calls
     rec = RecordingStudent(InProcessStudent(namespace_of(reference_cells())))
     CHECK_FUNCTIONS['batchnorm_backward'](rec)

@@ -4,8 +4,9 @@ import os
 import nbformat
 import pytest
 
-from autograder import notebook_build, registry
-from autograder.reference_cells import reference_cells
+from autograder.assignments.BatchNormalization import registry
+from autograder.assignments.BatchNormalization.reference_cells import reference_cells
+from autograder.notebook import build as notebook_build
 from tests.notebooks import SOURCE_NB, execute, grade_id, outputs_of
 
 
@@ -83,7 +84,7 @@ def test_without_data_the_experiments_each_print_one_line_and_nothing_fails(tmp_
 
 def test_visible_net_check_catches_a_penalty_without_its_half(tmp_path):
     """The reg=3.14 initial loss is compared with the reference's: a penalty of reg * sum(W**2) fails."""
-    from autograder.reference_cells import patched
+    from autograder.assignments.BatchNormalization.reference_cells import patched
     nb = nbformat.read(SOURCE_NB, as_version=4)
     keep = ('setup', 'batchnorm_forward', 'batchnorm_backward', 'affine_batchnorm_relu', 'fc_net', 'test_fc_net')
     nb.cells = [c for c in nb.cells if grade_id(c) in keep]

@@ -10,7 +10,7 @@ import pytest  # noqa: E402
 
 from cs231n.data_utils import get_CIFAR10_data  # noqa: E402
 from cs231n.solver import Solver  # noqa: E402
-from solutions.fc_net import FullyConnectedNet  # noqa: E402
+from solutions.BatchNormalization.fc_net import FullyConnectedNet  # noqa: E402
 from tests.notebooks import SOURCE_NB, grade_id  # noqa: E402
 
 pytestmark = pytest.mark.slow   # two short training runs

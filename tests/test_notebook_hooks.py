@@ -1,10 +1,10 @@
 """run_hidden_checks: the points nbgrader records, and nothing on stderr."""
 import pytest
 
-from autograder.notebook_hooks import run_hidden_checks
-from autograder.registry import BY_NAME
-from autograder.inprocess import namespace_of
-from autograder.validation.variants import CORRECT
+from autograder.assignments.BatchNormalization.registry import BY_NAME
+from autograder.assignments.BatchNormalization.variants import CORRECT
+from autograder.grading.inprocess import namespace_of
+from autograder.notebook.hooks import run_hidden_checks
 
 FORWARD_CHECKS = ('batchnorm_forward_train', 'batchnorm_invalid_mode')
 

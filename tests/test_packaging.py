@@ -7,9 +7,9 @@ import tomllib
 import nbformat
 import pytest
 
-from autograder import registry
-from autograder.notebook_fill import fill_solution_cells
-from autograder.reference_cells import reference_cells
+from autograder.assignments.BatchNormalization import registry
+from autograder.assignments.BatchNormalization.reference_cells import reference_cells
+from autograder.notebook.fill import fill_solution_cells
 from tests.notebooks import RELEASE_NB, ROOT
 
 PYPROJECT = tomllib.loads((ROOT / 'pyproject.toml').read_text())
@@ -66,7 +66,7 @@ def test_grading_works_in_an_environment_with_only_the_base_set(tmp_path):
 
 def test_the_grader_leaves_plotting_imports_behind():
     """The lean install has no matplotlib; plots are never graded, so their imports are not run."""
-    from autograder.extract import extract
+    from autograder.notebook.extract import extract
     imports = [c['source'] for c in extract(RELEASE_NB).cells if c['label'] == 'import in your notebook']
     assert any('numpy' in source for source in imports)
     assert not any('matplotlib' in source for source in imports), imports

@@ -10,7 +10,7 @@ import pytest
 
 from cs231n.data_utils import get_CIFAR10_data
 from cs231n.solver import Solver
-from solutions.fc_net import FullyConnectedNet
+from solutions.BatchNormalization.fc_net import FullyConnectedNet
 
 SEEDS = (0, 1, 2, 3)
 

@@ -6,11 +6,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import registry
-from autograder.notebook_build import BEGIN, END, SOURCE_NOTEBOOK
-from autograder.notebook_fill import fill_solution_cells
-from autograder.reference_cells import reference_cells
-from autograder.release import autograde, generate_release
+from autograder.assignments.BatchNormalization import registry
+from autograder.assignments.BatchNormalization.reference_cells import reference_cells
+from autograder.notebook.build import BEGIN, END, SOURCE_NOTEBOOK
+from autograder.notebook.fill import fill_solution_cells
+from autograder.notebook.release import autograde, generate_release
 from tests.notebooks import RELEASE_DIR, RELEASE_NB, ROOT, execute, grade_id
 
 

@@ -4,12 +4,13 @@ import csv
 import io
 import json
 
-from autograder import registry, reports
-from autograder.grading import build_results
+from autograder.assignments.BatchNormalization import registry
+from autograder.grading.grade_one import build_results
+from autograder.reports import results as reports
 
 
 def results_for(student, fractions=None, messages=(), not_graded=None):
-    """Results as ``autograder.grading`` builds them, every check at full credit unless ``fractions`` says."""
+    """Results as ``autograder.grading.grade_one`` builds them, every check at full credit unless ``fractions`` says."""
     fractions = fractions or {}
     per_check = {spec.name: {'fraction': fractions.get(spec.name, 1.0), 'messages': ['lost %s' % spec.name]
                              if fractions.get(spec.name, 1.0) < 1 else [], 'seconds': 0.1}

@@ -14,8 +14,8 @@ import tokenize
 
 import pytest
 
-from autograder.reference_cells import reference_cells
-from autograder.validation import variants
+from autograder.assignments.BatchNormalization import variants
+from autograder.assignments.BatchNormalization.reference_cells import reference_cells
 from tests.test_grade import bnkit, write
 
 REFERENCE = reference_cells()

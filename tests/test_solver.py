@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from cs231n.solver import Solver
-from solutions.fc_net import FullyConnectedNet
+from solutions.BatchNormalization.fc_net import FullyConnectedNet
 
 
 def small_data(rng, n_train=50, n_val=20, dim=40, classes=5):

@@ -5,10 +5,9 @@ contained, all graded together in one run) is checked at every isolation level t
 a PID and mount namespace of its own: tests/test_isolation_levels.py."""
 import pytest
 
-from autograder.runner import grade_all
+from autograder.assignments.BatchNormalization.variants import BUGS, CORRECT
+from autograder.grading.runner import grade_all
 from autograder.validation.runner import nbgrader_agreement, write_class
-from autograder.validation.variants import BUGS, CORRECT
-
 
 AGREEMENT_SAMPLE = [CORRECT[0], CORRECT[1], CORRECT[5]] + [
     v for v in BUGS if v.name in ('unbiased_variance', 'momentum_swapped', 'dx_missing_mean_term', 'l2_without_half',

@@ -8,7 +8,7 @@ import time
 import numpy as np
 import pytest
 
-from autograder import wire
+from autograder.sandbox import wire
 
 
 def roundtrip(obj, max_bytes=wire.MAX_MESSAGE):

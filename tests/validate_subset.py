@@ -12,8 +12,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from autograder.assignments.BatchNormalization.variants import all_variants  # noqa: E402
 from autograder.validation.runner import rows_as_json, table, validate  # noqa: E402
-from autograder.validation.variants import all_variants  # noqa: E402
 
 
 def main(argv=None):

@@ -19,15 +19,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from autograder import wire
-from autograder.sandbox import lockdown, uids, view as views
+from autograder.sandbox import lockdown, uids, wire
+from autograder.sandbox import view as views
 from autograder.sandbox.cgroups import Cgroup
 from autograder.sandbox.levels import BY_NAME
 from autograder.sandbox.limits import Limits
-from autograder.student_api import StudentCodeError
+from autograder.sandbox.student_api import StudentCodeError
 
-PACKAGE_DIR = Path(__file__).resolve().parent.parent
-WORKER_FILES = (PACKAGE_DIR / 'sandbox' / 'worker_main.py', PACKAGE_DIR / 'wire.py', PACKAGE_DIR / 'student_side.py')
+HERE = Path(__file__).resolve().parent
+WORKER_FILES = (HERE / 'worker_main.py', HERE / 'wire.py', HERE / 'side.py')
 OUTPUT_TAIL = 4000
 PR_SET_CHILD_SUBREAPER = 36
 

@@ -1,6 +1,6 @@
 """The sandboxed worker: runs one submission's code and answers the grader's calls with plain data.
 
-This file is copied, with ``wire.py`` and ``student_side.py``, into the worker's read-only folder and run
+This file is copied, with ``wire.py`` and ``side.py``, into the worker's read-only folder and run
 from there, already inside its sandbox (namespaces, uid, limits and filters are the launcher's job, done
 before this interpreter starts); it imports nothing of ``autograder``.
 
@@ -32,11 +32,11 @@ class ImportBlocker:
 
 
 def serve(config):
-    sys.path[:] = [HERE, *config['sys_path']]  # wire, student_side, the students' cs231n; numpy
+    sys.path[:] = [HERE, *config['sys_path']]  # wire, side, the students' cs231n; numpy
     sys.meta_path.insert(0, ImportBlocker())
     import numpy as np  # noqa: F401  (imported before student code runs, so a broken numpy is theirs alone)
     import wire
-    from student_side import BadReturn, MissingName, StudentSide
+    from side import BadReturn, MissingName, StudentSide
 
     requests = wire.Reader(config['fd_in'])
     proto_out = os.fdopen(config['fd_out'], 'wb')

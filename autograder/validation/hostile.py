@@ -24,8 +24,8 @@ Cases are grouped by what they attack (``group``) and say which isolation level 
 - ``secret``: reads outside the sandbox's allowlist find nothing (``full``; ``container`` and ``process``
   where the kernel offers Landlock).
 """
-from autograder import registry
-from autograder.validation.variants import Variant
+from autograder.assignments.BatchNormalization import registry
+from autograder.assignments.BatchNormalization.variants import Variant
 
 # The checks a hostile part costs, read from what each check calls (its registry ``needs``).
 BATCHNORM_CHECKS = tuple(spec.name for spec in registry.CHECKS if 'batchnorm_forward' in spec.needs)
@@ -190,7 +190,7 @@ def tamper_workers():
                 json.dump([{'label': 'the cell batchnorm_forward', 'source': PAYLOAD}], f)
         except OSError:
             pass
-        for name in ('worker_main.py', os.path.join('cs231n', 'layers.py'), 'student_side.py'):
+        for name in ('worker_main.py', os.path.join('cs231n', 'layers.py'), 'side.py'):
             path = os.path.join(folder, name)
             try:
                 with open(path) as f:
@@ -503,7 +503,7 @@ TAMPER = [
             "no hiding, uid 0) and dies, hoping the next worker starts from them", hostile_backward(r'''
     folders = {os.getcwd(), os.path.dirname(os.path.abspath(sys.argv[0] or '.'))}
     folders |= {os.path.dirname(m.__file__) for m in list(sys.modules.values())
-                if getattr(m, '__file__', None) and m.__name__ in ('wire', 'student_side', 'cs231n')}
+                if getattr(m, '__file__', None) and m.__name__ in ('wire', 'side', 'cs231n')}
     backdoor = ("\ntry:\n    open('/tmp/bnkit-hostile-NAME-ran-as-%d' % __import__('os').getuid(), 'w').close()\n"
                 "except OSError:\n    pass\n")
     for folder in folders:
@@ -786,7 +786,7 @@ READ = [
                     if 'batchnorm_backward' in namespace:
                         return namespace['batchnorm_backward'](dout, cache)
     try:
-        from solutions.layers import batchnorm_backward as answer
+        from solutions.BatchNormalization.layers import batchnorm_backward as answer
     except ImportError:
         import importlib
         answer = importlib.import_module('autograder').checks.reference.batchnorm_backward
@@ -915,7 +915,7 @@ for place in sorted(places):
         pass
 try:
     sys.path.extend(sorted(places))
-    from solutions.layers import batchnorm_backward as imported
+    from solutions.BatchNormalization.layers import batchnorm_backward as imported
     ANSWERS.append(imported)
 except Exception:
     pass

@@ -41,19 +41,16 @@ from pathlib import Path
 
 import nbformat
 
-from autograder import registry
-from autograder.notebook_fill import fill_solution_cells
-from autograder.reports import load_results
-from autograder.runner import grade_all
+from autograder import ROOT
+from autograder.assignments.BatchNormalization import registry
+from autograder.assignments.BatchNormalization.variants import all_variants, collateral
+from autograder.grading.runner import grade_all
+from autograder.notebook.fill import fill_solution_cells
+from autograder.reports.results import load_results
+from autograder.sandbox import Limits
 from autograder.validation.hostile import TRACE_PREFIX, stub_twin
-from autograder.validation.variants import all_variants, collateral
 
-try:
-    from autograder.sandbox import Limits
-except ImportError:  # pragma: no cover - the sandbox may move its Limits
-    from autograder.sandbox.limits import Limits
-
-RELEASE_NB = Path(__file__).resolve().parents[2] / 'release' / 'BatchNormalization' / 'BatchNormalization.ipynb'
+RELEASE_NB = ROOT / 'release' / 'BatchNormalization' / 'BatchNormalization.ipynb'
 PWNED = Path('/tmp/bnkit-pwned')   # what the pickle payload would create if anything ever unpickled it
 
 CALL_TIMEOUT = 5.0
@@ -156,13 +153,13 @@ def _open_up(folder):
 
 
 def _answer_key(secret_line):
-    import solutions.layers
-    source = Path(solutions.layers.__file__).read_text()
+    import solutions.BatchNormalization.layers
+    source = Path(solutions.BatchNormalization.layers.__file__).read_text()
     return '# Answer key of the batch normalization assignment.\n# %s\n%s' % (secret_line, source)
 
 
 def _notebook_with_secret(note):
-    from autograder.reference_cells import reference_cells
+    from autograder.assignments.BatchNormalization.reference_cells import reference_cells
     nb = fill_solution_cells(RELEASE_NB, reference_cells())
     nb.cells.insert(0, nbformat.v4.new_markdown_cell(note))
     return nbformat.writes(nb)
@@ -251,7 +248,7 @@ def _plant_gradescope(planted, path, secret):
     subprocess.run(['mount', '-t', 'tmpfs', '-o', 'mode=755,size=32m', 'tmpfs', str(path)], check=True,
                    capture_output=True)
     planted._mounted.append(path)
-    from autograder.gradescope import RUN_AUTOGRADER, SETUP_SH
+    from autograder.grading.gradescope import RUN_AUTOGRADER, SETUP_SH
     source = path / 'source'
     token = secret('gradescope source')
     _write(source / 'setup.sh', SETUP_SH + '# deploy token: %s\n' % token, 0o755)
@@ -785,8 +782,8 @@ def rows_as_json(rows, global_rows, seconds):
 
 def nbgrader_agreement(variants, bnkit_scores, cifar_dir=None):
     """[(variant, nbgrader automatic score, bnkit score)] for the given honest variants."""
-    from autograder.fakedata import write_fake_cifar10
-    from autograder.release import autograde, environment
+    from autograder.notebook.release import autograde, environment
+    from autograder.validation.fakedata import write_fake_cifar10
     with tempfile.TemporaryDirectory(prefix='bnkit-agree-') as tmp:
         tmp = Path(tmp)
         notebooks = write_class(tmp / 'nb', variants)

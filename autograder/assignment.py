@@ -1,0 +1,129 @@
+"""An assignment, as the engine sees it: content it takes as a parameter.
+
+Each assignment is a package ``autograder/assignments/<Name>/`` whose ``__init__.py`` holds one
+``Assignment`` (its manifest) and whose modules hold the rest of its content under fixed names:
+
+    checks.py      ``CHECKS``, the ``autograder.grading.checking.Checklist`` of its hidden checks
+    side.py        ``Side``, the operations its checks may call on student code (autograder.sandbox.side)
+    cells.py       ``CELLS``: the notebook's solution cells, as the reference objects of ``solutions/`` that fill them
+    variants.py    ``CORRECT`` and ``BUGS``, the validation variants (autograder.validation.variant)
+    notebook.py    the notebook's text and visible tests, in Jupytext's percent format
+
+The engine never imports an assignment by name: ``assignments()`` finds them, ``get(name)`` picks one, and
+the modules above load only when something asks for them, so ``bnkit grade`` does not import the notebook
+builder and the worker never sees any of this but ``side.py``.
+"""
+import importlib
+import pkgutil
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from autograder import ROOT
+
+PACKAGE = 'autograder.assignments'
+
+
+class AssignmentError(Exception):
+    """An unknown assignment name, or a choice that has to be made."""
+
+
+@dataclass(frozen=True)
+class Question:
+    """A written question graded by a person: the grade_id of its answer cell, its title and its points."""
+    id: str
+    title: str
+    points: float
+
+
+@dataclass(frozen=True, eq=False)
+class Assignment:
+    name: str                  # the nbgrader assignment name: source/<name>/<name>.ipynb, submitted/<s>/<name>/
+    title: str                 # what pages and feedback call it ("Batch normalization")
+    package: str               # the Python package holding its content
+    questions: tuple = ()      # hand-graded questions
+    setup_source: str = 'import numpy as np\n'   # what every submission's code runs after (the notebook's imports)
+    notes: dict = field(default_factory=dict)     # free-form facts the assignment's own modules share
+
+    def module(self, name):
+        return importlib.import_module('%s.%s' % (self.package, name))
+
+    @property
+    def folder(self):
+        return Path(importlib.import_module(self.package).__file__).resolve().parent
+
+    # ---------------------------------------------------------------- checks
+    @cached_property
+    def checklist(self):
+        return self.module('checks').CHECKS
+
+    @property
+    def checks(self):
+        """Every check's ``CheckSpec``, in the order they run."""
+        return self.checklist.specs
+
+    @property
+    def by_name(self):
+        return self.checklist.by_name
+
+    @property
+    def max_automatic_points(self):
+        return sum(spec.points for spec in self.checks)
+
+    @property
+    def hand_graded_points(self):
+        return sum(q.points for q in self.questions)
+
+    @property
+    def needed_names(self):
+        """The student-written names some check calls, sorted."""
+        return sorted({name for spec in self.checks for name in spec.needs})
+
+    def run_check(self, name, student):
+        return self.checklist.run(name, student)
+
+    # ---------------------------------------------------------------- files
+    @property
+    def source_notebook(self):
+        return ROOT / 'source' / self.name / (self.name + '.ipynb')
+
+    @property
+    def release_notebook(self):
+        return ROOT / 'release' / self.name / (self.name + '.ipynb')
+
+    @property
+    def side_file(self):
+        """The operations' module, copied into the worker's read-only folder."""
+        return self.folder / 'side.py'
+
+    @property
+    def notebook_file(self):
+        return self.folder / 'notebook.py'
+
+    def __repr__(self):
+        return 'Assignment(%r)' % self.name
+
+
+def assignments():
+    """{name: Assignment} of every assignment package installed, sorted by name."""
+    found = {}
+    package = importlib.import_module(PACKAGE)
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.ispkg:
+            assignment = getattr(importlib.import_module('%s.%s' % (PACKAGE, info.name)), 'ASSIGNMENT', None)
+            if isinstance(assignment, Assignment):
+                found[assignment.name] = assignment
+    return dict(sorted(found.items()))
+
+
+def get(name=None):
+    """The assignment called ``name``; with no name, the only one there is (else a clear error)."""
+    known = assignments()
+    if name is None:
+        if len(known) == 1:
+            return next(iter(known.values()))
+        raise AssignmentError('this kit has %d assignments (%s): choose one with --assignment'
+                              % (len(known), ', '.join(known) or 'none'))
+    if name not in known:
+        raise AssignmentError('no assignment called %r; the kit has: %s' % (name, ', '.join(known) or 'none'))
+    return known[name]

@@ -1,0 +1,12 @@
+"""Batch normalization: the forward and backward pass of the layer, and a fully connected net that uses it."""
+from autograder.assignment import Assignment, Question
+
+ASSIGNMENT = Assignment(
+    name='BatchNormalization',
+    title='Batch normalization',
+    package=__name__,
+    questions=(Question('answer_initialization', 'Question (weight scales)', 10),),
+    # What the notebook's first code cell imports, so every submission's code runs after it.
+    setup_source='import numpy as np\nfrom cs231n.layers import *\nfrom cs231n.layer_utils import *\n'
+                 'from cs231n.solver import Solver\n',
+)

@@ -1,0 +1,429 @@
+"""The batch-norm layer: forward in train and test mode, an invalid mode, the backward."""
+import numpy as np
+
+from autograder.assignments.BatchNormalization.settings import (TOL_FLOAT32, TOL_FLOAT64, TOL_NUMERIC, hidden_rng,
+                                                                seedlike_activations)
+from autograder.grading.checking import Grading, check, compare, explain, rel_err
+from autograder.grading.outcome import Outcome
+from autograder.sandbox.student_api import StudentCodeError
+from solutions.BatchNormalization import layers as reference
+
+# ---------------------------------------------------------------- batchnorm forward, train mode
+
+@check('Batchnorm forward, train mode: normalized statistics and output',
+       points=10, needs=('batchnorm_forward',), short='forward', column='fwd')
+def batchnorm_forward_train(student):
+    rng = hidden_rng(1)
+    g = Grading()
+
+    def statistics(gamma, beta):
+        x = seedlike_activations(rng, N=200)
+        out, _ = student.batchnorm_forward(x, gamma, beta, {'mode': 'train'})
+        if out.shape != x.shape:
+            return ['the output has shape %s; it should have the shape of x, %s' % (out.shape, x.shape)]
+        problems = []
+        if not np.allclose(out.mean(axis=0), beta, atol=1e-6):
+            problems.append('the per-feature means of the output are not beta (normalize each column '
+                            'of x, i.e. over axis 0, the batch)')
+        std = out.std(axis=0)
+        if not np.allclose(std, gamma, rtol=1e-4, atol=0):
+            ratio = std / gamma
+            if np.allclose(ratio, np.sqrt((x.shape[0] - 1) / x.shape[0]), rtol=1e-4):
+                problems.append('the output is scaled as if by the unbiased (N-1) variance; batch norm '
+                                'uses the plain variance over the batch (ddof=0)')
+            else:
+                problems.append('the per-feature standard deviations of the output are not gamma')
+        return problems
+
+    def agreement(what, x, gamma, beta, bn_param, tol):
+        out, _ = student.batchnorm_forward(x, gamma, beta, dict(bn_param))
+        expected, _ = reference.batchnorm_forward(x.astype(np.float64), gamma.astype(np.float64),
+                                                  beta.astype(np.float64), dict(bn_param))
+        problem = compare('the output ' + what, out, expected, tol)
+        if problem and x.dtype == np.float64 and compare('out', out, expected, TOL_FLOAT32) is None:
+            problem += ('; it agrees only to float32 precision: compute in the dtype of x (a cast to float32 '
+                        'loses half the digits)')
+        return [problem]
+
+    D = 10
+    x = rng.standard_normal((64, D)) * rng.uniform(0.5, 20, D) + rng.uniform(-10, 10, D)
+    gamma, beta = rng.uniform(0.5, 2, D), rng.standard_normal(D)
+    tiny = rng.standard_normal((32, 8)) * 1e-3  # variance 1e-6, below eps: eps decides the result
+    x32 = (rng.standard_normal((48, 6)) * 3 + 1).astype(np.float32)
+
+    def own_output():
+        """The student's train-mode output on x from a fresh bn_param, when it depends on x at all."""
+        out, _ = student.batchnorm_forward(x, gamma, beta, {'mode': 'train'})
+        if out.shape != x.shape or not np.all(np.isfinite(out)) or np.all(out.std(axis=0) < 1e-12):
+            return None
+        return out
+
+    def existing_running_statistics():
+        # A layer in a net is called in train mode again and again: once the running averages exist, train
+        # mode must still normalize with the batch's own statistics. Judged against this forward's own output
+        # from a fresh bn_param, so a wrong normalization is charged once, in the parts above.
+        own = own_output()
+        if own is None:
+            return ['the train-mode output must depend on x before this part counts']
+        bn_param = {'mode': 'train', 'running_mean': x.mean(axis=0) + 5 * x.std(axis=0),
+                    'running_var': 4 * x.var(axis=0)}
+        out, _ = student.batchnorm_forward(x, gamma, beta, dict(bn_param))
+        if compare('out', out, own, TOL_FLOAT64) is None:
+            return []
+        if out.shape == x.shape:
+            with_running, _ = reference.batchnorm_forward(x, gamma, beta, dict(bn_param, mode='test'))
+            if rel_err(out, with_running) < 1e-6:
+                return ['train mode normalized with the running averages once bn_param held them; train mode '
+                        'always normalizes with the mean and variance of the batch, and only updates the '
+                        'running averages']
+        return ['the train-mode output changes when bn_param already holds running averages; in train mode '
+                'the running averages are only updated, never used']
+
+    def inputs_unchanged():
+        if own_output() is None:
+            # A function that ignores its inputs trivially leaves them alone.
+            return ['the train-mode output must depend on x before this part counts']
+        problems = []
+        for mode in ('train', 'test'):
+            bn_param = {'mode': mode, 'running_mean': np.zeros(D), 'running_var': np.ones(D)}
+            student.batchnorm_forward(x, gamma, beta, bn_param)
+            changed = student.changed_inputs()
+            if changed:
+                problems.append('in %s mode batchnorm_forward modified its input %s in place (for example '
+                                '`x -= mean`); compute into new arrays (`xc = x - mean`): the caller still '
+                                'needs %s' % (mode, ' and '.join(changed), ' and '.join(changed)))
+        return problems[:1]
+
+    g.part(0.15, 'Statistics with gamma=1, beta=0', statistics, np.ones(3), np.zeros(3))
+    g.part(0.15, 'Statistics with other gamma and beta', statistics, np.array([1.0, 2.0, 3.0]),
+           np.array([11.0, 12.0, 13.0]))
+    g.part(0.2, 'Output on ordinary inputs', agreement, 'on ordinary inputs', x, gamma, beta,
+           {'mode': 'train'}, TOL_FLOAT64)
+    g.part(0.1, 'Output on features with tiny variance', agreement,
+           'on features whose variance is smaller than eps (is eps added to the variance before the '
+           'square root?)', tiny, np.ones(8), np.zeros(8), {'mode': 'train'}, TOL_FLOAT64)
+    g.part(0.1, "Output with bn_param['eps'] set", agreement,
+           "when bn_param sets 'eps' (read it from bn_param, default 1e-5)", x, gamma, beta,
+           {'mode': 'train', 'eps': 0.5 * x.var(axis=0).min()}, TOL_FLOAT64)
+    g.part(0.1, 'Output for float32 inputs', agreement, 'for float32 inputs', x32,
+           np.full(6, 1.5, np.float32), np.full(6, -0.5, np.float32), {'mode': 'train'}, TOL_FLOAT32)
+    g.part(0.1, 'Train mode when running averages already exist', existing_running_statistics)
+    g.part(0.1, 'x, gamma and beta are left unchanged', inputs_unchanged)
+    return g.outcome()
+
+
+# ---------------------------------------------------------------- running averages and test mode
+
+def _own_variance(x, out, eps=1e-5, tol=1e-9):
+    """The per-feature variance a train-mode forward with gamma=1, beta=0 normalized x with, or None when
+    out is not a per-feature rescaling of x (then the forward's own check says what is wrong)."""
+    if out.shape != x.shape or not np.all(np.isfinite(out)):
+        return None
+    xc, oc = x - x.mean(axis=0), out - out.mean(axis=0)
+    scale = (oc * xc).sum(axis=0) / (xc * xc).sum(axis=0)
+    if np.any(scale <= 0) or rel_err(oc, xc * scale) > tol:
+        return None
+    return 1.0 / scale ** 2 - eps
+
+
+@check('Batchnorm forward: running averages and test mode',
+       points=8, needs=('batchnorm_forward',), short='running stats', column='stats')
+def batchnorm_running_stats_test_mode(student):
+    rng = hidden_rng(2)
+    g = Grading()
+    D = 7
+
+    def running_update():
+        x = rng.standard_normal((40, D)) * rng.uniform(1, 4, D) + rng.uniform(-3, 3, D)
+        start_mean, start_var = rng.standard_normal(D), rng.uniform(0.5, 2, D)
+        bn_param = {'mode': 'train', 'momentum': 0.75,
+                    'running_mean': start_mean.copy(), 'running_var': start_var.copy()}
+        out, after = student.batchnorm_forward(x, np.ones(D), np.zeros(D), bn_param)
+        own_var = _own_variance(x, out)
+        expected = dict(bn_param)
+        reference.batchnorm_forward(x, np.ones(D), np.zeros(D), expected)
+        problems = []
+        for key, start, batch in (('running_mean', start_mean, x.mean(axis=0)),
+                                  ('running_var', start_var, x.var(axis=0))):
+            got = after.get(key)
+            if not isinstance(got, np.ndarray):
+                problems.append("bn_param['%s'] is missing after a train-mode call; store the updated "
+                                "running average back into bn_param" % key)
+                continue
+            if got.size == D:
+                got = got.reshape(D)  # a (1, D) shape costs its own small part, not this one
+            # A forward computed in float32 is charged in the train-mode check; here its averages are read
+            # at float32 precision.
+            if compare(key, got, expected[key], TOL_FLOAT32 if got.dtype == np.float32 else TOL_FLOAT64) is None:
+                continue
+            if got.shape == start.shape and np.allclose(got, start):
+                problems.append("bn_param['%s'] was not updated; store the new running average back "
+                                "into bn_param" % key)
+            elif got.shape == start.shape and np.allclose(got, 0.25 * start + 0.75 * batch):
+                problems.append("%s: momentum and (1 - momentum) are swapped; the running average keeps "
+                                "momentum times its old value" % key)
+            elif key == 'running_var' and own_var is not None and np.allclose(
+                    got, 0.75 * start + 0.25 * own_var, rtol=1e-6):
+                # Averaged from the variance this forward normalizes with: a wrong variance is charged once,
+                # in the train-mode check.
+                continue
+            else:
+                problems.append("%s does not follow running = momentum * running + (1 - momentum) * "
+                                "batch statistic" % key)
+        return problems
+
+    def defaults():
+        x = (rng.standard_normal((30, D)) + 2.0).astype(np.float32)
+        out, after = student.batchnorm_forward(x, np.ones(D, np.float32), np.zeros(D, np.float32),
+                                               {'mode': 'train'})
+        x64 = x.astype(np.float64)
+        own_var = _own_variance(x64, out.astype(np.float64), tol=1e-5)  # a wrong variance is charged in its own check
+        problems = []
+        for key, batch in (('running_mean', x64.mean(axis=0)),
+                           ('running_var', x64.var(axis=0) if own_var is None else own_var)):
+            value = after.get(key)
+            if not isinstance(value, np.ndarray):
+                problems.append("bn_param['%s'] is missing when bn_param starts without it (start from zeros)"
+                                % key)
+                continue
+            value = value.reshape(D) if value.size == D else value
+            if compare(key, value, 0.1 * batch, TOL_FLOAT32) is None:
+                continue
+            if value.shape == (D,) and np.allclose(value, 0.9 + 0.1 * batch, rtol=1e-4):
+                problems.append('%s starts from ones when bn_param has none; it starts from zeros' % key)
+            elif value.shape == (D,) and np.allclose(value, batch, rtol=1e-4):
+                problems.append('%s is set to the batch statistic when bn_param has none; it starts from '
+                                'zeros and then follows the momentum update' % key)
+            else:
+                problems.append('%s, when bn_param starts without running averages, is not what zeros and '
+                                'momentum 0.9 give' % key)
+        return problems
+
+    def shape_and_dtype():
+        x = rng.standard_normal((30, D)).astype(np.float32)
+        _, after = student.batchnorm_forward(x, np.ones(D, np.float32), np.zeros(D, np.float32),
+                                             {'mode': 'train'})
+        problems = []
+        for key in ('running_mean', 'running_var'):
+            value = after.get(key)
+            if not isinstance(value, np.ndarray):
+                problems.append("bn_param['%s'] is missing after a train-mode call" % key)
+            elif value.shape != (D,):
+                problems.append('%s has shape %s; it should have shape (D,) like gamma (average over axis 0 '
+                                'without keepdims)' % (key, value.shape))
+            elif value.dtype != np.float32:
+                problems.append('%s is %s for float32 inputs; the running averages keep the dtype of x'
+                                % (key, value.dtype))
+        return problems[:1]
+
+    running_mean = rng.standard_normal(D)
+    running_var = np.concatenate([rng.uniform(0.5, 3, D - 3), [1e-6, 3e-6, 2e-5]])  # eps matters for the last three
+    x_test = rng.standard_normal((25, D)) * 2 + 1
+    gamma, beta = rng.uniform(0.5, 2, D), rng.standard_normal(D)
+
+    def eps_ignored_in_train():
+        x = rng.standard_normal((16, D)) * 0.3
+        out, _ = student.batchnorm_forward(x, np.ones(D), np.zeros(D), {'mode': 'train', 'eps': 0.5})
+        expected, _ = reference.batchnorm_forward(x, np.ones(D), np.zeros(D), {'mode': 'train'})
+        return compare('out', out, expected, TOL_FLOAT64) is None
+
+    def test_mode(eps):
+        bn_param = {'mode': 'test', 'running_mean': running_mean.copy(), 'running_var': running_var.copy()}
+        if eps is not None:
+            bn_param['eps'] = eps
+        out, after = student.batchnorm_forward(x_test, gamma, beta, bn_param)
+        expected, _ = reference.batchnorm_forward(x_test, gamma, beta, dict(bn_param))
+        tol = TOL_FLOAT32 if out.dtype == np.float32 else TOL_FLOAT64
+        problem = compare('the test-mode output', out, expected, tol)
+        if problem and eps is not None and eps_ignored_in_train():
+            default, _ = reference.batchnorm_forward(x_test, gamma, beta, dict(bn_param, eps=1e-5))
+            if compare('out', out, default, tol) is None:
+                return []  # bn_param['eps'] ignored here as in train mode: charged once, in the train-mode check
+        if problem and out.shape == x_test.shape:
+            batch_stats, _ = reference.batchnorm_forward(x_test, gamma, beta, {'mode': 'train'})
+            if rel_err(out, batch_stats) < 1e-6:
+                problem = ('test mode normalizes with the batch statistics; it must use '
+                           "bn_param['running_mean'] and bn_param['running_var']")
+            else:
+                problem += ' (test mode computes (x - running_mean) / sqrt(running_var + eps))'
+        return [problem]
+
+    def test_mode_keeps_running_averages():
+        # Only meaningful for a test mode that works: a function that ignores bn_param altogether
+        # trivially "changes nothing".
+        if test_mode(None) != [None]:
+            return ['the test-mode output must be right before this part counts']
+        bn_param = {'mode': 'test', 'running_mean': running_mean.copy(), 'running_var': running_var.copy()}
+        _, after = student.batchnorm_forward(x_test, gamma, beta, bn_param)
+        for key, before in (('running_mean', running_mean), ('running_var', running_var)):
+            value = after.get(key)
+            if not isinstance(value, np.ndarray) or value.shape != before.shape or not np.allclose(value, before):
+                return ['test mode changed %s; nothing is updated at test time' % key]
+        return []
+
+    g.part(0.3, 'Running averages after a train-mode call', running_update)
+    g.part(0.1, 'Running averages that start absent', defaults)
+    g.part(0.1, 'Running averages have shape (D,) and the dtype of x', shape_and_dtype)
+    g.part(0.25, 'Test-mode output', test_mode, None)
+    g.part(0.15, "Test-mode output with bn_param['eps'] set", test_mode, 0.25)
+    g.part(0.1, 'Test mode leaves the running averages alone', test_mode_keeps_running_averages)
+    return g.outcome()
+
+
+# ---------------------------------------------------------------- invalid mode
+
+@check('Batchnorm forward: an invalid mode raises ValueError',
+       points=2, needs=('batchnorm_forward',), short='invalid mode', column='mode')
+def batchnorm_invalid_mode(student):
+    rng = hidden_rng(3)
+    x = rng.standard_normal((8, 4))
+    try:
+        # The check only means something when a valid call works (a function that always raises would pass).
+        student.batchnorm_forward(x, np.ones(4), np.zeros(4), {'mode': 'train'})
+    except StudentCodeError as exc:
+        return Outcome(0.0, ['a valid train-mode call failed, so the invalid mode cannot be checked: '
+                             + explain(exc)])
+    try:
+        student.batchnorm_forward(x, np.ones(4), np.zeros(4), {'mode': 'evaluate'})
+    except StudentCodeError as exc:
+        if exc.kind == 'exception' and exc.exc_type == 'ValueError':
+            return Outcome(1.0, [])
+        if exc.kind == 'exception':
+            return Outcome(0.5, ['an invalid mode raised %s; the docstring of batchnorm_forward asks for '
+                                 'ValueError (raise ValueError for any mode but train and test)' % exc.exc_type])
+        return Outcome(0.0, ['an invalid mode: ' + explain(exc)])
+    return Outcome(0.0, ["batchnorm_forward returned normally for mode 'evaluate'; "
+                         "any mode other than 'train' or 'test' must raise ValueError"])
+
+
+# ---------------------------------------------------------------- backward
+
+def _numeric_gradients(student, x, gamma, beta, dout, h=1e-5):
+    """Centered differences of sum(forward(x) * dout) of the student's own forward, for x, gamma, beta."""
+    def f(xx, gg, bb):
+        out, _ = student.batchnorm_forward(xx, gg, bb, {'mode': 'train'})
+        if out.shape != dout.shape:
+            raise StudentCodeError('batchnorm_forward returned shape %s; expected %s' % (out.shape, dout.shape),
+                                   kind='bad_return')
+        return float(np.sum(out * dout))
+
+    grads = []
+    for which in range(3):
+        args = [x.copy(), gamma.copy(), beta.copy()]
+        target = args[which]
+        grad = np.zeros_like(target)
+        for ix in np.ndindex(target.shape):
+            old = target[ix]
+            target[ix] = old + h
+            pos = f(*args)
+            target[ix] = old - h
+            neg = f(*args)
+            target[ix] = old
+            grad[ix] = (pos - neg) / (2 * h)
+        grads.append(grad)
+    return grads
+
+
+def _own_normalization(x, out, gamma, beta):
+    """(x_hat, xc, std) of a train-mode forward that rescales each centred feature, read off its output;
+    None when the output is not of that form."""
+    if out.shape != x.shape or not np.all(np.isfinite(out)):
+        return None
+    x_hat = (out - beta) / gamma
+    xc = x - x.mean(axis=0)
+    scale = (x_hat * xc).sum(axis=0) / (xc * xc).sum(axis=0)
+    if np.any(scale <= 0) or rel_err(x_hat, xc * scale) > 1e-9:
+        return None
+    return xc * scale, xc, 1.0 / scale
+
+
+@check('Batchnorm backward: dx, dgamma and dbeta',
+       points=15, needs=('batchnorm_forward', 'batchnorm_backward'), short='backward', column='bwd')
+def batchnorm_backward(student):
+    rng = hidden_rng(4)
+    g = Grading()
+    names = ('dx', 'dgamma', 'dbeta')
+    weights = (0.45, 0.25, 0.25)
+    hints = {'dx': ' (dx has three paths: through x_hat, the batch mean and the batch variance; '
+                   'remember gamma)',
+             'dgamma': ' (dgamma sums dout * x_hat over the batch)',
+             'dbeta': ' (dbeta sums dout over the batch)'}
+
+    def case(N, D, scale, shift):
+        x = scale * rng.standard_normal((N, D)) + shift
+        return x, rng.uniform(0.5, 2.5, D) * rng.choice([-1, 1], D), rng.standard_normal(D), rng.standard_normal((N, D))
+
+    cases = [case(4, 5, 5.0, 12.0), case(16, 7, 2.0, -3.0)]
+    results = {}
+
+    def run(i):
+        if i not in results:
+            x, gamma, beta, dout = cases[i]
+            grads = student.batchnorm_backward(x, gamma, beta, {'mode': 'train'}, dout)
+            changed = student.changed_inputs()
+            out, _ = student.batchnorm_forward(x, gamma, beta, {'mode': 'train'})
+            expected_out, cache = reference.batchnorm_forward(x, gamma, beta, {'mode': 'train'})
+            # Correct float64 forms agree to ~1e-12; anything between that and float32's rounding is a forward
+            # computed in lower precision.
+            forward_ok = out.dtype == np.float64 and compare('out', out, expected_out, 1e-10) is None
+            # A forward computed in float32 cannot be differentiated numerically (its rounding is larger
+            # than the differences); its backward is then judged against the expected gradient, in float32.
+            low_precision = not forward_ok and compare('out', out, expected_out, TOL_FLOAT32) is None
+            expected = reference.batchnorm_backward(dout, cache)
+            if not forward_ok and not low_precision:
+                # A forward that normalizes each feature with a wrong scale (an unbiased variance, say) is
+                # charged in its own check; the backward is judged on the normalization that forward did.
+                own = _own_normalization(x, out, gamma, beta)
+                if own is not None:
+                    expected, forward_ok = reference.batchnorm_backward(dout, own + (gamma,)), True
+            results[i] = (grads, forward_ok, low_precision, expected, changed)
+        return results[i]
+
+    numeric = {}
+
+    def against_numeric(k):
+        grads, _, low_precision, expected, _ = run(0)
+        if low_precision:
+            problem = compare(names[k], grads[k], expected[k], TOL_FLOAT32)
+            return [problem + hints[names[k]]] if problem else []
+        if compare(names[k], grads[k], expected[k], TOL_FLOAT64) is None:
+            # The derivative of batch norm itself: right, even when the forward it pairs with is wrong (the
+            # forward's own checks charge that).
+            return []
+        if 0 not in numeric:
+            x, gamma, beta, dout = cases[0]
+            numeric[0] = _numeric_gradients(student, x, gamma, beta, dout)
+        problem = compare('%s (against a numeric gradient of your own batchnorm_forward)' % names[k],
+                          grads[k], numeric[0][k], TOL_NUMERIC)
+        return [problem + hints[names[k]]] if problem else []
+
+    def against_reference(k):
+        problems = []
+        for i in range(len(cases)):
+            grads, forward_ok, low_precision, expected, _ = run(i)
+            if low_precision:
+                problem = compare(names[k], grads[k], expected[k], TOL_FLOAT32)
+            elif not forward_ok:
+                # A wrong forward costs points in the forward checks; here the backward is judged only
+                # by whether it is the derivative of the student's own forward.
+                continue
+            else:
+                problem = compare(names[k], grads[k], expected[k], TOL_FLOAT64)
+            if problem:
+                problems.append(problem + hints[names[k]])
+                break
+        return problems
+
+    def dout_unchanged():
+        for i in range(len(cases)):
+            changed = run(i)[4]
+            if changed:
+                return ['batchnorm_backward modified its input dout in place (for example `dout *= gamma`); '
+                        'compute into new arrays: the layer below still needs dout']
+        return []
+
+    for k, (name, weight) in enumerate(zip(names, weights)):
+        g.part(0.6 * weight, '%s against the expected gradient' % name, against_reference, k)
+        g.part(0.4 * weight, '%s against a numeric gradient' % name, against_numeric, k)
+    g.part(0.05, 'dout is left unchanged', dout_unchanged)
+    return g.outcome()

@@ -1,0 +1,316 @@
+"""The fully connected net: its parameters, and its loss and gradients around the student's own layer."""
+import numpy as np
+
+from autograder.assignments.BatchNormalization.composed import ComposedNet, contract_shapes, map_params
+from autograder.assignments.BatchNormalization.settings import SEED, TOL_NET, hidden_rng
+from autograder.grading.checking import Grading, check, compare
+from autograder.sandbox.student_api import StudentCodeError
+from solutions.BatchNormalization.fc_net import FullyConnectedNet as ReferenceNet
+
+# ---------------------------------------------------------------- the net: parameters
+
+def _expected_keys(num_hidden, use_batchnorm):
+    keys = set()
+    for i in range(1, num_hidden + 2):
+        keys |= {'W%d' % i, 'b%d' % i}
+        if use_batchnorm and i <= num_hidden:
+            keys |= {'gamma%d' % i, 'beta%d' % i}
+    return keys
+
+
+def describe_keys(got, expected):
+    parts = []
+    if expected - got:
+        parts.append('missing %s' % ', '.join(sorted(expected - got)))
+    if got - expected:
+        parts.append('unexpected %s' % ', '.join(sorted(got - expected)))
+    return '; '.join(parts)
+
+
+@check('FullyConnectedNet: parameters, initialization and architecture',
+       points=5, needs=('FullyConnectedNet',), short='init', column='init')
+def fc_net_init(student):
+    g = Grading()
+    states = {}
+
+    def state(name, **kwargs):
+        if name not in states:
+            student.seed_numpy(SEED)
+            states[name] = student.net_state(student.net_create(**kwargs))
+        return states[name]
+
+    bn_kwargs = dict(hidden_dims=[20, 30], input_dim=15, num_classes=10, use_batchnorm=True,
+                     weight_scale=5e-2, dtype='float64')
+    shapes = {'W1': (15, 20), 'b1': (20,), 'W2': (20, 30), 'b2': (30,), 'W3': (30, 10), 'b3': (10,),
+              'gamma1': (20,), 'beta1': (20,), 'gamma2': (30,), 'beta2': (30,)}
+
+    def keys():
+        params = state('bn', **bn_kwargs)['params']
+        got = set(params)
+        if got != set(shapes):
+            hint = ''
+            if map_params(params, shapes) is not None:
+                hint = ('; your names follow another scheme (numbered from 0?). The layers are numbered from 1: '
+                        "'W1' and 'b1' are the first affine layer's, 'gamma1' and 'beta1' the first batch norm's. "
+                        'The other checks still find your parameters by their shapes and order')
+            return ['with use_batchnorm=True and two hidden layers, params should hold W1..W3, b1..b3, '
+                    'gamma1, gamma2, beta1, beta2 (%s)%s' % (describe_keys(got, set(shapes)), hint)]
+        return []
+
+    def shape_of_params():
+        params = state('bn', **bn_kwargs)['params']
+        mapping = map_params(params, shapes) or {k: k for k in shapes}
+        return ['%s has shape %s, expected %s' % (mapping[k], np.shape(params[mapping[k]]), v)
+                for k, v in shapes.items() if mapping[k] in params and np.shape(params[mapping[k]]) != v]
+
+    def initial_values():
+        params = state('bn', **bn_kwargs)['params']
+        problems = []
+        for k in sorted(params):
+            value = np.asarray(params[k], dtype=np.float64)
+            if k.startswith('gamma') and not np.all(value == 1):
+                problems.append('%s should start as ones' % k)
+            if (k.startswith('beta') or k.startswith('b') and k[1:].isdigit()) and not np.all(value == 0):
+                problems.append('%s should start as zeros' % k)
+        return problems
+
+    def weights_scale():
+        params = state('big', hidden_dims=[60, 50], input_dim=80, num_classes=10, use_batchnorm=True,
+                       weight_scale=0.1)['params']
+        mapping = map_params(params, contract_shapes([60, 50], 80, 10, True)) or {}
+        problems = []
+        for k in ('W1', 'W2', 'W3'):
+            if mapping.get(k, k) not in params:
+                return ['%s is missing' % k]
+            w = np.asarray(params[mapping.get(k, k)], dtype=np.float64)
+            if not (0.085 < w.std() < 0.115 and abs(w.mean()) < 0.02):
+                problems.append('%s does not look drawn from weight_scale * randn (mean 0, standard '
+                                'deviation weight_scale)' % k)
+        return problems
+
+    def dtypes():
+        problems = []
+        big = state('big', hidden_dims=[60, 50], input_dim=80, num_classes=10, use_batchnorm=True,
+                    weight_scale=0.1)['params']
+        if any(np.asarray(v).dtype != np.float32 for v in big.values()):
+            problems.append('with the default dtype every parameter should be float32')
+        if any(np.asarray(v).dtype != np.float64 for v in state('bn', **bn_kwargs)['params'].values()):
+            problems.append('with dtype=np.float64 every parameter should be float64')
+        return problems
+
+    def bn_params():
+        bn = state('bn', **bn_kwargs)['bn_params']
+        if len(bn) != 2:
+            return ['self.bn_params should be a list with one dict per batch-normalized layer (2 here), found '
+                    '%d' % len(bn)]
+        if any(p.get('mode') != 'train' for p in bn):
+            return ["every bn_params dict should start as {'mode': 'train'}"]
+        return []
+
+    def without_batchnorm():
+        plain = state('plain', hidden_dims=[20, 30], input_dim=15, num_classes=10, use_batchnorm=False,
+                      dtype='float64')
+        got = set(plain['params'])
+        expected = _expected_keys(2, False)
+        problems = []
+        if got != expected:
+            problems.append('with use_batchnorm=False params should hold only W1..W3 and b1..b3 (%s)'
+                            % describe_keys(got, expected))
+        if plain['bn_params']:
+            problems.append('with use_batchnorm=False there should be no bn_params dicts')
+        return problems
+
+    def dropout_param():
+        dp = state('dropout', hidden_dims=[10], input_dim=15, num_classes=10, dropout=0.25, seed=3)['dropout_param']
+        if dp.get('p') != 0.25 or dp.get('mode') != 'train' or dp.get('seed') != 3:
+            return ["with dropout=0.25 and seed=3, self.dropout_param should be {'mode': 'train', 'p': 0.25, "
+                    "'seed': 3} (p is the probability of dropping a unit)"]
+        return []
+
+    g.part(0.25, 'Parameter names', keys)
+    g.part(0.15, 'Parameter shapes', shape_of_params)
+    g.part(0.2, 'Initial biases, gamma and beta', initial_values)
+    g.part(0.1, 'Initial weights', weights_scale)
+    g.part(0.1, 'Parameter dtypes', dtypes)
+    g.part(0.1, 'bn_params', bn_params)
+    g.part(0.15, 'A net without batch norm', without_batchnorm)
+    g.part(0.05, 'dropout_param', dropout_param)
+    return g.outcome()
+
+
+# ---------------------------------------------------------------- the net: shared steps
+
+def reference_net(seed, **kwargs):
+    np.random.seed(seed)
+    return ReferenceNet(**kwargs)
+
+
+def _shapes_of(kwargs):
+    return contract_shapes(kwargs['hidden_dims'], kwargs['input_dim'], kwargs['num_classes'],
+                           kwargs.get('use_batchnorm', False))
+
+
+def student_net(student, kwargs, params):
+    """A student net built with kwargs (float64) holding ``params`` (contract names), and its name mapping.
+
+    Parameter names are charged in the parameters check alone: here the student's parameters are matched
+    to layers by their names' pattern, order and shapes.
+    """
+    handle = student.net_create(dtype='float64', **kwargs)
+    own = student.net_state(handle)['params']
+    mapping = map_params(own, _shapes_of(kwargs), own)
+    if mapping is None:
+        raise StudentCodeError("this part cannot be judged: the net's parameters could not be matched to its "
+                               'layers by their names, order and shapes (%s; the parameters check says more)'
+                               % describe_keys(set(own), set(_shapes_of(kwargs))), kind='bad_return')
+    student.net_set_params(handle, {mapping[k]: v.copy() for k, v in params.items()})
+    return handle, mapping
+
+
+def expected_net(student, kwargs, params, seed):
+    """The reference net's logic over the student's batch norm (see autograder.assignments.BatchNormalization.composed); the reference
+    net itself when the student's batch norm cannot be called, so a broken layer is not guessed around."""
+    composed = ComposedNet(student, {k: v.copy() for k, v in params.items()}, len(kwargs['hidden_dims']) + 1,
+                           kwargs.get('use_batchnorm', False), kwargs.get('reg', 0.0))
+    if not composed.use_batchnorm:
+        return composed
+    try:
+        composed.loss(np.zeros((2, kwargs['input_dim'])), np.zeros(2, dtype=int))
+    except StudentCodeError:
+        ref = reference_net(seed, dtype=np.float64, **kwargs)
+        ref.params = {k: v.copy() for k, v in params.items()}
+        return ref
+    composed.bn_params = [{'mode': 'train'} for _ in composed.bn_params]
+    return composed
+
+
+def relu_net_scores(params, X):
+    """Scores of an affine - relu - affine net without batch norm or dropout."""
+    return np.maximum(0, X.dot(params['W1']) + params['b1']).dot(params['W2']) + params['b2']
+
+
+DROPOUT_NET = dict(hidden_dims=[200], input_dim=10, num_classes=3, use_batchnorm=False, dropout=0.4)
+
+
+def dropout_params(rng):
+    return {'W1': 0.5 * rng.standard_normal((10, 200)), 'b1': np.full(200, 0.5),
+            'W2': 0.3 * rng.standard_normal((200, 3)), 'b2': 0.1 * rng.standard_normal(3)}
+
+
+# ---------------------------------------------------------------- the net: loss and gradients
+
+@check('FullyConnectedNet: loss and gradients (batch norm, L2, dropout in train mode)',
+       points=15, needs=('FullyConnectedNet',), short='loss & grads', column='grads')
+def fc_net_loss_and_gradients(student):
+    rng = hidden_rng(6)
+    g = Grading()
+    cases = [
+        # Equal hidden widths: a bn_param dict shared by the layers (charged in the test-mode check) does not
+        # make the train-mode loss crash here.
+        ('with batch norm, reg=0', dict(hidden_dims=[20, 20], input_dim=15, num_classes=10,
+                                        use_batchnorm=True, reg=0.0, weight_scale=5e-2), 0.35),
+        ('with batch norm, reg=3.14', dict(hidden_dims=[20, 20], input_dim=15, num_classes=10,
+                                           use_batchnorm=True, reg=3.14, weight_scale=5e-2), 0.3),
+        ('without batch norm, reg=0.7', dict(hidden_dims=[12, 9], input_dim=8, num_classes=5,
+                                             use_batchnorm=False, reg=0.7, weight_scale=0.3), 0.2),
+    ]
+    for index, (label, kwargs, weight) in enumerate(cases):
+        ref = reference_net(SEED + index, dtype=np.float64, **kwargs)
+        # Non-trivial gamma and beta, so that their gradients and their use in the forward pass matter.
+        for k in ref.params:
+            if k.startswith('gamma'):
+                ref.params[k] = rng.uniform(0.5, 1.5, ref.params[k].shape)
+            elif k.startswith('beta') or k.startswith('b'):
+                ref.params[k] = 0.1 * rng.standard_normal(ref.params[k].shape)
+        X = rng.standard_normal((6, kwargs['input_dim']))
+        y = rng.integers(kwargs['num_classes'], size=6)
+        params = {k: v.copy() for k, v in ref.params.items()}
+        computed = {}
+
+        def both(kwargs=kwargs, params=params, X=X, y=y, computed=computed, index=index):
+            """(student's loss, grads in contract names, expected loss, expected grads), computed once."""
+            if not computed:
+                expected = expected_net(student, kwargs, params, SEED + index).loss(X, y)
+                handle, mapping = student_net(student, kwargs, params)
+                loss, grads = student.net_loss(handle, X, y)
+                back = {v: k for k, v in mapping.items()}
+                computed['result'] = (loss, {back.get(k, k): v for k, v in grads.items()}, *expected, mapping)
+            return computed['result']
+
+        def loss_part(kwargs=kwargs, params=params, fn=both):
+            loss, _, expected_loss, _, _ = fn()
+            if abs(loss - expected_loss) <= TOL_NET * max(1.0, abs(expected_loss)):
+                return []
+            reg = kwargs['reg']
+            weights_sq = sum(np.sum(v ** 2) for k, v in params.items() if k.startswith('W'))
+            others_sq = sum(np.sum(v ** 2) for k, v in params.items() if not k.startswith('W'))
+            diff = loss - expected_loss
+            if reg and abs(diff - 0.5 * reg * weights_sq) < 1e-6 * max(1, abs(diff)):
+                return ['the regularization term lacks the factor 0.5 (the loss adds 0.5 * reg * sum(W**2))']
+            if reg and abs(diff - 0.5 * reg * others_sq) < 1e-6 * max(1, abs(diff)):
+                return ['the regularization term includes biases, gamma or beta; regularize the weight '
+                        'matrices only']
+            return ['the loss is off (relative error %.1e) from the reference net run on your own batchnorm '
+                    'layer; check, in this order: the architecture {affine - batchnorm - relu} x (L-1) - affine '
+                    '- softmax (no batch norm after the last affine layer, batch norm before the ReLU), '
+                    'which gamma/beta each layer uses, and the 0.5 * reg * sum(W**2) term'
+                    % (abs(diff) / max(1.0, abs(expected_loss)))]
+
+        def grads_part(fn=both):
+            _, grads, _, expected_grads, mapping = fn()
+            problems = []
+            if set(grads) != set(expected_grads):
+                problems.append('grads should have exactly the keys of params (%s)'
+                                % describe_keys({mapping.get(k, k) for k in grads},
+                                                 {mapping[k] for k in expected_grads}))
+            for k in sorted(set(grads) & set(expected_grads)):
+                # Biases right before batch norm have a true gradient of ~0: the floor keeps that from
+                # turning rounding noise into a relative error.
+                problem = compare('grads[%r]' % mapping[k], grads[k], expected_grads[k], TOL_NET, floor=1e-6)
+                if problem:
+                    problems.append(problem)
+            return problems[:3]
+
+        g.part(0.4 * weight, 'Loss ' + label, loss_part)
+        g.part(0.6 * weight, 'Gradients ' + label, grads_part)
+
+    def dropout_in_train_mode():
+        # With one example, grads[W2] = h^T dscores and grads[b2] = dscores: h, the hidden layer after
+        # dropout, can be read back, and compared with the ReLU's output unit by unit.
+        params = dropout_params(rng)
+        x = rng.standard_normal((1, 10))
+        relu = np.maximum(0, x.dot(params['W1']) + params['b1'])[0]
+        active = relu > 1e-3
+        handle, mapping = student_net(student, DROPOUT_NET, params)
+        student.seed_numpy(SEED + 61)  # the masks are random: seeded, so regrading draws the same ones
+        kept, scales = [], []
+        for _ in range(5):
+            _, grads = student.net_loss(handle, x, np.array([1]))
+            dW2, db2 = grads.get(mapping['W2']), grads.get(mapping['b2'])
+            if dW2 is None or db2 is None or dW2.shape != (200, 3) or db2.shape != (3,) or not db2.any():
+                return ['with dropout the gradients of the last layer are missing or misshapen']
+            h = dW2.dot(db2) / db2.dot(db2)
+            ratio = h[active] / relu[active]
+            kept.append(np.abs(ratio) > 1e-6)
+            scales.append(ratio[np.abs(ratio) > 1e-6])
+        kept, scales = np.concatenate(kept), np.concatenate(scales)
+        dropped = 1 - kept.mean()
+        if dropped < 0.01:
+            return ['with dropout=0.4, loss(X, y) dropped no hidden unit; in train mode apply dropout after each '
+                    "ReLU (with dropout_param['mode'] = 'train')"]
+        if not 0.25 <= dropped <= 0.55:
+            return ['with dropout=0.4, loss(X, y) dropped %.0f%% of the hidden units; p is the probability of '
+                    'dropping a unit, so about 40%% should be dropped' % (100 * dropped)]
+        if not np.allclose(scales, 1 / 0.6, rtol=1e-6):
+            if np.allclose(scales, 1.0, rtol=1e-6):
+                return ['the units dropout keeps are not rescaled; inverted dropout divides them by (1 - p) in '
+                        'train mode so that test time needs no scaling']
+            return ['the units dropout keeps are scaled by %.3g; inverted dropout divides them by (1 - p) = 0.6'
+                    % float(np.median(scales))]
+        return []
+
+    g.part(0.15, 'Train mode with dropout', dropout_in_train_mode)
+    return g.outcome()
+
+
+# ---------------------------------------------------------------- the net: test mode

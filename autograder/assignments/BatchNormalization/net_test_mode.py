@@ -1,0 +1,232 @@
+"""The fully connected net at test time: running statistics, one bn_param per layer, no dropout."""
+import numpy as np
+
+from autograder.assignments.BatchNormalization.composed import ComposedNet
+from autograder.assignments.BatchNormalization.net_checks import (DROPOUT_NET, dropout_params, expected_net,
+                                                                  reference_net, relu_net_scores, student_net)
+from autograder.assignments.BatchNormalization.settings import SEED, TOL_NET, hidden_rng
+from autograder.grading.checking import Grading, check, compare
+from autograder.sandbox.student_api import StudentCodeError
+
+
+def _mode_problem(bn_params):
+    """Why a net's bn_params are not in test mode after loss(X), or None."""
+    if all(p.get('mode') == 'test' for p in bn_params):
+        return None
+    if any(p.get('test') == 'test' for p in bn_params):
+        return ("bn_params gained a key 'test' and still say mode 'train': `bn_param[mode] = mode` uses the "
+                "variable's value as the key; write bn_param['mode'] = mode")
+    return "after loss(X) without y, bn_params still say mode %r; set every bn_param['mode'] to 'test'" % (
+        next(p.get('mode') for p in bn_params if p.get('mode') != 'test'),)
+
+
+@check('FullyConnectedNet: test mode (running statistics, one bn_param per layer, no dropout)',
+       points=5, needs=('FullyConnectedNet',), short='test mode', column='test')
+def fc_net_test_mode(student):
+    rng = hidden_rng(7)
+    g = Grading()
+    kwargs = dict(hidden_dims=[16, 16], input_dim=12, num_classes=5, use_batchnorm=True, weight_scale=0.2)
+    params = {k: v.copy() for k, v in reference_net(SEED + 7, dtype=np.float64, **kwargs).params.items()}
+    batches = [(rng.standard_normal((20, 12)) * 2 + 1, rng.integers(5, size=20)) for _ in range(4)]
+    X_test = rng.standard_normal((9, 12)) * 2 + 1
+    state = {}
+
+    def trained():
+        """Trains the student's net four steps. When its train-mode loss is the reference logic's (over the
+        student's own layer), the parts below compare with that logic exactly; otherwise the loss check
+        charges the architecture and these parts judge test mode by its behaviour alone."""
+        if not state:
+            expected = expected_net(student, kwargs, params, SEED + 7)
+            try:
+                handle, _ = student_net(student, kwargs, params)
+            except StudentCodeError as exc:
+                if exc.kind != 'bad_return':
+                    raise
+                student.seed_numpy(SEED)
+                handle, expected = student.net_create(dtype='float64', **kwargs), None
+            for X, y in batches:
+                loss, _ = student.net_loss(handle, X, y)
+                if expected is not None:
+                    expected_loss, _ = expected.loss(X, y)
+                    if abs(loss - expected_loss) > TOL_NET * max(1.0, abs(expected_loss)):
+                        expected = None
+            state.update(handle=handle, running=student.net_state(handle)['bn_params'], expected=expected,
+                         expected_running=[dict(p) for p in expected.bn_params] if expected is not None else None)
+        return state['handle']
+
+    def expected_scores(X, running):
+        """The reference logic in test mode over the student's layer and the net's running averages as they
+        are before this call: this part judges the switch to test mode, not the averages (the part above
+        does). Returns (scores, the bn_params the reference logic leaves)."""
+        expected = state['expected']
+        if isinstance(expected, ComposedNet):
+            expected.bn_params = [dict(p) for p in running]
+            return expected.loss(X), expected.bn_params
+        return expected.loss(X), [dict(p) for p in expected.bn_params]
+
+    def test_call(X):
+        """(student's scores, expected scores, net's bn_params after, expected bn_params after) for loss(X)."""
+        handle = trained()
+        before = student.net_state(handle)['bn_params']
+        got = student.net_loss(handle, X)
+        after = student.net_state(handle)['bn_params']
+        expected, expected_after = expected_scores(X, before)
+        return got, expected, after, expected_after
+
+    def last_call_only(key, value):
+        """Whether layer 1's average is what one call of the student's layer on the last batch leaves."""
+        X = batches[-1][0]
+        a = X.dot(params['W1']) + params['b1']
+        _, fresh = student.batchnorm_forward(a, params['gamma1'], params['beta1'], {'mode': 'train'})
+        once = fresh.get(key)
+        return isinstance(once, np.ndarray) and once.shape == value.shape and np.allclose(once, value, rtol=1e-6)
+
+    def running_statistics():
+        trained()
+        got, expected = state['running'], state['expected']
+        if expected is None:
+            # Behaviour alone: one dict per layer, each holding averages of its layer's width.
+            problems = []
+            if not got:
+                return ['after training steps the net has no bn_params dicts']
+            for key in ('running_mean', 'running_var'):
+                values = [p.get(key) for p in got]
+                if not all(isinstance(v, np.ndarray) for v in values):
+                    problems.append("after training steps some layer's bn_param has no %s" % key)
+                elif len(values) > 1 and all(v.shape == values[0].shape and np.array_equal(v, values[0])
+                                             for v in values):
+                    problems.append('after training steps, every layer holds the same %s: the layers share one '
+                                    'bn_param dict; each layer needs its own' % key)
+            return problems[:2]
+        theirs = state['expected_running']
+        if len(got) != len(theirs):
+            return ['expected %d bn_params dicts, found %d' % (len(theirs), len(got))]
+        problems = []
+        for i, (mine, ref) in enumerate(zip(got, theirs)):
+            for key in ('running_mean', 'running_var'):
+                value, wanted = mine.get(key), ref.get(key)
+                if not isinstance(wanted, np.ndarray):
+                    # Your batchnorm_forward does not store this average (its own check charges that): the
+                    # net cannot be expected to hold it either.
+                    continue
+                if isinstance(value, np.ndarray) and compare(key, value, wanted, TOL_NET) is None:
+                    continue
+                if not isinstance(value, np.ndarray):
+                    problems.append("after training steps, the bn_param of layer %d has no '%s'; each layer's "
+                                    'batchnorm_forward must get the same bn_param dict on every call, so its '
+                                    'running averages accumulate' % (i + 1, key))
+                elif len(got) > 1 and all(isinstance(p.get(key), np.ndarray) and np.array_equal(p.get(key), value)
+                                          for p in got):
+                    problems.append('after training steps, every layer holds the same %s: the layers share '
+                                    'one bn_param dict; each layer needs its own' % key)
+                elif i == 0 and last_call_only(key, value):
+                    problems.append('after training steps, %s of layer 1 holds only the last batch, as if '
+                                    'started afresh: bn_params are recreated on every call (inside loss?); '
+                                    'create them once, in __init__' % key)
+                else:
+                    problems.append('after training steps, %s of layer %d is not what four calls of your '
+                                    "batchnorm_forward with that layer's own bn_param give; is self.bn_params "
+                                    'created once, in __init__, and does each layer get its own dict from it?'
+                                    % (key, i + 1))
+        return problems[:2]
+
+    def test_time_cause(handle):
+        """The likeliest reason, in the order a TA would look, that test time went wrong (after a loss(X))."""
+        after = student.net_state(handle)['bn_params']
+        cause = _mode_problem(after) if after else None
+        if cause is None and len(after) == len(state['running']) and any(
+                not isinstance(a.get(k), np.ndarray) or not isinstance(b.get(k), np.ndarray)
+                or a.get(k).shape != b.get(k).shape or not np.array_equal(a.get(k), b.get(k))
+                for a, b in zip(after, state['running']) for k in ('running_mean', 'running_var')
+                if isinstance(b.get(k), np.ndarray)):
+            cause = ('loss(X) replaced the running averages of bn_params: are the dicts recreated inside loss? '
+                     'Create them once, in __init__, and only set their mode in loss')
+        return cause
+
+    def scores():
+        handle = trained()
+        if state['expected'] is None:
+            student.net_loss(handle, X_test)
+            if running_statistics():
+                return ['the running averages must be right before this part counts']
+            cause = test_time_cause(handle)
+            return [('test mode cannot be checked against the reference here (the loss check says why); ' + cause)
+                    ] if cause else []
+        got, expected, _, _ = test_call(X_test)
+        problem = compare('the test-time output', got, expected, TOL_NET)
+        if not problem:
+            return []
+        return [problem + '; ' + (test_time_cause(handle) or "at test time every layer's batch norm must run in "
+                                                            'test mode with its own running averages')]
+
+    def single_example():
+        handle = trained()
+        if state['expected'] is None:
+            got = student.net_loss(handle, X_test[:1])
+            if running_statistics():
+                return ['the running averages must be right before this part counts']
+            together = student.net_loss(handle, X_test)
+            problem = compare('the test-time scores of a single example', got, together[:1], TOL_NET)
+            return [problem + ' differ from its scores within a batch: test mode must not use the batch '
+                              'statistics'] if problem else []
+        got, expected, _, _ = test_call(X_test[:1])
+        return [compare('the test-time output for a single example', got, expected, TOL_NET)]
+
+    def running_unchanged():
+        if running_statistics():
+            return ['the running averages must be right before this part counts']
+        handle = trained()
+        if state['expected'] is None:
+            before = student.net_state(handle)['bn_params']
+            student.net_loss(handle, X_test)
+            after = student.net_state(handle)['bn_params']
+            expected_after = kept = before
+        else:
+            # What the reference logic's bn_params look like after the same call: a layer that itself changes
+            # them at test time is charged in its own check, not here.
+            _, _, after, expected_after = test_call(X_test)
+            kept = state['expected_running']
+        for mine, wanted, kept_by_layer in zip(after, expected_after, kept):
+            for key in ('running_mean', 'running_var'):
+                if not isinstance(kept_by_layer.get(key), np.ndarray):
+                    continue  # the batch-norm layer itself keeps no such average (its own check charges that)
+                a, b = mine.get(key), wanted.get(key)
+                if not isinstance(a, np.ndarray) or not isinstance(b, np.ndarray) or not np.array_equal(a, b):
+                    return ['computing test-time scores changed the running averages; ' + (
+                        test_time_cause(handle) or "test mode must not update them")]
+        return []
+
+    def dropout_at_test_time():
+        params = dropout_params(rng)
+        X = rng.standard_normal((5, 10))
+        try:
+            handle, _ = student_net(student, DROPOUT_NET, params)
+            expected = relu_net_scores(params, X)
+        except StudentCodeError as exc:
+            if exc.kind != 'bad_return':
+                raise
+            # Parameters that cannot be matched (charged elsewhere): only the behaviour of dropout is judged.
+            handle, expected = student.net_create(dtype='float64', **DROPOUT_NET), None
+        student.seed_numpy(SEED + 71)  # seeded once: a dropout left on draws two different masks below
+        first, second = student.net_loss(handle, X), student.net_loss(handle, X)
+        mode = student.net_state(handle)['dropout_param'].get('mode')
+        if first.shape != second.shape or not np.array_equal(first, second):
+            return ['with dropout=0.4, loss(X) gave different scores for the same X: dropout still runs at test '
+                    "time (dropout_param['mode'] is %r after loss(X); set it to 'test')" % (mode,)]
+        if expected is None:
+            varies = first.ndim == 2 and first.shape[0] == 5 and np.all(np.isfinite(first)) and \
+                np.any(first.std(axis=0) > 1e-12)
+            return [] if varies else ['with dropout=0.4, loss(X) returned scores that do not depend on X']
+        problem = compare('test-time scores with dropout=0.4', first, expected, TOL_NET)
+        if problem and first.shape == (5, 3) and np.allclose(first, relu_net_scores(
+                {k: v * (0.6 if k == 'W2' else 1) for k, v in params.items()}, X)):
+            return [problem + '; the hidden units are scaled by (1 - p) at test time: with inverted dropout '
+                              'test time is the identity']
+        return [problem + '; at test time dropout must be the identity'] if problem else []
+
+    g.part(0.25, 'Running averages of each layer', running_statistics)
+    g.part(0.3, 'Test-time scores', scores)
+    g.part(0.1, 'Test-time scores of one example', single_example)
+    g.part(0.1, 'Test time changes nothing', running_unchanged)
+    g.part(0.25, 'Test time with dropout', dropout_at_test_time)
+    return g.outcome()

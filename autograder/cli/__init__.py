@@ -1,0 +1,62 @@
+"""``bnkit``: the instructor's command line.
+
+Each subcommand lives in its own module with ``add_arguments(parser)`` and
+``run(args) -> int``; this file only dispatches. Only the module of the
+subcommand that runs is imported (the others are listed by name and help), so
+``bnkit --help`` and every command start without loading what the others need,
+and one broken subcommand cannot break the others.
+"""
+import argparse
+import importlib
+import importlib.util
+import sys
+
+SUBCOMMANDS = {
+    # name: (module, one-line help)
+    'fetch-data': ('autograder.cli.fetch_data', 'download and verify the CIFAR-10 archive'),
+    'release': ('autograder.cli.release', 'generate the student release with nbgrader'),
+    'grade': ('autograder.cli.grade', 'grade submissions in sandboxed workers'),
+    'demo': ('autograder.cli.demo', 'generate the release, grade the sample submissions, print the table'),
+    'gradescope-bundle': ('autograder.cli.gradescope_bundle', "write Gradescope's autograder.zip"),
+    'run-autograder': ('autograder.cli.run_autograder', "grade one submission the way Gradescope's run_autograder does"),
+    'validate': ('autograder.cli.validate', 'grade the validation set of correct, buggy and hostile variants'),
+    'similarity': ('autograder.cli.similarity', 'list pairs of students whose solutions share much code'),
+}
+
+
+def chosen_command(argv):
+    """The subcommand named on the command line (its first word that is not an option), or None."""
+    return next((arg for arg in argv if not arg.startswith('-')), None)
+
+
+def build_parser(argv=None):
+    """The parser for ``argv``: every installed subcommand is listed, and only the chosen one's module is
+    imported to declare its arguments."""
+    chosen = chosen_command(sys.argv[1:] if argv is None else argv)
+    parser = argparse.ArgumentParser(prog='bnkit', description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest='command', metavar='COMMAND')
+    for name, (module_name, help_text) in SUBCOMMANDS.items():
+        if importlib.util.find_spec(module_name) is None:
+            continue  # a subcommand whose module is not installed is simply not offered
+        if name != chosen:
+            sub.add_parser(name, help=help_text, description=help_text)
+            continue
+        module = importlib.import_module(module_name)
+        p = sub.add_parser(name, help=help_text, description=(module.__doc__ or help_text).strip())
+        module.add_arguments(p)
+        p.set_defaults(_run=module.run)
+    return parser
+
+
+def main(argv=None):
+    parser = build_parser(argv)
+    args = parser.parse_args(argv)
+    if not getattr(args, '_run', None):
+        parser.print_help()
+        return 2
+    try:
+        return args._run(args) or 0
+    except KeyboardInterrupt:
+        print('interrupted', file=sys.stderr)
+        return 130
+

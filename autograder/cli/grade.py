@@ -1,0 +1,67 @@
+"""Grade notebooks with the hidden checks, each submission's code in a sandboxed worker.
+
+SUBMISSIONS is one .ipynb file, a folder of .ipynb files (the student is the file name's stem), or an
+nbgrader tree submitted/<student>/<assignment>/<notebook>.ipynb. Writes OUTDIR/grades.csv,
+OUTDIR/<student>/results.json (Gradescope's schema), feedback.md/.html and a class summary. A run that is
+interrupted can be started again: finished, unchanged submissions are not graded twice.
+"""
+import os
+import sys
+
+from autograder.cli import isolation
+from autograder.grading.runner import DEFAULT_BUDGET, GRADER_MARGIN, GraderFailure, grade_all
+from autograder.grading.submissions import MAX_NOTEBOOK_MB, SubmissionError, find_submissions
+from autograder.reports import results as reports
+from autograder.reports.safetext import terminal
+from autograder.sandbox import Limits
+
+
+def add_arguments(parser):
+    parser.add_argument('submissions', help='a notebook, a folder of notebooks, or an nbgrader tree')
+    parser.add_argument('--out', required=True, help='output folder')
+    parser.add_argument('--jobs', type=int, default=os.cpu_count() or 1,
+                        help='submissions graded in parallel (default: the number of CPUs, %(default)s)')
+    parser.add_argument('--assignment', default=None, help='in an nbgrader tree, only this assignment folder')
+    parser.add_argument('--memory-mb', type=int, default=Limits.memory_mb, help='worker memory limit (%(default)s MB)')
+    parser.add_argument('--cpu-seconds', type=int, default=Limits.cpu_seconds, help='worker CPU-time limit (%(default)s s)')
+    parser.add_argument('--call-timeout', type=float, default=Limits.call_timeout,
+                        help='wall-clock limit of one call into student code (%(default)s s)')
+    parser.add_argument('--check-timeout', type=float, default=120.0, help='wall-clock limit per check (%(default)s s)')
+    parser.add_argument('--budget', type=float, default=DEFAULT_BUDGET,
+                        help='wall-clock seconds per submission for loading its code and all checks (%(default)s)')
+    parser.add_argument('--max-notebook-mb', type=float, default=MAX_NOTEBOOK_MB,
+                        help='larger submissions are not graded (%(default)s MB)')
+    parser.add_argument('--quiet', action='store_true', help='no progress bar and no table')
+    isolation.add_arguments(parser)
+
+
+def run(args):
+    try:
+        submissions = find_submissions(args.submissions, args.assignment)
+    except SubmissionError as exc:
+        print('error: %s' % exc, file=sys.stderr)
+        return 2
+    limits = Limits(memory_mb=args.memory_mb, cpu_seconds=args.cpu_seconds, call_timeout=args.call_timeout)
+    level = isolation.pick(args, limits)
+    if level is None:
+        return 3
+    if not args.quiet:
+        worst = len(submissions) * (args.budget + GRADER_MARGIN) / max(args.jobs, 1)
+        print('Grading %d submission(s) with %d job(s), %g s each at most: at worst %.0f min'
+              % (len(submissions), args.jobs, args.budget, worst / 60), file=sys.stderr)
+    try:
+        results, failures = grade_all(submissions, args.out, jobs=args.jobs, limits=limits,
+                                      budget=args.budget, check_timeout=args.check_timeout,
+                                      progress=not args.quiet, isolation=level, max_notebook_mb=args.max_notebook_mb)
+    except GraderFailure as exc:
+        print('\nerror: grading stopped, the grader failed (no student was charged for it): %s' % exc,
+              file=sys.stderr)
+        return 3
+    if not args.quiet:
+        print(reports.score_table(results))
+        if failures:
+            print('\n%d submission(s) need a look:' % len(failures))
+            for student, why in failures:
+                print('  %s: %s' % (terminal(student, 60), terminal(why, 300)))
+        print('\nResults in %s (grades.csv, summary.md, report.html, <student>/feedback.md)' % args.out)
+    return 0

@@ -1,0 +1,76 @@
+"""Grade the validation set (correct variants, realistic bugs, hostile submissions) in one run and print
+the verdict table with totals. Exit status 1 if any verdict fails.
+
+Hostile code runs here on purpose. When this machine allows it (root, util-linux), the whole run is first
+moved into a PID namespace of its own with an outer memory limit, so that even a sandbox bug could not let a
+kill(-1) or a fork bomb reach anything outside it.
+"""
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from autograder.assignments.BatchNormalization.variants import BUGS, CORRECT
+from autograder.cli import isolation
+from autograder.validation.runner import nbgrader_agreement, table, validate
+
+CONTAINED_ENV = 'BNKIT_VALIDATE_CONTAINED'
+
+
+def add_arguments(parser):
+    parser.add_argument('--jobs', type=int, default=os.cpu_count() or 1, help='parallel gradings (default: %(default)s)')
+    parser.add_argument('--keep', type=Path, default=None, help='keep the notebooks and grades in this folder')
+    parser.add_argument('--nbgrader', action='store_true',
+                        help='also autograde the correct variants and the bugs with nbgrader and compare scores')
+    parser.add_argument('--no-contain', action='store_true', help='do not move the run into its own PID namespace')
+    isolation.add_arguments(parser)
+
+
+def contain(argv):
+    """Re-run this command inside a new PID namespace with an outer memory limit, if possible."""
+    if os.environ.get(CONTAINED_ENV) or os.geteuid() != 0 or not shutil.which('unshare') or not shutil.which('prlimit'):
+        return None
+    env = dict(os.environ, **{CONTAINED_ENV: '1'})
+    cmd = ['unshare', '--pid', '--fork', '--mount-proc', '--kill-child', 'prlimit', '--as=%d' % (12 << 30), '--',
+           sys.executable, '-m', 'autograder.cli', 'validate'] + argv
+    return subprocess.call(cmd, env=env)
+
+
+def run(args):
+    if not args.no_contain:
+        forwarded = ['--jobs', str(args.jobs)] + (['--keep', str(args.keep)] if args.keep else []) \
+            + (['--nbgrader'] if args.nbgrader else []) \
+            + (['--isolation', args.isolation] if args.isolation else []) \
+            + (['--require-isolation', args.require_isolation] if args.require_isolation else [])
+        code = contain(forwarded)
+        if code is not None:
+            return code
+        if not os.environ.get(CONTAINED_ENV):
+            print('note: running without an outer PID namespace (needs root and util-linux)', file=sys.stderr)
+    if args.nbgrader and args.keep is None:
+        # The comparison needs bnkit's grades after the run: keep them in a folder of our own.
+        import tempfile
+        args.keep = Path(tempfile.mkdtemp(prefix='bnkit-validate-'))
+    level = isolation.pick(args)
+    if level is None:
+        return 3
+    rows, global_rows, seconds = validate(args.keep, jobs=args.jobs, isolation=level)
+    print(table(rows, global_rows))
+    print('\n%d submissions graded in %.0f s with --jobs %d' % (len(rows), seconds, args.jobs))
+    ok = all(r.ok for r in rows + global_rows)
+    if args.nbgrader:
+        import json
+        grades = args.keep / 'grades'
+        bnkit_scores = {v.name: json.loads((grades / v.name / 'results.json').read_text())['score']
+                        for v in CORRECT + BUGS}
+        print('\nnbgrader autograde of the same notebooks (automatic points):')
+        agreement = nbgrader_agreement(CORRECT + BUGS, bnkit_scores)
+        for name, nb_score, bn_score in agreement:
+            same = nb_score is not None and abs(nb_score - bn_score) < 0.05
+            ok = ok and same
+            print('  %-30s nbgrader %6s   bnkit %6.2f   %s' % (name, '%.2f' % nb_score if nb_score is not None else '-',
+                                                            bn_score, 'same' if same else 'DIFFERENT'))
+        print('agreement: %d / %d' % (sum(1 for _, n, b in agreement if n is not None and abs(n - b) < 0.05),
+                                      len(agreement)))
+    return 0 if ok else 1

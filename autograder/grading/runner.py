@@ -1,0 +1,210 @@
+"""Grading a class: one grader process per submission, --jobs at a time, resumable.
+
+A submission whose results.json already records the same notebook hash and
+kit version is skipped, so a run that was killed and started again finishes the
+rest without regrading anyone. grades.csv and the summary are rebuilt from the
+per-student results at the end, so they are the same however the run went.
+
+The isolation level is chosen once, by probing, before any submission is graded.
+A grader process that reports a sandbox failure stops the run (``GraderFailure``):
+that is the grader's problem, and no student gets a score from it. Each grader
+process runs under its own memory limit and dies with the run; after it ends,
+any process it left behind in a sandbox uid is killed.
+"""
+import ctypes
+import json
+import os
+import resource
+import signal
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import asdict
+from pathlib import Path
+
+from autograder.assignments.BatchNormalization import registry
+from autograder.grading.grade_one import SANDBOX_FAILED, build_results
+from autograder.grading.submissions import MAX_NOTEBOOK_MB, accept
+from autograder.reports import results as reports
+from autograder.reports.answers import answer_of, write_answers
+from autograder.reports.safetext import terminal
+from autograder.sandbox import Limits, choose_level, landlock, lockdown, uids, view
+from autograder.sandbox.worker import children_of
+from autograder.version import KIT_VERSION
+
+GRADER_MEMORY_MB = 4096     # the address space of one grader process (checks, reference, pytest)
+# One submission's wall-clock budget for loading its code and all checks. With the grader's own start and
+# reports (GRADER_MARGIN) it fits well inside Gradescope's default 10-minute limit.
+DEFAULT_BUDGET = 300.0
+GRADER_MARGIN = 60.0
+
+
+class GraderFailure(RuntimeError):
+    """The grader, not a student, failed (its sandbox could not start or be cleaned up): the run stops."""
+
+
+def already_graded(outdir, sub):
+    """Whether this exact hand-in (same bytes, same kit version) already has its results."""
+    try:
+        extra = json.loads((Path(outdir) / sub.folder / 'results.json').read_text())['extra_data']
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    return (extra.get('submission_sha256') == sub.sha256 and extra.get('student') == sub.student
+            and extra.get('kit_version') == KIT_VERSION and not extra.get('grading_failed'))
+
+
+class Progress:
+    """A one-line progress bar on stderr."""
+
+    def __init__(self, total, stream=sys.stderr):
+        self.total, self.done, self.stream, self.start = total, 0, stream, time.monotonic()
+
+    def step(self, label):
+        self.done += 1
+        width = 30
+        filled = int(width * self.done / max(self.total, 1))
+        elapsed = time.monotonic() - self.start
+        eta = elapsed / self.done * (self.total - self.done)
+        self.stream.write('\r[%s%s] %d/%d  %-24s %5.0fs elapsed, ~%.0fs left ' % (
+            '#' * filled, '.' * (width - filled), self.done, self.total, terminal(label, 24), elapsed, eta))
+        if self.done == self.total:
+            self.stream.write('\n')
+        self.stream.flush()
+
+
+def _grader_limits(memory_mb):
+    def enter():
+        resource.setrlimit(resource.RLIMIT_AS, (memory_mb << 20, memory_mb << 20))
+        if sys.platform.startswith('linux'):
+            ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)   # PR_SET_PDEATHSIG: die with the run
+    return enter
+
+
+_LIVE_GRADERS, _LIVE_LOCK = set(), threading.Lock()
+
+
+def _sweep_leftovers(isolation):
+    """Kill what a finished grader left behind: processes of sandbox uids no grader holds (as root), and
+    at the process level, orphans reparented to this process, which is their subreaper."""
+    try:
+        uids.sweep_orphans()
+    except uids.UidError as exc:
+        raise GraderFailure(str(exc)) from None
+    if isolation != 'process' or not sys.platform.startswith('linux'):
+        return
+    # Under the lock: a grader being started by another thread is added to the live set before it is seen.
+    with _LIVE_LOCK:
+        for pid in children_of(os.getpid()):
+            if pid not in _LIVE_GRADERS:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+
+
+def grade_one_process(sub, outdir, limits, isolation, budget, check_timeout, grader_memory_mb=GRADER_MEMORY_MB):
+    """Grade one submission in its own grader process; returns None or the reason it failed.
+
+    The process gets ``budget`` seconds for the student's code and a margin for its own start and reports;
+    past that it is killed."""
+    submission_timeout = budget + GRADER_MARGIN
+    cmd = [sys.executable, '-m', 'autograder.grading.grade_one', '-', sub.folder, str(outdir),
+           '--student', sub.student, '--sha256', sub.sha256, '--submission', sub.path, '--isolation', isolation,
+           '--limits', json.dumps(asdict(limits)), '--check-timeout', str(check_timeout), '--budget', str(budget)]
+    with _LIVE_LOCK:
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                start_new_session=True, preexec_fn=_grader_limits(grader_memory_mb))
+        _LIVE_GRADERS.add(proc.pid)
+    try:
+        _, stderr = proc.communicate(sub.content, timeout=submission_timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        return 'grading took longer than %g s and was stopped' % submission_timeout
+    finally:
+        with _LIVE_LOCK:
+            _LIVE_GRADERS.discard(proc.pid)
+        _sweep_leftovers(isolation)
+    if proc.returncode == SANDBOX_FAILED:
+        raise GraderFailure((stderr.decode(errors='replace').strip().splitlines() or ['no message'])[-1][:1000])
+    if proc.returncode != 0:
+        tail = stderr.decode(errors='replace').strip().splitlines()[-1:] or ['no message']
+        return 'the grader failed (exit code %d: %s)' % (proc.returncode, tail[0][:300])
+    return None
+
+
+def record_failure(outdir, sub, why, isolation=None, rejected=False):
+    """Zero points with the reason, so the student and the staff both see what happened. Reads nothing of the
+    submission: what is recorded is what was read when it was accepted."""
+    results = {s.name: {'fraction': 0.0, 'messages': [], 'seconds': 0.0} for s in registry.CHECKS}
+    message = ('Your notebook was not graded: %s.' % why if rejected else
+               'Your notebook could not be graded: %s. The course staff has been told.' % why)
+    data = build_results(sub.student, sub.path, sub.sha256, results, [message], isolation, 0.0,
+                         not_graded=why if rejected else None)
+    if not rejected:
+        data['extra_data']['grading_failed'] = why
+    reports.write_student_reports(Path(outdir) / sub.folder, data)
+
+
+def class_folders(notebooks):
+    """The folders that hold the class's submissions: each notebook's folder, and an nbgrader course's root."""
+    folders = set()
+    for nb in notebooks:
+        path = Path(nb).resolve()
+        folders.add(path.parent)
+        if 'submitted' in path.parts:
+            folders.add(Path(*path.parts[:path.parts.index('submitted')]))
+    return folders
+
+
+def grade_all(submissions, outdir, jobs=1, limits=None, budget=DEFAULT_BUDGET, check_timeout=120.0,
+              progress=True, isolation=None, max_notebook_mb=MAX_NOTEBOOK_MB):
+    """Grade {student: notebook} into outdir; returns (all results, [(student, failure reason)]).
+
+    Each submission is read once (a regular file of at most ``max_notebook_mb``) into a private copy, and
+    gets ``budget`` seconds of wall clock for loading and all checks. ``isolation`` is the level chosen by
+    ``autograder.sandbox.choose_level`` (probed here when None). Raises GraderFailure when the sandbox fails
+    mid-run; results already written stay.
+    """
+    started = time.monotonic()
+    outdir = Path(outdir).resolve()
+    outdir.mkdir(parents=True, exist_ok=True)
+    os.chmod(outdir, 0o700)     # results are nobody else's business, and no worker uid's
+    limits = limits or Limits()
+    isolation = isolation or choose_level(limits=limits)[0]
+    if isolation == 'process' and sys.platform.startswith('linux'):
+        ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)   # PR_SET_CHILD_SUBREAPER: orphans of dead graders come here
+    if isolation == 'container' and landlock.abi_version() < 1:
+        # Without Landlock the worker uids see the host: lock the kit, the results and the class first.
+        lockdown.lock(lockdown.kit_paths() | {outdir} | class_folders(submissions.values()),
+                      keep=lockdown.needed_by_workers(view.build()))
+    subs = accept(submissions, max_notebook_mb)
+    answers = {sub.student: (sub.folder, None if sub.rejected else answer_of(sub.path, sub.content)) for sub in subs}
+    for sub in subs:
+        if sub.rejected:
+            record_failure(outdir, sub, sub.rejected, isolation, rejected=True)
+    todo = [sub for sub in subs if not sub.rejected and not already_graded(outdir, sub)]
+    bar = Progress(len(todo)) if progress and todo else None
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = {pool.submit(grade_one_process, sub, outdir, limits, isolation, budget, check_timeout): sub
+                   for sub in todo}
+        try:
+            for future in as_completed(futures):
+                sub = futures[future]
+                why = future.result()
+                sub.content = None      # handed over: no need to hold every notebook until the end
+                if why:
+                    record_failure(outdir, sub, why, isolation)
+                if bar:
+                    bar.step(sub.student)
+        except GraderFailure:
+            for future in futures:
+                future.cancel()
+            raise
+    all_results = {s: r for s, r in reports.load_results(outdir).items() if s in submissions}
+    failures = reports.failures_of(all_results)
+    reports.write_class_reports(outdir, all_results, failures, run_seconds=time.monotonic() - started)
+    write_answers(outdir, answers)
+    return all_results, failures

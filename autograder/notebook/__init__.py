@@ -1,0 +1,1 @@
+"""Notebooks: reading submissions, building the source notebook, nbgrader releases."""

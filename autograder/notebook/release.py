@@ -1,0 +1,204 @@
+"""Driving nbgrader: generate the student release and the instructor's course folder, and autograde.
+
+``generate_release`` runs nbgrader's own generate_assignment in a course folder (``course/`` for
+``bnkit release``, a temporary one otherwise) and copies nbgrader's release into the committed
+``release/``. nbgrader only ever writes inside the course folder, so none of its commands can delete a
+file of ``release/``. The course folder is ready for nbgrader's workflow: its ``nbgrader_config.py`` gives
+an absolute root, its gradebook has the assignment, and its ``source/`` holds the framework too, so
+``autograde`` runs every submission against the instructor's copy of ``cs231n``.
+"""
+import os
+import shutil
+import sys
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+from autograder import ROOT
+
+ASSIGNMENT = 'BatchNormalization'
+FRAMEWORK = ROOT / 'cs231n'
+
+
+class ReleaseError(RuntimeError):
+    pass
+
+
+@contextmanager
+def environment(**variables):
+    """Set environment variables (a kernel nbgrader or nbclient starts inherits them), restore them after."""
+    saved = {k: os.environ.get(k) for k in variables}
+    os.environ.update({k: str(v) for k, v in variables.items()})
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+@contextmanager
+def nbgrader_environment():
+    """nbgrader runs `alembic` as a subprocess for a new gradebook: the interpreter's bin must be on PATH."""
+    old = os.environ.get('PATH', '')
+    os.environ['PATH'] = str(Path(sys.executable).parent) + os.pathsep + old
+    try:
+        yield
+    finally:
+        os.environ['PATH'] = old
+
+
+COURSE_ID = 'bnkit'
+# A cell's time limit when nbgrader runs a notebook (validate, autograde). The longest cell, the full
+# weight-scale sweep, took 351 s on a 2-core machine at a load average of about 15 (docs/notebook.md); nbgrader's default, 30 s,
+# interrupts it and still reports success. Five times the measurement leaves room for a slow laptop.
+CELL_TIMEOUT = 1800
+# nbgrader settings the kit relies on, as (class, trait, value): written into every course folder's and
+# the release's nbgrader_config.py and given to the API, from this one table.
+COURSE_SETTINGS = (
+    ('CourseDirectory', 'course_id', COURSE_ID),
+    ('ClearSolutions', 'code_stub', {'python': '# YOUR CODE HERE\nraise NotImplementedError()'}),
+    ('ClearSolutions', 'text_stub', 'YOUR ANSWER HERE'),
+    ('ExecutePreprocessor', 'timeout', CELL_TIMEOUT),
+)
+STUDENT_SETTINGS = (('ExecutePreprocessor', 'timeout', CELL_TIMEOUT),)
+
+COURSE_CONFIG_HEAD = """\
+# nbgrader course folder for the batch normalization assignment, written by `bnkit release`.
+#   source/%(a)s/    the instructor's notebook and the cs231n framework
+#   release/%(a)s/   nbgrader's student version (`bnkit release` copies it to the kit's release/)
+#   submitted/<student>/%(a)s/%(a)s.ipynb   put submissions here (or collect them with nbgrader)
+# The root is this file's folder, as an absolute path, wherever the folder is moved.
+import os
+
+c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
+root = os.path.dirname(os.path.abspath(__file__))
+c.CourseDirectory.root = root
+c.Exchange.root = os.path.join(root, 'exchange')
+
+# Feedback without the hidden blocks' source (nbgrader's default feedback pipeline shows them).
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
+from nbgrader.preprocessors import ClearHiddenTests, GetGrades  # noqa: E402
+c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+"""
+
+STUDENT_CONFIG_HEAD = """\
+# nbgrader settings for this assignment, used by the Validate button when JupyterLab is started from this
+# folder, and by `nbgrader validate BatchNormalization.ipynb` run here. The experiments' longest cell needs
+# more than nbgrader's default 30 s.
+c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
+"""
+
+
+def config_text(head, settings):
+    return head + ''.join('c.%s.%s = %r\n' % (cls, trait, value) for cls, trait, value in settings)
+
+
+def make_api(course_root, timeout=CELL_TIMEOUT):
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config import Config
+    c = Config()
+    for cls, trait, value in COURSE_SETTINGS:
+        c[cls][trait] = value
+    c.CourseDirectory.root = str(Path(course_root).resolve())
+    c.Exchange.root = str(Path(course_root).resolve() / 'exchange')
+    c.ExecutePreprocessor.timeout = timeout
+    return NbGraderAPI(coursedir=CourseDirectory(config=c), config=c)
+
+
+def copy_framework(dest):
+    shutil.copytree(FRAMEWORK, dest / 'cs231n', ignore=shutil.ignore_patterns('__pycache__', '*.pyc'),
+                    dirs_exist_ok=True)
+
+
+def prepare_course(course, source_dir, assignment=ASSIGNMENT):
+    """Write (or refresh) the course folder: its config and source/<assignment> with the framework."""
+    course = Path(course)
+    source = course / 'source' / assignment
+    if source.exists():
+        shutil.rmtree(source)
+    shutil.copytree(Path(source_dir) / assignment, source,
+                    ignore=shutil.ignore_patterns('.ipynb_checkpoints', '__pycache__'))
+    copy_framework(source)
+    (course / 'nbgrader_config.py').write_text(config_text(COURSE_CONFIG_HEAD % {'a': assignment},
+                                                           COURSE_SETTINGS))
+
+
+def generate_release(source_dir=ROOT / 'source', dest_dir=ROOT / 'release', assignment=ASSIGNMENT, course=None):
+    """Run nbgrader's generate_assignment on source_dir/<assignment> and write dest_dir/<assignment>.
+
+    The release holds the student notebook, the cs231n framework it imports, its nbgrader_config.py and
+    the student's README.md. The previous release is replaced only once the new one is complete. With
+    ``course``, nbgrader runs in that course folder, which stays ready for nbgrader's own commands;
+    without, in a temporary one.
+    """
+    source_dir, dest_dir = Path(source_dir), Path(dest_dir)
+    if not (source_dir / assignment).is_dir():
+        raise ReleaseError('%s: no such assignment folder' % (source_dir / assignment))
+    with tempfile.TemporaryDirectory(prefix='bnkit-release-') as tmp:
+        course = Path(course).resolve() if course is not None else Path(tmp) / 'course'
+        prepare_course(course, source_dir, assignment)
+        with nbgrader_environment():
+            result = make_api(course).generate_assignment(assignment, force=True)
+        if not result.get('success'):
+            raise ReleaseError('nbgrader generate_assignment failed:\n%s\n%s'
+                               % (result.get('error', ''), result.get('log', '')))
+        built = course / 'release' / assignment
+        student_files(built)
+        dest_dir.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix='.%s-' % assignment, dir=dest_dir))
+        shutil.copytree(built, staging / assignment)
+        target = dest_dir / assignment
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(staging / assignment, target)
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def student_files(release):
+    """What the release holds besides nbgrader's notebook and the framework it copied from source/."""
+    from autograder.notebook.student_guide import release_readme
+    (release / 'nbgrader_config.py').write_text(config_text(STUDENT_CONFIG_HEAD, STUDENT_SETTINGS))
+    (release / 'README.md').write_text(release_readme())
+
+
+def autograde(notebooks, timeout=120, assignment=ASSIGNMENT, source_dir=ROOT / 'source'):
+    """nbgrader autograde of {student: notebook_path}; returns {student: (score, max_score)}.
+
+    Builds a temporary course with the source notebook (for the gradebook) and the submissions,
+    as an instructor's course folder would hold them.
+    """
+    from nbgrader.api import Gradebook
+    notebook_name = assignment + '.ipynb'
+    with tempfile.TemporaryDirectory(prefix='bnkit-autograde-') as tmp:
+        course = Path(tmp)
+        prepare_course(course, source_dir, assignment)
+        for student, path in notebooks.items():
+            target = course / 'submitted' / student / assignment
+            target.mkdir(parents=True)
+            shutil.copy(path, target / notebook_name)
+            copy_framework(target)
+        with nbgrader_environment():
+            api = make_api(course, timeout=timeout)
+            result = api.generate_assignment(assignment, force=True)
+            if not result.get('success'):
+                raise ReleaseError('nbgrader generate_assignment failed: %s' % result.get('error'))
+            scores = {}
+            for student in notebooks:
+                api.autograde(assignment, student, force=True, create=True)
+            with Gradebook(api.coursedir.db_url, COURSE_ID) as gb:
+                for student in notebooks:
+                    try:
+                        sub = gb.find_submission(assignment, student)
+                    except Exception:
+                        scores[student] = (None, None)
+                        continue
+                    nb = sub.notebooks[0]
+                    automatic = sum(grade.score for grade in nb.grades if grade.auto_score is not None)
+                    automatic_max = sum(grade.max_score for grade in nb.grades if grade.cell.cell_type == 'code')
+                    scores[student] = (automatic, automatic_max)
+        return scores

@@ -1,0 +1,1 @@
+"""What grading writes: per-student results and feedback, the class report, similarity."""

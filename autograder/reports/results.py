@@ -1,0 +1,227 @@
+"""What grading leaves behind: per-student results and feedback, the class CSV and summary.
+
+OUTDIR/<student>/results.json   Gradescope's schema (written last: its presence means "graded")
+OUTDIR/<student>/feedback.md    what failed and why, in words a student can act on
+OUTDIR/<student>/feedback.html  the same, for a browser or an LMS
+OUTDIR/grades.csv               student,score,max_score, then one column per check
+OUTDIR/summary.md               the class at a glance, with failures and diagnosed mistakes listed
+OUTDIR/grade_distribution.png   histogram of scores
+OUTDIR/report.html              the class report, one self-contained page (autograder/class_report.py)
+OUTDIR/run.json                 the run's wall clock, for the report when it is rebuilt
+OUTDIR/similarity.json, .html   written by bnkit similarity (autograder/similarity.py), shown in report.html
+"""
+import csv
+import importlib.util
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from autograder.assignments.BatchNormalization import registry
+from autograder.assignments.BatchNormalization.figures import figure_html
+from autograder.reports.safetext import csv_cell, md_inline, terminal
+from autograder.reports.safetext import html as html_text
+
+
+def write_atomically(path, text):
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix='.' + path.name + '.', dir=path.parent)
+    with os.fdopen(fd, 'w') as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
+def feedback_markdown(data):
+    extra = data['extra_data']
+    lines = ['# Batch normalization: automatic feedback', '',
+             '**Score: %g / %g**' % (data['score'], extra['max_score']), '']
+    if data.get('output'):
+        lines += ['## About your notebook', ''] + ['- %s' % md_inline(m) for m in data['output'].splitlines()] + ['']
+    lines += ['| check | points |', '|---|---|']
+    lines += ['| %s | %g / %g |' % (md_inline(t['name']), t['score'], t['max_score']) for t in data['tests']]
+    failed = [t for t in data['tests'] if t['status'] != 'passed']
+    if failed:
+        lines += ['', '## What to fix', '']
+        for t in failed:
+            lines.append('### %s (%g / %g)' % (md_inline(t['name']), t['score'], t['max_score']))
+            lines += ['- %s' % md_inline(m) for m in t['output'].splitlines()] or ['- (no details)']
+            lines.append('')
+    else:
+        lines += ['', 'Every automatic check passed.']
+    lines += ['', 'The free-response question is graded by hand.']
+    return '\n'.join(lines) + '\n'
+
+
+FEEDBACK_CSS = """
+body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 46em; margin: 2em auto;
+       padding: 0 1em; color: #1d1d1f; }
+h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 1.6em; } h3 { font-size: 1.05em; }
+.score { font-size: 1.2em; font-weight: 600; }
+table { border-collapse: collapse; width: 100%; margin: 1em 0; }
+th, td { text-align: left; padding: .4em .7em; border-bottom: 1px solid #ddd; }
+th { background: #f4f4f6; }
+td.points { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+tr.passed td.status { color: #0a7a2f; } tr.failed td.status { color: #b3261e; font-weight: 600; }
+.notice { background: #fff4e5; border-left: 4px solid #e8a33d; padding: .5em 1em; }
+li { margin: .2em 0; }
+figure { margin: .5em 0 1em; } figure img { max-width: 100%; } figcaption { color: #555; font-size: .9em; }
+"""
+
+
+def feedback_html(data):
+    """The feedback as one self-contained page (inline style, no external resources), every text escaped."""
+    extra = data['extra_data']
+    rows = ''.join('<tr class="%s"><td>%s</td><td class="status">%s</td><td class="points">%g / %g</td></tr>'
+                   % ('passed' if t['status'] == 'passed' else 'failed', html_text(t['name']),
+                      'passed' if t['status'] == 'passed' else 'to fix', t['score'], t['max_score'])
+                   for t in data['tests'])
+    figures = extra.get('figures') or {}
+    details = ''.join('<h3>%s</h3><ul>%s</ul>%s'
+                      % (html_text(t['name']), ''.join('<li>%s</li>' % html_text(m) for m in t['output'].splitlines()),
+                         figure_html(t['tags'][0], figures.get(t['tags'][0])))
+                      for t in data['tests'] if t['status'] != 'passed')
+    notes = ''.join('<li>%s</li>' % html_text(m) for m in data.get('output', '').splitlines())
+    return ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            '<title>Automatic feedback</title><style>%s</style></head><body>'
+            '<h1>Batch normalization: automatic feedback</h1><p class="score">Score: %g / %g</p>%s'
+            '<table><tr><th>check</th><th>result</th><th class="points">points</th></tr>%s</table>%s'
+            '<p>The free-response question is graded by hand.</p></body></html>\n'
+            % (FEEDBACK_CSS, data['score'], extra['max_score'],
+               '<div class="notice"><ul>%s</ul></div>' % notes if notes else '', rows,
+               '<h2>What to fix</h2>' + details if details else '<p>Every automatic check passed.</p>'))
+
+
+def write_student_reports(folder, data):
+    folder = Path(folder)
+    write_atomically(folder / 'feedback.md', feedback_markdown(data))
+    write_atomically(folder / 'feedback.html', feedback_html(data))
+    write_atomically(folder / 'results.json', json.dumps(data, indent=2, sort_keys=True) + '\n')
+
+
+def load_results(outdir):
+    """{student: results} for every finished student folder under outdir, keyed by the student's own name
+    (``extra_data.student``; folders hold a name made safe for the file system)."""
+    out = {}
+    for path in sorted(Path(outdir).glob('*/results.json')):
+        try:
+            data = json.loads(path.read_text())
+            out[str(data['extra_data']['student'])] = data
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return out
+
+
+def grades_csv(all_results):
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator='\n')
+    writer.writerow(['student', 'score', 'max_score'] + [s.name for s in registry.CHECKS] + ['note'])
+    for student in sorted(all_results):
+        data = all_results[student]
+        by_tag = {t['tags'][0]: t['score'] for t in data['tests']}
+        note = data['extra_data'].get('not_graded') or data['extra_data'].get('grading_failed') or ''
+        writer.writerow([csv_cell(student), '%g' % data['score'], '%g' % data['extra_data']['max_score']]
+                        + ['%g' % by_tag.get(s.name, 0) for s in registry.CHECKS]
+                        + [csv_cell('not graded: %s' % note) if note else ''])
+    return buf.getvalue()
+
+
+def score_table(all_results):
+    """A plain-text table of the class, for the terminal."""
+    header = '%-24s %7s  ' % ('student', 'score') + ' '.join('%5s' % spec.column for spec in registry.CHECKS)
+    lines = [header, '-' * len(header)]
+    for student in sorted(all_results):
+        data = all_results[student]
+        by_tag = {t['tags'][0]: t['score'] for t in data['tests']}
+        lines.append('%-24s %7s  ' % (terminal(student, 24), '%g/%g' % (data['score'], data['extra_data']['max_score']))
+                     + ' '.join('%5g' % by_tag.get(s.name, 0) for s in registry.CHECKS))
+    return '\n'.join(lines)
+
+
+def failures_of(all_results):
+    """[(student, why)] of the submissions that were not graded, or graded with a notice about the notebook."""
+    failures = []
+    for student, data in sorted(all_results.items()):
+        extra = data['extra_data']
+        why = extra.get('not_graded') or extra.get('grading_failed')
+        if why:
+            failures.append((student, 'not graded: %s' % why if extra.get('not_graded') else why))
+        elif data.get('output'):
+            failures.append((student, data['output'].splitlines()[0]))
+    return failures
+
+
+def write_class_reports(outdir, all_results, failures=(), run_seconds=None):
+    """grades.csv, summary.md, the histogram and report.html. ``run_seconds`` (the run's wall clock) is kept
+    in run.json, so a later rebuild of the reports (``bnkit similarity``) still shows it."""
+    from autograder.reports import class_report, similarity
+    outdir = Path(outdir)
+    if run_seconds is None:
+        try:
+            run_seconds = float(json.loads((outdir / 'run.json').read_text())['run_seconds'])
+        except (OSError, ValueError, KeyError, TypeError):
+            run_seconds = None
+    else:
+        write_atomically(outdir / 'run.json', json.dumps({'run_seconds': round(run_seconds, 1)}) + '\n')
+    write_atomically(outdir / 'grades.csv', grades_csv(all_results))
+    scores = [d['score'] for d in all_results.values()]
+    facts = class_report.run_facts(all_results, run_seconds)
+    lines = ['# Class summary', '', '%d submissions graded.' % len(all_results)]
+    levels = facts['isolation']
+    lines.append('Isolation level: %s.' % ', '.join(levels) if levels else 'No submission ran in a sandbox.')
+    for warning in facts['warnings']:
+        lines += ['', '**Warning:** %s.' % warning]
+    if scores:
+        lines.append('Mean score %.1f / %g, median %.1f.' % (sum(scores) / len(scores), registry.MAX_AUTOMATIC_POINTS,
+                                                             sorted(scores)[len(scores) // 2]))
+        lines.append('Grading time %.0f s in all (at most %.1f s for one submission%s); peak memory %.0f MB '
+                     '(grader), %.0f MB (sandboxed workers).'
+                     % (facts['seconds_total'], facts['seconds_max'],
+                        ', the run took %.0f s' % run_seconds if run_seconds else '', facts['grader_mb'],
+                        facts['worker_mb']))
+        lines += ['', '| check | mean points | full credit |', '|---|---|---|']
+        for spec in registry.CHECKS:
+            got = [next(t['score'] for t in d['tests'] if t['tags'][0] == spec.name) for d in all_results.values()]
+            lines.append('| %s | %.2f / %g | %d of %d |' % (spec.title, sum(got) / len(got), spec.points,
+                                                             sum(g >= spec.points for g in got), len(got)))
+    mistakes = class_report.class_mistakes(all_results)
+    if mistakes:
+        known = class_report.explanations()
+        lines += ['', '## Mistakes the class made', '', '| mistake | students | who |', '|---|---|---|']
+        lines += ['| %s: %s | %d | %s |' % (md_inline(m), md_inline(known[m].explanation if m in known else ''),
+                                             len(who), ', '.join(md_inline(s) for s in who))
+                  for m, who in mistakes]
+    if failures:
+        lines += ['', '## Submissions that could not be graded normally', '']
+        lines += ['- %s: %s' % (md_inline(student), md_inline(why)) for student, why in failures]
+    lines += ['', 'The whole class, sortable, with links to every feedback: [report.html](report.html).']
+    histogram = None
+    # The histogram needs matplotlib, which the lean grading install (Gradescope's) leaves out.
+    if importlib.util.find_spec('matplotlib') is not None:
+        lines += ['', '![grade distribution](grade_distribution.png)']
+        plot_distribution(outdir / 'grade_distribution.png', scores)
+        histogram = (outdir / 'grade_distribution.png').read_bytes()
+    write_atomically(outdir / 'summary.md', '\n'.join(lines) + '\n')
+    write_atomically(outdir / 'report.html', class_report.report_html(
+        all_results, failures, class_report.folders_of(outdir), histogram, run_seconds, similarity.load(outdir)))
+
+
+def plot_distribution(path, scores):
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(7, 4))
+    ax.hist(scores, bins=range(0, int(registry.MAX_AUTOMATIC_POINTS) + 6, 5), color='#4c72b0', edgecolor='white')
+    ax.set_xlabel('Automatic score (out of %g)' % registry.MAX_AUTOMATIC_POINTS)
+    ax.set_ylabel('Students')
+    from matplotlib.ticker import MaxNLocator
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))    # students come in whole numbers
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_title('Grade distribution (%d submissions)' % len(scores))
+    fig.tight_layout()
+    tmp = Path(path).with_name('.' + Path(path).name + '.tmp.png')
+    fig.savefig(tmp, dpi=100)
+    plt.close(fig)
+    os.replace(tmp, path)
