@@ -14,6 +14,7 @@ the modules above load only when something asks for them, so ``bnkit grade`` doe
 builder and the worker never sees any of this but ``side.py``.
 """
 import importlib
+import inspect
 import pkgutil
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -81,6 +82,12 @@ class Assignment:
 
     def run_check(self, name, student):
         return self.checklist.run(name, student)
+
+    # ---------------------------------------------------------------- the answer key
+    def reference_cells(self):
+        """{grade_id: source code} of the reference, one entry per solution cell, read out of ``solutions/``."""
+        return {grade_id: '\n\n'.join(inspect.getsource(obj).rstrip() for obj in objects)
+                for grade_id, objects in self.module('cells').CELLS.items()}
 
     # ---------------------------------------------------------------- files
     @property
