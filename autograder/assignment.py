@@ -37,6 +37,18 @@ class Question:
     points: float
 
 
+@dataclass(frozen=True)
+class AttackTargets:
+    """The solution cells the hostile validation submissions replace (``autograder.validation.hostile``).
+
+    The attacks are general; these say where they go: the layer's forward and backward functions, each as
+    (grade_id of its cell, the first line of its definition), and the grade_id of the cell that defines the
+    network class (the checks that need any name that cell defines are the net's checks)."""
+    forward: tuple    # e.g. ('batchnorm_forward', 'def batchnorm_forward(x, gamma, beta, bn_param):')
+    backward: tuple   # e.g. ('batchnorm_backward', 'def batchnorm_backward(dout, cache):')
+    net: str          # e.g. 'fc_net'
+
+
 @dataclass(frozen=True, eq=False)
 class Assignment:
     name: str                  # the nbgrader assignment name: source/<name>/<name>.ipynb, submitted/<s>/<name>/
@@ -45,6 +57,10 @@ class Assignment:
     questions: tuple = ()      # hand-graded questions
     setup_source: str = 'import numpy as np\n'   # what every submission's code runs after (the notebook's imports)
     notes: dict = field(default_factory=dict)     # free-form facts the assignment's own modules share
+    attack_targets: AttackTargets = None          # where the hostile validation submissions go
+    # The checks that train the whole net: they run the layer's backward inside the net (a hostile backward
+    # earns nothing there) and carry forward a mistake in the net (a bug in the net may cost them too).
+    training_checks: tuple = ()
 
     def module(self, name):
         return importlib.import_module('%s.%s' % (self.package, name))

@@ -1,5 +1,5 @@
-"""Grade the validation set (correct variants, realistic bugs, hostile submissions) in one run and print
-the verdict table with totals. Exit status 1 if any verdict fails.
+"""Grade the validation set (correct variants, realistic bugs, hostile submissions) of each assignment, one
+run per assignment, and print one verdict table with totals for each. Exit status 1 if any verdict fails.
 
 Hostile code runs here on purpose. When this machine allows it (root, util-linux), the whole run is first
 moved into a PID namespace of its own with an outer memory limit, so that even a sandbox bug could not let a
@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from autograder.assignments.BatchNormalization.variants import BUGS, CORRECT
+from autograder import assignment as assignments
 from autograder.cli import isolation
 from autograder.validation.runner import nbgrader_agreement, table, validate
 
@@ -19,6 +19,8 @@ CONTAINED_ENV = 'BNKIT_VALIDATE_CONTAINED'
 
 
 def add_arguments(parser):
+    parser.add_argument('--assignment', default=None, metavar='NAME',
+                        help='validate only this assignment (default: every assignment of the kit)')
     parser.add_argument('--jobs', type=int, default=os.cpu_count() or 1, help='parallel gradings (default: %(default)s)')
     parser.add_argument('--keep', type=Path, default=None, help='keep the notebooks and grades in this folder')
     parser.add_argument('--nbgrader', action='store_true',
@@ -40,6 +42,7 @@ def contain(argv):
 def run(args):
     if not args.no_contain:
         forwarded = ['--jobs', str(args.jobs)] + (['--keep', str(args.keep)] if args.keep else []) \
+            + (['--assignment', args.assignment] if args.assignment else []) \
             + (['--nbgrader'] if args.nbgrader else []) \
             + (['--isolation', args.isolation] if args.isolation else []) \
             + (['--require-isolation', args.require_isolation] if args.require_isolation else [])
@@ -48,6 +51,11 @@ def run(args):
             return code
         if not os.environ.get(CONTAINED_ENV):
             print('note: running without an outer PID namespace (needs root and util-linux)', file=sys.stderr)
+    try:
+        chosen = [assignments.get(args.assignment)] if args.assignment else list(assignments.assignments().values())
+    except assignments.AssignmentError as exc:
+        print('bnkit validate: %s' % exc, file=sys.stderr)
+        return 2
     if args.nbgrader and args.keep is None:
         # The comparison needs bnkit's grades after the run: keep them in a folder of our own.
         import tempfile
@@ -55,17 +63,29 @@ def run(args):
     level = isolation.pick(args)
     if level is None:
         return 3
-    rows, global_rows, seconds = validate(args.keep, jobs=args.jobs, isolation=level)
+    ok = True
+    for i, assignment in enumerate(chosen):
+        if i:
+            print()
+        keep = args.keep / assignment.name if args.keep is not None and len(chosen) > 1 else args.keep
+        ok = validate_one(assignment, keep, args, level) and ok
+    return 0 if ok else 1
+
+
+def validate_one(assignment, keep, args, level):
+    """Validate one assignment and print its table; True if every verdict holds."""
+    print('== %s (%s)' % (assignment.name, assignment.title))
+    rows, global_rows, seconds = validate(assignment, keep, jobs=args.jobs, isolation=level)
     print(table(rows, global_rows))
     print('\n%d submissions graded in %.0f s with --jobs %d' % (len(rows), seconds, args.jobs))
     ok = all(r.ok for r in rows + global_rows)
     if args.nbgrader:
         import json
-        grades = args.keep / 'grades'
-        bnkit_scores = {v.name: json.loads((grades / v.name / 'results.json').read_text())['score']
-                        for v in CORRECT + BUGS}
+        honest = list(assignment.module('variants').CORRECT) + list(assignment.module('variants').BUGS)
+        grades = keep / 'grades'
+        bnkit_scores = {v.name: json.loads((grades / v.name / 'results.json').read_text())['score'] for v in honest}
         print('\nnbgrader autograde of the same notebooks (automatic points):')
-        agreement = nbgrader_agreement(CORRECT + BUGS, bnkit_scores)
+        agreement = nbgrader_agreement(assignment, honest, bnkit_scores)
         for name, nb_score, bn_score in agreement:
             same = nb_score is not None and abs(nb_score - bn_score) < 0.05
             ok = ok and same
@@ -73,4 +93,4 @@ def run(args):
                                                             bn_score, 'same' if same else 'DIFFERENT'))
         print('agreement: %d / %d' % (sum(1 for _, n, b in agreement if n is not None and abs(n - b) < 0.05),
                                       len(agreement)))
-    return 0 if ok else 1
+    return ok

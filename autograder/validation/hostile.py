@@ -24,17 +24,21 @@ Cases are grouped by what they attack (``group``) and say which isolation level 
 - ``secret``: reads outside the sandbox's allowlist find nothing (``full``; ``container`` and ``process``
   where the kernel offers Landlock).
 """
-from autograder.assignments.BatchNormalization import registry
-from autograder.assignments.BatchNormalization.variants import Variant
+import re
+from dataclasses import dataclass
+from functools import lru_cache
 
-# The checks a hostile part costs, read from what each check calls (its registry ``needs``).
-BATCHNORM_CHECKS = tuple(spec.name for spec in registry.CHECKS if 'batchnorm_forward' in spec.needs)
-# The reference net calls batchnorm_backward through its sandwich layer, so a hostile backward also
-# costs the training check (the loss check still earns its case without batch norm).
-BACKWARD_CHECKS = tuple(spec.name for spec in registry.CHECKS
-                        if 'batchnorm_backward' in spec.needs or spec.name == 'fc_net_training')
-NET_CHECKS = tuple(spec.name for spec in registry.CHECKS if 'FullyConnectedNet' in spec.needs)
-ALL_CHECKS = BATCHNORM_CHECKS + NET_CHECKS
+from autograder.validation.variant import Variant, net_checks
+
+# Which checks an attack must cost, as a rule read from each check's ``needs`` and the assignment's
+# declarations (``Assignment.attack_targets``, ``Assignment.training_checks``):
+CALL_FORWARD = 'checks that call the forward'
+CALL_BACKWARD = 'checks that call the backward'
+# The net calls the layer's backward when it trains, so a hostile backward also costs the checks that train
+# the whole net (a loss check still earns its case without the layer).
+RUN_BACKWARD = 'checks that call the backward or train the net'
+USE_NET = 'checks that use the net'
+EVERY_CHECK = 'every check'
 
 TRACE_PREFIX = 'bnkit-hostile-'      # file names and strings that prove an attack got somewhere
 PROMISES = ('robust', 'isolated', 'secret')
@@ -51,17 +55,31 @@ GROUPS = {
 
 
 def hostile_backward(body, prelude=''):
-    return {'batchnorm_backward': prelude + 'def batchnorm_backward(dout, cache):\n' + body}
+    return {'backward': prelude + '@backward_def@\n' + body}
 
 
 def hostile_forward(body, prelude=''):
-    return {'batchnorm_forward': prelude + 'def batchnorm_forward(x, gamma, beta, bn_param):\n' + body}
+    return {'forward': prelude + '@forward_def@\n' + body}
+
+
+@dataclass(frozen=True)
+class Attack:
+    """One hostile submission, written against the roles of ``Assignment.attack_targets``: its cells are keyed
+    by 'forward', 'backward' or 'net', and its code says @forward@, @backward@, @forward_def@, @backward_def@,
+    @answers_module@ (where the answer key's backward lives) and @answers_file@ (that module's file name)."""
+    name: str
+    description: str
+    cells: dict
+    unearned: str     # one of the rules above: the checks in which it must earn nothing
+    group: str
+    promise: str
 
 
 def hostile(name, description, cells, unearned, group='crash', promise='robust'):
     assert group in GROUPS and promise in PROMISES, (group, promise)
+    assert unearned in (CALL_FORWARD, CALL_BACKWARD, RUN_BACKWARD, USE_NET, EVERY_CHECK), unearned
     cells = {k: v.replace('NAME', name) for k, v in cells.items()}
-    return Variant(name, 'hostile', description, cells, loses_in=tuple(unearned), group=group, promise=promise)
+    return Attack(name, description, cells, unearned, group, promise)
 
 
 def stub_twin(variant):
@@ -70,7 +88,7 @@ def stub_twin(variant):
     Hostile submissions that replace the same cells share one twin: it is the same notebook."""
     cells = sorted(variant.cells)
     return Variant('stub_twin__' + '__'.join(cells), 'twin', 'the release with stubs in %s' % ', '.join(cells),
-                   {grade_id: None for grade_id in cells})
+                   {grade_id: None for grade_id in cells}, assignment=variant.assignment)
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -187,7 +205,7 @@ def tamper_workers():
             continue
         try:
             with open(os.path.join(folder, 'cells.json'), 'w') as f:
-                json.dump([{'label': 'the cell batchnorm_forward', 'source': PAYLOAD}], f)
+                json.dump([{'label': 'the cell @forward@', 'source': PAYLOAD}], f)
         except OSError:
             pass
         for name in ('worker_main.py', os.path.join('cs231n', 'layers.py'), 'side.py'):
@@ -269,19 +287,19 @@ def interesting(text):
 
 
 def answer_from(source):
-    """batchnorm_backward out of some source code, if it defines one that runs."""
+    """@backward@ out of some source code, if it defines one that runs."""
     import numpy
     namespace = {'np': numpy, '__name__': 'loot'}
     try:
         exec(compile(source, 'loot', 'exec'), namespace)
     except BaseException:
         return None
-    return namespace.get('batchnorm_backward')
+    return namespace.get('@backward@')
 
 '''
 
 LOOT_BACKWARD = r'''
-def batchnorm_backward(dout, cache):
+@backward_def@
     for answer in ANSWERS:
         try:
             return answer(dout, cache)
@@ -388,58 +406,58 @@ def secrets_in(data):
 
 CRASH = [
     hostile('sys_exit_at_import', 'sys.exit() while the cells load', {
-        'fc_net': 'import sys\nsys.exit("bye")\n'}, NET_CHECKS),
+        'net': 'import sys\nsys.exit("bye")\n'}, USE_NET),
     hostile('os_exit_at_import', 'os._exit() while the cells load: the worker dies before it answers', {
-        'fc_net': 'import os\nos._exit(0)\n'}, ALL_CHECKS),
-    hostile('sys_exit_in_function', 'sys.exit() inside batchnorm_backward',
-            hostile_backward('    sys.exit(0)\n', 'import sys\n'), BACKWARD_CHECKS),
-    hostile('os_exit_in_function', 'os._exit() inside batchnorm_backward',
-            hostile_backward('    os._exit(7)\n', 'import os\n'), BACKWARD_CHECKS),
-    hostile('infinite_loop', 'an infinite loop in batchnorm_backward',
-            hostile_backward('    while True:\n        pass\n'), BACKWARD_CHECKS),
-    hostile('sleeps_past_timeout', 'sleeps for an hour in batchnorm_backward',
-            hostile_backward('    time.sleep(3600)\n', 'import time\n'), BACKWARD_CHECKS),
+        'net': 'import os\nos._exit(0)\n'}, EVERY_CHECK),
+    hostile('sys_exit_in_function', 'sys.exit() inside @backward@',
+            hostile_backward('    sys.exit(0)\n', 'import sys\n'), RUN_BACKWARD),
+    hostile('os_exit_in_function', 'os._exit() inside @backward@',
+            hostile_backward('    os._exit(7)\n', 'import os\n'), RUN_BACKWARD),
+    hostile('infinite_loop', 'an infinite loop in @backward@',
+            hostile_backward('    while True:\n        pass\n'), RUN_BACKWARD),
+    hostile('sleeps_past_timeout', 'sleeps for an hour in @backward@',
+            hostile_backward('    time.sleep(3600)\n', 'import time\n'), RUN_BACKWARD),
     hostile('memory_bomb', 'allocates memory until something gives',
             hostile_backward('    hoard = []\n    while True:\n        hoard.append(bytearray(10 ** 8))\n'),
-            BACKWARD_CHECKS),
+            RUN_BACKWARD),
     hostile('fork_bomb', 'forks without end',
             hostile_backward('    while True:\n        try:\n            os.fork()\n        except OSError:\n'
-                             '            pass\n', 'import os\n'), BACKWARD_CHECKS),
+                             '            pass\n', 'import os\n'), RUN_BACKWARD),
     hostile('kills_everything', 'kill(-1, SIGKILL) and then the parent',
             hostile_backward('    os.kill(-1, signal.SIGKILL)\n    os.kill(os.getppid(), signal.SIGKILL)\n',
-                             'import os, signal\n'), BACKWARD_CHECKS),
+                             'import os, signal\n'), RUN_BACKWARD),
 ]
 
 FOOL = [
     hostile('monkeypatches_numpy', 'returns zeros and makes numpy comparisons lie', hostile_forward(
         '    np.allclose = lambda *a, **k: True\n    np.max = lambda *a, **k: 0.0\n    np.abs = lambda x: x * 0\n'
         '    np.testing.assert_allclose = lambda *a, **k: None\n    return np.zeros_like(x), None\n'),
-        BATCHNORM_CHECKS, group='fool'),
+        CALL_FORWARD, group='fool'),
     hostile('monkeypatches_builtins', 'returns zeros and replaces builtins', hostile_forward(
         '    builtins.isinstance = lambda *a: True\n    builtins.abs = lambda x: 0\n'
         '    builtins.max = lambda *a, **k: 0\n    return np.zeros_like(x), None\n', 'import builtins\n'),
-        BATCHNORM_CHECKS, group='fool'),
+        CALL_FORWARD, group='fool'),
     hostile('ndarray_subclass', 'returns an ndarray subclass that claims equality with anything',
             hostile_forward('    return np.zeros_like(x).view(Liar), None\n',
                             'class Liar(np.ndarray):\n    def __eq__(self, other):\n        return True\n'
                             '    def __sub__(self, other):\n        return np.zeros(self.shape)\n'
-                            '    __rsub__ = __sub__\n\n'), BATCHNORM_CHECKS, group='fool'),
+                            '    __rsub__ = __sub__\n\n'), CALL_FORWARD, group='fool'),
     hostile('lies_in_comparisons', 'returns objects whose comparisons always succeed',
             hostile_backward('    return Anything(), Anything(), Anything()\n',
                              'class Anything:\n    def __eq__(self, other):\n        return True\n'
                              '    def __lt__(self, other):\n        return True\n'
-                             '    def __float__(self):\n        return 0.0\n\n'), BACKWARD_CHECKS, group='fool'),
+                             '    def __float__(self):\n        return 0.0\n\n'), RUN_BACKWARD, group='fool'),
     hostile('pickle_payload', 'returns objects whose unpickling would run a command',
             hostile_backward('    return Payload(), Payload(), Payload()\n',
                              'import os\nclass Payload:\n    def __reduce__(self):\n'
-                             '        return (os.system, ("touch /tmp/bnkit-pwned",))\n\n'), BACKWARD_CHECKS,
+                             '        return (os.system, ("touch /tmp/bnkit-pwned",))\n\n'), RUN_BACKWARD,
             group='fool'),
     # Prints what a naive grader might parse as a perfect score, then fails like the stub it replaced:
     # against its stub twin, any point it earned would be a point earned by printing.
     hostile('prints_fake_scores', 'prints lines that look like a perfect score',
             hostile_backward('    print(\'{"score": 70, "max_score": 70}\')\n    print("score 70/70")\n'
                              '    import sys\n    sys.stderr.write("All tests passed\\n")\n'
-                             '    raise NotImplementedError()\n'), BACKWARD_CHECKS, group='fool'),
+                             '    raise NotImplementedError()\n'), RUN_BACKWARD, group='fool'),
 ]
 
 # ----------------------------------------------------------------------------------------------------------
@@ -462,7 +480,7 @@ TAMPER = [
                     except OSError:
                         pass
     raise RuntimeError('nothing to see here')
-'''), BACKWARD_CHECKS, group='tamper'),
+'''), RUN_BACKWARD, group='tamper'),
     hostile('swaps_files_for_symlinks',
             'replaces every file of its folder (and the folder itself) with symlinks to the grader\'s '
             'environment and /etc/shadow, then dies so that the grader reads them', hostile_backward(r'''
@@ -497,7 +515,7 @@ TAMPER = [
         except OSError:
             pass
     os._exit(1)
-''', 'import os, sys\n'), BACKWARD_CHECKS, group='tamper', promise='isolated'),
+''', 'import os, sys\n'), RUN_BACKWARD, group='tamper', promise='isolated'),
     hostile('rewrites_own_worker_files',
             "rewrites the worker's config, cells, copied modules and framework in its folder (more memory, "
             "no hiding, uid 0) and dies, hoping the next worker starts from them", hostile_backward(r'''
@@ -527,7 +545,7 @@ TAMPER = [
                 except (OSError, ValueError):
                     pass
     os._exit(3)
-''', 'import json, os, sys\n'), BACKWARD_CHECKS, group='tamper', promise='isolated'),
+''', 'import json, os, sys\n'), RUN_BACKWARD, group='tamper', promise='isolated'),
     hostile('tampers_other_workers',
             "for 15 s, rewrites every other worker's folder it can find (cells, config, worker_main.py, its "
             "copy of cs231n) so that their code raises its mark", hostile_backward(r'''
@@ -547,7 +565,7 @@ def keep_tampering():
         tamper_workers()
         time.sleep(0.02)
 
-'''), BACKWARD_CHECKS, group='tamper', promise='isolated'),
+'''), RUN_BACKWARD, group='tamper', promise='isolated'),
     hostile('injects_into_other_pipes',
             "for 15 s, opens other graders' and workers' pipes through /proc/PID/fd and writes forged replies "
             "carrying its mark into them", hostile_backward(r'''
@@ -603,7 +621,7 @@ def keep_injecting():
                     pass
         time.sleep(0.2)
 
-'''), BACKWARD_CHECKS, group='tamper', promise='isolated'),
+'''), RUN_BACKWARD, group='tamper', promise='isolated'),
 ]
 
 # ----------------------------------------------------------------------------------------------------------
@@ -652,7 +670,7 @@ def linger():
     tamper_workers()
     time.sleep(3600)
 
-"""), BACKWARD_CHECKS, group='escape', promise='isolated'),
+"""), RUN_BACKWARD, group='escape', promise='isolated'),
     hostile('clears_pdeathsig',
             'clears its parent-death signal, leaves the process group with setpgid, and lingers in a thread '
             'that leaves traces once the grader hangs up', hostile_backward(r"""
@@ -678,7 +696,7 @@ def linger():
         leave_trace('lingered')
         time.sleep(1)
 
-"""), BACKWARD_CHECKS, group='escape', promise='isolated'),
+"""), RUN_BACKWARD, group='escape', promise='isolated'),
     hostile('setsid_child_kills_later',
             'forks a child that starts a new session and clears its parent-death signal; once the worker is '
             'gone it leaves traces, sleeps 20 s, tampers with results and kills everything it can',
@@ -702,7 +720,7 @@ def linger():
                 os._exit(0)
     raise NotImplementedError
 """, 'import ctypes, os, signal, time\n' + OUTLIVED + LEAVE_TRACE + TAMPER_RESULTS + 'CHILD = None\n\n'),
-            BACKWARD_CHECKS, group='escape', promise='isolated'),
+            RUN_BACKWARD, group='escape', promise='isolated'),
     hostile('double_fork_daemon',
             'daemonizes the classic way (fork, setsid, fork, chdir /, close descriptors); once the worker is '
             'gone it leaves traces and for a minute tampers with the next workers and the results',
@@ -737,7 +755,7 @@ def linger():
         os.wait()
     raise NotImplementedError
 """, 'import os, time\n' + OUTLIVED + LEAVE_TRACE + TAMPER_RESULTS + TAMPER_WORKERS
-                + 'FORKED = False\n\n'), BACKWARD_CHECKS, group='escape', promise='isolated'),
+                + 'FORKED = False\n\n'), RUN_BACKWARD, group='escape', promise='isolated'),
     hostile('thread_keeps_running',
             'a thread that ignores the end of grading: the interpreter cannot exit while it runs, SIGTERM, '
             'SIGINT and SIGHUP are ignored, and it leaves traces once the grader hangs up', hostile_backward(r"""
@@ -758,7 +776,7 @@ def keep_running():
         if grading_is_over():
             leave_trace('thread')
 
-"""), BACKWARD_CHECKS, group='escape', promise='isolated'),
+"""), RUN_BACKWARD, group='escape', promise='isolated'),
 ]
 
 # ----------------------------------------------------------------------------------------------------------
@@ -776,25 +794,25 @@ READ = [
             if time.monotonic() > deadline:
                 break
             dirs[:] = [d for d in dirs if d not in ('proc', 'sys', 'dev', '.git', 'node_modules')]
-            if os.path.basename(folder) in ('solutions', 'autograder') and ('layers.py' in files or 'checks.py' in files):
-                for name in ('layers.py', 'checks.py'):
+            if os.path.basename(folder) in ('solutions', 'autograder') and ('@answers_file@' in files or 'checks.py' in files):
+                for name in ('@answers_file@', 'checks.py'):
                     namespace = {}
                     try:
                         exec(open(os.path.join(folder, name)).read(), namespace)
                     except Exception:
                         continue
-                    if 'batchnorm_backward' in namespace:
-                        return namespace['batchnorm_backward'](dout, cache)
+                    if '@backward@' in namespace:
+                        return namespace['@backward@'](dout, cache)
     try:
-        from solutions.BatchNormalization.layers import batchnorm_backward as answer
+        from @answers_module@ import @backward@ as answer
     except ImportError:
         import importlib
-        answer = importlib.import_module('autograder').checks.reference.batchnorm_backward
+        answer = importlib.import_module('autograder').checks.reference.@backward@
     return answer(dout, cache)
-'''), ('batchnorm_backward',), group='read', promise='secret'),
+'''), CALL_BACKWARD, group='read', promise='secret'),
     hostile('reads_other_checkouts',
             'searches the machine for another copy of the kit (solutions/*.py, an older checkout, a '
-            "colleague's clone) and uses its batchnorm_backward", {'batchnorm_backward': FIND_FILES + r'''
+            "colleague's clone) and uses its @backward@", {'backward': FIND_FILES + r'''
 ANSWERS, LEAKS = [], []
 for path in find_files(lambda folder, name: name.endswith('.py') and os.path.basename(folder) == 'solutions'):
     try:
@@ -806,10 +824,10 @@ for path in find_files(lambda folder, name: name.endswith('.py') and os.path.bas
     answer = answer_from(source)
     if answer is not None:
         ANSWERS.append(answer)
-''' + LOOT_BACKWARD}, ('batchnorm_backward',), group='read', promise='secret'),
+''' + LOOT_BACKWARD}, CALL_BACKWARD, group='read', promise='secret'),
     hostile('copies_from_nbgrader_course',
-            "finds an nbgrader course folder, dumps gradebook.db and copies batchnorm_backward out of "
-            "other students' autograded notebooks or the source notebook", {'batchnorm_backward': FIND_FILES + r'''
+            "finds an nbgrader course folder, dumps gradebook.db and copies @backward@ out of "
+            "other students' autograded notebooks or the source notebook", {'backward': FIND_FILES + r'''
 import json, sqlite3
 
 ANSWERS, LEAKS = [], []
@@ -826,16 +844,16 @@ for path in find_files(lambda folder, name: name == 'gradebook.db' or name.endsw
         for cell in notebook.get('cells', []):
             source = ''.join(cell.get('source', ''))
             LEAKS += interesting(source)
-            if 'def batchnorm_backward' in source and 'NotImplementedError' not in source:
+            if 'def @backward@' in source and 'NotImplementedError' not in source:
                 answer = answer_from(source)
                 if answer is not None:
                     ANSWERS.append(answer)
     except Exception:
         continue
-''' + LOOT_BACKWARD}, ('batchnorm_backward',), group='read', promise='secret'),
+''' + LOOT_BACKWARD}, CALL_BACKWARD, group='read', promise='secret'),
     hostile('unpacks_gradescope_wheels',
             "opens Gradescope's /autograder/source (setup.sh, run_autograder, wheels/*.whl) and any bnkit "
-            'wheel it finds, and takes solutions/layers.py out of the zip', {'batchnorm_backward': FIND_FILES + r'''
+            'wheel it finds, and takes solutions/@answers_file@ out of the zip', {'backward': FIND_FILES + r'''
 import zipfile
 
 ANSWERS, LEAKS = [], []
@@ -856,7 +874,7 @@ for path in find_files(lambda folder, name: name.endswith('.whl') or name in ('s
                 LEAKS += interesting(f.read(1 << 20))
     except Exception:
         continue
-''' + LOOT_BACKWARD}, ('batchnorm_backward',), group='read', promise='secret'),
+''' + LOOT_BACKWARD}, CALL_BACKWARD, group='read', promise='secret'),
     hostile('reads_grader_environment',
             "reads the grader's environment (/proc/PPID/environ, /proc/1/environ, every /proc/*/environ) and "
             '/etc/shadow, and raises what it found', hostile_backward(r'''
@@ -875,7 +893,7 @@ for path in find_files(lambda folder, name: name.endswith('.whl') or name in ('s
         except OSError:
             pass
     raise RuntimeError('found: ' + ' | '.join(dict.fromkeys(found))[:480] if found else 'nothing found')
-''', 'import os\n' + GRADER_PIDS), BACKWARD_CHECKS, group='read', promise='isolated'),
+''', 'import os\n' + GRADER_PIDS), RUN_BACKWARD, group='read', promise='isolated'),
     hostile('imports_kit_past_blocker',
             "drops the worker's import hooks, finds the kit through the virtualenv's records (editable-install "
             'finder, direct_url.json) and imports solutions from there', hostile_backward(r'''
@@ -904,23 +922,23 @@ for site in glob.glob(os.path.join(sys.prefix, 'lib', 'python*', 'site-packages'
     places.add(site)
 places.add(os.path.dirname(os.path.realpath(sys.prefix)))
 for place in sorted(places):
-    path = os.path.join(place, 'solutions', 'layers.py')
+    path = os.path.join(place, 'solutions', '@answers_file@')
     CLUES.append(place)
     try:
         spec = importlib.util.spec_from_file_location('loot_layers', path)
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
-        ANSWERS.append(module.batchnorm_backward)
+        ANSWERS.append(module.@backward@)
     except Exception:
         pass
 try:
     sys.path.extend(sorted(places))
-    from solutions.BatchNormalization.layers import batchnorm_backward as imported
+    from @answers_module@ import @backward@ as imported
     ANSWERS.append(imported)
 except Exception:
     pass
 
-'''), ('batchnorm_backward',), group='read', promise='secret'),
+'''), CALL_BACKWARD, group='read', promise='secret'),
 ]
 
 # ----------------------------------------------------------------------------------------------------------
@@ -967,15 +985,15 @@ def fill():
 
 FILL = [
     hostile('fills_tmp', 'writes 48 MiB files into /tmp until it is full (at most 512 MiB) and leaves them',
-            hostile_backward(FILL_BODY, filler(['/tmp'], 512)), BACKWARD_CHECKS, group='fill', promise='isolated'),
+            hostile_backward(FILL_BODY, filler(['/tmp'], 512)), RUN_BACKWARD, group='fill', promise='isolated'),
     hostile('fills_dev_shm', 'fills /dev/shm (at most 512 MiB) and leaves the files',
-            hostile_backward(FILL_BODY, filler(['/dev/shm'], 512)), BACKWARD_CHECKS, group='fill',
+            hostile_backward(FILL_BODY, filler(['/dev/shm'], 512)), RUN_BACKWARD, group='fill',
             promise='isolated'),
     hostile('fills_var_tmp_inodes', 'creates 30,000 empty files each in /var/tmp and /tmp, and 256 MiB in /var/tmp',
-            hostile_backward(FILL_BODY, filler(['/var/tmp', '/tmp'], 256, files=30000)), BACKWARD_CHECKS,
+            hostile_backward(FILL_BODY, filler(['/var/tmp', '/tmp'], 256, files=30000)), RUN_BACKWARD,
             group='fill', promise='isolated'),
     hostile('fills_cwd', 'fills its working folder (at most 512 MiB and 20,000 files)',
-            hostile_backward(FILL_BODY, filler(['CWD'], 512, files=20000)), BACKWARD_CHECKS, group='fill',
+            hostile_backward(FILL_BODY, filler(['CWD'], 512, files=20000)), RUN_BACKWARD, group='fill',
             promise='isolated'),
 ]
 
@@ -991,7 +1009,7 @@ GRADER = [
         except OSError:
             pass
     time.sleep(3600)
-''', 'import os, time\n' + REPLY_CHANNELS), BACKWARD_CHECKS, group='grader'),
+''', 'import os, time\n' + REPLY_CHANNELS), RUN_BACKWARD, group='grader'),
     hostile('trickles_reply', 'announces a 1 MiB reply header and sends it one byte every 2 s, so that '
             'the grader never waits long for the next byte', hostile_backward(r'''
     channels = reply_channels()
@@ -1007,7 +1025,7 @@ GRADER = [
                 os.write(fd, b' ')
             except OSError:
                 pass
-''', 'import os, struct, time\n' + REPLY_CHANNELS), BACKWARD_CHECKS, group='grader'),
+''', 'import os, struct, time\n' + REPLY_CHANNELS), RUN_BACKWARD, group='grader'),
     hostile('announces_huge_arrays', 'answers with a header announcing 12 arrays of 256 MiB and really '
             'sends 1.5 GiB of zeros, hoping the grader buffers it all', hostile_backward(r'''
     header = frame_header({'ok': [{'__ndarray__': i, 'dtype': 'float64', 'shape': [1 << 25]} for i in range(3)]})
@@ -1024,7 +1042,7 @@ GRADER = [
         except OSError:
             pass
     time.sleep(3600)
-''', 'import os, time\n' + WIRE_FRAMING + REPLY_CHANNELS), BACKWARD_CHECKS, group='grader'),
+''', 'import os, time\n' + WIRE_FRAMING + REPLY_CHANNELS), RUN_BACKWARD, group='grader'),
     hostile('floods_output', 'writes 2 GiB to stdout and stderr (raw descriptors and sys streams), ignoring '
             'SIGXFSZ and SIGPIPE, then fails like the stub', hostile_backward(r'''
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
@@ -1041,7 +1059,7 @@ GRADER = [
             except (OSError, ValueError):
                 pass
     raise NotImplementedError
-''', 'import os, signal, sys, time\n'), BACKWARD_CHECKS, group='grader'),
+''', 'import os, signal, sys, time\n'), RUN_BACKWARD, group='grader'),
 ]
 
 # ----------------------------------------------------------------------------------------------------------
@@ -1091,7 +1109,7 @@ KERNEL = [
     if reached:
         raise RuntimeError('bnkit-hostile-NAME reached ports %s' % reached)
     raise NotImplementedError
-''', SCAN_LISTENERS), BACKWARD_CHECKS, group='kernel', promise='isolated'),
+''', SCAN_LISTENERS), RUN_BACKWARD, group='kernel', promise='isolated'),
     hostile('sends_udp_and_asks_netlink', 'sends UDP datagrams to every bound loopback port, lists the '
             "machine's addresses over netlink (AF_NETLINK) and tries the TCP listeners on each",
             hostile_backward(r'''
@@ -1126,7 +1144,7 @@ KERNEL = [
     if reached or sent:
         raise RuntimeError('bnkit-hostile-NAME reached %s, sent to %s' % (reached, sent))
     raise NotImplementedError
-''', 'import struct\n' + SCAN_LISTENERS), BACKWARD_CHECKS, group='kernel', promise='isolated'),
+''', 'import struct\n' + SCAN_LISTENERS), RUN_BACKWARD, group='kernel', promise='isolated'),
     hostile('sniffs_loopback', 'opens raw sockets (AF_PACKET, and AF_INET SOCK_RAW for UDP and TCP), listens '
             "to the machine's traffic for 3 s and raises anything that looks like a secret",
             hostile_backward(r'''
@@ -1154,15 +1172,15 @@ KERNEL = [
     if heard:
         raise RuntimeError('bnkit-hostile-NAME heard: ' + ' '.join(sorted({h.decode(errors='replace') for h in heard}))[:400])
     raise NotImplementedError
-''', 'import re, socket, time\n'), BACKWARD_CHECKS, group='kernel', promise='isolated'),
+''', 'import re, socket, time\n'), RUN_BACKWARD, group='kernel', promise='isolated'),
     hostile('unshares_to_unhide_the_kit', 'in a child: unshare(CLONE_NEWUSER | CLONE_NEWNS) (os.unshare or '
             'ctypes), becomes root there, unmounts every tmpfs that hides something and hands back the '
-            'answer key found underneath', {'batchnorm_backward': CTYPES_LIBC + r'''
+            'answer key found underneath', {'backward': CTYPES_LIBC + r'''
 import json
 
 
 def loot_in_new_namespace():
-    """Runs in a forked child; returns the sources of every solutions/layers.py it could reveal."""
+    """Runs in a forked child; returns the sources of every solutions/@answers_file@ it could reveal."""
     flags = CLONE_NEWUSER | CLONE_NEWNS
     if hasattr(os, 'unshare'):
         os.unshare(flags)
@@ -1175,7 +1193,7 @@ def loot_in_new_namespace():
         libc.umount2(point.encode(), MNT_DETACH)
     for point in hiding_mounts() + ['/']:
         for top in (point, os.path.dirname(point)):
-            path = os.path.join(top, 'solutions', 'layers.py')
+            path = os.path.join(top, 'solutions', '@answers_file@')
             try:
                 with open(path) as f:
                     sources[path] = f.read()
@@ -1207,17 +1225,17 @@ def in_child(task):
     return json.loads(data or b'{}')
 
 
-def batchnorm_backward(dout, cache):
+@backward_def@
     import numpy as np
     for path, source in in_child(loot_in_new_namespace).items():
         namespace = {'np': np}
         try:
             exec(source, namespace)
-            return namespace['batchnorm_backward'](dout, cache)
+            return namespace['@backward@'](dout, cache)
         except Exception:
             continue
     raise NotImplementedError
-'''}, ('batchnorm_backward',), group='kernel', promise='isolated'),
+'''}, CALL_BACKWARD, group='kernel', promise='isolated'),
     hostile('clones_new_user_namespace', 'clone(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWNS) '
             'through the raw system call; the child, root in there, tries to write where only the real root '
             'may (/etc, /autograder, /usr/local) and into every folder the grader owns', hostile_backward(r'''
@@ -1237,7 +1255,7 @@ def batchnorm_backward(dout, cache):
     if pid > 0:
         os.waitpid(pid, 0x40000000)   # __WALL
     raise NotImplementedError
-''', CTYPES_LIBC), BACKWARD_CHECKS, group='kernel', promise='isolated'),
+''', CTYPES_LIBC), RUN_BACKWARD, group='kernel', promise='isolated'),
     hostile('ptrace_attaches_to_grader', "PTRACE_ATTACH to its ancestors and anything that looks like the "
             "grader, reads the top of each one's stack through /proc/PID/mem and raises the secrets in it",
             hostile_backward(r'''
@@ -1266,7 +1284,7 @@ def read_stack(pid):
         mem.seek(max(start, end - (256 << 10)))
         return mem.read(end - max(start, end - (256 << 10)))
 
-'''), BACKWARD_CHECKS, group='kernel', promise='isolated'),
+'''), RUN_BACKWARD, group='kernel', promise='isolated'),
     hostile('reads_grader_memory', 'process_vm_readv (no attach) of the stack of its ancestors and of '
             'anything that looks like the grader, and raises the secrets in it', hostile_backward(r'''
     found = []
@@ -1296,7 +1314,67 @@ class Iovec(ctypes.Structure):
 
 libc.process_vm_readv.restype = ctypes.c_ssize_t
 
-'''), BACKWARD_CHECKS, group='kernel', promise='isolated'),
+'''), RUN_BACKWARD, group='kernel', promise='isolated'),
 ]
 
-HOSTILE = CRASH + FOOL + TAMPER + ESCAPE + READ + FILL + GRADER + KERNEL
+ATTACKS = CRASH + FOOL + TAMPER + ESCAPE + READ + FILL + GRADER + KERNEL
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The attacks, made concrete for one assignment.
+
+def function_name(def_line):
+    found = re.match(r'\s*def\s+(\w+)\s*\(', def_line)
+    if not found:
+        raise ValueError('%r is not the first line of a function definition' % def_line)
+    return found.group(1)
+
+
+def unearned_checks(assignment):
+    """{rule: the names of the checks an attack under that rule must earn nothing in}, in run order."""
+    targets = assignment.attack_targets
+    forward, backward = function_name(targets.forward[1]), function_name(targets.backward[1])
+    unknown = set(assignment.training_checks) - set(assignment.by_name)
+    if unknown:
+        raise ValueError('%s: training_checks names no check called %s' % (assignment.name, ', '.join(sorted(unknown))))
+
+    def checks(keep):
+        return tuple(spec.name for spec in assignment.checks if keep(spec))
+    calls_forward = checks(lambda spec: forward in spec.needs)
+    uses_net = net_checks(assignment)
+    return {
+        CALL_FORWARD: calls_forward,
+        CALL_BACKWARD: checks(lambda spec: backward in spec.needs),
+        RUN_BACKWARD: checks(lambda spec: backward in spec.needs or spec.name in assignment.training_checks),
+        USE_NET: uses_net,
+        EVERY_CHECK: calls_forward + uses_net,
+    }
+
+
+def placeholders(assignment):
+    """What the attacks' @...@ placeholders stand for in this assignment."""
+    targets = assignment.attack_targets
+    answers_module = assignment.module('cells').CELLS[targets.backward[0]][0].__module__
+    return {'@forward_def@': targets.forward[1], '@backward_def@': targets.backward[1],
+            '@forward@': function_name(targets.forward[1]), '@backward@': function_name(targets.backward[1]),
+            '@answers_module@': answers_module, '@answers_file@': answers_module.rsplit('.', 1)[-1] + '.py'}
+
+
+@lru_cache(maxsize=None)
+def hostile_variants(assignment):
+    """Every attack as a ``Variant`` of ``assignment``: its cells replaced, its expected losses named."""
+    if assignment.attack_targets is None:
+        raise ValueError('%s declares no attack_targets (autograder.assignment.AttackTargets)' % assignment.name)
+    targets = assignment.attack_targets
+    grade_ids = {'forward': targets.forward[0], 'backward': targets.backward[0], 'net': targets.net}
+    unearned, words = unearned_checks(assignment), placeholders(assignment)
+
+    def concrete(text):
+        for placeholder, word in words.items():
+            text = text.replace(placeholder, word)
+        return text
+    return tuple(Variant(a.name, 'hostile', concrete(a.description),
+                         {grade_ids[role]: concrete(source) for role, source in a.cells.items()},
+                         loses_in=unearned[a.unearned], group=a.group, promise=a.promise,
+                         assignment=assignment.name)
+                 for a in ATTACKS)

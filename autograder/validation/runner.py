@@ -1,6 +1,7 @@
 """Grading the whole validation set in one run and judging the grader by what happened.
 
-Every variant becomes a release notebook with its code in the solution cells. All of them, honest and
+The assignment is a parameter (``autograder.assignment``): its release notebook, checks, reference cells
+and validation variants. Every variant becomes a release notebook with its code in the solution cells. All of them, honest and
 hostile mixed, are graded in ONE ``bnkit grade`` run, so a hostile submission that disturbed the run or
 another student's grade would show. Before the run, secrets are planted where a hostile submission might
 look (another checkout of the kit, an nbgrader course, Gradescope's /autograder/source, the grader's
@@ -9,7 +10,8 @@ environment, traffic on the loopback), a TCP and a UDP listener start on 127.0.0
 
 - correct: full automatic credit;
 - bug: loses points in the check named for it, and none elsewhere beyond what error carried forward
-  allows (``variants.collateral``: the training check's own points, for a mistake in the net itself);
+  allows (``autograder.validation.variant.collateral``: the training checks' own points, for a mistake in the
+  net itself);
 - hostile: no more than its stub twin in any check, zero in every check whose function it replaced, its
   grading finished, no trace of it left anywhere watched, its mark in nobody's results, no secret in its
   outputs;
@@ -18,6 +20,7 @@ environment, traffic on the loopback), a TCP and a UDP listener start on 127.0.0
   listeners, the planted folders unchanged.
 """
 import csv
+import fcntl
 import hashlib
 import html
 import inspect
@@ -41,24 +44,20 @@ from pathlib import Path
 
 import nbformat
 
-from autograder import ROOT
-from autograder.assignments.BatchNormalization import registry
-from autograder.assignments.BatchNormalization.variants import all_variants, collateral
 from autograder.grading.runner import grade_all
 from autograder.notebook.fill import fill_solution_cells
 from autograder.reports.results import load_results
 from autograder.sandbox import Limits
-from autograder.validation.hostile import TRACE_PREFIX, stub_twin
+from autograder.validation.hostile import TRACE_PREFIX, placeholders, stub_twin
+from autograder.validation.variant import all_variants, collateral
 
-RELEASE_NB = ROOT / 'release' / 'BatchNormalization' / 'BatchNormalization.ipynb'
 PWNED = Path('/tmp/bnkit-pwned')   # what the pickle payload would create if anything ever unpickled it
 
 CALL_TIMEOUT = 5.0
 CHECK_TIMEOUT = 30.0
-# A submission whose every check runs into its own timeout still finishes within its budget (loading its
-# code included); the grader's own start and reports get a minute more.
-BUDGET = len(registry.CHECKS) * CHECK_TIMEOUT + 60.0
-SUBMISSION_TIMEOUT = BUDGET + 60.0
+# Only one run at a time may mount its planted /autograder (an rmdir at the end of one run would take
+# another's mount away); a run that finds this lock taken plants no Gradescope folder and says so.
+GRADESCOPE_LOCK = Path('/run/lock/bnkit-validate-autograder.lock')
 GRADER_MEMORY_BOUND_MB = 1024
 SHARED_PLACES = ('/tmp', '/dev/shm', '/var/tmp')
 # Places only root may write to: a hostile trace there means something became root.
@@ -71,6 +70,17 @@ ENV_SECRET_NAME = 'BNKIT_VALIDATION_TOKEN'
 # itself, ``tests/containment.run_contained`` too): then, as root, it may mount a tmpfs on /autograder.
 CONTAINED_ENV = 'BNKIT_VALIDATE_CONTAINED'
 PR_SET_CHILD_SUBREAPER = 36
+
+
+def budget(assignment):
+    """A submission whose every check runs into its own timeout still finishes within its budget (loading its
+    code included)."""
+    return len(assignment.checks) * CHECK_TIMEOUT + 60.0
+
+
+def submission_timeout(assignment):
+    """The budget and a minute more for the grader's own start and reports."""
+    return budget(assignment) + 60.0
 
 
 @dataclass
@@ -86,14 +96,16 @@ class Row:
     beyond_rule: float = None  # bugs: the part of that the rule does not allow (variants.collateral)
 
 
-def write_class(folder, variants, release_nb=RELEASE_NB):
+def write_class(folder, variants, assignment):
+    """{variant name: its notebook}: the assignment's release notebook with each variant's cells filled in."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    reference = assignment.reference_cells()
     paths = {}
     for variant in variants:
         path = folder / ('%s.ipynb' % variant.name)
-        sources = {k: v for k, v in variant.sources().items() if v is not None}  # None keeps the release's stub
-        nbformat.write(fill_solution_cells(release_nb, sources), str(path))
+        sources = {k: v for k, v in variant.sources(reference).items() if v is not None}  # None keeps the stub
+        nbformat.write(fill_solution_cells(assignment.release_notebook, sources), str(path))
         paths[variant.name] = path
     return paths
 
@@ -125,6 +137,7 @@ class Planted:
     skipped: list = field(default_factory=list)
     _mounted: list = field(default_factory=list)
     _created: list = field(default_factory=list)
+    _lock: object = None                               # the open GRADESCOPE_LOCK, while it is held
 
     def remove(self):
         for path in reversed(self._mounted):
@@ -135,6 +148,9 @@ class Planted:
             except OSError:
                 pass
         shutil.rmtree(self.root, ignore_errors=True)
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
 
 
 def _write(path, text, mode=0o644):
@@ -152,21 +168,21 @@ def _open_up(folder):
             path.chmod(0o755)
 
 
-def _answer_key(secret_line):
-    import solutions.BatchNormalization.layers
-    source = Path(solutions.BatchNormalization.layers.__file__).read_text()
-    return '# Answer key of the batch normalization assignment.\n# %s\n%s' % (secret_line, source)
+def _answer_key(assignment, secret_line):
+    """The assignment's answer key as a module that runs, with a secret in its header."""
+    code = '\n\n\n'.join(assignment.reference_cells().values())
+    return '# Answer key of the %s assignment.\n# %s\nimport numpy as np\n\n\n%s\n' % (
+        assignment.title.lower(), secret_line, code)
 
 
-def _notebook_with_secret(note):
-    from autograder.assignments.BatchNormalization.reference_cells import reference_cells
-    nb = fill_solution_cells(RELEASE_NB, reference_cells())
+def _notebook_with_secret(assignment, note):
+    nb = fill_solution_cells(assignment.release_notebook, assignment.reference_cells())
     nb.cells.insert(0, nbformat.v4.new_markdown_cell(note))
     return nbformat.writes(nb)
 
 
-def plant_secrets(token=None):
-    """Plant answer keys and secrets in folders created for the purpose; returns a Planted."""
+def plant_secrets(assignment, token=None):
+    """Plant the assignment's answer key and secrets in folders created for the purpose; returns a Planted."""
     token = token or secrets.token_hex(6)
     root = Path(tempfile.mkdtemp(prefix='bnkit-planted-'))
     root.chmod(0o755)
@@ -179,8 +195,9 @@ def plant_secrets(token=None):
     # Another copy of the kit, as a teaching assistant's old checkout would leave it.
     checkout = root / 'home' / 'ta' / 'cs231n-2024'
     _write(checkout / 'solutions' / '__init__.py', '')
-    _write(checkout / 'solutions' / 'layers.py',
-           _answer_key('SECRET: %s (the answer key: do not share)' % secret('other checkout')))
+    answers_file = placeholders(assignment)['@answers_file@']   # where the attacks look for the answers
+    _write(checkout / 'solutions' / answers_file,
+           _answer_key(assignment, 'SECRET: %s (the answer key: do not share)' % secret('other checkout')))
     _write(checkout / 'README.md', 'Course staff only.\n')
     planted.folders.append(checkout)
 
@@ -196,18 +213,19 @@ def plant_secrets(token=None):
                      ('c1', 'grader note, answer token: %s' % secret('nbgrader gradebook')))
     db.chmod(0o644)
     note = 'Instructor copy. Secret: %s' % secret('nbgrader notebooks')
-    for sub in ('source/BatchNormalization', 'autograded/ada/BatchNormalization', 'submitted/ada/BatchNormalization'):
-        _write(course / sub / 'BatchNormalization.ipynb', _notebook_with_secret(note))
+    name = assignment.name
+    for sub in ('source/' + name, 'autograded/ada/' + name, 'submitted/ada/' + name):
+        _write(course / sub / (name + '.ipynb'), _notebook_with_secret(assignment, note))
     planted.folders.append(course)
 
     # Gradescope's layout, which only root in a mount namespace of its own may create.
     gradescope = Path('/autograder')
-    why_not = _why_not_gradescope(gradescope)
+    why_not = _why_not_gradescope(gradescope) or _lock_gradescope(planted)
     if why_not:
         planted.skipped.append('/autograder/source (%s)' % why_not)
     else:
         try:
-            _plant_gradescope(planted, gradescope, secret)
+            _plant_gradescope(assignment, planted, gradescope, secret, answers_file)
         except (OSError, subprocess.CalledProcessError) as exc:
             planted.skipped.append('/autograder/source (%s)' % exc)
 
@@ -241,7 +259,23 @@ def _why_not_gradescope(path):
     return None
 
 
-def _plant_gradescope(planted, path, secret):
+def _lock_gradescope(planted):
+    """None once this run holds GRADESCOPE_LOCK, else why not (another validation run has planted there)."""
+    try:
+        GRADESCOPE_LOCK.parent.mkdir(parents=True, exist_ok=True)
+        lock = open(GRADESCOPE_LOCK, 'a')
+    except OSError as exc:
+        return 'cannot open %s: %s' % (GRADESCOPE_LOCK, exc.strerror or exc)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        lock.close()
+        return 'another validation run is using it (%s is locked)' % GRADESCOPE_LOCK
+    planted._lock = lock
+    return None
+
+
+def _plant_gradescope(assignment, planted, path, secret, answers_file):
     if not path.exists():
         path.mkdir(mode=0o755)
         planted._created.append(path)
@@ -256,7 +290,7 @@ def _plant_gradescope(planted, path, secret):
     wheel = io.BytesIO()
     with zipfile.ZipFile(wheel, 'w') as zf:
         zf.writestr('solutions/__init__.py', '')
-        zf.writestr('solutions/layers.py', _answer_key('SECRET: %s (the answer key: do not share)'
+        zf.writestr('solutions/' + answers_file, _answer_key(assignment, 'SECRET: %s (the answer key: do not share)'
                                                        % secret('gradescope wheel')))
         zf.writestr('bnkit-0.1.0.dist-info/METADATA', 'Metadata-Version: 2.1\nName: bnkit\nVersion: 0.1.0\n')
     _write(source / 'wheels' / 'bnkit-0.1.0-py3-none-any.whl', wheel.getvalue())
@@ -492,21 +526,21 @@ def _remove(path):
 
 # ------------------------------------------------------------------------------------------------ verdicts
 
-def judge(variant, data, twin=None, evidence=None):
+def judge(assignment, variant, data, twin=None, evidence=None):
     if data is None:
         return Row(variant.name, variant.kind, 'graded', 'no results', False, variant.promise, variant.group)
     points = check_points(data)
     failed = data['extra_data'].get('grading_failed')
     if variant.kind == 'correct':
-        ok = data['score'] == registry.MAX_AUTOMATIC_POINTS
-        return Row(variant.name, 'correct', 'full credit', '%g/%g' % (data['score'], registry.MAX_AUTOMATIC_POINTS), ok)
+        full = assignment.max_automatic_points
+        return Row(variant.name, 'correct', 'full credit', '%g/%g' % (data['score'], full), data['score'] == full)
     if variant.kind == 'bug':
-        full = registry.BY_NAME[variant.loses_in].points
+        full = assignment.by_name[variant.loses_in].points
         got = points.get(variant.loses_in, 0)
-        lost = {spec.name: spec.points - points.get(spec.name, 0) for spec in registry.CHECKS
+        lost = {spec.name: spec.points - points.get(spec.name, 0) for spec in assignment.checks
                 if points.get(spec.name, 0) < spec.points - 1e-9}
         outside = round(sum(p for check, p in lost.items() if check != variant.loses_in), 2)
-        beyond = round(collateral(variant, lost), 2)
+        beyond = round(collateral(assignment, variant, lost), 2)
         return Row(variant.name, 'bug', 'loses in %s' % variant.loses_in, '%g/%g there' % (got, full),
                    got < full and beyond == 0, collateral=outside, beyond_rule=beyond)
     expected = '<= stub twin, 0 in %d check(s), no trace' % len(variant.loses_in)
@@ -519,7 +553,7 @@ def judge(variant, data, twin=None, evidence=None):
     problems = []
     if failed:
         problems.append('grading failed: %s' % failed)
-    elif data.get('execution_time', 0) > SUBMISSION_TIMEOUT:
+    elif data.get('execution_time', 0) > submission_timeout(assignment):
         problems.append('graded in %.0f s' % data['execution_time'])
     if earned:
         problems.append('earned %s' % ', '.join('%s %g' % kv for kv in earned.items()))
@@ -540,7 +574,7 @@ def judge(variant, data, twin=None, evidence=None):
     return Row(variant.name, 'hostile', expected, got, not problems, variant.promise, variant.group)
 
 
-def _results_intact(results, notebooks, before, grades):
+def _results_intact(assignment, results, notebooks, before, grades):
     broken = []
     try:
         with open(Path(grades) / 'grades.csv') as f:
@@ -553,7 +587,7 @@ def _results_intact(results, notebooks, before, grades):
             extra = data['extra_data']
             assert extra['student'] == name, 'student %r' % extra['student']
             assert extra['submission_sha256'] == before[name], 'another notebook'
-            assert len(data['tests']) == len(registry.CHECKS), '%d tests' % len(data['tests'])
+            assert len(data['tests']) == len(assignment.checks), '%d tests' % len(data['tests'])
             assert abs(float(csv_scores.get(name, 'nan')) - data['score']) < 0.01, 'grades.csv disagrees'
             shown = re.search(r'Score: ([0-9.]+) /', (Path(grades) / name / 'feedback.md').read_text())
             assert not shown or abs(float(shown.group(1)) - data['score']) < 0.01, 'feedback.md disagrees'
@@ -570,7 +604,7 @@ def _run_rows(ctx):
     # A hostile submission's own grading failure is its own verdict; anyone else's is the run's.
     failed_others = sorted(name for name, data in results.items() if ctx['kinds'].get(name) != 'hostile' and
                            (data['extra_data'].get('grading_failed') or data['extra_data'].get('not_graded')))
-    broken = _results_intact(results, notebooks, before, ctx['grades'])
+    broken = _results_intact(ctx['assignment'], results, notebooks, before, ctx['grades'])
     touched = {}
     for owner, files in evidence.marks.items():
         victims = sorted({f.split(os.sep)[0] for f in files if os.sep in f} - {owner})
@@ -631,14 +665,14 @@ def _run_rows(ctx):
     return rows
 
 
-def _grade_all_options(isolation):
+def _grade_all_options(assignment, isolation):
     """The time limits and the isolation level, in the terms this grader's grade_all takes them."""
     accepted = inspect.signature(grade_all).parameters
     options = {}
     if 'budget' in accepted:
-        options['budget'] = BUDGET
+        options['budget'] = budget(assignment)
     if 'submission_timeout' in accepted:
-        options['submission_timeout'] = SUBMISSION_TIMEOUT
+        options['submission_timeout'] = submission_timeout(assignment)
     if isolation is not None:
         if 'isolation' not in accepted:
             raise ValueError('this grader cannot be told an isolation level (asked for %s)' % isolation)
@@ -646,17 +680,17 @@ def _grade_all_options(isolation):
     return options
 
 
-def validate(workdir=None, jobs=2, limits=None, variants=None, progress=True, isolation=None):
-    """Grade the validation set; returns (rows, global rows, seconds).
+def validate(assignment, workdir=None, jobs=2, limits=None, variants=None, progress=True, isolation=None):
+    """Grade the validation set of ``assignment`` (by default all of it); returns (rows, global rows, seconds).
 
     ``isolation`` (None: the grader probes) is passed on to ``grade_all``."""
-    variants = variants or all_variants()
+    variants = variants or all_variants(assignment)
     twins = list({t.name: t for t in (stub_twin(v) for v in variants if v.kind == 'hostile')}.values())
     names = [v.name for v in variants + twins]
-    options = _grade_all_options(isolation)
+    options = _grade_all_options(assignment, isolation)
     start = time.monotonic()
     _subreaper(True)
-    planted = plant_secrets()
+    planted = plant_secrets(assignment)
     saved_env = os.environ.get(ENV_SECRET_NAME)
     try:
         with tempfile.TemporaryDirectory(prefix='bnkit-validate-', ignore_cleanup_errors=True) as tmp, \
@@ -664,7 +698,7 @@ def validate(workdir=None, jobs=2, limits=None, variants=None, progress=True, is
             work = Path(workdir or tmp).resolve()
             if PWNED.exists():
                 PWNED.unlink()
-            notebooks = write_class(work / 'submissions', variants + twins)
+            notebooks = write_class(work / 'submissions', variants + twins, assignment)
             before = digest(notebooks)
             limits = limits or Limits(call_timeout=CALL_TIMEOUT, cpu_seconds=120, memory_mb=1024)
             ignore = {Path(tmp).name, planted.root.name}
@@ -709,9 +743,9 @@ def validate(workdir=None, jobs=2, limits=None, variants=None, progress=True, is
                 if TRACE_PREFIX in path:
                     owner = _owner_of(path.split(TRACE_PREFIX, 1)[1], names)
                     evidence.traces.setdefault(owner, []).append(path)
-            rows = [judge(v, results.get(v.name), results.get(stub_twin(v).name) if v.kind == 'hostile' else None,
-                          evidence) for v in variants]
-            global_rows = _run_rows(dict(results=results, notebooks=notebooks, before=before, planted=planted,
+            rows = [judge(assignment, v, results.get(v.name),
+                          results.get(stub_twin(v).name) if v.kind == 'hostile' else None, evidence) for v in variants]
+            global_rows = _run_rows(dict(assignment=assignment, results=results, notebooks=notebooks, before=before, planted=planted,
                                          evidence=evidence, listener=listener, grades=work / 'grades',
                                          pwned=PWNED.exists(), new_files=new_files, leftovers=left,
                                          planted_changed=planted_changed, isolation=isolation, aborted=aborted,
@@ -780,14 +814,14 @@ def rows_as_json(rows, global_rows, seconds):
                        'seconds': round(seconds, 1)}, indent=1)
 
 
-def nbgrader_agreement(variants, bnkit_scores, cifar_dir=None):
+def nbgrader_agreement(assignment, variants, bnkit_scores, cifar_dir=None):
     """[(variant, nbgrader automatic score, bnkit score)] for the given honest variants."""
     from autograder.notebook.release import autograde, environment
     from autograder.validation.fakedata import write_fake_cifar10
     with tempfile.TemporaryDirectory(prefix='bnkit-agree-') as tmp:
         tmp = Path(tmp)
-        notebooks = write_class(tmp / 'nb', variants)
+        notebooks = write_class(tmp / 'nb', variants, assignment)
         data = cifar_dir or write_fake_cifar10(tmp / 'cifar', 250, 100)
         with environment(BNKIT_QUICK='1', CIFAR10_DIR=data):
-            scores = autograde(notebooks)
+            scores = autograde(notebooks, assignment=assignment.name, source_dir=assignment.source_notebook.parent.parent)
     return [(v.name, scores[v.name][0], bnkit_scores.get(v.name)) for v in variants]

@@ -1,5 +1,5 @@
 """Batch normalization: the forward and backward pass of the layer, and a fully connected net that uses it."""
-from autograder.assignment import Assignment, Question
+from autograder.assignment import Assignment, AttackTargets, Question
 
 ASSIGNMENT = Assignment(
     name='BatchNormalization',
@@ -9,4 +9,8 @@ ASSIGNMENT = Assignment(
     # What the notebook's first code cell imports, so every submission's code runs after it.
     setup_source='import numpy as np\nfrom cs231n.layers import *\nfrom cs231n.layer_utils import *\n'
                  'from cs231n.solver import Solver\n',
+    attack_targets=AttackTargets(forward=('batchnorm_forward', 'def batchnorm_forward(x, gamma, beta, bn_param):'),
+                                 backward=('batchnorm_backward', 'def batchnorm_backward(dout, cache):'),
+                                 net='fc_net'),
+    training_checks=('fc_net_training',),
 )

@@ -1,47 +1,15 @@
 """Correct variants and realistic bugs, written as the notebook's solution cells.
 
-Each variant starts from the reference cells (``autograder.assignments.BatchNormalization.reference_cells``)
-and changes what a student would change. A bug names the check that must lose
-points for it: the check whose title describes the mistake.
+Each variant starts from the reference cells (``ASSIGNMENT.reference_cells()``) and changes what a student
+would change (``autograder.validation.variant.patch``). A bug names the check that must lose points for it:
+the check whose title describes the mistake.
 """
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
-from autograder.assignments.BatchNormalization.reference_cells import reference_cells
-from autograder.notebook.extract import SETUP_SOURCE  # noqa: F401  (what a submission's code runs after)
+from autograder.assignments.BatchNormalization import ASSIGNMENT
+from autograder.validation.variant import Variant, of_assignment, patch
 
-
-@dataclass(frozen=True)
-class Variant:
-    name: str
-    kind: str                 # 'correct', 'bug', 'hostile' or 'twin'
-    description: str
-    cells: dict = field(default_factory=dict)   # grade_id -> replacement source
-    loses_in: str = None      # bugs: the check that must lose points; hostile: the checks that must score 0
-    group: str = None         # hostile: what it attacks (autograder.validation.hostile.GROUPS)
-    promise: str = None       # hostile: which levels must contain it ('robust', 'isolated', 'secret')
-    # Bugs: the misconception diagnosis's words (autograder/misconceptions.py). The explanation completes
-    # "Your dx matches what the backward pass gives when ..."; the hint says where to look, not what to write.
-    explanation: str = None
-    hint: str = None
-    # Bugs whose one mistake breaks a second stated requirement (batch norm after the last layer adds
-    # parameters the parameters check counts): that check may lose points too.
-    also_loses_in: tuple = ()
-
-    def sources(self):
-        """All solution cells: the reference, with this variant's replacements."""
-        cells = reference_cells()
-        cells.update(self.cells)
-        return cells
-
-
-def patch(grade_id, *replacements):
-    """{grade_id: reference source with each (old, new) replaced exactly once}."""
-    source = reference_cells()[grade_id]
-    for old, new in replacements:
-        if source.count(old) != 1:
-            raise ValueError('%r occurs %d times in the reference cell %s' % (old, source.count(old), grade_id))
-        source = source.replace(old, new)
-    return {grade_id: source}
+REFERENCE = ASSIGNMENT.reference_cells()
 
 
 # The train-mode update of the running averages, as code (the docstring states the same formula).
@@ -125,37 +93,37 @@ CORRECT = [
     Variant('inverse_std_cache', 'correct', 'a forward that caches the inverse standard deviation in a dict',
             {'batchnorm_forward': INVERSE_STD_LAYER, 'batchnorm_backward': INVERSE_STD_BACKWARD}),
     Variant('one_pass_variance', 'correct', 'variance as E[x^2] - E[x]^2 in one pass',
-            patch('batchnorm_forward', *ONE_PASS_FORWARD_LINES)),
+            patch(REFERENCE, 'batchnorm_forward', *ONE_PASS_FORWARD_LINES)),
     Variant('net_without_sandwich', 'correct', 'the net calls affine, batchnorm and relu one by one',
-            patch('fc_net', *INLINE_NET_LOSS)),
+            patch(REFERENCE, 'fc_net', *INLINE_NET_LOSS)),
     Variant('net_keeps_float32', 'correct', 'the net never casts X itself and keeps the default float32',
-            patch('fc_net', ("        X = X.astype(self.dtype)\n", ""))),
+            patch(REFERENCE, 'fc_net', ("        X = X.astype(self.dtype)\n", ""))),
 ]
 
 BUGS = [
     Variant('unbiased_variance', 'bug', 'variance with ddof=1',
-            patch('batchnorm_forward', (REFERENCE_VARIANCE, 'sample_var = np.var(x, axis=0, ddof=1)')),
+            patch(REFERENCE, 'batchnorm_forward', (REFERENCE_VARIANCE, 'sample_var = np.var(x, axis=0, ddof=1)')),
             loses_in='batchnorm_forward_train',
             explanation='the batch variance is the unbiased one (dividing by N - 1)',
             hint='Batch norm divides by the number of examples N: check which variance your code computes.'),
     Variant('eps_missing_train', 'bug', 'no eps in the train-mode normalization',
-            patch('batchnorm_forward', ('std = np.sqrt(sample_var + eps)', 'std = np.sqrt(sample_var)')),
+            patch(REFERENCE, 'batchnorm_forward', ('std = np.sqrt(sample_var + eps)', 'std = np.sqrt(sample_var)')),
             loses_in='batchnorm_forward_train',
             explanation='eps is left out of the train-mode normalization',
             hint='Look at what happens to a feature whose variance is almost zero.'),
     Variant('eps_missing_test', 'bug', 'no eps in the test-mode normalization',
-            patch('batchnorm_forward', ('np.sqrt(running_var + eps)', 'np.sqrt(running_var)')),
+            patch(REFERENCE, 'batchnorm_forward', ('np.sqrt(running_var + eps)', 'np.sqrt(running_var)')),
             loses_in='batchnorm_running_stats_test_mode',
             explanation='eps is left out of the test-mode normalization',
             hint='Compare the test-mode formula with the train-mode one, term by term.'),
     Variant('running_stats_not_stored', 'bug', 'running averages computed but not written back',
-            patch('batchnorm_forward', ("    bn_param['running_mean'] = running_mean\n"
+            patch(REFERENCE, 'batchnorm_forward', ("    bn_param['running_mean'] = running_mean\n"
                                         "    bn_param['running_var'] = running_var\n", '')),
             loses_in='batchnorm_running_stats_test_mode',
             explanation='the running averages are computed but never stored back in bn_param',
             hint='Check what the caller can see in bn_param after the call returns.'),
     Variant('momentum_swapped', 'bug', 'running = (1 - momentum) * running + momentum * batch',
-            patch('batchnorm_forward',
+            patch(REFERENCE, 'batchnorm_forward',
                   (RUNNING_UPDATE, RUNNING_UPDATE.replace('momentum * running_mean + (1 - momentum) * sample_mean',
                                                           '(1 - momentum) * running_mean + momentum * sample_mean')
                                                  .replace('momentum * running_var + (1 - momentum) * sample_var',
@@ -164,50 +132,50 @@ BUGS = [
             explanation='momentum and (1 - momentum) are swapped in the running averages',
             hint='Ask which part of the running average should change slowly from batch to batch.'),
     Variant('test_mode_batch_statistics', 'bug', 'test mode normalizes with the batch mean and variance',
-            patch('batchnorm_forward', ('x_hat = (x - running_mean) / np.sqrt(running_var + eps)',
+            patch(REFERENCE, 'batchnorm_forward', ('x_hat = (x - running_mean) / np.sqrt(running_var + eps)',
                                         'x_hat = (x - x.mean(axis=0)) / np.sqrt(x.var(axis=0) + eps)')),
             loses_in='batchnorm_running_stats_test_mode',
             explanation="test mode normalizes with the batch's own mean and variance",
             hint='Think about what test mode should do with a batch of one example.'),
     Variant('wrong_axis', 'bug', 'normalizes each example (axis=1) instead of each feature, forward and backward alike',
-            {**patch('batchnorm_forward', ('sample_mean = x.mean(axis=0)', 'sample_mean = x.mean(axis=1, keepdims=True)'),
+            {**patch(REFERENCE, 'batchnorm_forward', ('sample_mean = x.mean(axis=0)', 'sample_mean = x.mean(axis=1, keepdims=True)'),
                      (REFERENCE_VARIANCE, 'sample_var = np.mean(xc ** 2, axis=1, keepdims=True)'),
                      # The running averages are written from x per feature, as the docstring states them.
                      (RUNNING_UPDATE, RUNNING_UPDATE.replace('* sample_mean', '* x.mean(axis=0)')
                                                     .replace('* sample_var', '* x.var(axis=0)'))),
-             **patch('batchnorm_backward', ('    N = dout.shape[0]\n', '    N = dout.shape[1]\n'),
+             **patch(REFERENCE, 'batchnorm_backward', ('    N = dout.shape[0]\n', '    N = dout.shape[1]\n'),
                      ('np.sum(dx_hat * xc, axis=0)', 'np.sum(dx_hat * xc, axis=1, keepdims=True)'),
                      ('dx = dxc - dxc.sum(axis=0) / N', 'dx = dxc - dxc.sum(axis=1, keepdims=True) / N'))},
             loses_in='batchnorm_forward_train',
             explanation='each example (a row) is normalized instead of each feature (a column)',
             hint='Check the axis of every mean and variance against the shapes in the docstring.'),
     Variant('dgamma_without_xhat', 'bug', 'dgamma sums dout alone',
-            patch('batchnorm_backward', ('dgamma = np.sum(dout * x_hat, axis=0)', 'dgamma = np.sum(dout, axis=0)')),
+            patch(REFERENCE, 'batchnorm_backward', ('dgamma = np.sum(dout * x_hat, axis=0)', 'dgamma = np.sum(dout, axis=0)')),
             loses_in='batchnorm_backward',
             explanation='dgamma sums dout alone, without x_hat',
             hint='Write out how out depends on gamma, element by element.'),
     Variant('dx_missing_mean_term', 'bug', 'dx ignores the path through the batch mean',
-            patch('batchnorm_backward', ('dx = dxc - dxc.sum(axis=0) / N', 'dx = dxc')),
+            patch(REFERENCE, 'batchnorm_backward', ('dx = dxc - dxc.sum(axis=0) / N', 'dx = dxc')),
             loses_in='batchnorm_backward',
             explanation='the gradient through the batch mean is left out',
             hint='Look again at how x_hat depends on the mean.'),
     Variant('dx_missing_variance_term', 'bug', 'dx ignores the path through the batch variance',
-            patch('batchnorm_backward', ('dxc += 2.0 * xc * dvar / N', 'pass')),
+            patch(REFERENCE, 'batchnorm_backward', ('dxc += 2.0 * xc * dvar / N', 'pass')),
             loses_in='batchnorm_backward',
             explanation='the gradient through the batch variance is left out',
             hint='Look again at how x_hat depends on the variance, and the variance on x.'),
     Variant('dbeta_as_mean', 'bug', 'dbeta averages dout instead of summing it',
-            patch('batchnorm_backward', ('dbeta = dout.sum(axis=0)', 'dbeta = dout.mean(axis=0)')),
+            patch(REFERENCE, 'batchnorm_backward', ('dbeta = dout.sum(axis=0)', 'dbeta = dout.mean(axis=0)')),
             loses_in='batchnorm_backward',
             explanation='dbeta averages dout over the batch instead of summing it',
             hint='Every example of the batch adds beta to its output: how do their gradients combine?'),
     Variant('gamma_ignored_in_dx', 'bug', 'dx forgets to multiply by gamma',
-            patch('batchnorm_backward', ('dx_hat = dout * gamma', 'dx_hat = dout')),
+            patch(REFERENCE, 'batchnorm_backward', ('dx_hat = dout * gamma', 'dx_hat = dout')),
             loses_in='batchnorm_backward',
             explanation='dx leaves out the factor gamma',
             hint='Follow the chain rule from out back to x_hat: what multiplies x_hat on the way?'),
     Variant('batchnorm_after_last_affine', 'bug', 'the output layer is batch normalized too',
-            patch('fc_net',
+            patch(REFERENCE, 'fc_net',
                   ('if use_batchnorm and i < self.num_layers:', 'if use_batchnorm:'),
                   ("self.bn_params = [{'mode': 'train'} for _ in range(self.num_layers - 1)]",
                    "self.bn_params = [{'mode': 'train'} for _ in range(self.num_layers)]"),
@@ -225,7 +193,7 @@ BUGS = [
             explanation="the output layer's scores are batch normalized too",
             hint='Check which layers the architecture puts batch norm after.'),
     Variant('batchnorm_after_relu', 'bug', 'affine - relu - batchnorm instead of affine - batchnorm - relu',
-            patch('fc_net', *[(a, b.replace('''                a, fc_cache = affine_forward(h, W, b)
+            patch(REFERENCE, 'fc_net', *[(a, b.replace('''                a, fc_cache = affine_forward(h, W, b)
                 a, bn_cache = batchnorm_forward(a,''', '''                a, fc_cache = affine_forward(h, W, b)
                 a, relu_cache = relu_forward(a)
                 a, bn_cache = batchnorm_forward(a,''').replace('''                h, relu_cache = relu_forward(a)
@@ -237,25 +205,25 @@ BUGS = [
             explanation='batch norm comes after the ReLU instead of before it',
             hint='Check the order affine - batchnorm - relu in every hidden layer.'),
     Variant('mode_key_typo', 'bug', "bn_param[mode] = mode: the net never switches batch norm to test mode",
-            patch('fc_net', ("bn_param['mode'] = mode", 'bn_param[mode] = mode')),
+            patch(REFERENCE, 'fc_net', ("bn_param['mode'] = mode", 'bn_param[mode] = mode')),
             loses_in='fc_net_test_mode',
             explanation='the net never switches batch norm to test mode',
             hint='Look closely at how loss() sets the mode in each bn_param dict.'),
     Variant('shared_bn_param', 'bug', 'one bn_param dict shared by every layer',
-            patch('fc_net', ("self.bn_params = [{'mode': 'train'} for _ in range(self.num_layers - 1)]",
+            patch(REFERENCE, 'fc_net', ("self.bn_params = [{'mode': 'train'} for _ in range(self.num_layers - 1)]",
                              "shared = {'mode': 'train'}\n"
                              "            self.bn_params = [shared for _ in range(self.num_layers - 1)]")),
             loses_in='fc_net_test_mode',
             explanation='every layer shares one bn_param dict',
             hint='Check how many distinct bn_param dicts your net creates.'),
     Variant('l2_without_half', 'bug', 'reg * sum(W**2) without the factor 0.5',
-            patch('fc_net', ('loss += 0.5 * self.reg * np.sum(W * W)', 'loss += self.reg * np.sum(W * W)'),
+            patch(REFERENCE, 'fc_net', ('loss += 0.5 * self.reg * np.sum(W * W)', 'loss += self.reg * np.sum(W * W)'),
                   ("grads['W%d' % i] += self.reg * W", "grads['W%d' % i] += 2 * self.reg * W")),
             loses_in='fc_net_loss_and_gradients',
             explanation='the regularization term lacks the factor 0.5',
             hint="Compare your loss's regularization term with the formula in the docstring."),
     Variant('l2_on_biases', 'bug', 'biases are regularized too',
-            patch('fc_net', ("            grads['W%d' % i] += self.reg * W\n",
+            patch(REFERENCE, 'fc_net', ("            grads['W%d' % i] += self.reg * W\n",
                              "            grads['W%d' % i] += self.reg * W\n"
                              "            b = self.params['b%d' % i]\n"
                              "            loss += 0.5 * self.reg * np.sum(b * b)\n"
@@ -264,44 +232,23 @@ BUGS = [
             explanation='the biases are regularized too',
             hint='Check which parameters the regularization term should include.'),
     Variant('no_gamma_beta_gradients', 'bug', 'grads has no entries for gamma and beta',
-            patch('fc_net', ("dh, grads['W%d' % i], grads['b%d' % i], grads['gamma%d' % i], grads['beta%d' % i] = \\",
+            patch(REFERENCE, 'fc_net', ("dh, grads['W%d' % i], grads['b%d' % i], grads['gamma%d' % i], grads['beta%d' % i] = \\",
                              "dh, grads['W%d' % i], grads['b%d' % i], _, _ = \\")),
             loses_in='fc_net_loss_and_gradients',
             explanation='grads has no entries for gamma and beta',
             hint='Every parameter in params needs its gradient in grads.'),
     Variant('gamma_initialised_to_zero', 'bug', 'gamma starts at zero',
-            patch('fc_net', ("self.params['gamma%d' % i] = np.ones(d_out)", "self.params['gamma%d' % i] = np.zeros(d_out)")),
+            patch(REFERENCE, 'fc_net', ("self.params['gamma%d' % i] = np.ones(d_out)", "self.params['gamma%d' % i] = np.zeros(d_out)")),
             loses_in='fc_net_init',
             explanation='gamma starts at zero',
             hint="Think about what a zero gamma does to every layer's output at the start."),
     Variant('use_batchnorm_ignored', 'bug', 'batch norm is always on, whatever use_batchnorm says',
-            patch('fc_net', ('self.use_batchnorm = use_batchnorm', 'self.use_batchnorm = use_batchnorm = True')),
+            patch(REFERENCE, 'fc_net', ('self.use_batchnorm = use_batchnorm', 'self.use_batchnorm = use_batchnorm = True')),
             loses_in='fc_net_init', also_loses_in=('fc_net_loss_and_gradients',),
             explanation='batch norm is used whatever use_batchnorm says',
             hint='Check what your constructor and loss do when use_batchnorm is False.'),
 ]
 
-
-TRAINING_CHECK = 'fc_net_training'
-
-
-def collateral(variant, lost):
-    """Points a bug loses outside the check(s) named for it, beyond what error carried forward allows.
-
-    ``lost`` maps check names to points lost. Allowed: the named check, a second check the same mistake
-    visibly breaks (``also_loses_in``), and the training check's own points when the mistake is in the net
-    itself (a net that computes the wrong thing also trains worse; a wrong batch-norm layer is judged in its
-    own checks and the training check carries it forward).
-    """
-    allowed = {variant.loses_in, *variant.also_loses_in}
-    if variant.loses_in.startswith('fc_net'):
-        allowed.add(TRAINING_CHECK)
-    return sum(points for check, points in lost.items() if check not in allowed)
-
-
-def all_variants():
-    from autograder.validation.hostile import HOSTILE
-    return CORRECT + BUGS + HOSTILE
 
 
 # ---------------------------------------------------------------- more correct implementations
@@ -428,25 +375,25 @@ BN_PARAMS_APPEND_LINES = (
 
 CORRECT += [
     Variant('mode_is_literal', 'correct', "`mode is 'train'`: works as in the notebook (the feedback warns)",
-            patch('batchnorm_forward', *IS_LITERAL_LAYER_LINES)),
+            patch(REFERENCE, 'batchnorm_forward', *IS_LITERAL_LAYER_LINES)),
     Variant('step_by_step_graph', 'correct', 'forward and backward one graph node at a time, seven-part cache',
             {'batchnorm_forward': STEP_BY_STEP_LAYER, 'batchnorm_backward': STEP_BY_STEP_BACKWARD}),
     Variant('inverse_variance_backward', 'correct', 'closed-form backward written with the inverse std',
             {'batchnorm_backward': INVVAR_BACKWARD}),
     Variant('keepdims_statistics', 'correct', 'batch statistics with keepdims=True, running averages of shape (D,)',
-            patch('batchnorm_forward', *KEEPDIMS_LAYER_LINES)),
+            patch(REFERENCE, 'batchnorm_forward', *KEEPDIMS_LAYER_LINES)),
     Variant('running_averages_in_place', 'correct', 'setdefault and in-place updates of the running averages',
-            patch('batchnorm_forward', *IN_PLACE_RUNNING_LINES)),
+            patch(REFERENCE, 'batchnorm_forward', *IN_PLACE_RUNNING_LINES)),
     Variant('mode_checked_first', 'correct', 'the mode is validated before anything else',
-            patch('batchnorm_forward', *MODE_CHECKED_FIRST_LINES)),
+            patch(REFERENCE, 'batchnorm_forward', *MODE_CHECKED_FIRST_LINES)),
     Variant('handwritten_dropout', 'correct', 'the net writes its own inverted dropout',
-            patch('fc_net', *HANDWRITTEN_DROPOUT_LINES)),
+            patch(REFERENCE, 'fc_net', *HANDWRITTEN_DROPOUT_LINES)),
     Variant('modes_via_update', 'correct', "bn_param.update(mode=mode) instead of item assignment",
-            patch('fc_net', *MODES_VIA_UPDATE_LINES)),
+            patch(REFERENCE, 'fc_net', *MODES_VIA_UPDATE_LINES)),
     Variant('bn_params_appended', 'correct', 'one bn_param appended per layer while the parameters are built',
-            patch('fc_net', *BN_PARAMS_APPEND_LINES)),
+            patch(REFERENCE, 'fc_net', *BN_PARAMS_APPEND_LINES)),
     Variant('one_pass_closed_form', 'correct', 'one-pass variance with the closed-form backward',
-            {**patch('batchnorm_forward', *ONE_PASS_FORWARD_LINES), 'batchnorm_backward': CLOSED_FORM_BACKWARD}),
+            {**patch(REFERENCE, 'batchnorm_forward', *ONE_PASS_FORWARD_LINES), 'batchnorm_backward': CLOSED_FORM_BACKWARD}),
 ]
 
 
@@ -500,7 +447,7 @@ ZERO_BASED_LOSS = '''        L = self.num_layers
 
 
 def _zero_based_net():
-    source = reference_cells()['fc_net']
+    source = REFERENCE['fc_net']
     init_start = source.index("        dims = [input_dim]")
     init_end = source.index("        # Each batch normalization layer")
     source = source[:init_start] + ZERO_BASED_NAMES + '\n' + source[init_end:]
@@ -510,13 +457,13 @@ def _zero_based_net():
 
 BUGS += [
     Variant('forward_mutates_x', 'bug', 'x -= mean: the forward centres its input in place',
-            patch('batchnorm_forward', ('        xc = x - sample_mean\n', '        x -= sample_mean\n        xc = x\n')),
+            patch(REFERENCE, 'batchnorm_forward', ('        xc = x - sample_mean\n', '        x -= sample_mean\n        xc = x\n')),
             loses_in='batchnorm_forward_train'),
     Variant('backward_mutates_dout', 'bug', 'dout *= gamma: the backward scales its input in place',
-            patch('batchnorm_backward', ('    dx_hat = dout * gamma\n', '    dout *= gamma\n    dx_hat = dout\n')),
+            patch(REFERENCE, 'batchnorm_backward', ('    dx_hat = dout * gamma\n', '    dout *= gamma\n    dx_hat = dout\n')),
             loses_in='batchnorm_backward'),
     Variant('train_uses_running_statistics', 'bug', 'train mode normalizes with the running averages once they exist',
-            patch('batchnorm_forward', ('        std = np.sqrt(sample_var + eps)\n',
+            patch(REFERENCE, 'batchnorm_forward', ('        std = np.sqrt(sample_var + eps)\n',
                                         "        if 'running_mean' in bn_param:\n"
                                         "            xc = x - bn_param['running_mean']\n"
                                         "            std = np.sqrt(bn_param['running_var'] + eps)\n"
@@ -524,49 +471,49 @@ BUGS += [
                                         "            std = np.sqrt(sample_var + eps)\n")),
             loses_in='batchnorm_forward_train'),
     Variant('running_var_starts_at_ones', 'bug', 'running_var defaults to ones instead of zeros',
-            patch('batchnorm_forward', ("bn_param.get('running_var', np.zeros(D, dtype=x.dtype))",
+            patch(REFERENCE, 'batchnorm_forward', ("bn_param.get('running_var', np.zeros(D, dtype=x.dtype))",
                                         "bn_param.get('running_var', np.ones(D, dtype=x.dtype))")),
             loses_in='batchnorm_running_stats_test_mode'),
     Variant('running_stats_1xD', 'bug', 'running averages stored with shape (1, D)',
-            patch('batchnorm_forward', ('sample_mean = x.mean(axis=0)', 'sample_mean = x.mean(axis=0, keepdims=True)'),
+            patch(REFERENCE, 'batchnorm_forward', ('sample_mean = x.mean(axis=0)', 'sample_mean = x.mean(axis=0, keepdims=True)'),
                   (REFERENCE_VARIANCE, 'sample_var = np.mean(xc ** 2, axis=0, keepdims=True)')),
             loses_in='batchnorm_running_stats_test_mode'),
     Variant('float32_forward', 'bug', 'the forward casts x to float32 and computes in single precision',
-            patch('batchnorm_forward', ("    mode = bn_param['mode']\n",
+            patch(REFERENCE, 'batchnorm_forward', ("    mode = bn_param['mode']\n",
                                         "    mode = bn_param['mode']\n    x = x.astype(np.float32)\n")),
             loses_in='batchnorm_forward_train'),
     Variant('eps_outside_sqrt', 'bug', 'eps added after the square root',
-            patch('batchnorm_forward', ('std = np.sqrt(sample_var + eps)', 'std = np.sqrt(sample_var) + eps')),
+            patch(REFERENCE, 'batchnorm_forward', ('std = np.sqrt(sample_var + eps)', 'std = np.sqrt(sample_var) + eps')),
             loses_in='batchnorm_forward_train'),
     Variant('test_mode_without_gamma', 'bug', 'test mode returns x_hat, forgetting gamma and beta',
-            patch('batchnorm_forward', ('        out = gamma * x_hat + beta\n', '        out = x_hat\n')),
+            patch(REFERENCE, 'batchnorm_forward', ('        out = gamma * x_hat + beta\n', '        out = x_hat\n')),
             loses_in='batchnorm_running_stats_test_mode'),
     Variant('invalid_mode_generic_exception', 'bug', 'an unknown mode raises Exception, not ValueError',
-            patch('batchnorm_forward', ('raise ValueError(', 'raise Exception(')),
+            patch(REFERENCE, 'batchnorm_forward', ('raise ValueError(', 'raise Exception(')),
             loses_in='batchnorm_invalid_mode'),
     Variant('dmu_as_mean', 'bug', "the mean's branch of dx uses a mean where a sum belongs (cascades into training)",
-            patch('batchnorm_backward', ('dx = dxc - dxc.sum(axis=0) / N', 'dx = dxc - dxc.mean(axis=0) / N')),
+            patch(REFERENCE, 'batchnorm_backward', ('dx = dxc - dxc.sum(axis=0) / N', 'dx = dxc - dxc.mean(axis=0) / N')),
             loses_in='batchnorm_backward'),
     Variant('dropout_mode_never_set', 'bug', "the net never sets dropout_param['mode']: dropout runs at test time",
-            patch('fc_net', ("        if self.use_dropout:\n            self.dropout_param['mode'] = mode\n", '')),
+            patch(REFERENCE, 'fc_net', ("        if self.use_dropout:\n            self.dropout_param['mode'] = mode\n", '')),
             loses_in='fc_net_test_mode'),
     Variant('dropout_not_rescaled', 'bug', 'a hand-written dropout whose kept units are not divided by (1 - p)',
-            patch('fc_net', *[(a, b.replace(") / (1 - self.dropout_param['p'])", ')'))
+            patch(REFERENCE, 'fc_net', *[(a, b.replace(") / (1 - self.dropout_param['p'])", ')'))
                               for a, b in HANDWRITTEN_DROPOUT_LINES]),
             loses_in='fc_net_loss_and_gradients'),
     Variant('dropout_keeps_with_p', 'bug', 'a hand-written dropout that keeps each unit with probability p',
-            patch('fc_net', *[(a, b.replace("> self.dropout_param['p']) / (1 - self.dropout_param['p'])",
+            patch(REFERENCE, 'fc_net', *[(a, b.replace("> self.dropout_param['p']) / (1 - self.dropout_param['p'])",
                                             "< self.dropout_param['p']) / self.dropout_param['p']"))
                               for a, b in HANDWRITTEN_DROPOUT_LINES]),
             loses_in='fc_net_loss_and_gradients'),
     Variant('dropout_ignored', 'bug', 'the net never applies dropout',
-            patch('fc_net', ("            if self.use_dropout:\n                h, caches['dropout%d' % i] = "
+            patch(REFERENCE, 'fc_net', ("            if self.use_dropout:\n                h, caches['dropout%d' % i] = "
                              "dropout_forward(h, self.dropout_param)\n", ''),
                   ("            if self.use_dropout:\n                dh = dropout_backward(dh, caches['dropout%d' % i])\n",
                    '')),
             loses_in='fc_net_loss_and_gradients'),
     Variant('dropout_param_other_name', 'bug', 'the dropout settings live in self.dropout, not self.dropout_param',
-            patch('fc_net', ('        self.dropout_param = {}\n', '        self.dropout = {}\n'),
+            patch(REFERENCE, 'fc_net', ('        self.dropout_param = {}\n', '        self.dropout = {}\n'),
                   ("            self.dropout_param = {'mode': 'train', 'p': dropout}\n",
                    "            self.dropout = {'mode': 'train', 'p': dropout}\n"),
                   ("                self.dropout_param['seed'] = seed\n", "                self.dropout['seed'] = seed\n"),
@@ -574,7 +521,7 @@ BUGS += [
                   ("dropout_forward(h, self.dropout_param)", "dropout_forward(h, self.dropout)")),
             loses_in='fc_net_init'),
     Variant('bn_params_recreated', 'bug', 'loss() builds new bn_params dicts on every call',
-            patch('fc_net', ("        for bn_param in self.bn_params:\n            bn_param['mode'] = mode\n",
+            patch(REFERENCE, 'fc_net', ("        for bn_param in self.bn_params:\n            bn_param['mode'] = mode\n",
                              "        self.bn_params = [{'mode': mode} for _ in self.bn_params]\n")),
             loses_in='fc_net_test_mode'),
     Variant('zero_based_names', 'bug', 'parameters named W0..W2, b0..b2, BN0gamma, BN0beta (numbered from 0)',
@@ -583,13 +530,13 @@ BUGS += [
 
 BUGS += [
     Variant('dgamma_wrong_axis', 'bug', 'dgamma summed over the features (axis=1) instead of the batch',
-            patch('batchnorm_backward', ('dgamma = np.sum(dout * x_hat, axis=0)', 'dgamma = np.sum(dout * x_hat, axis=1)')),
+            patch(REFERENCE, 'batchnorm_backward', ('dgamma = np.sum(dout * x_hat, axis=0)', 'dgamma = np.sum(dout * x_hat, axis=1)')),
             loses_in='batchnorm_backward'),
     Variant('eps_not_read', 'bug', "eps fixed at 1e-5 whatever bn_param['eps'] says, in both modes",
-            patch('batchnorm_forward', ("eps = bn_param.get('eps', 1e-5)", 'eps = 1e-5')),
+            patch(REFERENCE, 'batchnorm_forward', ("eps = bn_param.get('eps', 1e-5)", 'eps = 1e-5')),
             loses_in='batchnorm_forward_train'),
     Variant('test_mode_decays_running_mean', 'bug', 'test mode shrinks the running mean it normalizes with',
-            patch('batchnorm_forward', ("        cache = None\n",
+            patch(REFERENCE, 'batchnorm_forward', ("        cache = None\n",
                                         "        cache = None\n        running_mean = 0.5 * running_mean\n")),
             loses_in='batchnorm_running_stats_test_mode'),
 ]
@@ -623,3 +570,5 @@ WORDS = {
     'test_mode_decays_running_mean': ('test mode changes the running mean', 'Check what test mode writes back into bn_param.'),
 }
 BUGS[:] = [replace(b, explanation=WORDS[b.name][0], hint=WORDS[b.name][1]) if b.name in WORDS else b for b in BUGS]
+CORRECT[:] = of_assignment(ASSIGNMENT, CORRECT)
+BUGS[:] = of_assignment(ASSIGNMENT, BUGS)
