@@ -22,7 +22,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.assignments.BatchNormalization.reference_cells import reference_cells
+from autograder.assignments.BatchNormalization import ASSIGNMENT
 from autograder.notebook.fill import fill_solution_cells
 from autograder.notebook.release import autograde
 from autograder.notebook.samples import sample_class
@@ -49,7 +49,7 @@ def main(argv=None):
         tmp = Path(tmp)
         ref = tmp / 'one' / 'reference.ipynb'
         ref.parent.mkdir()
-        nbformat.write(fill_solution_cells(RELEASE_NB, reference_cells()), str(ref))
+        nbformat.write(fill_solution_cells(RELEASE_NB, ASSIGNMENT.reference_cells()), str(ref))
 
         ours = [bnkit_grade(ref, tmp / ('out%d' % i)) for i in range(args.repeat)]
         memory = json.loads((tmp / 'out0' / 'reference' / 'results.json').read_text())['extra_data']['peak_memory_mb']

@@ -35,16 +35,18 @@ def main():
     parser.add_argument('--jobs', type=int, default=2)
     parser.add_argument('--baseline', default='dd99fe0')
     args = parser.parse_args()
-    from autograder.assignments.BatchNormalization.variants import all_variants
+    from autograder.assignment import get
     from autograder.validation.runner import write_class
-    reference = next(v for v in all_variants() if v.name == 'reference')
+    from autograder.validation.variant import all_variants
+    assignment = get('BatchNormalization')
+    reference = next(v for v in all_variants(assignment) if v.name == 'reference')
     with tempfile.TemporaryDirectory(prefix='bnkit-bench-sandbox-') as tmp:
         tmp = Path(tmp)
         baseline = tmp / 'baseline'
         subprocess.run(['git', '-C', str(ROOT), 'worktree', 'add', '--detach', str(baseline), args.baseline],
                        check=True, capture_output=True)
         try:
-            one = write_class(tmp / 'one', [reference])['reference']
+            one = write_class(tmp / 'one', [reference], assignment)['reference']
             folder = tmp / 'class'
             folder.mkdir()
             for i in range(args.class_size):

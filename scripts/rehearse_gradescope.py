@@ -413,26 +413,33 @@ echo "  unshare --user --map-root-user: $(try unshare --user --map-root-user tru
 '''
 
 
+def rehearsed_assignment():
+    """The assignment whose autograder the rehearsal runs (its notebook is submitted as BatchNormalization.ipynb)."""
+    from autograder.assignment import get
+    return get('BatchNormalization')
+
+
 def make_submissions(folder, hostile_names):
     """[(name, kind, notebook, twin name, variant)]: the reference, the release's stubs, hostile ones and
     their stub twins (one per set of replaced cells)."""
-    from autograder.assignments.BatchNormalization.variants import all_variants
-    from autograder.validation.hostile import HOSTILE, stub_twin
-    from autograder.validation.runner import RELEASE_NB, write_class
-    by_name = {v.name: v for v in all_variants()}
+    from autograder.validation.hostile import hostile_variants, stub_twin
+    from autograder.validation.runner import write_class
+    from autograder.validation.variant import all_variants
+    assignment = rehearsed_assignment()
+    by_name = {v.name: v for v in all_variants(assignment)}
     unknown = [n for n in hostile_names if n not in by_name or by_name[n].kind != 'hostile']
     if unknown:
         raise RehearsalError('no hostile submission named %s; there are: %s' % (
-            ', '.join(unknown), ', '.join(v.name for v in HOSTILE)))
+            ', '.join(unknown), ', '.join(v.name for v in hostile_variants(assignment))))
     chosen = [by_name['reference']] + [by_name[n] for n in hostile_names]
     twins = {}
     for v in chosen[1:]:
         twin = stub_twin(v)
         key = tuple(sorted(v.cells))          # twins replacing the same cells are the same notebook
         twins.setdefault(key, twin)
-    paths = write_class(folder, chosen + list(twins.values()))
+    paths = write_class(folder, chosen + list(twins.values()), assignment)
     stub = Path(folder) / 'stub.ipynb'
-    shutil.copy(RELEASE_NB, stub)
+    shutil.copy(assignment.release_notebook, stub)
     subs = [('reference', 'correct', paths['reference'], None, chosen[0]), ('stub', 'stub', stub, None, None)]
     for v in chosen[1:]:
         twin = twins[tuple(sorted(v.cells))]
@@ -469,9 +476,9 @@ def grade(rootfs, setting, name, notebook, logs, extra_args, timeout):
 def verdict(kind, status, data, variant, twin_data):
     """(ok, why, warning): the score rules decide; `bnkit validate`'s stricter judgement of a hostile
     submission (its grading finished in time, nothing left behind) adds a warning when only it objects."""
-    from autograder.assignments.BatchNormalization import registry
     from autograder.validation.runner import check_points, judge
-    full = registry.MAX_AUTOMATIC_POINTS
+    assignment = rehearsed_assignment()
+    full = assignment.max_automatic_points
     if status != 0 or data is None:
         return False, 'autograder error (exit %d%s)' % (status, '' if data else ', no results.json'), None
     if kind == 'correct':
@@ -489,7 +496,7 @@ def verdict(kind, status, data, variant, twin_data):
         earned = dict(attacked, **above)
         return False, '%g, stub twin %g; earned %s' % (data['score'], twin_data['score'], ', '.join(
             '%s %g' % kv for kv in earned.items()) or 'more'), None
-    row = judge(variant, data, twin_data)
+    row = judge(assignment, variant, data, twin_data)
     why = '%g <= stub twin %g' % (data['score'], twin_data['score'])
     return True, why, None if row.ok else row.got
 

@@ -8,10 +8,11 @@ import functools
 
 import pytest
 
-from autograder.assignments.BatchNormalization import registry
+from autograder.assignments.BatchNormalization import ASSIGNMENT, registry
 from autograder.assignments.BatchNormalization.checks import CHECK_FUNCTIONS, run_check
-from autograder.assignments.BatchNormalization.variants import BUGS, CORRECT, collateral
+from autograder.assignments.BatchNormalization.variants import BUGS, CORRECT
 from autograder.grading.inprocess import InProcessStudent, namespace_of
+from autograder.validation.variant import collateral
 
 
 def scores(ns):
@@ -44,7 +45,7 @@ def test_bug_loses_points_in_the_check_named_for_it_and_nowhere_else(variant):
     assert outcome.fraction < 1
     assert outcome.messages and all(isinstance(m, str) for m in outcome.messages)
     lost = {name: (1 - o.fraction) * registry.BY_NAME[name].points for name, o in results.items() if o.fraction < 1}
-    assert collateral(variant, lost) < 1e-9, {name: o.messages for name, o in results.items() if o.fraction < 1}
+    assert collateral(ASSIGNMENT, variant, lost) < 1e-9, {name: o.messages for name, o in results.items() if o.fraction < 1}
 
 
 def test_empty_namespace_earns_nothing():

@@ -18,7 +18,7 @@ import nbformat
 import pytest
 
 from autograder.assignments.BatchNormalization import registry
-from autograder.assignments.BatchNormalization.reference_cells import reference_cells
+from autograder.assignments.BatchNormalization import ASSIGNMENT
 from autograder.notebook.fill import fill_solution_cells
 from tests.notebooks import RELEASE_DIR, ROOT, grade_id
 
@@ -156,7 +156,7 @@ def test_validate_fails_on_every_unfinished_part_of_the_untouched_release(tmp_pa
 def test_validate_passes_a_finished_notebook_with_the_releases_config(tmp_path):
     folder = tmp_path / 'BatchNormalization'
     shutil.copytree(RELEASE_DIR, folder)
-    nb = fill_solution_cells(folder / 'BatchNormalization.ipynb', reference_cells())
+    nb = fill_solution_cells(folder / 'BatchNormalization.ipynb', ASSIGNMENT.reference_cells())
     for cell in nb.cells:
         if grade_id(cell) == 'answer_initialization':
             cell.source = 'Batch normalization rescales every layer, so the initial scale matters less.'

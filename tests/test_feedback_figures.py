@@ -5,7 +5,7 @@ import numpy as np
 
 from autograder.assignments.BatchNormalization import figures
 from autograder.assignments.BatchNormalization.checks import CHECK_FUNCTIONS
-from autograder.assignments.BatchNormalization.reference_cells import reference_cells
+from autograder.assignments.BatchNormalization import ASSIGNMENT
 from autograder.assignments.BatchNormalization.variants import BUGS
 from autograder.grading.inprocess import InProcessStudent, namespace_of
 from autograder.grading.recording import RecordingStudent
@@ -39,5 +39,5 @@ def test_backward_figure_names_the_gradient_that_is_off():
 def test_no_backward_figure_when_the_forward_is_wrong():
     """A wrong forward is charged in the forward checks; the backward is not compared with the reference."""
     assert figure_of(BUG['wrong_axis'].sources(), 'batchnorm_backward') is None
-    assert figure_of(reference_cells(), 'batchnorm_backward')['errors'] == [['dx', 0.0], ['dgamma', 0.0],
+    assert figure_of(ASSIGNMENT.reference_cells(), 'batchnorm_backward')['errors'] == [['dx', 0.0], ['dgamma', 0.0],
                                                                              ['dbeta', 0.0]]

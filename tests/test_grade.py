@@ -12,11 +12,12 @@ import nbformat
 import pytest
 
 from autograder.assignments.BatchNormalization import registry
-from autograder.assignments.BatchNormalization.reference_cells import patched, reference_cells
+from autograder.assignments.BatchNormalization import ASSIGNMENT
 from autograder.grading.submissions import find_submissions
 from autograder.notebook.extract import extract
 from autograder.notebook.fill import fill_solution_cells
 from autograder.sandbox import LEVELS
+from autograder.validation.variant import patch
 from tests.browser import Browser, find_chromium
 from tests.containment import run_contained
 from tests.notebooks import RELEASE_NB
@@ -35,7 +36,7 @@ def write(folder, student, cells=None, raw=None):
 
 
 def with_reference(**overrides):
-    cells = reference_cells()
+    cells = ASSIGNMENT.reference_cells()
     cells.update(overrides)
     return cells
 
@@ -55,14 +56,14 @@ def bnkit(*args, contained=False, timeout=600):
 @pytest.fixture(scope='module')
 def honest_class(tmp_path_factory):
     folder = tmp_path_factory.mktemp('class')
-    write(folder, 'reference', reference_cells())
+    write(folder, 'reference', ASSIGNMENT.reference_cells())
     write(folder, 'untouched')
     write(folder, 'notjson', raw='{"cells": [')
     write(folder, 'raises', with_reference(batchnorm_backward='def batchnorm_backward(dout, cache):\n'
                                                              '    raise RuntimeError("not yet")\n'))
     write(folder, 'syntax', with_reference(fc_net='class FullyConnectedNet(:\n    pass\n'))
-    write(folder, 'forgot_the_mean', with_reference(batchnorm_backward=patched(
-        'batchnorm_backward', 'dx = dxc - dxc.sum(axis=0) / N', 'dx = dxc')))
+    write(folder, 'forgot_the_mean', with_reference(**patch(
+        ASSIGNMENT.reference_cells(), 'batchnorm_backward', ('dx = dxc - dxc.sum(axis=0) / N', 'dx = dxc'))))
     out = tmp_path_factory.mktemp('out')
     proc = bnkit('grade', folder, '--out', out, *FAST)
     assert proc.returncode == 0, proc.stderr
@@ -212,7 +213,7 @@ def test_nbgrader_tree_is_found(tmp_path):
 
 
 def test_extraction_falls_back_to_names_when_metadata_is_damaged(tmp_path):
-    nb = fill_solution_cells(RELEASE_NB, reference_cells())
+    nb = fill_solution_cells(RELEASE_NB, ASSIGNMENT.reference_cells())
     for cell in nb.cells:
         cell.metadata.pop('nbgrader', None)
     path = tmp_path / 'damaged.ipynb'
@@ -228,7 +229,7 @@ def test_killed_and_restarted_run_gives_identical_grades(tmp_path):
     folder = tmp_path / 'class'
     folder.mkdir()
     for i in range(8):
-        write(folder, 'student%d' % i, reference_cells() if i % 2 == 0 else {})
+        write(folder, 'student%d' % i, ASSIGNMENT.reference_cells() if i % 2 == 0 else {})
     uninterrupted = tmp_path / 'once'
     assert bnkit('grade', folder, '--out', uninterrupted, *FAST).returncode == 0
 
@@ -275,7 +276,7 @@ def batchnorm_backward(dout, cache):
 def test_hostile_submissions_lose_only_their_own_points(tmp_path):
     folder = tmp_path / 'class'
     folder.mkdir()
-    write(folder, 'honest', reference_cells())
+    write(folder, 'honest', ASSIGNMENT.reference_cells())
     for student, (cell, source) in HOSTILE.items():
         write(folder, student, with_reference(**{cell: source}))
     out = tmp_path / 'out'

@@ -18,11 +18,11 @@ import nbformat
 import pytest
 
 from autograder.assignments.BatchNormalization import registry
-from autograder.assignments.BatchNormalization.reference_cells import reference_cells
+from autograder.assignments.BatchNormalization import ASSIGNMENT
 from autograder.assignments.BatchNormalization.variants import BUGS
 from autograder.grading.gradescope import RUN_AUTOGRADER, SETUP_SH, build_bundle, vendor_target_options
 from autograder.notebook.fill import fill_solution_cells
-from autograder.validation.hostile import HOSTILE
+from autograder.validation.hostile import hostile_variants
 from tests.notebooks import RELEASE_NB
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -132,7 +132,7 @@ def test_setup_installs_into_its_venv_and_locks_the_answer_key(autograder_root):
 @pytest.mark.slow
 def test_reference_submission(autograder_root, tmp_path):
     root, env = autograder_root
-    data = run_autograder(root, env, reference_cells(), tmp_path)
+    data = run_autograder(root, env, ASSIGNMENT.reference_cells(), tmp_path)
     assert data['score'] == registry.MAX_AUTOMATIC_POINTS
     assert data['output_format'] == 'md' and 'Every automatic check passed' in data['output']
     assert data['extra_data']['isolation'] in ISOLATION_LEVELS
@@ -150,7 +150,7 @@ def test_untouched_release_earns_nothing(autograder_root, tmp_path):
 @pytest.mark.slow
 def test_buggy_submission(autograder_root, tmp_path):
     root, env = autograder_root
-    cells = reference_cells()
+    cells = ASSIGNMENT.reference_cells()
     cells.update(next(v for v in BUGS if v.name == 'dx_missing_mean_term').cells)
     data = run_autograder(root, env, cells, tmp_path)
     backward = next(t for t in data['tests'] if t['tags'] == ['batchnorm_backward'])
@@ -164,8 +164,8 @@ def test_hostile_submission(autograder_root, tmp_path):
     from tests.containment import require_containment
     require_containment()
     root, env = autograder_root
-    cells = reference_cells()
-    cells.update(next(v for v in HOSTILE if v.name == 'kills_everything').cells)
+    cells = ASSIGNMENT.reference_cells()
+    cells.update(next(v for v in hostile_variants(ASSIGNMENT) if v.name == 'kills_everything').cells)
     data = run_autograder(root, env, cells, tmp_path, contained=True)
     backward = next(t for t in data['tests'] if t['tags'] == ['batchnorm_backward'])
     assert backward['score'] == 0

@@ -11,7 +11,7 @@ import shutil
 import nbformat
 import pytest
 
-from autograder.assignments.BatchNormalization.reference_cells import reference_cells
+from autograder.assignments.BatchNormalization import ASSIGNMENT
 from autograder.reports.safetext import md_inline
 from tests.browser import Browser, find_chromium
 from tests.test_grade import FAST, bnkit, read_grades, with_reference, write
@@ -55,7 +55,7 @@ def salt(folder):
 def graded(tmp_path_factory):
     clean, salted = tmp_path_factory.mktemp('clean'), tmp_path_factory.mktemp('salted')
     for folder in (clean, salted):
-        write(folder, 'reference', reference_cells())
+        write(folder, 'reference', ASSIGNMENT.reference_cells())
         write(folder, 'raises_html', with_reference(batchnorm_forward=(
             'def batchnorm_forward(x, gamma, beta, bn_param):\n    raise ValueError("%s")\n' % MESSAGE)))
     for key, name in HOSTILE_NAMES.items():

@@ -25,8 +25,9 @@ from pathlib import Path
 
 import pytest
 
+from autograder.assignments.BatchNormalization import ASSIGNMENT
 from autograder.assignments.BatchNormalization.variants import BUGS, CORRECT
-from autograder.validation.hostile import HOSTILE
+from autograder.validation.hostile import hostile_variants
 from tests.containment import require_containment, run_contained
 
 pytestmark = [pytest.mark.hostile, pytest.mark.slow]
@@ -78,7 +79,8 @@ def why_not_offered(level):
 
 def command(level, out):
     """The command line that runs the correct and hostile variants at ``level``, from inside run_contained."""
-    validate = [sys.executable, SUBSET, str(out), '--kinds', 'correct,hostile', '--jobs', '2', '--isolation', level]
+    validate = [sys.executable, SUBSET, str(out), '--assignment', ASSIGNMENT.name, '--kinds', 'correct,hostile',
+                '--jobs', '2', '--isolation', level]
     if level == 'full':
         return validate
     dockerlike = [sys.executable, DOCKERLIKE] + validate
@@ -98,15 +100,16 @@ def test_full_level_validates_everything():
     reason = why_not_offered('full')
     if reason:
         pytest.skip('the full level cannot be rehearsed here: %s' % reason)
-    proc = run_contained([sys.executable, '-m', 'autograder.cli', 'validate', '--isolation', 'full', '--jobs', '2'],
-                         timeout=2400)
+    proc = run_contained([sys.executable, '-m', 'autograder.cli', 'validate', '--assignment', ASSIGNMENT.name,
+                          '--isolation', 'full', '--jobs', '2'], timeout=2400)
     print(proc.stdout[-8000:])
     assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-2000:]
     totals = dict(re.findall(r'^(correct variants with full credit|bugs caught|hostile submissions contained):\s+'
                              r'(\d+ / \d+)', proc.stdout, re.M))
     assert totals['correct variants with full credit'] == '%d / %d' % (len(CORRECT), len(CORRECT))
     assert totals['bugs caught'] == '%d / %d' % (len(BUGS), len(BUGS))
-    assert totals['hostile submissions contained'] == '%d / %d' % (len(HOSTILE), len(HOSTILE))
+    hostile = hostile_variants(ASSIGNMENT)
+    assert totals['hostile submissions contained'] == '%d / %d' % (len(hostile), len(hostile))
     assert re.search(r'^run-level checks:\s+all ok$', proc.stdout, re.M)
     assert re.search(r'beyond the rule: 0 points$', proc.stdout, re.M)   # no collateral beyond error carried forward
 

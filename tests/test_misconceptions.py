@@ -10,8 +10,9 @@ import pytest
 
 from autograder.assignments.BatchNormalization import variants
 from autograder.assignments.BatchNormalization.checks import CHECK_FUNCTIONS
-from autograder.assignments.BatchNormalization.reference_cells import patched, reference_cells
-from autograder.assignments.BatchNormalization.variants import BUGS, CORRECT, Variant
+from autograder.assignments.BatchNormalization import ASSIGNMENT
+from autograder.assignments.BatchNormalization.variants import BUGS, CORRECT
+from autograder.validation.variant import Variant, patch
 from autograder.grading import misconceptions
 from autograder.grading.inprocess import InProcessStudent, namespace_of
 from autograder.grading.misconceptions import diagnose, known_mistakes
@@ -74,22 +75,21 @@ REWRITTEN = {
 
 @pytest.mark.parametrize('mistake', sorted(REWRITTEN))
 def test_a_mistake_written_differently_is_still_named(mistake):
-    sources = reference_cells()
+    sources = ASSIGNMENT.reference_cells()
     sources.update(REWRITTEN[mistake])
     found = diagnosed(sources)
     assert mistake in ids(found), found
 
 
 def test_a_wrong_answer_no_known_mistake_gives_says_nothing():
-    sources = reference_cells()
-    sources['batchnorm_backward'] = patched('batchnorm_backward', 'return dx, dgamma, dbeta',
-                                            'return 2 * dx, dgamma, dbeta')
+    sources = ASSIGNMENT.reference_cells()
+    sources.update(patch(sources, 'batchnorm_backward', ('return dx, dgamma, dbeta', 'return 2 * dx, dgamma, dbeta')))
     found = diagnosed(sources)
     assert 'batchnorm_backward' in found and found['batchnorm_backward'] == []
 
 
 def test_the_message_names_the_value_the_mistake_and_the_hint():
-    sources = dict(reference_cells(), **REWRITTEN['dx_missing_mean_term'])
+    sources = dict(ASSIGNMENT.reference_cells(), **REWRITTEN['dx_missing_mean_term'])
     recording = RecordingStudent(InProcessStudent(namespace_of(sources)))
     CHECK_FUNCTIONS['batchnorm_backward'](recording)
     (first, *_) = diagnose(recording.calls)
@@ -99,10 +99,10 @@ def test_the_message_names_the_value_the_mistake_and_the_hint():
 
 def test_a_bug_added_to_the_validation_set_is_a_diagnosis_with_no_more_code(monkeypatch):
     new_bug = Variant('dx_doubled', 'bug', 'dx twice too large',
-                      {'batchnorm_backward': patched('batchnorm_backward', 'return dx, dgamma, dbeta',
-                                                     'return 2 * dx, dgamma, dbeta')},
+                      patch(ASSIGNMENT.reference_cells(), 'batchnorm_backward',
+                            ('return dx, dgamma, dbeta', 'return 2 * dx, dgamma, dbeta')),
                       loses_in='batchnorm_backward', explanation='dx is counted twice',
-                      hint='Count the paths from x to out.')
+                      hint='Count the paths from x to out.', assignment=ASSIGNMENT.name)
     monkeypatch.setattr(variants, 'BUGS', BUGS + [new_bug])
     student = dataclasses.replace(new_bug, name='a_student').sources()
     assert 'dx_doubled' in ids(diagnosed(student))
@@ -110,8 +110,9 @@ def test_a_bug_added_to_the_validation_set_is_a_diagnosis_with_no_more_code(monk
 
 def test_the_diagnosis_leaves_numpy_global_generator_alone():
     import numpy as np
-    sources = dict(reference_cells(), fc_net=patched('fc_net', "self.params['gamma%d' % i] = np.ones(d_out)",
-                                                     "self.params['gamma%d' % i] = np.zeros(d_out)"))
+    reference = ASSIGNMENT.reference_cells()
+    sources = dict(reference, **patch(reference, 'fc_net', ("self.params['gamma%d' % i] = np.ones(d_out)",
+                                                            "self.params['gamma%d' % i] = np.zeros(d_out)")))
     np.random.seed(5)
     before = np.random.get_state()[1].copy()
     student = InProcessStudent(namespace_of(sources))
@@ -125,6 +126,6 @@ def test_the_diagnosis_leaves_numpy_global_generator_alone():
 def test_what_a_submission_returns_cannot_make_the_recording_grow_without_bound(monkeypatch):
     from autograder.grading import recording
     monkeypatch.setattr(recording, 'MAX_RECORDED_BYTES', 1_000)  # the backward check of correct code makes few calls
-    rec = RecordingStudent(InProcessStudent(namespace_of(reference_cells())))
+    rec = RecordingStudent(InProcessStudent(namespace_of(ASSIGNMENT.reference_cells())))
     CHECK_FUNCTIONS['batchnorm_backward'](rec)
     assert rec.full and 0 < sum(recording.nbytes(c.result) for c in rec.calls) <= 1_000

@@ -5,7 +5,7 @@ import nbformat
 import pytest
 
 from autograder.assignments.BatchNormalization import registry
-from autograder.assignments.BatchNormalization.reference_cells import reference_cells
+from autograder.assignments.BatchNormalization import ASSIGNMENT
 from autograder.notebook import build as notebook_build
 from tests.notebooks import SOURCE_NB, execute, grade_id, outputs_of
 
@@ -17,7 +17,7 @@ def test_committed_source_notebook_is_a_fresh_build():
 def test_solution_cells_are_the_reference_code():
     nb = nbformat.read(SOURCE_NB, as_version=4)
     cells = {grade_id(c): c.source for c in nb.cells if c.metadata['nbgrader'].get('solution') and c.cell_type == 'code'}
-    assert {k: notebook_build.strip_solution_markers(v) for k, v in cells.items()} == reference_cells()
+    assert {k: notebook_build.strip_solution_markers(v) for k, v in cells.items()} == ASSIGNMENT.reference_cells()
 
 
 def test_nbgrader_markup_is_complete_and_points_match_the_registry():
@@ -44,10 +44,10 @@ def test_nbgrader_markup_is_complete_and_points_match_the_registry():
 
 
 def test_solution_regions_cover_every_function_body_and_keep_signatures():
-    marked = notebook_build.mark_solution_regions(reference_cells()['fc_net'])
+    marked = notebook_build.mark_solution_regions(ASSIGNMENT.reference_cells()['fc_net'])
     assert marked.count(notebook_build.BEGIN) == 2  # __init__ and loss
     assert 'def loss(self, X, y=None):' in marked.split(notebook_build.BEGIN)[1]
-    assert notebook_build.strip_solution_markers(marked) == reference_cells()['fc_net']
+    assert notebook_build.strip_solution_markers(marked) == ASSIGNMENT.reference_cells()['fc_net']
 
 
 @pytest.mark.slow
@@ -84,13 +84,14 @@ def test_without_data_the_experiments_each_print_one_line_and_nothing_fails(tmp_
 
 def test_visible_net_check_catches_a_penalty_without_its_half(tmp_path):
     """The reg=3.14 initial loss is compared with the reference's: a penalty of reg * sum(W**2) fails."""
-    from autograder.assignments.BatchNormalization.reference_cells import patched
+    from autograder.validation.variant import patch
     nb = nbformat.read(SOURCE_NB, as_version=4)
     keep = ('setup', 'batchnorm_forward', 'batchnorm_backward', 'affine_batchnorm_relu', 'fc_net', 'test_fc_net')
     nb.cells = [c for c in nb.cells if grade_id(c) in keep]
     for cell in nb.cells:
         if grade_id(cell) == 'fc_net':
-            cell.source = patched('fc_net', 'loss += 0.5 * self.reg * np.sum(W * W)', 'loss += self.reg * np.sum(W * W)')
+            cell.source = patch(ASSIGNMENT.reference_cells(), 'fc_net',
+                                ('loss += 0.5 * self.reg * np.sum(W * W)', 'loss += self.reg * np.sum(W * W)'))['fc_net']
     execute(nb, tmp_path, {}, allow_errors=True)
     errors = outputs_of(nb, 'error')
     assert len(errors) == 1 and errors[0].ename == 'AssertionError', errors

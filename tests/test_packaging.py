@@ -8,7 +8,7 @@ import nbformat
 import pytest
 
 from autograder.assignments.BatchNormalization import registry
-from autograder.assignments.BatchNormalization.reference_cells import reference_cells
+from autograder.assignments.BatchNormalization import ASSIGNMENT
 from autograder.notebook.fill import fill_solution_cells
 from tests.notebooks import RELEASE_NB, ROOT
 
@@ -51,7 +51,7 @@ def test_grading_works_in_an_environment_with_only_the_base_set(tmp_path):
         assert missing.returncode != 0, '%s came with the base install' % name
     subs = tmp_path / 'subs'
     subs.mkdir()
-    nbformat.write(fill_solution_cells(RELEASE_NB, reference_cells()), str(subs / 'ref.ipynb'))
+    nbformat.write(fill_solution_cells(RELEASE_NB, ASSIGNMENT.reference_cells()), str(subs / 'ref.ipynb'))
     (subs / 'blank.ipynb').write_text(RELEASE_NB.read_text())
     out = tmp_path / 'grades'
     proc = subprocess.run([str(venv / 'bin' / 'bnkit'), 'grade', str(subs), '--out', str(out), '--jobs', '2'],

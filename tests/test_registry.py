@@ -5,7 +5,7 @@ import tomllib
 from pathlib import Path
 
 from autograder import version
-from autograder.assignments.BatchNormalization import checks, registry
+from autograder.assignments.BatchNormalization import ASSIGNMENT, checks, registry
 from autograder.reports import results as reports
 from autograder.validation import hostile
 
@@ -58,11 +58,12 @@ def test_hidden_tests_are_one_per_check_in_registry_order():
 
 
 def test_hostile_groups_are_read_from_what_each_check_needs():
-    assert set(hostile.ALL_CHECKS) == set(registry.BY_NAME)
-    assert hostile.BATCHNORM_CHECKS == ('batchnorm_forward_train', 'batchnorm_running_stats_test_mode',
-                                        'batchnorm_invalid_mode', 'batchnorm_backward')
-    assert hostile.BACKWARD_CHECKS == ('batchnorm_backward', 'fc_net_training')
-    assert all('FullyConnectedNet' in registry.BY_NAME[n].needs for n in hostile.NET_CHECKS)
+    rules = hostile.unearned_checks(ASSIGNMENT)
+    assert set(rules[hostile.EVERY_CHECK]) == set(registry.BY_NAME)
+    assert rules[hostile.CALL_FORWARD] == ('batchnorm_forward_train', 'batchnorm_running_stats_test_mode',
+                                           'batchnorm_invalid_mode', 'batchnorm_backward')
+    assert rules[hostile.RUN_BACKWARD] == ('batchnorm_backward', 'fc_net_training')
+    assert all('FullyConnectedNet' in registry.BY_NAME[n].needs for n in rules[hostile.USE_NET])
 
 
 def public_methods(cls):

@@ -7,7 +7,7 @@ import nbformat
 import pytest
 
 from autograder.assignments.BatchNormalization import registry
-from autograder.assignments.BatchNormalization.reference_cells import reference_cells
+from autograder.assignments.BatchNormalization import ASSIGNMENT
 from autograder.notebook.build import BEGIN, END, SOURCE_NOTEBOOK
 from autograder.notebook.fill import fill_solution_cells
 from autograder.notebook.release import autograde, generate_release
@@ -84,7 +84,7 @@ def test_release_runs_with_stubs_that_raise_not_implemented(tmp_path, fake_cifar
 
 
 def reference_submission(tmp_path):
-    nb = fill_solution_cells(RELEASE_NB, reference_cells())
+    nb = fill_solution_cells(RELEASE_NB, ASSIGNMENT.reference_cells())
     path = tmp_path / 'reference.ipynb'
     nbformat.write(nb, str(path))
     return path

@@ -15,10 +15,10 @@ import tokenize
 import pytest
 
 from autograder.assignments.BatchNormalization import variants
-from autograder.assignments.BatchNormalization.reference_cells import reference_cells
+from autograder.assignments.BatchNormalization import ASSIGNMENT
 from tests.test_grade import bnkit, write
 
-REFERENCE = reference_cells()
+REFERENCE = ASSIGNMENT.reference_cells()
 HONEST = {
     'alice': {'batchnorm_forward': REFERENCE['batchnorm_forward'],
               'batchnorm_backward': REFERENCE['batchnorm_backward']},

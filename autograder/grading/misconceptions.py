@@ -22,7 +22,7 @@ from functools import lru_cache
 import numpy as np
 
 from autograder.assignments.BatchNormalization.checks import TOL_FLOAT32, TOL_NET, rel_err
-from autograder.assignments.BatchNormalization.reference_cells import reference_cells
+from autograder.assignments.BatchNormalization import ASSIGNMENT
 from autograder.grading.inprocess import InProcessStudent, namespace_of
 from autograder.grading.recording import REPLAYABLE
 
@@ -181,7 +181,7 @@ def diagnose(calls, mistakes=None):
     mistakes = known_mistakes() if mistakes is None else mistakes
     state = np.random.get_state()      # the reference and the mistakes seed numpy's global generator
     try:
-        expected = replay(calls, _implementation(tuple(reference_cells().items())))
+        expected = replay(calls, _implementation(tuple(ASSIGNMENT.reference_cells().items())))
         wrong, right = [], []           # (call index, path, the student's value, the reference's value)
         for i, call in enumerate(calls):
             if call.op not in COMPARED or call.failed or expected[i] is MISSING:

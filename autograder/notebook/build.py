@@ -4,7 +4,7 @@
     python -m autograder.notebook.build --check    # exit 1 if the committed notebook is stale
 
 The solution cells are the reference code of ``solutions/`` (through
-``autograder.assignments.BatchNormalization.reference_cells``) with ``### BEGIN SOLUTION`` / ``### END
+``Assignment.reference_cells``) with ``### BEGIN SOLUTION`` / ``### END
 SOLUTION`` around every function body, so signatures and contract docstrings
 stay visible in the student release. The points of each autograded cell are
 the sum of its checks' points in ``autograder.assignments.BatchNormalization.registry``.
@@ -17,7 +17,7 @@ from pathlib import Path
 import nbformat
 
 from autograder import ROOT
-from autograder.assignments.BatchNormalization.reference_cells import reference_cells
+from autograder.assignments.BatchNormalization import ASSIGNMENT as BATCH_NORM
 from autograder.assignments.BatchNormalization.registry import BY_NAME, CHECKS, FREE_RESPONSE_POINTS
 from autograder.notebook import student_guide
 
@@ -74,7 +74,7 @@ def code(grade_id, text):
 
 
 def solution(grade_id):
-    return nbformat.v4.new_code_cell(mark_solution_regions(reference_cells()[grade_id]),
+    return nbformat.v4.new_code_cell(mark_solution_regions(BATCH_NORM.reference_cells()[grade_id]),
                                      metadata=_meta(grade_id, solution=True, locked=False))
 
 

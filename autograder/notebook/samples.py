@@ -3,7 +3,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.assignments.BatchNormalization.reference_cells import reference_cells
+from autograder.assignments.BatchNormalization import ASSIGNMENT
 from autograder.assignments.BatchNormalization.variants import BUGS
 from autograder.notebook.fill import fill_solution_cells
 
@@ -26,7 +26,7 @@ def _bug(name):
 
 def sample_class():
     """{student: {grade_id: source}}: what each sample student wrote."""
-    ref = reference_cells()
+    ref = ASSIGNMENT.reference_cells()
     buggy = dict(ref)
     buggy.update(_bug('momentum_swapped'))
     buggy.update(_bug('l2_without_half'))
