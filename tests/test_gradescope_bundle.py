@@ -17,10 +17,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.assignments.BatchNormalization import registry
 from autograder.assignments.BatchNormalization import ASSIGNMENT
+from autograder.assignments.BatchNormalization import registry
 from autograder.assignments.BatchNormalization.variants import BUGS
-from autograder.grading.gradescope import RUN_AUTOGRADER, SETUP_SH, build_bundle, vendor_target_options
+from autograder.grading.gradescope import (RUN_AUTOGRADER, SETUP_SH, build_bundle, run_autograder_script,
+                                          vendor_target_options)
 from autograder.notebook.fill import fill_solution_cells
 from autograder.validation.hostile import hostile_variants
 from tests.notebooks import RELEASE_NB
@@ -53,7 +54,7 @@ def autograder_root(tmp_path_factory):
     """A folder laid out like /autograder after Gradescope's image build: source/ unpacked from the zip,
     setup.sh run (its environment in bnkit-venv/), run_autograder copied beside source/."""
     root = tmp_path_factory.mktemp('autograder')
-    bundle = build_bundle(root / 'autograder.zip')
+    bundle = build_bundle(ASSIGNMENT, root / 'autograder.zip')
     with zipfile.ZipFile(bundle) as zf:
         assert {'setup.sh', 'run_autograder'} <= set(zf.namelist())
         assert any(name.startswith('wheels/bnkit-') for name in zf.namelist())
@@ -136,7 +137,8 @@ def test_reference_submission(autograder_root, tmp_path):
     assert data['score'] == registry.MAX_AUTOMATIC_POINTS
     assert data['output_format'] == 'md' and 'Every automatic check passed' in data['output']
     assert data['extra_data']['isolation'] in ISOLATION_LEVELS
-    assert 'Your answer to the question (graded by hand)' in data['output'] and data['extra_data']['free_response']
+    assert 'Your written answers (graded by hand)' in data['output'] and data['extra_data']['written_answers']
+    assert '### %s' % ASSIGNMENT.questions[0].title.split()[0] in data['output']
 
 
 @pytest.mark.slow
@@ -177,12 +179,12 @@ def test_run_autograder_passes_arguments_and_the_grader_exit_code(tmp_path):
     fake.write_text('#!/bin/sh\necho "$@" > "%s"\nexit 7\n' % (tmp_path / 'args'))
     fake.chmod(0o755)
     script = tmp_path / 'run_autograder'
-    script.write_text(RUN_AUTOGRADER)
+    script.write_text(run_autograder_script(ASSIGNMENT))
     proc = subprocess.run(['bash', str(script), '--require-isolation', 'container'], capture_output=True,
                           env=dict(os.environ, BNKIT_PYTHON=str(fake)))
     assert proc.returncode == 7
-    assert (tmp_path / 'args').read_text().split() == ['-I', '-m', 'autograder.cli', 'run-autograder',
-                                                       '--require-isolation', 'container']
+    assert (tmp_path / 'args').read_text().split() == ['-I', '-m', 'autograder.cli', 'run-autograder', '--assignment',
+                                                       ASSIGNMENT.name, '--require-isolation', 'container']
     # Without BNKIT_PYTHON it runs the environment BNKIT_VENV names (default /autograder/bnkit-venv).
     venv = tmp_path / 'venv'
     (venv / 'bin').mkdir(parents=True)

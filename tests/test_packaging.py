@@ -7,8 +7,8 @@ import tomllib
 import nbformat
 import pytest
 
-from autograder.assignments.BatchNormalization import registry
 from autograder.assignments.BatchNormalization import ASSIGNMENT
+from autograder.assignments.BatchNormalization import registry
 from autograder.notebook.fill import fill_solution_cells
 from tests.notebooks import RELEASE_NB, ROOT
 
@@ -54,7 +54,8 @@ def test_grading_works_in_an_environment_with_only_the_base_set(tmp_path):
     nbformat.write(fill_solution_cells(RELEASE_NB, ASSIGNMENT.reference_cells()), str(subs / 'ref.ipynb'))
     (subs / 'blank.ipynb').write_text(RELEASE_NB.read_text())
     out = tmp_path / 'grades'
-    proc = subprocess.run([str(venv / 'bin' / 'bnkit'), 'grade', str(subs), '--out', str(out), '--jobs', '2'],
+    proc = subprocess.run([str(venv / 'bin' / 'bnkit'), 'grade', str(subs), '--out', str(out), '--jobs', '2',
+                           '--assignment', 'BatchNormalization'],
                           capture_output=True, text=True, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr[-3000:]
     rows = {line.split(',')[0]: line.split(',') for line in (out / 'grades.csv').read_text().splitlines()[1:]}
@@ -67,6 +68,6 @@ def test_grading_works_in_an_environment_with_only_the_base_set(tmp_path):
 def test_the_grader_leaves_plotting_imports_behind():
     """The lean install has no matplotlib; plots are never graded, so their imports are not run."""
     from autograder.notebook.extract import extract
-    imports = [c['source'] for c in extract(RELEASE_NB).cells if c['label'] == 'import in your notebook']
+    imports = [c['source'] for c in extract(ASSIGNMENT, RELEASE_NB).cells if c['label'] == 'import in your notebook']
     assert any('numpy' in source for source in imports)
     assert not any('matplotlib' in source for source in imports), imports

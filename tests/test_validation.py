@@ -19,7 +19,7 @@ AGREEMENT_SAMPLE = [CORRECT[0], CORRECT[1], CORRECT[5]] + [
 def test_nbgrader_autograde_agrees_with_bnkit_grade(tmp_path, fake_cifar_dir):
     """A representative sample here; `bnkit validate --nbgrader` compares every honest variant."""
     notebooks = write_class(tmp_path / 'nb', AGREEMENT_SAMPLE, ASSIGNMENT)
-    results, _ = grade_all(notebooks, tmp_path / 'grades', jobs=2, progress=False)
+    results, _ = grade_all(ASSIGNMENT, notebooks, tmp_path / 'grades', jobs=2, progress=False)
     bnkit_scores = {name: data['score'] for name, data in results.items()}
     for name, nbgrader_score, bnkit_score in nbgrader_agreement(ASSIGNMENT, AGREEMENT_SAMPLE, bnkit_scores,
                                                                             fake_cifar_dir):

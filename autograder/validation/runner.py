@@ -282,11 +282,11 @@ def _plant_gradescope(assignment, planted, path, secret, answers_file):
     subprocess.run(['mount', '-t', 'tmpfs', '-o', 'mode=755,size=32m', 'tmpfs', str(path)], check=True,
                    capture_output=True)
     planted._mounted.append(path)
-    from autograder.grading.gradescope import RUN_AUTOGRADER, SETUP_SH
+    from autograder.grading.gradescope import SETUP_SH, run_autograder_script
     source = path / 'source'
     token = secret('gradescope source')
     _write(source / 'setup.sh', SETUP_SH + '# deploy token: %s\n' % token, 0o755)
-    _write(source / 'run_autograder', RUN_AUTOGRADER, 0o755)
+    _write(source / 'run_autograder', run_autograder_script(assignment), 0o755)
     wheel = io.BytesIO()
     with zipfile.ZipFile(wheel, 'w') as zf:
         zf.writestr('solutions/__init__.py', '')
@@ -709,7 +709,7 @@ def validate(assignment, workdir=None, jobs=2, limits=None, variants=None, progr
             os.environ[ENV_SECRET_NAME] = planted.secrets['grader environment']
             aborted = None
             try:
-                results, _ = grade_all(notebooks, work / 'grades', jobs=jobs, limits=limits,
+                results, _ = grade_all(assignment, notebooks, work / 'grades', jobs=jobs, limits=limits,
                                        check_timeout=CHECK_TIMEOUT, progress=progress, **options)
             except Exception as exc:    # the run itself failed: judge what it left
                 aborted = '%s: %s' % (type(exc).__name__, str(exc)[:200])
