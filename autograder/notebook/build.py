@@ -116,6 +116,13 @@ def build_notebook(assignment):
     checks_cells(assignment, cells)        # every check called by exactly one cell, or a clear error
     references = assignment.reference_cells()
     questions = {q.id: q for q in assignment.questions}
+    for cell in cells:
+        if cell.kind == 'solution' and cell.id not in references:
+            raise cell.error('no reference for solution id %r: cells.py has %s'
+                             % (cell.id, ', '.join(references) or 'none'))
+        if cell.kind == 'answer' and cell.id not in questions:
+            raise cell.error('no Question with id %r in the manifest of %s (questions: %s)'
+                             % (cell.id, assignment.name, ', '.join(questions) or 'none'))
     used = {c.id for c in cells if c.kind == 'solution'}
     for grade_id in references:
         if grade_id not in used:
@@ -133,18 +140,12 @@ def build_notebook(assignment):
         if cell.kind == 'guide':
             built.append(plain('markdown', grade_id, cell.text + '\n\n' + student_guide.notebook_cell(assignment)))
         elif cell.kind == 'solution':
-            if cell.id not in references:
-                raise cell.error('no reference for solution id %r: cells.py has %s'
-                                 % (cell.id, ', '.join(references) or 'none'))
             built.append(solution(cell.id, references[cell.id]))
         elif cell.kind == 'tests':
             built.append(visible_tests(cell.id, cell.text))
         elif cell.kind == 'checks':
             built.append(hidden_tests(assignment, cell.id, cell.checks))
         elif cell.kind == 'answer':
-            if cell.id not in questions:
-                raise cell.error('no Question with id %r in the manifest of %s (questions: %s)'
-                                 % (cell.id, assignment.name, ', '.join(questions) or 'none'))
             built.append(answer(cell.id, cell.text, questions[cell.id].points))
         else:
             built.append(plain(cell.cell_type, grade_id, cell.text))
