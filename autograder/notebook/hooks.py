@@ -24,7 +24,8 @@ def run_hidden_checks(namespace, assignment_name, *check_names):
     for name in check_names:
         spec = assignment.by_name[name]
         outcome = assignment.run_check(name, student)
-        points = round(outcome.fraction * spec.points, 4)
+        # Rounded per check as `bnkit grade` rounds them (autograder.grading.grade_one), so both agree.
+        points = round(outcome.fraction * spec.points, 2)
         earned += points
         possible += spec.points
         lines.append('%s: %g / %g' % (spec.title, points, spec.points))
