@@ -9,12 +9,13 @@ notebook.py and the reference first with --rebuild-source when either changed.
 import sys
 from pathlib import Path
 
-from autograder.assignment import AssignmentError, assignments, get
+from autograder.assignment import AssignmentError
+from autograder.cli import choose
 from autograder.notebook.release import ROOT, ReleaseError, generate_release
 
 
 def add_arguments(parser):
-    parser.add_argument('--assignment', metavar='NAME', help='one assignment (default: every assignment)')
+    choose.add_argument(parser, 'default: every assignment of the kit')
     parser.add_argument('--source', type=Path, default=ROOT / 'source', help='nbgrader source folder (default: %(default)s)')
     parser.add_argument('--out', type=Path, default=ROOT / 'release', help='release folder (default: %(default)s)')
     parser.add_argument('--course', type=Path, default=ROOT / 'course',
@@ -26,7 +27,7 @@ def add_arguments(parser):
 def run(args):
     from autograder.notebook import build as notebook_build   # jupytext: an instructor's tool, imported here only
     try:
-        chosen = [get(args.assignment)] if args.assignment else list(assignments().values())
+        chosen = choose.chosen_or_all(args.assignment)
     except AssignmentError as exc:
         print('error: %s' % exc, file=sys.stderr)
         return 1

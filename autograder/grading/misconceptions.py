@@ -23,6 +23,7 @@ import numpy as np
 
 from autograder.assignments.BatchNormalization.checks import TOL_FLOAT32, TOL_NET, rel_err
 from autograder.assignments.BatchNormalization.reference_cells import reference_cells
+from autograder.assignments.BatchNormalization import ASSIGNMENT  # transitional
 from autograder.grading.inprocess import InProcessStudent, namespace_of
 from autograder.grading.recording import REPLAYABLE
 
@@ -68,7 +69,7 @@ class Diagnosis:
         return 'Likely cause: the same mistake as above (%s).' % self.mistake.explanation
 
 
-def known_mistakes():
+def known_mistakes(assignment=None):
     """Every bug of the validation set that carries an explanation, as a Mistake."""
     from autograder.assignments.BatchNormalization.variants import BUGS
     return [Mistake(bug.name, bug.explanation, bug.hint, bug.loses_in,
@@ -78,7 +79,7 @@ def known_mistakes():
 
 @lru_cache(maxsize=None)
 def _namespace(sources):
-    return namespace_of(sources, '<known mistake: %s>')
+    return namespace_of(ASSIGNMENT, sources, '<known mistake: %s>')
 
 
 def _implementation(sources):

@@ -5,7 +5,7 @@ submission. One worker serves the checks in turn; a worker that died, hung
 (and was killed) or broke its channel is replaced before the next check, so a
 crash costs only the check it happened in. Starting a sandbox costs far more
 than all the checks together, which is why a healthy worker is kept. Each
-test is scored from its registry entry: passed = all points,
+test is scored from its check's declaration: passed = all points,
 ``PartialCredit`` = that fraction, anything else = 0. A check that loses points
 is followed by the misconception diagnosis (``autograder.grading.misconceptions``) of
 the calls it made, which runs here, in the grader's process.
@@ -15,9 +15,7 @@ import time
 
 import pytest
 
-from autograder.assignments.BatchNormalization import figures
-from autograder.assignments.BatchNormalization.checks import explain
-from autograder.assignments.BatchNormalization.registry import BY_NAME
+from autograder.grading.checking import explain
 from autograder.grading.misconceptions import diagnose
 from autograder.grading.outcome import PartialCredit
 from autograder.grading.recording import RecordingStudent
@@ -25,12 +23,13 @@ from autograder.sandbox import SandboxError, Worker
 from autograder.sandbox.client import WorkerStudent
 from autograder.sandbox.student_api import StudentCodeError
 
-HIDDEN_TEST_PREFIX = 'test_'
 MAX_DIAGNOSES = 3           # known mistakes named per check, closest first
 
 
 class GradingPlugin:
-    def __init__(self, cells, limits=None, isolation='process', check_timeout=120.0, budget=None):
+    def __init__(self, assignment, cells, limits=None, isolation='process', check_timeout=120.0, budget=None):
+        self.assignment = assignment
+        self.figures = assignment.optional_module('figures')
         self.cells = cells
         self.budget = budget
         # One wall clock for loading and every check: past it, the checks not yet run score zero.
@@ -44,12 +43,16 @@ class GradingPlugin:
         self.recording = None       # the calls of the check now running
         self.diagnosed = []         # ids of the known mistakes found so far, in the order found
 
-    @staticmethod
-    def check_name(item):
-        name = item.name[len(HIDDEN_TEST_PREFIX):]
-        if not item.name.startswith(HIDDEN_TEST_PREFIX) or name not in BY_NAME:
-            raise pytest.UsageError('%s is not named after a check in autograder.assignments.BatchNormalization.registry' % item.nodeid)
-        return name
+    def pytest_generate_tests(self, metafunc):
+        """One hidden test per check of the assignment, in the order they are declared."""
+        if 'check' in metafunc.fixturenames:
+            metafunc.parametrize('check', self.assignment.checks, ids=[spec.name for spec in self.assignment.checks])
+
+    def check_name(self, item):
+        spec = getattr(getattr(item, 'callspec', None), 'params', {}).get('check')
+        if spec is None or self.assignment.by_name.get(spec.name) is not spec:
+            raise pytest.UsageError('%s is not one of the checks of %s' % (item.nodeid, self.assignment.name))
+        return spec.name
 
     worker = None
 
@@ -134,12 +137,11 @@ class GradingPlugin:
                               'seconds': round(call.duration, 3), 'diagnoses': [d.mistake.id for d in diagnoses],
                               'figure': figure}
 
-    @staticmethod
-    def _figure(name, recording):
-        if recording is None:
+    def _figure(self, name, recording):
+        if recording is None or self.figures is None:
             return None
         try:
-            return figures.for_check(name, recording.calls)
+            return self.figures.for_check(name, recording.calls)
         except Exception as exc:    # the kit's own failure: the student keeps the check's plain feedback
             print('feedback figure failed: %r' % exc, file=sys.stderr)
             return None

@@ -56,7 +56,7 @@ def sample_class(assignment=None):
     }
 
 
-def write_samples(release_notebook, folder, assignment=None):
+def write_samples(assignment, release_notebook, folder):
     """Write one notebook per sample student into folder; returns {student: path}."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
