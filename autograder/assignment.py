@@ -45,6 +45,9 @@ class Assignment:
     questions: tuple = ()      # hand-graded questions
     setup_source: str = 'import numpy as np\n'   # what every submission's code runs after (the notebook's imports)
     notes: dict = field(default_factory=dict)     # free-form facts the assignment's own modules share
+    # Relative errors within which the misconception diagnosis takes a known mistake's value and the
+    # student's to agree: (for float64 values, when either is float32 or float16).
+    diagnosis_tolerances: tuple = (1e-6, 1e-4)
 
     def module(self, name):
         return importlib.import_module('%s.%s' % (self.package, name))

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from autograder.assignment import get as get_assignment
 from autograder.assignments.BatchNormalization import registry
 from autograder.grading.pytest_plugin import GradingPlugin
 from autograder.notebook.extract import NotebookError, extract
@@ -46,8 +47,8 @@ def grade_notebook(path, isolation, limits=None, check_timeout=120.0, budget=Non
         extraction = extract(path, raw)
     except NotebookError as exc:
         return (*empty_results(['Your notebook was not graded: %s.' % exc]), str(exc))
-    plugin = GradingPlugin(extraction.cells, limits=limits, isolation=isolation, check_timeout=check_timeout,
-                           budget=budget)
+    plugin = GradingPlugin(get_assignment(), extraction.cells, limits=limits, isolation=isolation,
+                           check_timeout=check_timeout, budget=budget)
     args = [str(HIDDEN_TESTS), '-p', 'no:cacheprovider', '-p', 'no:terminal', '-c', os.devnull,
             '--rootdir', str(HIDDEN_TESTS), '-W', 'ignore']
     code = pytest.main(args, plugins=[plugin])

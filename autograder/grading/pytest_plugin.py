@@ -5,19 +5,18 @@ submission. One worker serves the checks in turn; a worker that died, hung
 (and was killed) or broke its channel is replaced before the next check, so a
 crash costs only the check it happened in. Starting a sandbox costs far more
 than all the checks together, which is why a healthy worker is kept. Each
-test is scored from its registry entry: passed = all points,
+test is scored from its check's entry in the assignment: passed = all points,
 ``PartialCredit`` = that fraction, anything else = 0. A check that loses points
 is followed by the misconception diagnosis (``autograder.grading.misconceptions``) of
-the calls it made, which runs here, in the grader's process.
+the calls it made, and by the feedback figure of the assignment's optional ``figures``
+module, both of which run here, in the grader's process.
 """
 import sys
 import time
 
 import pytest
 
-from autograder.assignments.BatchNormalization import figures
-from autograder.assignments.BatchNormalization.checks import explain
-from autograder.assignments.BatchNormalization.registry import BY_NAME
+from autograder.grading.checking import explain
 from autograder.grading.misconceptions import diagnose
 from autograder.grading.outcome import PartialCredit
 from autograder.grading.recording import RecordingStudent
@@ -29,8 +28,21 @@ HIDDEN_TEST_PREFIX = 'test_'
 MAX_DIAGNOSES = 3           # known mistakes named per check, closest first
 
 
+def optional_module(assignment, name):
+    """The assignment's module ``name``, or None when it has none."""
+    try:
+        return assignment.module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name != '%s.%s' % (assignment.package, name):
+            raise
+        return None
+
+
 class GradingPlugin:
-    def __init__(self, cells, limits=None, isolation='process', check_timeout=120.0, budget=None):
+    def __init__(self, assignment, cells, limits=None, isolation='process', check_timeout=120.0, budget=None):
+        self.assignment = assignment
+        self.side_class = assignment.module('side').Side
+        self.figures = optional_module(assignment, 'figures')
         self.cells = cells
         self.budget = budget
         # One wall clock for loading and every check: past it, the checks not yet run score zero.
@@ -44,11 +56,11 @@ class GradingPlugin:
         self.recording = None       # the calls of the check now running
         self.diagnosed = []         # ids of the known mistakes found so far, in the order found
 
-    @staticmethod
-    def check_name(item):
+    def check_name(self, item):
         name = item.name[len(HIDDEN_TEST_PREFIX):]
-        if not item.name.startswith(HIDDEN_TEST_PREFIX) or name not in BY_NAME:
-            raise pytest.UsageError('%s is not named after a check in autograder.assignments.BatchNormalization.registry' % item.nodeid)
+        if not item.name.startswith(HIDDEN_TEST_PREFIX) or name not in self.assignment.by_name:
+            raise pytest.UsageError('%s is not named after a check of the assignment %s'
+                                    % (item.nodeid, self.assignment.name))
         return name
 
     worker = None
@@ -58,7 +70,7 @@ class GradingPlugin:
             return self.worker
         if self.worker is not None:
             self._stop_worker()
-        self.worker = Worker(self.cells, self.limits, level=self.isolation)
+        self.worker = Worker(self.cells, self.limits, level=self.isolation, side_file=self.assignment.side_file)
         self.worker.deadline = self._deadline()
         try:
             self.worker.start()
@@ -86,7 +98,7 @@ class GradingPlugin:
         self.recording = None
         worker = self._healthy_worker()
         worker.deadline = self._deadline()
-        self.recording = RecordingStudent(WorkerStudent(worker))
+        self.recording = RecordingStudent(WorkerStudent(worker, self.side_class))
         yield self.recording
 
     def _stop_worker(self):
@@ -134,22 +146,20 @@ class GradingPlugin:
                               'seconds': round(call.duration, 3), 'diagnoses': [d.mistake.id for d in diagnoses],
                               'figure': figure}
 
-    @staticmethod
-    def _figure(name, recording):
-        if recording is None:
+    def _figure(self, name, recording):
+        if recording is None or self.figures is None:
             return None
         try:
-            return figures.for_check(name, recording.calls)
+            return self.figures.for_check(name, recording.calls)
         except Exception as exc:    # the kit's own failure: the student keeps the check's plain feedback
             print('feedback figure failed: %r' % exc, file=sys.stderr)
             return None
 
-    @staticmethod
-    def _diagnose(recording):
+    def _diagnose(self, recording):
         if recording is None:
             return []
         try:
-            return diagnose(recording.calls)[:MAX_DIAGNOSES]
+            return diagnose(self.assignment, recording.calls)[:MAX_DIAGNOSES]
         except Exception as exc:    # the kit's own failure: the student keeps the check's plain feedback
             print('misconception diagnosis failed: %r' % exc, file=sys.stderr)
             return []

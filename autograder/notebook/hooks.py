@@ -11,6 +11,7 @@ cell zero points for any output on stderr.
 """
 from autograder.assignments.BatchNormalization.checks import run_check
 from autograder.assignments.BatchNormalization.registry import BY_NAME
+from autograder.assignments.BatchNormalization.side import Side
 from autograder.grading.inprocess import InProcessStudent
 
 
@@ -19,7 +20,7 @@ def run_hidden_checks(namespace, *check_names):
 
     Raises AssertionError when nothing was earned, so the cell shows as failed.
     """
-    student = InProcessStudent(namespace)
+    student = InProcessStudent(namespace, Side)
     earned, possible, lines = 0.0, 0.0, []
     for name in check_names:
         spec = BY_NAME[name]

@@ -105,9 +105,10 @@ def class_mistakes(all_results):
     return sorted(who.items(), key=lambda kv: (-len(kv[1]), kv[0]))
 
 
-def explanations():
+def explanations(assignment=None):
+    from autograder.assignment import get
     from autograder.grading.misconceptions import known_mistakes
-    return {m.id: m for m in known_mistakes()}
+    return {m.id: m for m in known_mistakes(assignment or get())}
 
 
 def run_facts(all_results, run_seconds=None):

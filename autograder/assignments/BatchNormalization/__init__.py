@@ -1,5 +1,6 @@
 """Batch normalization: the forward and backward pass of the layer, and a fully connected net that uses it."""
 from autograder.assignment import Assignment, Question
+from autograder.assignments.BatchNormalization.settings import TOL_FLOAT32, TOL_NET
 
 ASSIGNMENT = Assignment(
     name='BatchNormalization',
@@ -9,4 +10,6 @@ ASSIGNMENT = Assignment(
     # What the notebook's first code cell imports, so every submission's code runs after it.
     setup_source='import numpy as np\nfrom cs231n.layers import *\nfrom cs231n.layer_utils import *\n'
                  'from cs231n.solver import Solver\n',
+    # A known mistake explains a value when it agrees with the student's as closely as the net checks ask.
+    diagnosis_tolerances=(TOL_NET, TOL_FLOAT32),
 )
