@@ -52,6 +52,15 @@ class Assignment:
     def module(self, name):
         return importlib.import_module('%s.%s' % (self.package, name))
 
+    def optional_module(self, name):
+        """The assignment's module ``name``, or None when it has none (feedback figures are optional)."""
+        try:
+            return self.module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != '%s.%s' % (self.package, name):
+                raise
+            return None
+
     @property
     def folder(self):
         return Path(importlib.import_module(self.package).__file__).resolve().parent

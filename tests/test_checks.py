@@ -8,6 +8,7 @@ import functools
 
 import pytest
 
+from autograder.assignments.BatchNormalization import ASSIGNMENT
 from autograder.assignments.BatchNormalization import registry
 from autograder.assignments.BatchNormalization.checks import CHECK_FUNCTIONS, run_check
 from autograder.assignments.BatchNormalization.side import Side
@@ -24,7 +25,7 @@ def scores(ns):
 def variant_scores(name):
     """Every check's outcome for a validation variant, computed once per test session."""
     variant = next(v for v in CORRECT + BUGS if v.name == name)
-    return scores(namespace_of(variant.sources()))
+    return scores(namespace_of(ASSIGNMENT, variant.sources()))
 
 
 def test_every_registry_check_has_a_function():
@@ -33,7 +34,7 @@ def test_every_registry_check_has_a_function():
 
 @pytest.mark.parametrize('variant', CORRECT, ids=lambda v: v.name)
 def test_correct_variant_gets_full_credit(variant):
-    results = scores(namespace_of(variant.sources()))
+    results = scores(namespace_of(ASSIGNMENT, variant.sources()))
     lost = {name: (o.fraction, o.messages) for name, o in results.items() if o.fraction < 1}
     assert not lost
 
@@ -49,14 +50,14 @@ def test_bug_loses_points_in_the_check_named_for_it_and_nowhere_else(variant):
 
 
 def test_empty_namespace_earns_nothing():
-    for name, outcome in scores(namespace_of({})).items():
+    for name, outcome in scores(namespace_of(ASSIGNMENT, {})).items():
         assert outcome.fraction == 0, name
         assert 'not defined' in outcome.messages[0]
 
 
 def test_stubs_that_raise_earn_nothing():
     stub = 'raise NotImplementedError()'
-    ns = namespace_of({
+    ns = namespace_of(ASSIGNMENT, {
         'layers': 'def batchnorm_forward(x, gamma, beta, bn_param):\n    %s\n'
                   'def batchnorm_backward(dout, cache):\n    %s\n' % (stub, stub),
         'net': 'class FullyConnectedNet:\n    def __init__(self, *a, **k):\n        %s\n' % stub,
@@ -67,7 +68,7 @@ def test_stubs_that_raise_earn_nothing():
 
 
 def test_a_forward_that_always_raises_value_error_gets_nothing_for_invalid_mode():
-    ns = namespace_of({'f': 'def batchnorm_forward(x, gamma, beta, bn_param):\n    raise ValueError("no")\n'})
+    ns = namespace_of(ASSIGNMENT, {'f': 'def batchnorm_forward(x, gamma, beta, bn_param):\n    raise ValueError("no")\n'})
     assert run_check('batchnorm_invalid_mode', InProcessStudent(ns, Side)).fraction == 0
 
 
@@ -90,14 +91,14 @@ def batchnorm_backward(dout, cache):
 
 
 def test_objects_that_lie_in_comparisons_earn_nothing():
-    results = scores(namespace_of({'liars': LIARS}))
+    results = scores(namespace_of(ASSIGNMENT, {'liars': LIARS}))
     for name in ('batchnorm_forward_train', 'batchnorm_running_stats_test_mode', 'batchnorm_backward'):
         assert results[name].fraction == 0, (name, results[name])
     assert any('subclass' in m for m in results['batchnorm_forward_train'].messages)
 
 
 def test_nan_outputs_earn_nothing():
-    ns = namespace_of({'nan': 'def batchnorm_forward(x, gamma, beta, bn_param):\n'
+    ns = namespace_of(ASSIGNMENT, {'nan': 'def batchnorm_forward(x, gamma, beta, bn_param):\n'
                               '    return np.full_like(x, np.nan), None\n'})
     outcome = run_check('batchnorm_forward_train', InProcessStudent(ns, Side))
     assert outcome.fraction == 0
@@ -105,8 +106,8 @@ def test_nan_outputs_earn_nothing():
 
 def test_grading_is_deterministic():
     variant = next(v for v in BUGS if v.name == 'momentum_swapped')
-    first = {k: v.fraction for k, v in scores(namespace_of(variant.sources())).items()}
-    second = {k: v.fraction for k, v in scores(namespace_of(variant.sources())).items()}
+    first = {k: v.fraction for k, v in scores(namespace_of(ASSIGNMENT, variant.sources())).items()}
+    second = {k: v.fraction for k, v in scores(namespace_of(ASSIGNMENT, variant.sources())).items()}
     assert first == second
 
 
@@ -122,7 +123,7 @@ def test_messages_do_not_reveal_reference_numbers():
 
 def test_functions_that_do_nothing_earn_nothing():
     """A forward that returns zeros and a net with no running statistics cannot collect 'changes nothing' parts."""
-    ns = namespace_of({
+    ns = namespace_of(ASSIGNMENT, {
         'zeros': 'def batchnorm_forward(x, gamma, beta, bn_param):\n    return np.zeros_like(x), None\n',
         'net': 'class FullyConnectedNet:\n'
                '    def __init__(self, hidden_dims, input_dim=3072, num_classes=10, **kwargs):\n'
@@ -146,5 +147,5 @@ def test_full_credit_does_not_depend_on_the_hidden_seeds(monkeypatch, seed):
             monkeypatch.setattr(module, 'SEED', 1000 + seed)
     monkeypatch.setattr(datasets, 'TRAINING_SEEDS', (2000 + 2 * seed, 2001 + 2 * seed))
     for variant in CORRECT:
-        lost = {name: o.messages for name, o in scores(namespace_of(variant.sources())).items() if o.fraction < 1}
+        lost = {name: o.messages for name, o in scores(namespace_of(ASSIGNMENT, variant.sources())).items() if o.fraction < 1}
         assert not lost, (variant.name, lost)

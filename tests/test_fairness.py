@@ -3,6 +3,7 @@ import sys
 
 import numpy as np
 
+from autograder.assignments.BatchNormalization import ASSIGNMENT
 from autograder.assignments.BatchNormalization import checks
 from autograder.assignments.BatchNormalization.composed import contract_shapes, map_params
 from autograder.assignments.BatchNormalization.side import Side
@@ -28,7 +29,7 @@ def test_the_load_time_scan_reports_is_with_a_literal_and_nothing_else():
 
 
 def test_the_student_side_says_which_input_changed_and_the_grader_keeps_its_own():
-    ns = namespace_of({'f': 'def batchnorm_forward(x, gamma, beta, bn_param):\n'
+    ns = namespace_of(ASSIGNMENT, {'f': 'def batchnorm_forward(x, gamma, beta, bn_param):\n'
                             '    x -= x.mean(axis=0)\n    return x / x.std(axis=0), None\n'})
     student = InProcessStudent(ns, Side)
     x = np.arange(12.0).reshape(4, 3)
@@ -53,7 +54,7 @@ def test_zero_based_names_and_the_mode_typo_cost_only_their_own_parts():
     zero_based = next(v for v in BUGS if v.name == 'zero_based_names').sources()['fc_net']
     source = zero_based.replace("bn_param['mode'] = mode", 'bn_param[mode] = mode')
     assert source != zero_based
-    results = scores(namespace_of({**CORRECT[0].sources(), 'fc_net': source}))
+    results = scores(namespace_of(ASSIGNMENT, {**CORRECT[0].sources(), 'fc_net': source}))
     lost = {name for name, outcome in results.items() if outcome.fraction < 1}
     assert lost == {'fc_net_init', 'fc_net_test_mode'}
     assert any('numbered from 0' in m for m in results['fc_net_init'].messages)
@@ -62,7 +63,7 @@ def test_zero_based_names_and_the_mode_typo_cost_only_their_own_parts():
 
 def test_a_trivial_net_around_a_bogus_layer_earns_no_training_credit():
     """Training credit is carried forward only for a net that computes the reference logic."""
-    ns = namespace_of({
+    ns = namespace_of(ASSIGNMENT, {
         'layer': 'def batchnorm_forward(x, gamma, beta, bn_param):\n    return np.zeros_like(x), None\n'
                  'def batchnorm_backward(dout, cache):\n'
                  '    return np.zeros_like(dout), np.zeros(dout.shape[1]), np.zeros(dout.shape[1])\n',
@@ -77,7 +78,7 @@ def test_a_trivial_net_around_a_bogus_layer_earns_no_training_credit():
 
 def test_a_layer_bug_costs_the_net_nothing():
     """dx without the mean's branch: charged in the backward check; the net, right around it, keeps every point."""
-    results = scores(namespace_of(next(v for v in BUGS if v.name == 'dx_missing_mean_term').sources()))
+    results = scores(namespace_of(ASSIGNMENT, next(v for v in BUGS if v.name == 'dx_missing_mean_term').sources()))
     for name in ('fc_net_init', 'fc_net_loss_and_gradients', 'fc_net_test_mode', 'fc_net_training'):
         assert results[name].fraction == 1, (name, results[name].messages)
     assert results['batchnorm_backward'].fraction < 1

@@ -3,6 +3,7 @@ import base64
 
 import numpy as np
 
+from autograder.assignments.BatchNormalization import ASSIGNMENT
 from autograder.assignments.BatchNormalization import figures
 from autograder.assignments.BatchNormalization.checks import CHECK_FUNCTIONS
 from autograder.assignments.BatchNormalization.reference_cells import reference_cells
@@ -15,7 +16,7 @@ BUG = {b.name: b for b in BUGS}
 
 
 def figure_of(sources, check):
-    recording = RecordingStudent(InProcessStudent(namespace_of(sources), Side))
+    recording = RecordingStudent(InProcessStudent(namespace_of(ASSIGNMENT, sources), Side))
     CHECK_FUNCTIONS[check](recording)
     return figures.for_check(check, recording.calls)
 

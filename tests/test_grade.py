@@ -11,6 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from autograder.assignments.BatchNormalization import ASSIGNMENT
 from autograder.assignments.BatchNormalization import registry
 from autograder.assignments.BatchNormalization.reference_cells import patched, reference_cells
 from autograder.grading.submissions import find_submissions
@@ -217,7 +218,7 @@ def test_extraction_falls_back_to_names_when_metadata_is_damaged(tmp_path):
         cell.metadata.pop('nbgrader', None)
     path = tmp_path / 'damaged.ipynb'
     nbformat.write(nb, str(path))
-    extraction = extract(path)
+    extraction = extract(ASSIGNMENT, path)
     assert extraction.method == 'names'
     source = '\n'.join(c['source'] for c in extraction.cells)
     assert 'def batchnorm_forward' in source and 'class FullyConnectedNet' in source

@@ -17,10 +17,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from autograder.assignments.BatchNormalization import ASSIGNMENT
 from autograder.assignments.BatchNormalization import registry
 from autograder.assignments.BatchNormalization.reference_cells import reference_cells
 from autograder.assignments.BatchNormalization.variants import BUGS
-from autograder.grading.gradescope import RUN_AUTOGRADER, SETUP_SH, build_bundle, vendor_target_options
+from autograder.grading.gradescope import (RUN_AUTOGRADER, SETUP_SH, build_bundle, run_autograder_script,
+                                          vendor_target_options)
 from autograder.notebook.fill import fill_solution_cells
 from autograder.validation.hostile import HOSTILE
 from tests.notebooks import RELEASE_NB
@@ -53,7 +55,7 @@ def autograder_root(tmp_path_factory):
     """A folder laid out like /autograder after Gradescope's image build: source/ unpacked from the zip,
     setup.sh run (its environment in bnkit-venv/), run_autograder copied beside source/."""
     root = tmp_path_factory.mktemp('autograder')
-    bundle = build_bundle(root / 'autograder.zip')
+    bundle = build_bundle(ASSIGNMENT, root / 'autograder.zip')
     with zipfile.ZipFile(bundle) as zf:
         assert {'setup.sh', 'run_autograder'} <= set(zf.namelist())
         assert any(name.startswith('wheels/bnkit-') for name in zf.namelist())
@@ -177,7 +179,7 @@ def test_run_autograder_passes_arguments_and_the_grader_exit_code(tmp_path):
     fake.write_text('#!/bin/sh\necho "$@" > "%s"\nexit 7\n' % (tmp_path / 'args'))
     fake.chmod(0o755)
     script = tmp_path / 'run_autograder'
-    script.write_text(RUN_AUTOGRADER)
+    script.write_text(run_autograder_script(ASSIGNMENT))
     proc = subprocess.run(['bash', str(script), '--require-isolation', 'container'], capture_output=True,
                           env=dict(os.environ, BNKIT_PYTHON=str(fake)))
     assert proc.returncode == 7

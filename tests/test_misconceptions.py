@@ -8,7 +8,7 @@ import dataclasses
 
 import pytest
 
-from autograder.assignment import get
+from autograder.assignments.BatchNormalization import ASSIGNMENT
 from autograder.assignments.BatchNormalization import variants
 from autograder.assignments.BatchNormalization.checks import CHECK_FUNCTIONS
 from autograder.assignments.BatchNormalization.reference_cells import patched, reference_cells
@@ -19,13 +19,12 @@ from autograder.grading.inprocess import InProcessStudent, namespace_of
 from autograder.grading.misconceptions import diagnose, known_mistakes
 from autograder.grading.recording import RecordingStudent
 
-ASSIGNMENT = get('BatchNormalization')
 CHECKS = [name for name in CHECK_FUNCTIONS if name != 'fc_net_training']   # training is never replayed
 
 
 def diagnosed(sources, force=False):
     """{check: [mistake ids]} for code given as solution cells; ``force`` diagnoses passing checks too."""
-    student = InProcessStudent(namespace_of(sources), Side)
+    student = InProcessStudent(namespace_of(ASSIGNMENT, sources), Side)
     found = {}
     for name in CHECKS:
         recording = RecordingStudent(student)
@@ -93,7 +92,7 @@ def test_a_wrong_answer_no_known_mistake_gives_says_nothing():
 
 def test_the_message_names_the_value_the_mistake_and_the_hint():
     sources = dict(reference_cells(), **REWRITTEN['dx_missing_mean_term'])
-    recording = RecordingStudent(InProcessStudent(namespace_of(sources), Side))
+    recording = RecordingStudent(InProcessStudent(namespace_of(ASSIGNMENT, sources), Side))
     CHECK_FUNCTIONS['batchnorm_backward'](recording)
     (first, *_) = diagnose(ASSIGNMENT, recording.calls)
     assert first.message() == ('Likely cause: your dx matches what the backward pass gives when the gradient '
@@ -117,7 +116,7 @@ def test_the_diagnosis_leaves_numpy_global_generator_alone():
                                                      "self.params['gamma%d' % i] = np.zeros(d_out)"))
     np.random.seed(5)
     before = np.random.get_state()[1].copy()
-    student = InProcessStudent(namespace_of(sources), Side)
+    student = InProcessStudent(namespace_of(ASSIGNMENT, sources), Side)
     recording = RecordingStudent(student)
     CHECK_FUNCTIONS['fc_net_init'](recording)
     np.random.seed(5)
@@ -128,6 +127,6 @@ def test_the_diagnosis_leaves_numpy_global_generator_alone():
 def test_what_a_submission_returns_cannot_make_the_recording_grow_without_bound(monkeypatch):
     from autograder.grading import recording
     monkeypatch.setattr(recording, 'MAX_RECORDED_BYTES', 1_000)  # the backward check of correct code makes few calls
-    rec = RecordingStudent(InProcessStudent(namespace_of(reference_cells()), Side))
+    rec = RecordingStudent(InProcessStudent(namespace_of(ASSIGNMENT, reference_cells()), Side))
     CHECK_FUNCTIONS['batchnorm_backward'](rec)
     assert rec.full and 0 < sum(recording.nbytes(c.result) for c in rec.calls) <= 1_000

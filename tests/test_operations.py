@@ -98,7 +98,7 @@ def test_the_declarations_are_the_decorated_methods_of_the_side():
 
 
 def test_the_in_process_student_offers_exactly_the_declared_operations():
-    student = InProcessStudent(namespace_of(ASSIGNMENT.reference_cells()), SIDE)
+    student = InProcessStudent(namespace_of(ASSIGNMENT, ASSIGNMENT.reference_cells()), SIDE)
     assert public_callables(student) == set(SIDE.operations())
     assert student.has('batchnorm_forward') and not student.has('layernorm_forward')
 

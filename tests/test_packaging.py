@@ -7,6 +7,7 @@ import tomllib
 import nbformat
 import pytest
 
+from autograder.assignments.BatchNormalization import ASSIGNMENT
 from autograder.assignments.BatchNormalization import registry
 from autograder.assignments.BatchNormalization.reference_cells import reference_cells
 from autograder.notebook.fill import fill_solution_cells
@@ -67,6 +68,6 @@ def test_grading_works_in_an_environment_with_only_the_base_set(tmp_path):
 def test_the_grader_leaves_plotting_imports_behind():
     """The lean install has no matplotlib; plots are never graded, so their imports are not run."""
     from autograder.notebook.extract import extract
-    imports = [c['source'] for c in extract(RELEASE_NB).cells if c['label'] == 'import in your notebook']
+    imports = [c['source'] for c in extract(ASSIGNMENT, RELEASE_NB).cells if c['label'] == 'import in your notebook']
     assert any('numpy' in source for source in imports)
     assert not any('matplotlib' in source for source in imports), imports

@@ -1,11 +1,15 @@
 """Each fact about the checks and the kit is written once, and everything else reads it from there."""
-import subprocess
-import sys
 import tomllib
+import types
 from pathlib import Path
 
+import pytest
+
+from autograder.assignments.BatchNormalization import ASSIGNMENT
 from autograder import version
-from autograder.assignments.BatchNormalization import checks, registry
+from autograder.assignments.BatchNormalization import registry
+from autograder.grading.checking import Checklist, check
+from autograder.grading.pytest_plugin import GradingPlugin
 from autograder.reports import results as reports
 from autograder.validation import hostile
 
@@ -36,25 +40,52 @@ def test_version_falls_back_to_package_metadata_without_a_checkout(tmp_path, mon
 
 
 def test_headings_are_declared_with_each_check():
-    for spec in registry.CHECKS:
+    for spec in ASSIGNMENT.checks:
         assert spec.short and 0 < len(spec.column) <= 5, spec.name
-    assert len({s.short for s in registry.CHECKS}) == len({s.column for s in registry.CHECKS}) == len(registry.CHECKS)
-    table = reports.score_table({})
-    assert table.splitlines()[0].split()[2:] == [spec.column for spec in registry.CHECKS]
+    assert len({s.short for s in ASSIGNMENT.checks}) == len({s.column for s in ASSIGNMENT.checks}) == len(ASSIGNMENT.checks)
+    table = reports.score_table(ASSIGNMENT, {})
+    assert table.splitlines()[0].split()[2:] == [spec.column for spec in ASSIGNMENT.checks]
 
 
-def test_check_functions_follow_the_registry_order():
-    assert list(checks.CHECK_FUNCTIONS) == [spec.name for spec in registry.CHECKS]
-    assert all(fn.__name__ == name for name, fn in checks.CHECK_FUNCTIONS.items())
+def test_a_checklist_keeps_the_order_checks_are_written_in_and_guards_their_needs():
+    module = types.ModuleType('some_checks')
+    exec('''
+from autograder.grading.checking import check
+from autograder.grading.outcome import Outcome
+
+@check('Second written, listed second', points=3, needs=('g',), short='g', column='g')
+def zeta(student):
+    return Outcome(1.0)
+
+@check('First written', points=2, needs=('f', 'h'), short='f', column='f')
+def alpha(student):
+    return Outcome(0.5, ['half'])
+'''.replace('Second written, listed second', 'Written first'), vars(module))
+    checklist = Checklist(module)
+    assert [s.name for s in checklist.specs] == ['zeta', 'alpha']
+    assert [s.points for s in checklist.specs] == [3.0, 2.0]
+
+    class Student:
+        def has(self, name):
+            return name != 'h'
+    assert checklist.run('zeta', Student()).fraction == 1.0
+    missing = checklist.run('alpha', Student())
+    assert missing.fraction == 0 and missing.messages == ['h is not defined: the check needs it']
+    with pytest.raises(ValueError):
+        check('too wide a heading', points=1, needs=(), short='x', column='toolong')
 
 
-def test_hidden_tests_are_one_per_check_in_registry_order():
+def test_the_hidden_tests_are_one_per_check_in_declaration_order():
+    collected = []
+
+    class Collector:
+        def pytest_collection_finish(self, session):
+            collected.extend(item.name for item in session.items)
     hidden = ROOT / 'autograder' / 'grading' / 'hidden_tests'
-    out = subprocess.run([sys.executable, '-m', 'pytest', '--collect-only', '-q', '-p', 'no:cacheprovider',
-                          '-c', '/dev/null', '--rootdir', str(hidden), str(hidden)],
-                         capture_output=True, text=True, cwd=ROOT, check=True).stdout
-    names = [line.split('::')[1] for line in out.splitlines() if '::' in line]
-    assert names == ['test_' + spec.name for spec in registry.CHECKS]
+    code = pytest.main(['--collect-only', '-q', '-p', 'no:cacheprovider', '-c', '/dev/null', '--rootdir', str(hidden),
+                        str(hidden)], plugins=[GradingPlugin(ASSIGNMENT, []), Collector()])
+    assert code == 0
+    assert collected == ['test_check[%s]' % spec.name for spec in ASSIGNMENT.checks]
 
 
 def test_hostile_groups_are_read_from_what_each_check_needs():

@@ -4,6 +4,7 @@ import csv
 import io
 import json
 
+from autograder.assignments.BatchNormalization import ASSIGNMENT
 from autograder.assignments.BatchNormalization import registry
 from autograder.grading.grade_one import build_results
 from autograder.reports import results as reports
@@ -15,14 +16,14 @@ def results_for(student, fractions=None, messages=(), not_graded=None):
     per_check = {spec.name: {'fraction': fractions.get(spec.name, 1.0), 'messages': ['lost %s' % spec.name]
                              if fractions.get(spec.name, 1.0) < 1 else [], 'seconds': 0.1}
                  for spec in registry.CHECKS}
-    return build_results(student, '%s.ipynb' % student, '0' * 64, per_check, list(messages), None, 1.5, not_graded)
+    return build_results(ASSIGNMENT, student, '%s.ipynb' % student, '0' * 64, per_check, list(messages), None, 1.5, not_graded)
 
 
 def test_grades_csv_has_one_column_per_check_and_quotes_formulas():
     all_results = {'=HYPERLINK("http://x")': results_for('=HYPERLINK("http://x")'),
                    'ann, "the first"': results_for('ann, "the first"', {'batchnorm_backward': 0.5}),
                    'ben': results_for('ben', not_graded='@SUM(A1) is not a notebook')}
-    rows = list(csv.reader(io.StringIO(reports.grades_csv(all_results))))
+    rows = list(csv.reader(io.StringIO(reports.grades_csv(ASSIGNMENT, all_results))))
     assert rows[0] == ['student', 'score', 'max_score'] + [s.name for s in registry.CHECKS] + ['note']
     by_student = {row[0]: row for row in rows[1:]}
     assert set(by_student) == {'\'=HYPERLINK("http://x")', 'ann, "the first"', 'ben'}
@@ -38,7 +39,7 @@ def test_grades_csv_has_one_column_per_check_and_quotes_formulas():
 def test_summary_lists_every_check_and_escapes_student_text(tmp_path):
     all_results = {'ann': results_for('ann'),
                    'b*o*b': results_for('b*o*b', {'fc_net_training': 0.0})}
-    reports.write_class_reports(tmp_path, all_results, failures=[('<eve>', 'not graded: empty')], run_seconds=3.0)
+    reports.write_class_reports(tmp_path, ASSIGNMENT, all_results, failures=[('<eve>', 'not graded: empty')], run_seconds=3.0)
     summary = (tmp_path / 'summary.md').read_text()
     assert '2 submissions graded.' in summary
     for spec in registry.CHECKS:
@@ -53,8 +54,8 @@ def test_summary_lists_every_check_and_escapes_student_text(tmp_path):
 
 
 def test_results_are_loaded_by_the_students_own_name_not_the_folder(tmp_path):
-    reports.write_student_reports(tmp_path / 'student-1', results_for('Zoë / ../x'))
-    reports.write_student_reports(tmp_path / 'student-2', results_for('ann', {'fc_net_init': 0.0}))
+    reports.write_student_reports(tmp_path / 'student-1', results_for('Zoë / ../x'), ASSIGNMENT)
+    reports.write_student_reports(tmp_path / 'student-2', results_for('ann', {'fc_net_init': 0.0}), ASSIGNMENT)
     (tmp_path / 'broken').mkdir()
     (tmp_path / 'broken' / 'results.json').write_text('{"half a file')
     (tmp_path / 'nameless').mkdir()

@@ -5,6 +5,7 @@ contained, all graded together in one run) is checked at every isolation level t
 a PID and mount namespace of its own: tests/test_isolation_levels.py."""
 import pytest
 
+from autograder.assignments.BatchNormalization import ASSIGNMENT
 from autograder.assignments.BatchNormalization.variants import BUGS, CORRECT
 from autograder.grading.runner import grade_all
 from autograder.validation.runner import nbgrader_agreement, write_class
@@ -18,7 +19,7 @@ AGREEMENT_SAMPLE = [CORRECT[0], CORRECT[1], CORRECT[5]] + [
 def test_nbgrader_autograde_agrees_with_bnkit_grade(tmp_path, fake_cifar_dir):
     """A representative sample here; `bnkit validate --nbgrader` compares every honest variant."""
     notebooks = write_class(tmp_path / 'nb', AGREEMENT_SAMPLE)
-    results, _ = grade_all(notebooks, tmp_path / 'grades', jobs=2, progress=False)
+    results, _ = grade_all(ASSIGNMENT, notebooks, tmp_path / 'grades', jobs=2, progress=False)
     bnkit_scores = {name: data['score'] for name, data in results.items()}
     for name, nbgrader_score, bnkit_score in nbgrader_agreement(AGREEMENT_SAMPLE, bnkit_scores, fake_cifar_dir):
         assert nbgrader_score == pytest.approx(bnkit_score, abs=0.05), name

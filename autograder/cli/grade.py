@@ -1,14 +1,16 @@
 """Grade notebooks with the hidden checks, each submission's code in a sandboxed worker.
 
 SUBMISSIONS is one .ipynb file, a folder of .ipynb files (the student is the file name's stem), or an
-nbgrader tree submitted/<student>/<assignment>/<notebook>.ipynb. Writes OUTDIR/grades.csv,
+nbgrader tree submitted/<student>/<assignment>/<notebook>.ipynb. --assignment names the assignment when the
+kit has several and the submissions do not say (an nbgrader tree's folder or a notebook's file name does). Writes OUTDIR/grades.csv,
 OUTDIR/<student>/results.json (Gradescope's schema), feedback.md/.html and a class summary. A run that is
 interrupted can be started again: finished, unchanged submissions are not graded twice.
 """
 import os
 import sys
 
-from autograder.cli import isolation
+from autograder.assignment import AssignmentError
+from autograder.cli import choose, isolation
 from autograder.grading.runner import DEFAULT_BUDGET, GRADER_MARGIN, GraderFailure, grade_all
 from autograder.grading.submissions import MAX_NOTEBOOK_MB, SubmissionError, find_submissions
 from autograder.reports import results as reports
@@ -21,7 +23,7 @@ def add_arguments(parser):
     parser.add_argument('--out', required=True, help='output folder')
     parser.add_argument('--jobs', type=int, default=os.cpu_count() or 1,
                         help='submissions graded in parallel (default: the number of CPUs, %(default)s)')
-    parser.add_argument('--assignment', default=None, help='in an nbgrader tree, only this assignment folder')
+    choose.add_argument(parser)
     parser.add_argument('--memory-mb', type=int, default=Limits.memory_mb, help='worker memory limit (%(default)s MB)')
     parser.add_argument('--cpu-seconds', type=int, default=Limits.cpu_seconds, help='worker CPU-time limit (%(default)s s)')
     parser.add_argument('--call-timeout', type=float, default=Limits.call_timeout,
@@ -37,8 +39,9 @@ def add_arguments(parser):
 
 def run(args):
     try:
-        submissions = find_submissions(args.submissions, args.assignment)
-    except SubmissionError as exc:
+        assignment = choose.for_submissions(args.assignment, args.submissions)
+        submissions = find_submissions(args.submissions, assignment.name if args.assignment else None)
+    except (AssignmentError, SubmissionError) as exc:
         print('error: %s' % exc, file=sys.stderr)
         return 2
     limits = Limits(memory_mb=args.memory_mb, cpu_seconds=args.cpu_seconds, call_timeout=args.call_timeout)
@@ -47,10 +50,10 @@ def run(args):
         return 3
     if not args.quiet:
         worst = len(submissions) * (args.budget + GRADER_MARGIN) / max(args.jobs, 1)
-        print('Grading %d submission(s) with %d job(s), %g s each at most: at worst %.0f min'
-              % (len(submissions), args.jobs, args.budget, worst / 60), file=sys.stderr)
+        print('Grading %d submission(s) of %s with %d job(s), %g s each at most: at worst %.0f min'
+              % (len(submissions), assignment.name, args.jobs, args.budget, worst / 60), file=sys.stderr)
     try:
-        results, failures = grade_all(submissions, args.out, jobs=args.jobs, limits=limits,
+        results, failures = grade_all(assignment, submissions, args.out, jobs=args.jobs, limits=limits,
                                       budget=args.budget, check_timeout=args.check_timeout,
                                       progress=not args.quiet, isolation=level, max_notebook_mb=args.max_notebook_mb)
     except GraderFailure as exc:
@@ -58,7 +61,7 @@ def run(args):
               file=sys.stderr)
         return 3
     if not args.quiet:
-        print(reports.score_table(results))
+        print(reports.score_table(assignment, results))
         if failures:
             print('\n%d submission(s) need a look:' % len(failures))
             for student, why in failures:

@@ -9,11 +9,10 @@ Needs the [instructor] extra: pip install 'bnkit[instructor]'.
 import sys
 from pathlib import Path
 
+from autograder.assignment import AssignmentError
+from autograder.cli import choose
 from autograder.grading.submissions import MAX_NOTEBOOK_MB, SubmissionError, find_submissions
-from autograder.notebook.release import ROOT
 from autograder.reports.safetext import terminal
-
-RELEASE_NB = ROOT / 'release' / 'BatchNormalization' / 'BatchNormalization.ipynb'
 
 
 def add_arguments(parser):
@@ -21,11 +20,11 @@ def add_arguments(parser):
     parser.add_argument('submissions', help='a notebook folder or an nbgrader tree, as for bnkit grade')
     parser.add_argument('--out', required=True, type=Path, help='output folder (the graded class\'s, to add '
                                                                 'a section to its report.html)')
-    parser.add_argument('--assignment', default=None, help='in an nbgrader tree, only this assignment folder')
+    choose.add_argument(parser)
     parser.add_argument('--threshold', type=float, default=THRESHOLD,
                         help='share of each student\'s own code in common (default %(default)s)')
-    parser.add_argument('--release', type=Path, default=RELEASE_NB,
-                        help='the release notebook whose starter code is left out (default: %(default)s)')
+    parser.add_argument('--release', type=Path, default=None,
+                        help="the release notebook whose starter code is left out (default: the assignment's)")
     parser.add_argument('--max-notebook-mb', type=float, default=MAX_NOTEBOOK_MB)
 
 
@@ -41,20 +40,22 @@ def run(args):
         print('error: --threshold is a share of code, between 0 and 1 (got %g)' % args.threshold, file=sys.stderr)
         return 2
     try:
-        submissions = find_submissions(args.submissions, args.assignment)
-    except SubmissionError as exc:
+        assignment = choose.for_submissions(args.assignment, args.submissions)
+        submissions = find_submissions(args.submissions, assignment.name if args.assignment else None)
+    except (AssignmentError, SubmissionError) as exc:
         print('error: %s' % exc, file=sys.stderr)
         return 2
+    args.release = args.release or assignment.release_notebook
     if not args.release.is_file():
         print('error: %s: no release notebook there (give its path with --release)' % args.release, file=sys.stderr)
         return 2
     pairs, skipped = similarity.compare_notebooks(submissions, args.release, args.threshold, args.max_notebook_mb)
     args.out.mkdir(parents=True, exist_ok=True)
     similarity.save(args.out, pairs, args.threshold)
-    reports.write_atomically(args.out / 'similarity.html', class_report.similarity_page(pairs, args.threshold))
+    reports.write_atomically(args.out / 'similarity.html', class_report.similarity_page(assignment, pairs, args.threshold))
     graded = reports.load_results(args.out)
     if graded:
-        reports.write_class_reports(args.out, graded, reports.failures_of(graded))
+        reports.write_class_reports(args.out, assignment, graded, reports.failures_of(graded))
     for student, why in sorted(skipped.items()):
         print('left out %s: %s' % (terminal(student, 60), terminal(why, 300)))
     print('%d submissions compared; %d pair(s) with at least %.0f%% of their code in common:'

@@ -1,8 +1,8 @@
 """Grading one submission: extract its code, run the hidden tests against sandboxed workers, score.
 
-    python -m autograder.grading.grade_one NOTEBOOK FOLDER OUTDIR --student NAME --sha256 HEX --isolation LEVEL ...
+    python -m autograder.grading.grade_one NOTEBOOK FOLDER OUTDIR --assignment NAME --student NAME --sha256 HEX ...
 
-grades NOTEBOOK and writes OUTDIR/FOLDER/results.json (Gradescope's schema) and the feedback files,
+grades NOTEBOOK with the checks of the assignment NAME and writes OUTDIR/FOLDER/results.json (Gradescope's schema) and the feedback files,
 atomically. NOTEBOOK ``-`` reads the notebook's bytes from standard input: the batch runner hands over what
 it read when it accepted the submission, so no file on disk (which another submission's code might reach at
 a weak isolation level) stands between accepting and grading. The batch runner starts one such process per
@@ -21,7 +21,6 @@ from pathlib import Path
 import pytest
 
 from autograder.assignment import get as get_assignment
-from autograder.assignments.BatchNormalization import registry
 from autograder.grading.pytest_plugin import GradingPlugin
 from autograder.notebook.extract import NotebookError, extract
 from autograder.reports import results as reports
@@ -33,22 +32,22 @@ HIDDEN_TESTS = Path(__file__).resolve().parent / 'hidden_tests'
 SANDBOX_FAILED = 3
 
 
-def empty_results(messages):
-    return {name: {'fraction': 0.0, 'messages': [], 'seconds': 0.0} for name in (s.name for s in registry.CHECKS)}, messages
+def empty_results(assignment, messages):
+    return {s.name: {'fraction': 0.0, 'messages': [], 'seconds': 0.0} for s in assignment.checks}, messages
 
 
-def grade_notebook(path, isolation, limits=None, check_timeout=120.0, budget=None, raw=None):
+def grade_notebook(assignment, path, isolation, limits=None, check_timeout=120.0, budget=None, raw=None):
     """(per-check results, general messages, why it was not graded or None) for the notebook at path (or for
     ``raw``, its bytes, with ``path`` naming it).
 
     ``budget`` is the wall-clock seconds for loading and every check together. Raises SandboxError.
     """
     try:
-        extraction = extract(path, raw)
+        extraction = extract(assignment, path, raw)
     except NotebookError as exc:
-        return (*empty_results(['Your notebook was not graded: %s.' % exc]), str(exc))
-    plugin = GradingPlugin(get_assignment(), extraction.cells, limits=limits, isolation=isolation,
-                           check_timeout=check_timeout, budget=budget)
+        return (*empty_results(assignment, ['Your notebook was not graded: %s.' % exc]), str(exc))
+    plugin = GradingPlugin(assignment, extraction.cells, limits=limits, isolation=isolation, check_timeout=check_timeout,
+                           budget=budget)
     args = [str(HIDDEN_TESTS), '-p', 'no:cacheprovider', '-p', 'no:terminal', '-c', os.devnull,
             '--rootdir', str(HIDDEN_TESTS), '-W', 'ignore']
     code = pytest.main(args, plugins=[plugin])
@@ -57,15 +56,15 @@ def grade_notebook(path, isolation, limits=None, check_timeout=120.0, budget=Non
     messages = list(extraction.messages)
     messages.extend('While loading your code, %s' % e for e in plugin.load_errors)
     results = plugin.results
-    missing = [s.name for s in registry.CHECKS if s.name not in results]
+    missing = [s.name for s in assignment.checks if s.name not in results]
     if missing or code not in (0, 1):
         raise RuntimeError('the hidden tests did not all run (pytest exit code %s; missing %s)' % (code, missing))
     return results, messages, None
 
 
-def build_results(student, submission, sha256, results, messages, isolation, seconds, not_graded=None):
+def build_results(assignment, student, submission, sha256, results, messages, isolation, seconds, not_graded=None):
     tests, score = [], 0.0
-    for number, spec in enumerate(registry.CHECKS, start=1):
+    for number, spec in enumerate(assignment.checks, start=1):
         r = results[spec.name]
         points = round(r['fraction'] * spec.points, 2)
         score += points
@@ -81,14 +80,14 @@ def build_results(student, submission, sha256, results, messages, isolation, sec
         'stdout_visibility': 'hidden',
         'tests': tests,
         'extra_data': {
-            'student': student, 'submission': str(submission), 'submission_sha256': sha256,
+            'assignment': assignment.name, 'student': student, 'submission': str(submission), 'submission_sha256': sha256,
             **({'not_graded': not_graded} if not_graded else {}),
-            'max_score': registry.MAX_AUTOMATIC_POINTS, 'kit_version': KIT_VERSION, 'isolation': isolation,
-            # check -> ids of the known mistakes (autograder/misconceptions.py) its lost points match
-            'diagnoses': {s.name: results[s.name]['diagnoses'] for s in registry.CHECKS
+            'max_score': assignment.max_automatic_points, 'kit_version': KIT_VERSION, 'isolation': isolation,
+            # check -> ids of the known mistakes (autograder.grading.misconceptions) its lost points match
+            'diagnoses': {s.name: results[s.name]['diagnoses'] for s in assignment.checks
                           if results[s.name].get('diagnoses')},
-            # check -> the numbers of the feedback's figure (autograder/figures.py)
-            'figures': {s.name: results[s.name]['figure'] for s in registry.CHECKS if results[s.name].get('figure')},
+            # check -> the numbers of the feedback's figure (the assignment's figures module)
+            'figures': {s.name: results[s.name]['figure'] for s in assignment.checks if results[s.name].get('figure')},
             'isolation_files': file_guard(isolation) if isolation else None,
             **({'isolation_warning': process_level_warning()} if isolation == 'process' else {}),
             'peak_memory_mb': {
@@ -98,13 +97,13 @@ def build_results(student, submission, sha256, results, messages, isolation, sec
     }
 
 
-def grade_to_folder(path, folder, outdir, isolation, student, sha256, submission, limits=None, check_timeout=120.0,
+def grade_to_folder(assignment, path, folder, outdir, isolation, student, sha256, submission, limits=None, check_timeout=120.0,
                     budget=None, raw=None):
     start = time.monotonic()
-    results, messages, not_graded = grade_notebook(path, isolation, limits, check_timeout, budget, raw)
-    data = build_results(student, submission, sha256, results, messages, isolation, time.monotonic() - start,
+    results, messages, not_graded = grade_notebook(assignment, path, isolation, limits, check_timeout, budget, raw)
+    data = build_results(assignment, student, submission, sha256, results, messages, isolation, time.monotonic() - start,
                          not_graded)
-    reports.write_student_reports(Path(outdir) / folder, data)
+    reports.write_student_reports(Path(outdir) / folder, data, assignment)
     return data
 
 
@@ -113,6 +112,7 @@ def main(argv=None):
     parser.add_argument('notebook', help="the notebook, or - to read its bytes from standard input")
     parser.add_argument('folder')
     parser.add_argument('outdir')
+    parser.add_argument('--assignment', required=True, help='the name of the assignment whose checks grade it')
     parser.add_argument('--student', required=True, help="the student's name as found")
     parser.add_argument('--sha256', required=True, help='of the bytes handed in')
     parser.add_argument('--submission', required=True, help='where the submission was found')
@@ -126,7 +126,7 @@ def main(argv=None):
     if path == '-':
         path, raw = os.path.basename(args.submission), sys.stdin.buffer.read()
     try:
-        grade_to_folder(path, args.folder, args.outdir, args.isolation, args.student, args.sha256,
+        grade_to_folder(get_assignment(args.assignment), path, args.folder, args.outdir, args.isolation, args.student, args.sha256,
                         args.submission, limits, args.check_timeout, args.budget, raw)
     except SandboxError as exc:
         print('sandbox failure: %s' % exc, file=sys.stderr)

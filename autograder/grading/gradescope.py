@@ -124,7 +124,8 @@ echo "bnkit installed in $VENV; $SOURCE and the answer key are readable by root 
 """.replace('__DEFAULT_VENV__', DEFAULT_VENV)
 
 RUN_AUTOGRADER = r"""#!/usr/bin/env bash
-# Run by Gradescope for every submission: grade /autograder/submission into /autograder/results/results.json.
+# Run by Gradescope for every submission: grade /autograder/submission into /autograder/results/results.json
+# with the checks of __ASSIGNMENT__.
 # Exits with the grader's exit code: a grader that cannot grade (for example a sandbox that cannot start)
 # shows as an autograder error instead of a score.
 #   BNKIT_SUBMISSION_DIR, BNKIT_RESULTS  move those paths (for a rehearsal outside Gradescope)
@@ -132,8 +133,13 @@ RUN_AUTOGRADER = r"""#!/usr/bin/env bash
 #   BNKIT_PYTHON                         a Python to use instead of the environment's
 set -uo pipefail
 PYTHON="${BNKIT_PYTHON:-${BNKIT_VENV:-__DEFAULT_VENV__}/bin/python}"
-exec "$PYTHON" -I -m autograder.cli run-autograder "$@"
+exec "$PYTHON" -I -m autograder.cli run-autograder --assignment __ASSIGNMENT__ "$@"
 """.replace('__DEFAULT_VENV__', DEFAULT_VENV)
+
+
+def run_autograder_script(assignment):
+    """Gradescope's run_autograder for one assignment (a Gradescope assignment grades one notebook)."""
+    return RUN_AUTOGRADER.replace('__ASSIGNMENT__', assignment.name)
 
 
 class BundleError(RuntimeError):
@@ -164,8 +170,8 @@ def vendor_target_options(python=None, machine=None):
     return options
 
 
-def build_bundle(out_zip, vendor=False):
-    """Write the zip; returns its path."""
+def build_bundle(assignment, out_zip, vendor=False):
+    """Write the zip that grades ``assignment``; returns its path."""
     out_zip = Path(out_zip).resolve()
     with tempfile.TemporaryDirectory(prefix='bnkit-bundle-') as tmp:
         tmp = Path(tmp)
@@ -185,7 +191,7 @@ def build_bundle(out_zip, vendor=False):
                 % (sys.version_info[:2] + (MAX_GLIBC_MINOR,)))
         out_zip.parent.mkdir(parents=True, exist_ok=True)
         with zipfile.ZipFile(out_zip, 'w', zipfile.ZIP_DEFLATED) as zf:
-            for name, text in (('setup.sh', SETUP_SH), ('run_autograder', RUN_AUTOGRADER)):
+            for name, text in (('setup.sh', SETUP_SH), ('run_autograder', run_autograder_script(assignment))):
                 info = zipfile.ZipInfo(name)
                 info.external_attr = 0o755 << 16
                 info.compress_type = zipfile.ZIP_DEFLATED

@@ -9,12 +9,11 @@ from autograder.sandbox.side import BadReturn, MissingName
 from autograder.sandbox.student_api import StudentCodeError
 
 
-def namespace_of(sources, label=None):
-    """The names the grader's setup cell and then ``sources`` define: ``sources`` is {cell id: source} or
+def namespace_of(assignment, sources, label=None):
+    """The names the assignment's setup cell and then ``sources`` define: ``sources`` is {cell id: source} or
     (cell id, source) pairs, run in order; ``label`` (with %s for the cell id) names them in tracebacks."""
-    from autograder.notebook.extract import SETUP_SOURCE
     namespace = {}
-    exec(SETUP_SOURCE, namespace)
+    exec(assignment.setup_source, namespace)
     for cell_id, source in dict(sources).items():
         exec(compile(source, label % cell_id if label else '<string>', 'exec'), namespace)
     return namespace

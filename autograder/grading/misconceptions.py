@@ -75,12 +75,12 @@ def side_class(assignment):
 
 
 @lru_cache(maxsize=None)
-def _namespace(sources):
-    return namespace_of(sources, '<known mistake: %s>')
+def _namespace(assignment, sources):
+    return namespace_of(assignment, sources, '<known mistake: %s>')
 
 
-def _implementation(sources, side):
-    return InProcessStudent(_namespace(sources), side)   # fresh nets each time, the same compiled code
+def _implementation(assignment, sources, side):
+    return InProcessStudent(_namespace(assignment, sources), side)   # fresh nets each time, the same compiled code
 
 
 def replay(calls, implementation):
@@ -195,7 +195,7 @@ def diagnose(assignment, calls, mistakes=None):
     mistakes = known_mistakes(assignment) if mistakes is None else mistakes
     state = np.random.get_state()      # the reference and the mistakes seed numpy's global generator
     try:
-        expected = replay(calls, _implementation(tuple(assignment.reference_cells().items()), side))
+        expected = replay(calls, _implementation(assignment, tuple(assignment.reference_cells().items()), side))
         wrong, right = [], []           # (call index, path, the student's value, the reference's value)
         for i, call in enumerate(calls):
             if call.op not in compared or call.failed or expected[i] is MISSING:
@@ -208,7 +208,7 @@ def diagnose(assignment, calls, mistakes=None):
             return []
         found = []
         for mistake in mistakes:
-            theirs = replay(calls, _implementation(mistake.sources, side))
+            theirs = replay(calls, _implementation(assignment, mistake.sources, side))
             their_leaves = {}
             what, errors, first = [], [], None
             for i, path, got, value in wrong:

@@ -5,7 +5,7 @@ submission. One worker serves the checks in turn; a worker that died, hung
 (and was killed) or broke its channel is replaced before the next check, so a
 crash costs only the check it happened in. Starting a sandbox costs far more
 than all the checks together, which is why a healthy worker is kept. Each
-test is scored from its check's entry in the assignment: passed = all points,
+test is scored from its check's declaration: passed = all points,
 ``PartialCredit`` = that fraction, anything else = 0. A check that loses points
 is followed by the misconception diagnosis (``autograder.grading.misconceptions``) of
 the calls it made, and by the feedback figure of the assignment's optional ``figures``
@@ -24,25 +24,14 @@ from autograder.sandbox import SandboxError, Worker
 from autograder.sandbox.client import WorkerStudent
 from autograder.sandbox.student_api import StudentCodeError
 
-HIDDEN_TEST_PREFIX = 'test_'
 MAX_DIAGNOSES = 3           # known mistakes named per check, closest first
-
-
-def optional_module(assignment, name):
-    """The assignment's module ``name``, or None when it has none."""
-    try:
-        return assignment.module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name != '%s.%s' % (assignment.package, name):
-            raise
-        return None
 
 
 class GradingPlugin:
     def __init__(self, assignment, cells, limits=None, isolation='process', check_timeout=120.0, budget=None):
         self.assignment = assignment
         self.side_class = assignment.module('side').Side
-        self.figures = optional_module(assignment, 'figures')
+        self.figures = assignment.optional_module('figures')
         self.cells = cells
         self.budget = budget
         # One wall clock for loading and every check: past it, the checks not yet run score zero.
@@ -56,12 +45,16 @@ class GradingPlugin:
         self.recording = None       # the calls of the check now running
         self.diagnosed = []         # ids of the known mistakes found so far, in the order found
 
+    def pytest_generate_tests(self, metafunc):
+        """One hidden test per check of the assignment, in the order they are declared."""
+        if 'check' in metafunc.fixturenames:
+            metafunc.parametrize('check', self.assignment.checks, ids=[spec.name for spec in self.assignment.checks])
+
     def check_name(self, item):
-        name = item.name[len(HIDDEN_TEST_PREFIX):]
-        if not item.name.startswith(HIDDEN_TEST_PREFIX) or name not in self.assignment.by_name:
-            raise pytest.UsageError('%s is not named after a check of the assignment %s'
-                                    % (item.nodeid, self.assignment.name))
-        return name
+        spec = getattr(getattr(item, 'callspec', None), 'params', {}).get('check')
+        if spec is None or self.assignment.by_name.get(spec.name) is not spec:
+            raise pytest.UsageError('%s is not one of the checks of %s' % (item.nodeid, self.assignment.name))
+        return spec.name
 
     worker = None
 

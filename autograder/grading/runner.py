@@ -24,11 +24,10 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict
 from pathlib import Path
 
-from autograder.assignments.BatchNormalization import registry
-from autograder.grading.grade_one import SANDBOX_FAILED, build_results
+from autograder.grading.grade_one import SANDBOX_FAILED, build_results, empty_results
 from autograder.grading.submissions import MAX_NOTEBOOK_MB, accept
 from autograder.reports import results as reports
-from autograder.reports.answers import answer_of, write_answers
+from autograder.reports.answers import answers_of, write_answers
 from autograder.reports.safetext import terminal
 from autograder.sandbox import Limits, choose_level, landlock, lockdown, uids, view
 from autograder.sandbox.worker import children_of
@@ -45,13 +44,14 @@ class GraderFailure(RuntimeError):
     """The grader, not a student, failed (its sandbox could not start or be cleaned up): the run stops."""
 
 
-def already_graded(outdir, sub):
-    """Whether this exact hand-in (same bytes, same kit version) already has its results."""
+def already_graded(assignment, outdir, sub):
+    """Whether this exact hand-in (same bytes, assignment and kit version) already has its results."""
     try:
         extra = json.loads((Path(outdir) / sub.folder / 'results.json').read_text())['extra_data']
     except (OSError, ValueError, KeyError, TypeError):
         return False
     return (extra.get('submission_sha256') == sub.sha256 and extra.get('student') == sub.student
+            and extra.get('assignment') == assignment.name
             and extra.get('kit_version') == KIT_VERSION and not extra.get('grading_failed'))
 
 
@@ -104,13 +104,13 @@ def _sweep_leftovers(isolation):
                     pass
 
 
-def grade_one_process(sub, outdir, limits, isolation, budget, check_timeout, grader_memory_mb=GRADER_MEMORY_MB):
+def grade_one_process(assignment, sub, outdir, limits, isolation, budget, check_timeout, grader_memory_mb=GRADER_MEMORY_MB):
     """Grade one submission in its own grader process; returns None or the reason it failed.
 
     The process gets ``budget`` seconds for the student's code and a margin for its own start and reports;
     past that it is killed."""
     submission_timeout = budget + GRADER_MARGIN
-    cmd = [sys.executable, '-m', 'autograder.grading.grade_one', '-', sub.folder, str(outdir),
+    cmd = [sys.executable, '-m', 'autograder.grading.grade_one', '-', sub.folder, str(outdir), '--assignment', assignment.name,
            '--student', sub.student, '--sha256', sub.sha256, '--submission', sub.path, '--isolation', isolation,
            '--limits', json.dumps(asdict(limits)), '--check-timeout', str(check_timeout), '--budget', str(budget)]
     with _LIVE_LOCK:
@@ -135,17 +135,17 @@ def grade_one_process(sub, outdir, limits, isolation, budget, check_timeout, gra
     return None
 
 
-def record_failure(outdir, sub, why, isolation=None, rejected=False):
+def record_failure(assignment, outdir, sub, why, isolation=None, rejected=False):
     """Zero points with the reason, so the student and the staff both see what happened. Reads nothing of the
     submission: what is recorded is what was read when it was accepted."""
-    results = {s.name: {'fraction': 0.0, 'messages': [], 'seconds': 0.0} for s in registry.CHECKS}
     message = ('Your notebook was not graded: %s.' % why if rejected else
                'Your notebook could not be graded: %s. The course staff has been told.' % why)
-    data = build_results(sub.student, sub.path, sub.sha256, results, [message], isolation, 0.0,
+    results, messages = empty_results(assignment, [message])
+    data = build_results(assignment, sub.student, sub.path, sub.sha256, results, messages, isolation, 0.0,
                          not_graded=why if rejected else None)
     if not rejected:
         data['extra_data']['grading_failed'] = why
-    reports.write_student_reports(Path(outdir) / sub.folder, data)
+    reports.write_student_reports(Path(outdir) / sub.folder, data, assignment)
 
 
 def class_folders(notebooks):
@@ -159,9 +159,9 @@ def class_folders(notebooks):
     return folders
 
 
-def grade_all(submissions, outdir, jobs=1, limits=None, budget=DEFAULT_BUDGET, check_timeout=120.0,
+def grade_all(assignment, submissions, outdir, jobs=1, limits=None, budget=DEFAULT_BUDGET, check_timeout=120.0,
               progress=True, isolation=None, max_notebook_mb=MAX_NOTEBOOK_MB):
-    """Grade {student: notebook} into outdir; returns (all results, [(student, failure reason)]).
+    """Grade {student: notebook} with the checks of ``assignment`` into outdir; returns (all results, [(student, failure reason)]).
 
     Each submission is read once (a regular file of at most ``max_notebook_mb``) into a private copy, and
     gets ``budget`` seconds of wall clock for loading and all checks. ``isolation`` is the level chosen by
@@ -181,14 +181,15 @@ def grade_all(submissions, outdir, jobs=1, limits=None, budget=DEFAULT_BUDGET, c
         lockdown.lock(lockdown.kit_paths() | {outdir} | class_folders(submissions.values()),
                       keep=lockdown.needed_by_workers(view.build()))
     subs = accept(submissions, max_notebook_mb)
-    answers = {sub.student: (sub.folder, None if sub.rejected else answer_of(sub.path, sub.content)) for sub in subs}
+    answers = {sub.student: (sub.folder, None if sub.rejected else answers_of(assignment, sub.path, sub.content))
+               for sub in subs}
     for sub in subs:
         if sub.rejected:
-            record_failure(outdir, sub, sub.rejected, isolation, rejected=True)
-    todo = [sub for sub in subs if not sub.rejected and not already_graded(outdir, sub)]
+            record_failure(assignment, outdir, sub, sub.rejected, isolation, rejected=True)
+    todo = [sub for sub in subs if not sub.rejected and not already_graded(assignment, outdir, sub)]
     bar = Progress(len(todo)) if progress and todo else None
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(grade_one_process, sub, outdir, limits, isolation, budget, check_timeout): sub
+        futures = {pool.submit(grade_one_process, assignment, sub, outdir, limits, isolation, budget, check_timeout): sub
                    for sub in todo}
         try:
             for future in as_completed(futures):
@@ -196,7 +197,7 @@ def grade_all(submissions, outdir, jobs=1, limits=None, budget=DEFAULT_BUDGET, c
                 why = future.result()
                 sub.content = None      # handed over: no need to hold every notebook until the end
                 if why:
-                    record_failure(outdir, sub, why, isolation)
+                    record_failure(assignment, outdir, sub, why, isolation)
                 if bar:
                     bar.step(sub.student)
         except GraderFailure:
@@ -205,6 +206,6 @@ def grade_all(submissions, outdir, jobs=1, limits=None, budget=DEFAULT_BUDGET, c
             raise
     all_results = {s: r for s, r in reports.load_results(outdir).items() if s in submissions}
     failures = reports.failures_of(all_results)
-    reports.write_class_reports(outdir, all_results, failures, run_seconds=time.monotonic() - started)
-    write_answers(outdir, answers)
+    reports.write_class_reports(outdir, assignment, all_results, failures, run_seconds=time.monotonic() - started)
+    write_answers(outdir, assignment, answers)
     return all_results, failures

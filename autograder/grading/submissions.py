@@ -45,12 +45,12 @@ def find_submissions(path, assignment=None):
     return found
 
 
-def find_single_notebook(folder):
-    """The one notebook of a Gradescope submission folder (preferring BatchNormalization.ipynb)."""
+def find_single_notebook(folder, assignment_name=None):
+    """The one notebook of a Gradescope submission folder (preferring the one named after the assignment)."""
     notebooks = sorted(p for p in Path(folder).rglob('*.ipynb') if '.ipynb_checkpoints' not in p.parts)
     if not notebooks:
         raise SubmissionError('%s: the submission holds no .ipynb file' % folder)
-    preferred = [p for p in notebooks if p.name == 'BatchNormalization.ipynb']
+    preferred = [p for p in notebooks if assignment_name and p.name == assignment_name + '.ipynb']
     return (preferred or notebooks)[0]
 
 

@@ -1,7 +1,7 @@
 """Taking a submission's code out of its notebook, without running anything.
 
 The solution cells are found by nbgrader's metadata; when that was damaged,
-by the names the checks need (``autograder.assignments.BatchNormalization.registry``), keeping only the
+by the names the assignment's checks need (``Assignment.needed_names``), keeping only the
 definitions of the cells that define them. Top-level imports of every code
 cell come along (each one runs on its own, so a failing import costs nothing
 else); the heavy experiment cells never do. IPython magics and shell lines
@@ -14,14 +14,6 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.assignments.BatchNormalization.registry import CHECKS
-
-NEEDED_NAMES = sorted({name for spec in CHECKS for name in spec.needs})
-SETUP_SOURCE = '''import numpy as np
-from cs231n.layers import *
-from cs231n.layer_utils import *
-from cs231n.solver import Solver
-'''
 
 
 class NotebookError(Exception):
@@ -137,7 +129,7 @@ def _definitions(tree, source):
                      for node in tree.body if isinstance(node, keep))
 
 
-def extract(path, raw=None):
+def extract(assignment, path, raw=None):
     """Extraction of the notebook at path (or of ``raw``, its bytes); raises NotebookError when it cannot be
     read at all."""
     cells = read_notebook(path, raw)
@@ -152,7 +144,8 @@ def extract(path, raw=None):
         tree = _parse('cell %d' % (i + 1), strip_magics(cell['source']), [])
         if tree is not None:
             imports.extend(_top_level_imports(tree, strip_magics(cell['source'])))
-    result.cells.append({'label': 'setup', 'source': SETUP_SOURCE})
+    needed = assignment.needed_names
+    result.cells.append({'label': 'setup', 'source': assignment.setup_source})
     result.cells.extend({'label': 'import in your notebook', 'source': line} for line in dict.fromkeys(imports))
 
     if solution:
@@ -167,7 +160,7 @@ def extract(path, raw=None):
     # Damaged metadata: look for the cells that define what the checks need.
     result.method = 'names'
     result.messages.append('The notebook has no nbgrader solution cells (its metadata may have been damaged); '
-                           'the grader looked for your code by the names %s.' % ', '.join(NEEDED_NAMES))
+                           'the grader looked for your code by the names %s.' % ', '.join(needed))
     found = set()
     for i, cell in code_cells:
         label = 'cell %d' % (i + 1)
@@ -175,7 +168,7 @@ def extract(path, raw=None):
         try:
             tree = ast.parse(source)
         except SyntaxError:
-            if any(('def %s' % n in source or 'class %s' % n in source) for n in NEEDED_NAMES):
+            if any(('def %s' % n in source or 'class %s' % n in source) for n in needed):
                 _parse(label, source, result.messages)
             continue
         defined = {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
@@ -184,6 +177,6 @@ def extract(path, raw=None):
             # helpers the student wrote elsewhere, such as a sandwich layer.
             found |= defined
             result.cells.append({'label': label, 'source': _definitions(tree, source)})
-    if not found & set(NEEDED_NAMES):
-        result.messages.append('No cell defines %s: nothing of yours could be graded.' % ', '.join(NEEDED_NAMES))
+    if not found & set(needed):
+        result.messages.append('No cell defines %s: nothing of yours could be graded.' % ', '.join(needed))
     return result

@@ -1,41 +1,37 @@
-"""The free-response answers, collected for the person who grades them.
+"""The written answers, collected for the person who grades them.
 
-The question at the end of the notebook is graded by hand (``registry.FREE_RESPONSE_POINTS``). ``bnkit
-grade`` reads each answer from the bytes read when the submission was accepted (the same bytes that are
-graded; nothing is executed) and writes ``<out>/<student>/answer.md`` and one page for the class, ``<out>/answers.md``, with
-every answer verbatim under its student's name and a line for the points.
+An assignment's questions (``Assignment.questions``) are graded by hand. ``bnkit grade`` reads each answer
+from the bytes read when the submission was accepted (the same bytes that are graded; nothing is executed)
+and writes ``<out>/<student>/answer.md`` and one page for the class, ``<out>/answers.md``, with every answer
+verbatim under its student's name and a line for the points.
 """
 from pathlib import Path
 
-from autograder.assignments.BatchNormalization.registry import FREE_RESPONSE_POINTS
 from autograder.notebook.extract import NotebookError, read_notebook
 from autograder.reports.results import write_atomically
 from autograder.reports.safetext import md_block, md_inline
 
-ANSWER_ID = 'answer_initialization'       # the grade_id of the answer cell (autograder.notebook.build)
 QUESTION_HEADING = '## Question'
 UNANSWERED = 'YOUR ANSWER HERE'           # nbgrader's text stub in the release
 
 
-def find_answer(cells):
-    """The answer's text, or None. By nbgrader metadata; when that was damaged, the markdown cell after the
-    question's heading."""
-    for cell in cells:
-        if cell['nbgrader'].get('grade_id') == ANSWER_ID:
-            return cell['source'].strip()
-    for question, answer in zip(cells, cells[1:]):
-        if question['type'] == 'markdown' and question['source'].lstrip().startswith(QUESTION_HEADING) \
-                and answer['type'] == 'markdown':
-            return answer['source'].strip()
-    return None
+def find_answers(cells, questions):
+    """{question id: the answer's text, or None}. By the answer cell's nbgrader grade_id; when that metadata
+    was damaged, the markdown cell after the n-th question heading answers the n-th question."""
+    found = {cell['nbgrader'].get('grade_id'): cell['source'].strip() for cell in cells
+             if cell['nbgrader'].get('grade_id') in {q.id for q in questions}}
+    by_heading = [answer['source'].strip() for question, answer in zip(cells, cells[1:])
+                  if question['type'] == 'markdown' and question['source'].lstrip().startswith(QUESTION_HEADING)
+                  and answer['type'] == 'markdown']
+    return {q.id: found.get(q.id, by_heading[i] if i < len(by_heading) else None) for i, q in enumerate(questions)}
 
 
-def answer_of(name, content):
-    """The answer in a notebook's bytes (``name`` labels it in messages), or None."""
+def answers_of(assignment, name, content):
+    """{question id: answer or None} in a notebook's bytes (``name`` labels it in messages)."""
     try:
-        return find_answer(read_notebook(name, content))
+        return find_answers(read_notebook(name, content), assignment.questions)
     except NotebookError:
-        return None
+        return {q.id: None for q in assignment.questions}
 
 
 def describe(text):
@@ -46,17 +42,27 @@ def describe(text):
     return md_block(text)
 
 
-def write_answers(outdir, answers):
-    """answers: {student: (folder, text or None)}. Writes the per-student files and the class page."""
+def _answer_lines(assignment, answers, heading):
+    lines = []
+    for q in assignment.questions:
+        lines += ['%s %s' % (heading, md_inline(q.title)), '', describe(answers.get(q.id)), '',
+                  'Points: ___ / %g' % q.points, '']
+    return lines
+
+
+def write_answers(outdir, assignment, answers):
+    """answers: {student: (folder, {question id: text or None} or None)}. Writes the per-student files and the
+    class page; an assignment without questions writes nothing."""
+    if not assignment.questions:
+        return
     outdir = Path(outdir)
-    points = 'Points: ___ / %g' % FREE_RESPONSE_POINTS
-    page = ['# Free-response answers', '',
-            'The question at the end of the notebook, graded by hand (%g points). One section per student, '
-            'the answer verbatim.' % FREE_RESPONSE_POINTS]
-    for student, (folder, text) in sorted(answers.items()):
-        section = ['## %s' % md_inline(student), '', describe(text), '', points]
-        page += [''] + section
+    page = ['# %s: written answers' % assignment.title, '',
+            'Graded by hand: %s. One section per student, each answer verbatim.'
+            % '; '.join('%s (%g points)' % (q.title, q.points) for q in assignment.questions)]
+    for student, (folder, texts) in sorted(answers.items()):
+        body = _answer_lines(assignment, texts or {}, '###')
+        page += ['', '## %s' % md_inline(student), ''] + body
         (outdir / folder).mkdir(parents=True, exist_ok=True)
-        write_atomically(outdir / folder / 'answer.md', '\n'.join(['# Free-response answer: %s' % md_inline(student),
-                                                                   ''] + section[2:]) + '\n')
-    write_atomically(outdir / 'answers.md', '\n'.join(page) + '\n')
+        write_atomically(outdir / folder / 'answer.md', '\n'.join(
+            ['# Written answers: %s' % md_inline(student), ''] + _answer_lines(assignment, texts or {}, '##')))
+    write_atomically(outdir / 'answers.md', '\n'.join(page).rstrip() + '\n')

@@ -14,7 +14,6 @@ import json
 from pathlib import Path
 from urllib.parse import quote
 
-from autograder.assignments.BatchNormalization import registry
 from autograder.reports.safetext import html as esc
 
 CSS = """
@@ -105,10 +104,9 @@ def class_mistakes(all_results):
     return sorted(who.items(), key=lambda kv: (-len(kv[1]), kv[0]))
 
 
-def explanations(assignment=None):
-    from autograder.assignment import get
+def explanations(assignment):
     from autograder.grading.misconceptions import known_mistakes
-    return {m.id: m for m in known_mistakes(assignment or get())}
+    return {m.id: m for m in known_mistakes(assignment)}
 
 
 def run_facts(all_results, run_seconds=None):
@@ -132,9 +130,9 @@ def _link(student, folders, text=None):
     return '<a href="%s/feedback.html">%s</a>' % (esc(quote(folder)), text) if folder else text
 
 
-def _checks_table(all_results):
+def _checks_table(assignment, all_results):
     rows = []
-    for spec in registry.CHECKS:
+    for spec in assignment.checks:
         got = [check_points(d).get(spec.name, 0) for d in all_results.values()]
         full = sum(g >= spec.points for g in got)
         rate = full / len(got) if got else 0.0
@@ -146,17 +144,17 @@ def _checks_table(all_results):
             '</tr></thead><tbody>%s</tbody></table>' % ''.join(rows))
 
 
-def _mistakes_section(all_results, folders):
+def _mistakes_section(assignment, all_results, folders):
     found = class_mistakes(all_results)
     if not found:
         return '<p>No known mistake was diagnosed in this class.</p>'
-    known = explanations()
+    known = explanations(assignment)
     most = max(len(students) for _, students in found)
     items = []
     for mistake_id, students in found:
         m = known.get(mistake_id)
         what = m.explanation if m else mistake_id
-        check = registry.BY_NAME[m.check].title if m and m.check in registry.BY_NAME else ''
+        check = assignment.by_name[m.check].title if m and m.check in assignment.by_name else ''
         items.append('<tr class="mistake"><td class="num"><span class="bar" style="width:%dpx"></span>%d</td>'
                      '<td><b>%s</b><br>%s<div class="who">%s</div></td><td>%s</td></tr>'
                      % (round(80 * len(students) / most), len(students), esc(mistake_id), esc(what),
@@ -171,10 +169,10 @@ def _failures_section(failures):
     return '<ul>%s</ul>' % ''.join('<li><b>%s</b>: %s</li>' % (esc(s), esc(why)) for s, why in failures)
 
 
-def _students_table(all_results, folders):
+def _students_table(assignment, all_results, folders):
     head = ('<th>student</th><th class="num">score</th>'
             + ''.join('<th class="num" title="%s">%s</th>' % (esc(spec.title), esc(spec.short))
-                      for spec in registry.CHECKS)
+                      for spec in assignment.checks)
             + '<th>diagnosed mistakes</th><th class="num">seconds</th><th>note</th>')
     rows = []
     for student in sorted(all_results):
@@ -184,7 +182,7 @@ def _students_table(all_results, folders):
         note = extra.get('not_graded') or extra.get('grading_failed') or ''
         cells = ['<td>%s</td>' % _link(student, folders),
                  '<td class="num" data-value="%g">%g</td>' % (data['score'], data['score'])]
-        for spec in registry.CHECKS:
+        for spec in assignment.checks:
             got = points.get(spec.name, 0)
             cells.append('<td class="num %s" data-value="%g">%g</td>'
                          % ('full' if got >= spec.points else 'lost', got, got))
@@ -224,12 +222,12 @@ def _page(title, body, script=''):
             % (esc(csp), esc(title), CSS, body, '<script>%s</script>' % script if script else ''))
 
 
-def similarity_page(pairs, threshold):
-    return _page('Batch normalization: similar solutions',
-                 '<h1>Batch normalization: similar solutions</h1>' + _similarity_section(pairs, threshold))
+def similarity_page(assignment, pairs, threshold):
+    title = '%s: similar solutions' % assignment.title
+    return _page(title, '<h1>%s</h1>' % esc(title) + _similarity_section(pairs, threshold))
 
 
-def report_html(all_results, failures, folders, histogram_png=None, run_seconds=None, similarity=None):
+def report_html(assignment, all_results, failures, folders, histogram_png=None, run_seconds=None, similarity=None):
     facts = run_facts(all_results, run_seconds)
     scores = [d['score'] for d in all_results.values()]
     mean = sum(scores) / len(scores) if scores else 0.0
@@ -238,22 +236,23 @@ def report_html(all_results, failures, folders, histogram_png=None, run_seconds=
               % base64.b64encode(histogram_png).decode() if histogram_png else '')
     warnings = ''.join('<p class="warn">%s.</p>' % esc(w) for w in facts['warnings'])
     similarity_pairs, threshold = (similarity if similarity is not None else (None, 0.0))
-    return _page('Batch normalization: class report', ''.join([
-        '<h1>Batch normalization: class report</h1>',
+    title = '%s: class report' % assignment.title
+    return _page(title, ''.join([
+        '<h1>%s</h1>' % esc(title),
         '<p class="facts"><b>%d</b> submissions; mean <b>%.1f</b>, median <b>%g</b> of %g automatic points. '
         'Isolation level: <b>%s</b>. Grading time: <b>%.0f s</b> of grader time in all, at most %.1f s for one '
         'submission%s. Peak memory: grader %.0f MB, sandboxed workers %.0f MB.</p>'
-        % (facts['students'], mean, median, registry.MAX_AUTOMATIC_POINTS, esc(', '.join(facts['isolation'])),
+        % (facts['students'], mean, median, assignment.max_automatic_points, esc(', '.join(facts['isolation'])),
            facts['seconds_total'], facts['seconds_max'],
            '; the run took %.0f s' % run_seconds if run_seconds else '', facts['grader_mb'], facts['worker_mb']),
         warnings,
         '<div class="grid"><div><h2>Score distribution</h2>%s</div>' % figure,
-        '<div><h2>Checks</h2>%s</div></div>' % _checks_table(all_results),
+        '<div><h2>Checks</h2>%s</div></div>' % _checks_table(assignment, all_results),
         '<h2 id="mistakes">Mistakes the class made</h2>',
         '<p>Known mistakes whose output a student\'s output matched on the hidden inputs, most common first.</p>',
-        _mistakes_section(all_results, folders),
+        _mistakes_section(assignment, all_results, folders),
         '<h2 id="not-graded">Submissions that need a look</h2>', _failures_section(failures),
         '<h2 id="students-heading">Students</h2><p>Click a column to sort; a name opens the student\'s '
-        'feedback.</p>', _students_table(all_results, folders),
+        'feedback.</p>', _students_table(assignment, all_results, folders),
         '<h2 id="similarity">Similar solutions</h2>', _similarity_section(similarity_pairs, threshold),
     ]), SCRIPT)

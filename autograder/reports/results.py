@@ -6,9 +6,9 @@ OUTDIR/<student>/feedback.html  the same, for a browser or an LMS
 OUTDIR/grades.csv               student,score,max_score, then one column per check
 OUTDIR/summary.md               the class at a glance, with failures and diagnosed mistakes listed
 OUTDIR/grade_distribution.png   histogram of scores
-OUTDIR/report.html              the class report, one self-contained page (autograder/class_report.py)
+OUTDIR/report.html              the class report, one self-contained page (autograder.reports.class_report)
 OUTDIR/run.json                 the run's wall clock, for the report when it is rebuilt
-OUTDIR/similarity.json, .html   written by bnkit similarity (autograder/similarity.py), shown in report.html
+OUTDIR/similarity.json, .html   written by bnkit similarity (autograder.reports.similarity), shown in report.html
 """
 import csv
 import importlib.util
@@ -18,8 +18,6 @@ import os
 import tempfile
 from pathlib import Path
 
-from autograder.assignments.BatchNormalization import registry
-from autograder.assignments.BatchNormalization.figures import figure_html
 from autograder.reports.safetext import csv_cell, md_inline, terminal
 from autograder.reports.safetext import html as html_text
 
@@ -33,9 +31,9 @@ def write_atomically(path, text):
     os.replace(tmp, path)
 
 
-def feedback_markdown(data):
+def feedback_markdown(data, assignment):
     extra = data['extra_data']
-    lines = ['# Batch normalization: automatic feedback', '',
+    lines = ['# %s: automatic feedback' % assignment.title, '',
              '**Score: %g / %g**' % (data['score'], extra['max_score']), '']
     if data.get('output'):
         lines += ['## About your notebook', ''] + ['- %s' % md_inline(m) for m in data['output'].splitlines()] + ['']
@@ -50,7 +48,8 @@ def feedback_markdown(data):
             lines.append('')
     else:
         lines += ['', 'Every automatic check passed.']
-    lines += ['', 'The free-response question is graded by hand.']
+    if assignment.questions:
+        lines += ['', hand_graded_sentence(assignment)]
     return '\n'.join(lines) + '\n'
 
 
@@ -70,7 +69,7 @@ figure { margin: .5em 0 1em; } figure img { max-width: 100%; } figcaption { colo
 """
 
 
-def feedback_html(data):
+def feedback_html(data, assignment):
     """The feedback as one self-contained page (inline style, no external resources), every text escaped."""
     extra = data['extra_data']
     rows = ''.join('<tr class="%s"><td>%s</td><td class="status">%s</td><td class="points">%g / %g</td></tr>'
@@ -78,26 +77,28 @@ def feedback_html(data):
                       'passed' if t['status'] == 'passed' else 'to fix', t['score'], t['max_score'])
                    for t in data['tests'])
     figures = extra.get('figures') or {}
+    drawing = assignment.optional_module('figures')
     details = ''.join('<h3>%s</h3><ul>%s</ul>%s'
                       % (html_text(t['name']), ''.join('<li>%s</li>' % html_text(m) for m in t['output'].splitlines()),
-                         figure_html(t['tags'][0], figures.get(t['tags'][0])))
+                         drawing.figure_html(t['tags'][0], figures.get(t['tags'][0])) if drawing else '')
                       for t in data['tests'] if t['status'] != 'passed')
     notes = ''.join('<li>%s</li>' % html_text(m) for m in data.get('output', '').splitlines())
     return ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             '<title>Automatic feedback</title><style>%s</style></head><body>'
-            '<h1>Batch normalization: automatic feedback</h1><p class="score">Score: %g / %g</p>%s'
+            '<h1>%s: automatic feedback</h1><p class="score">Score: %g / %g</p>%s'
             '<table><tr><th>check</th><th>result</th><th class="points">points</th></tr>%s</table>%s'
-            '<p>The free-response question is graded by hand.</p></body></html>\n'
-            % (FEEDBACK_CSS, data['score'], extra['max_score'],
+            '%s</body></html>\n'
+            % (FEEDBACK_CSS, html_text(assignment.title), data['score'], extra['max_score'],
                '<div class="notice"><ul>%s</ul></div>' % notes if notes else '', rows,
-               '<h2>What to fix</h2>' + details if details else '<p>Every automatic check passed.</p>'))
+               '<h2>What to fix</h2>' + details if details else '<p>Every automatic check passed.</p>',
+               '<p>%s</p>' % html_text(hand_graded_sentence(assignment)) if assignment.questions else ''))
 
 
-def write_student_reports(folder, data):
+def write_student_reports(folder, data, assignment):
     folder = Path(folder)
-    write_atomically(folder / 'feedback.md', feedback_markdown(data))
-    write_atomically(folder / 'feedback.html', feedback_html(data))
+    write_atomically(folder / 'feedback.md', feedback_markdown(data, assignment))
+    write_atomically(folder / 'feedback.html', feedback_html(data, assignment))
     write_atomically(folder / 'results.json', json.dumps(data, indent=2, sort_keys=True) + '\n')
 
 
@@ -114,30 +115,37 @@ def load_results(outdir):
     return out
 
 
-def grades_csv(all_results):
+def grades_csv(assignment, all_results):
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator='\n')
-    writer.writerow(['student', 'score', 'max_score'] + [s.name for s in registry.CHECKS] + ['note'])
+    writer.writerow(['student', 'score', 'max_score'] + [s.name for s in assignment.checks] + ['note'])
     for student in sorted(all_results):
         data = all_results[student]
         by_tag = {t['tags'][0]: t['score'] for t in data['tests']}
         note = data['extra_data'].get('not_graded') or data['extra_data'].get('grading_failed') or ''
         writer.writerow([csv_cell(student), '%g' % data['score'], '%g' % data['extra_data']['max_score']]
-                        + ['%g' % by_tag.get(s.name, 0) for s in registry.CHECKS]
+                        + ['%g' % by_tag.get(s.name, 0) for s in assignment.checks]
                         + [csv_cell('not graded: %s' % note) if note else ''])
     return buf.getvalue()
 
 
-def score_table(all_results):
+def score_table(assignment, all_results):
     """A plain-text table of the class, for the terminal."""
-    header = '%-24s %7s  ' % ('student', 'score') + ' '.join('%5s' % spec.column for spec in registry.CHECKS)
+    header = '%-24s %7s  ' % ('student', 'score') + ' '.join('%5s' % spec.column for spec in assignment.checks)
     lines = [header, '-' * len(header)]
     for student in sorted(all_results):
         data = all_results[student]
         by_tag = {t['tags'][0]: t['score'] for t in data['tests']}
         lines.append('%-24s %7s  ' % (terminal(student, 24), '%g/%g' % (data['score'], data['extra_data']['max_score']))
-                     + ' '.join('%5g' % by_tag.get(s.name, 0) for s in registry.CHECKS))
+                     + ' '.join('%5g' % by_tag.get(s.name, 0) for s in assignment.checks))
     return '\n'.join(lines)
+
+
+def hand_graded_sentence(assignment):
+    """What feedback says about the points a person gives."""
+    return '%s %s graded by hand (%g points).' % (
+        '; '.join(q.title for q in assignment.questions), 'is' if len(assignment.questions) == 1 else 'are',
+        assignment.hand_graded_points)
 
 
 def failures_of(all_results):
@@ -153,7 +161,7 @@ def failures_of(all_results):
     return failures
 
 
-def write_class_reports(outdir, all_results, failures=(), run_seconds=None):
+def write_class_reports(outdir, assignment, all_results, failures=(), run_seconds=None):
     """grades.csv, summary.md, the histogram and report.html. ``run_seconds`` (the run's wall clock) is kept
     in run.json, so a later rebuild of the reports (``bnkit similarity``) still shows it."""
     from autograder.reports import class_report, similarity
@@ -165,16 +173,16 @@ def write_class_reports(outdir, all_results, failures=(), run_seconds=None):
             run_seconds = None
     else:
         write_atomically(outdir / 'run.json', json.dumps({'run_seconds': round(run_seconds, 1)}) + '\n')
-    write_atomically(outdir / 'grades.csv', grades_csv(all_results))
+    write_atomically(outdir / 'grades.csv', grades_csv(assignment, all_results))
     scores = [d['score'] for d in all_results.values()]
     facts = class_report.run_facts(all_results, run_seconds)
-    lines = ['# Class summary', '', '%d submissions graded.' % len(all_results)]
+    lines = ['# %s: class summary' % assignment.title, '', '%d submissions graded.' % len(all_results)]
     levels = facts['isolation']
     lines.append('Isolation level: %s.' % ', '.join(levels) if levels else 'No submission ran in a sandbox.')
     for warning in facts['warnings']:
         lines += ['', '**Warning:** %s.' % warning]
     if scores:
-        lines.append('Mean score %.1f / %g, median %.1f.' % (sum(scores) / len(scores), registry.MAX_AUTOMATIC_POINTS,
+        lines.append('Mean score %.1f / %g, median %.1f.' % (sum(scores) / len(scores), assignment.max_automatic_points,
                                                              sorted(scores)[len(scores) // 2]))
         lines.append('Grading time %.0f s in all (at most %.1f s for one submission%s); peak memory %.0f MB '
                      '(grader), %.0f MB (sandboxed workers).'
@@ -182,13 +190,13 @@ def write_class_reports(outdir, all_results, failures=(), run_seconds=None):
                         ', the run took %.0f s' % run_seconds if run_seconds else '', facts['grader_mb'],
                         facts['worker_mb']))
         lines += ['', '| check | mean points | full credit |', '|---|---|---|']
-        for spec in registry.CHECKS:
+        for spec in assignment.checks:
             got = [next(t['score'] for t in d['tests'] if t['tags'][0] == spec.name) for d in all_results.values()]
             lines.append('| %s | %.2f / %g | %d of %d |' % (spec.title, sum(got) / len(got), spec.points,
                                                              sum(g >= spec.points for g in got), len(got)))
     mistakes = class_report.class_mistakes(all_results)
     if mistakes:
-        known = class_report.explanations()
+        known = class_report.explanations(assignment)
         lines += ['', '## Mistakes the class made', '', '| mistake | students | who |', '|---|---|---|']
         lines += ['| %s: %s | %d | %s |' % (md_inline(m), md_inline(known[m].explanation if m in known else ''),
                                              len(who), ', '.join(md_inline(s) for s in who))
@@ -201,20 +209,20 @@ def write_class_reports(outdir, all_results, failures=(), run_seconds=None):
     # The histogram needs matplotlib, which the lean grading install (Gradescope's) leaves out.
     if importlib.util.find_spec('matplotlib') is not None:
         lines += ['', '![grade distribution](grade_distribution.png)']
-        plot_distribution(outdir / 'grade_distribution.png', scores)
+        plot_distribution(outdir / 'grade_distribution.png', scores, assignment.max_automatic_points)
         histogram = (outdir / 'grade_distribution.png').read_bytes()
     write_atomically(outdir / 'summary.md', '\n'.join(lines) + '\n')
     write_atomically(outdir / 'report.html', class_report.report_html(
-        all_results, failures, class_report.folders_of(outdir), histogram, run_seconds, similarity.load(outdir)))
+        assignment, all_results, failures, class_report.folders_of(outdir), histogram, run_seconds, similarity.load(outdir)))
 
 
-def plot_distribution(path, scores):
+def plot_distribution(path, scores, max_points):
     import matplotlib
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
     fig, ax = plt.subplots(figsize=(7, 4))
-    ax.hist(scores, bins=range(0, int(registry.MAX_AUTOMATIC_POINTS) + 6, 5), color='#4c72b0', edgecolor='white')
-    ax.set_xlabel('Automatic score (out of %g)' % registry.MAX_AUTOMATIC_POINTS)
+    ax.hist(scores, bins=range(0, int(max_points) + 6, 5), color='#4c72b0', edgecolor='white')
+    ax.set_xlabel('Automatic score (out of %g)' % max_points)
     ax.set_ylabel('Students')
     from matplotlib.ticker import MaxNLocator
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))    # students come in whole numbers

@@ -42,7 +42,7 @@ from pathlib import Path
 import nbformat
 
 from autograder import ROOT
-from autograder.assignments.BatchNormalization import registry
+from autograder.assignments.BatchNormalization import ASSIGNMENT, registry  # transitional
 from autograder.assignments.BatchNormalization.variants import all_variants, collateral
 from autograder.grading.runner import grade_all
 from autograder.notebook.fill import fill_solution_cells
@@ -248,11 +248,11 @@ def _plant_gradescope(planted, path, secret):
     subprocess.run(['mount', '-t', 'tmpfs', '-o', 'mode=755,size=32m', 'tmpfs', str(path)], check=True,
                    capture_output=True)
     planted._mounted.append(path)
-    from autograder.grading.gradescope import RUN_AUTOGRADER, SETUP_SH
+    from autograder.grading.gradescope import SETUP_SH, run_autograder_script
     source = path / 'source'
     token = secret('gradescope source')
     _write(source / 'setup.sh', SETUP_SH + '# deploy token: %s\n' % token, 0o755)
-    _write(source / 'run_autograder', RUN_AUTOGRADER, 0o755)
+    _write(source / 'run_autograder', run_autograder_script(ASSIGNMENT), 0o755)
     wheel = io.BytesIO()
     with zipfile.ZipFile(wheel, 'w') as zf:
         zf.writestr('solutions/__init__.py', '')
@@ -675,7 +675,7 @@ def validate(workdir=None, jobs=2, limits=None, variants=None, progress=True, is
             os.environ[ENV_SECRET_NAME] = planted.secrets['grader environment']
             aborted = None
             try:
-                results, _ = grade_all(notebooks, work / 'grades', jobs=jobs, limits=limits,
+                results, _ = grade_all(ASSIGNMENT, notebooks, work / 'grades', jobs=jobs, limits=limits,
                                        check_timeout=CHECK_TIMEOUT, progress=progress, **options)
             except Exception as exc:    # the run itself failed: judge what it left
                 aborted = '%s: %s' % (type(exc).__name__, str(exc)[:200])

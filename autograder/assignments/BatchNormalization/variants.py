@@ -7,7 +7,6 @@ points for it: the check whose title describes the mistake.
 from dataclasses import dataclass, field, replace
 
 from autograder.assignments.BatchNormalization.reference_cells import reference_cells
-from autograder.notebook.extract import SETUP_SOURCE  # noqa: F401  (what a submission's code runs after)
 
 
 @dataclass(frozen=True)
