@@ -97,7 +97,7 @@ def _conform(value, schema, what):
 def conform(value, schema, what):
     """``value`` checked against ``schema`` (see ``autograder.sandbox.side.Operation``): tuples for tuple
     schemas, floats for 'float', else as decoded; StudentCodeError (kind 'bad_return') naming ``what`` and
-    the part that is wrong, e.g. 'unexpected return value: batchnorm_forward[0] is not an array'."""
+    the part that is wrong, e.g. "unexpected return value: net_state['params'] is not a dict"."""
     try:
         return _conform(value, schema, what)
     except Mismatch as exc:
