@@ -10,12 +10,13 @@ replayed and compared, and how feedback names the values, is read from the assig
 (``autograder.sandbox.side.operation``).
 
 A value the student's code returned is *wrong* when it differs from the reference's; a known mistake
-*explains* it when its own value agrees with the student's (within the assignment's
-``diagnosis_tolerances``: relative, one for float64 values and one when either is float32 or lower) and differs from the reference's. A mistake that gets wrong a value the
-student got right (or fails where the student's code answered) is not the student's. Every other mistake
-that explains at least one wrong value is reported, closest first: the one that explains more of the wrong
-values, then the one that agrees more exactly. When none does, nothing is said. Adding a bug to the
-validation set adds a diagnosis; no code here names a mistake.
+*explains* it when its own value agrees with the student's (within the assignment's relative
+``diagnosis_tolerances``: one for float64 values, one when either is float32 or lower) and differs from the
+reference's. A mistake that gets wrong a value the student got right (or fails where the student's code
+answered) is not the student's. Every other mistake that explains at least one wrong value is reported,
+closest first: the one that explains more of the wrong values, then the one that agrees more exactly. When
+none does, nothing is said. Adding a bug to the validation set adds a diagnosis; no code here names a
+mistake or an operation.
 """
 import copy
 from dataclasses import dataclass
