@@ -333,7 +333,7 @@ def build_bundle(args, clock, work, logs):
         return Path(args.bundle).resolve()
     out = work / 'autograder.zip'
     with clock.phase('bundle (bnkit gradescope-bundle%s)' % ('' if args.online else ' --vendor')):
-        cmd = ['bnkit', 'gradescope-bundle', '--out', str(out)] + ([] if args.online else ['--vendor'])
+        cmd = ['bnkit', 'gradescope-bundle', '--assignment', 'BatchNormalization', '--out', str(out)] + ([] if args.online else ['--vendor'])
         print('$ ' + ' '.join(cmd), flush=True)
         run(cmd, log=logs / 'bundle.log', cwd=ROOT)
         print(tail(logs / 'bundle.log', 1))

@@ -138,7 +138,8 @@ def test_reference_submission(autograder_root, tmp_path):
     assert data['score'] == registry.MAX_AUTOMATIC_POINTS
     assert data['output_format'] == 'md' and 'Every automatic check passed' in data['output']
     assert data['extra_data']['isolation'] in ISOLATION_LEVELS
-    assert 'Your answer to the question (graded by hand)' in data['output'] and data['extra_data']['free_response']
+    assert 'Your written answers (graded by hand)' in data['output'] and data['extra_data']['written_answers']
+    assert '### %s' % ASSIGNMENT.questions[0].title.split()[0] in data['output']
 
 
 @pytest.mark.slow
@@ -183,8 +184,8 @@ def test_run_autograder_passes_arguments_and_the_grader_exit_code(tmp_path):
     proc = subprocess.run(['bash', str(script), '--require-isolation', 'container'], capture_output=True,
                           env=dict(os.environ, BNKIT_PYTHON=str(fake)))
     assert proc.returncode == 7
-    assert (tmp_path / 'args').read_text().split() == ['-I', '-m', 'autograder.cli', 'run-autograder',
-                                                       '--require-isolation', 'container']
+    assert (tmp_path / 'args').read_text().split() == ['-I', '-m', 'autograder.cli', 'run-autograder', '--assignment',
+                                                       ASSIGNMENT.name, '--require-isolation', 'container']
     # Without BNKIT_PYTHON it runs the environment BNKIT_VENV names (default /autograder/bnkit-venv).
     venv = tmp_path / 'venv'
     (venv / 'bin').mkdir(parents=True)

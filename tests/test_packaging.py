@@ -55,7 +55,8 @@ def test_grading_works_in_an_environment_with_only_the_base_set(tmp_path):
     nbformat.write(fill_solution_cells(RELEASE_NB, reference_cells()), str(subs / 'ref.ipynb'))
     (subs / 'blank.ipynb').write_text(RELEASE_NB.read_text())
     out = tmp_path / 'grades'
-    proc = subprocess.run([str(venv / 'bin' / 'bnkit'), 'grade', str(subs), '--out', str(out), '--jobs', '2'],
+    proc = subprocess.run([str(venv / 'bin' / 'bnkit'), 'grade', str(subs), '--out', str(out), '--jobs', '2',
+                           '--assignment', 'BatchNormalization'],
                           capture_output=True, text=True, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr[-3000:]
     rows = {line.split(',')[0]: line.split(',') for line in (out / 'grades.csv').read_text().splitlines()[1:]}

@@ -50,7 +50,7 @@ def compared(tmp_path_factory):
     write(folder, 'erin_copied_bob', {k: disguise(v) for k, v in HONEST['bob'].items()})
     write(folder, 'untouched')
     out = tmp_path_factory.mktemp('out')
-    proc = bnkit('similarity', folder, '--out', out)
+    proc = bnkit('similarity', folder, '--out', out, '--assignment', 'BatchNormalization')
     assert proc.returncode == 0, proc.stderr
     return out, proc.stdout
 
@@ -74,6 +74,6 @@ def test_the_shared_code_is_shown_side_by_side_escaped(compared):
 def test_the_starter_code_counts_for_nothing(tmp_path):
     for student in ('ann', 'ben'):
         write(tmp_path, student)      # both handed in the untouched release
-    proc = bnkit('similarity', tmp_path, '--out', tmp_path / 'out')
+    proc = bnkit('similarity', tmp_path, '--out', tmp_path / 'out', '--assignment', 'BatchNormalization')
     assert proc.returncode == 0, proc.stderr
     assert json.loads((tmp_path / 'out' / 'similarity.json').read_text())['pairs'] == []

@@ -4,6 +4,7 @@ the kit's are the same name)."""
 from pathlib import Path
 
 from autograder.assignment import AssignmentError, assignments, get
+from autograder.grading.submissions import SubmissionError, find_submissions
 
 
 def add_argument(parser, default_help='the only one the kit has, or the one the submissions are named after'):
@@ -36,6 +37,16 @@ def for_submissions(name, path):
     raise AssignmentError('%s: %s; the kit has %s: choose one with --assignment'
                           % (path, 'the submissions are filed under %s' % ', '.join(sorted(named)) if named
                              else 'nothing says which assignment these submissions are', ', '.join(known)))
+
+
+def assignment_and_submissions(name, path):
+    """(the assignment, {student: notebook}) for ``--assignment NAME`` and a SUBMISSIONS path, or an error
+    message for the instructor."""
+    try:
+        assignment = for_submissions(name, path)
+        return assignment, find_submissions(path, assignment.name if name else None)
+    except (AssignmentError, SubmissionError) as exc:
+        return None, str(exc)
 
 
 def chosen_or_all(name):

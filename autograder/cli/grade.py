@@ -9,10 +9,9 @@ interrupted can be started again: finished, unchanged submissions are not graded
 import os
 import sys
 
-from autograder.assignment import AssignmentError
 from autograder.cli import choose, isolation
 from autograder.grading.runner import DEFAULT_BUDGET, GRADER_MARGIN, GraderFailure, grade_all
-from autograder.grading.submissions import MAX_NOTEBOOK_MB, SubmissionError, find_submissions
+from autograder.grading.submissions import MAX_NOTEBOOK_MB
 from autograder.reports import results as reports
 from autograder.reports.safetext import terminal
 from autograder.sandbox import Limits
@@ -38,11 +37,9 @@ def add_arguments(parser):
 
 
 def run(args):
-    try:
-        assignment = choose.for_submissions(args.assignment, args.submissions)
-        submissions = find_submissions(args.submissions, assignment.name if args.assignment else None)
-    except (AssignmentError, SubmissionError) as exc:
-        print('error: %s' % exc, file=sys.stderr)
+    assignment, submissions = choose.assignment_and_submissions(args.assignment, args.submissions)
+    if assignment is None:
+        print('error: %s' % submissions, file=sys.stderr)
         return 2
     limits = Limits(memory_mb=args.memory_mb, cpu_seconds=args.cpu_seconds, call_timeout=args.call_timeout)
     level = isolation.pick(args, limits)

@@ -52,7 +52,7 @@ def run(args):
         if answer.exists():
             # The written answers, for the person reading the autograder output on Gradescope.
             body = answer.read_text().split('\n', 1)[1].strip()
-            feedback += '\n## Your written answers (graded by hand)\n\n%s\n' % body.replace('\n## ', '\n### ')
+            feedback += '\n## Your written answers (graded by hand)\n%s\n' % ('\n' + body).replace('\n## ', '\n### ')
             data['extra_data']['written_answers'] = body
     data['output'] = feedback
     data['output_format'] = 'md'

@@ -9,9 +9,8 @@ Needs the [instructor] extra: pip install 'bnkit[instructor]'.
 import sys
 from pathlib import Path
 
-from autograder.assignment import AssignmentError
 from autograder.cli import choose
-from autograder.grading.submissions import MAX_NOTEBOOK_MB, SubmissionError, find_submissions
+from autograder.grading.submissions import MAX_NOTEBOOK_MB
 from autograder.reports.safetext import terminal
 
 
@@ -39,11 +38,9 @@ def run(args):
     if not 0 <= args.threshold <= 1:
         print('error: --threshold is a share of code, between 0 and 1 (got %g)' % args.threshold, file=sys.stderr)
         return 2
-    try:
-        assignment = choose.for_submissions(args.assignment, args.submissions)
-        submissions = find_submissions(args.submissions, assignment.name if args.assignment else None)
-    except (AssignmentError, SubmissionError) as exc:
-        print('error: %s' % exc, file=sys.stderr)
+    assignment, submissions = choose.assignment_and_submissions(args.assignment, args.submissions)
+    if assignment is None:
+        print('error: %s' % submissions, file=sys.stderr)
         return 2
     args.release = args.release or assignment.release_notebook
     if not args.release.is_file():
