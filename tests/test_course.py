@@ -17,10 +17,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.assignments.BatchNormalization import registry
-from autograder.assignments.BatchNormalization.reference_cells import reference_cells
+from autograder.assignment import get
 from autograder.notebook.fill import fill_solution_cells
 from tests.notebooks import RELEASE_DIR, ROOT, grade_id
+
+ASSIGNMENT = get('BatchNormalization')
+reference_cells = ASSIGNMENT.reference_cells
 
 WALKTHROUGH_HEADING = '### The nbgrader course, step by step'
 
@@ -99,7 +101,7 @@ def test_readme_walkthrough_on_a_fresh_copy_matches_bnkit_grade(tmp_path):
     # The formgrader, as `jupyter lab` in course/ serves it, sees the assignment and every graded submission.
     submissions = formgrader_get(course, kit_environment(checkout), '/formgrader/api/submissions/BatchNormalization')
     assert {sub['student']: sub['score'] for sub in submissions} == pytest.approx(nbgrader_scores)
-    assert {sub['max_score'] for sub in submissions} == {registry.MAX_AUTOMATIC_POINTS + registry.FREE_RESPONSE_POINTS}
+    assert {sub['max_score'] for sub in submissions} == {ASSIGNMENT.max_automatic_points + ASSIGNMENT.hand_graded_points}
 
 
 def formgrader_get(course, env, path, timeout=120):

@@ -6,12 +6,16 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.assignments.BatchNormalization import registry
-from autograder.assignments.BatchNormalization.reference_cells import reference_cells
-from autograder.notebook.build import BEGIN, END, SOURCE_NOTEBOOK
+from autograder.assignment import get
+from autograder.notebook.build import BEGIN, END
 from autograder.notebook.fill import fill_solution_cells
-from autograder.notebook.release import autograde, generate_release
+from autograder.notebook.release import (COURSE_SETTINGS, STUDENT_SETTINGS, autograde, generate_release,
+                                         prepare_course)
 from tests.notebooks import RELEASE_DIR, RELEASE_NB, ROOT, execute, grade_id
+
+ASSIGNMENT = get('BatchNormalization')
+SOURCE_NOTEBOOK = ASSIGNMENT.source_notebook
+reference_cells = ASSIGNMENT.reference_cells
 
 
 def tree(root):
@@ -19,7 +23,7 @@ def tree(root):
 
 
 def test_release_is_in_sync_with_the_source(tmp_path):
-    built = generate_release(ROOT / 'source', tmp_path)
+    built = generate_release(ROOT / 'source', tmp_path, 'BatchNormalization')
     assert tree(built) == tree(RELEASE_DIR)
     for name in tree(built):
         if (built / name).is_file():
@@ -96,8 +100,8 @@ def test_nbgrader_autograde_gives_the_reference_full_automatic_points(tmp_path, 
     monkeypatch.setenv('CIFAR10_DIR', str(fake_cifar_dir))
     untouched = tmp_path / 'untouched.ipynb'
     untouched.write_text(RELEASE_NB.read_text())
-    scores = autograde({'ref': reference_submission(tmp_path), 'blank': untouched})
-    assert scores['ref'] == (registry.MAX_AUTOMATIC_POINTS, registry.MAX_AUTOMATIC_POINTS)
+    scores = autograde({'ref': reference_submission(tmp_path), 'blank': untouched}, assignment=ASSIGNMENT)
+    assert scores['ref'] == (ASSIGNMENT.max_automatic_points, ASSIGNMENT.max_automatic_points)
     assert scores['blank'][0] == 0
 
 
@@ -110,6 +114,33 @@ def test_the_students_guide_states_setup_work_grading_and_hand_in_from_the_regis
             assert needed in text, needed
         rows = [line.split('|') for line in text.splitlines() if line.startswith('| ') and line.rstrip().endswith('|')]
         points = [float(row[-2]) for row in rows[1:]]            # after the header row
-        assert sum(points) == registry.MAX_AUTOMATIC_POINTS + registry.FREE_RESPONSE_POINTS
-        for spec in registry.CHECKS:
+        assert sum(points) == ASSIGNMENT.max_automatic_points + ASSIGNMENT.hand_graded_points
+        for spec in ASSIGNMENT.checks:
             assert spec.title in text, spec.title
+        for question in ASSIGNMENT.questions:
+            assert question.title in text, question.title
+
+
+def assigned_settings(text):
+    """{(class, trait): value} of the `c.Class.trait = value` lines of an nbgrader_config.py."""
+    import ast
+    found = {}
+    for node in ast.parse(text).body:
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Attribute):
+            target = ast.unparse(node.targets[0]).split('.')
+            if len(target) == 3 and target[0] == 'c':
+                try:
+                    found[target[1], target[2]] = ast.literal_eval(node.value)
+                except ValueError:
+                    pass    # computed (the course root), not a setting of the table
+    return found
+
+
+def test_every_nbgrader_config_states_the_settings_of_the_one_table(tmp_path):
+    prepare_course(tmp_path, ROOT / 'source', ASSIGNMENT)
+    course = assigned_settings((tmp_path / 'nbgrader_config.py').read_text())
+    assert course == {(cls, trait): value for cls, trait, value in COURSE_SETTINGS}
+    student = assigned_settings((RELEASE_DIR / 'nbgrader_config.py').read_text())
+    assert student == {(cls, trait): value for cls, trait, value in STUDENT_SETTINGS}
+    # The checkout's own config states no setting: it loads the course folder's.
+    assert assigned_settings((ROOT / 'nbgrader_config.py').read_text()) == {}

@@ -1,28 +1,29 @@
-"""Build the nbgrader source notebook from its cell texts and the reference code.
+"""Build an assignment's nbgrader source notebook from its notebook source and the reference code.
 
-    python -m autograder.notebook.build            # rewrite source/BatchNormalization/BatchNormalization.ipynb
-    python -m autograder.notebook.build --check    # exit 1 if the committed notebook is stale
+    python -m autograder.notebook.build                    # every assignment: write source/<Name>/<Name>.ipynb
+    python -m autograder.notebook.build --assignment NAME  # one assignment
+    python -m autograder.notebook.build --check            # exit 1, naming it, if a committed notebook is stale
 
-The solution cells are the reference code of ``solutions/`` (through
-``autograder.assignments.BatchNormalization.reference_cells``) with ``### BEGIN SOLUTION`` / ``### END
-SOLUTION`` around every function body, so signatures and contract docstrings
-stay visible in the student release. The points of each autograded cell are
-the sum of its checks' points in ``autograder.assignments.BatchNormalization.registry``.
+The text and the visible tests come from the assignment's ``notebook.py`` (Jupytext percent format, read by
+``autograder.notebook.source``, which describes the cell attributes). The build injects only what another
+file states:
+
+- the solution cells: the reference code of ``cells.py`` (``Assignment.reference_cells``) with
+  ``### BEGIN SOLUTION`` / ``### END SOLUTION`` around every function body, so signatures and contract
+  docstrings stay visible in the student release;
+- the checks cells: the hidden call of their checks, worth the sum of the checks' points (``checks.py``);
+- the answer cells: the points of their ``Question`` (the assignment's manifest);
+- the guide cell: the student's guide (``autograder.notebook.student_guide``), after the cell's own text.
 """
 import argparse
 import ast
 import sys
-from pathlib import Path
 
 import nbformat
 
-from autograder import ROOT
-from autograder.assignments.BatchNormalization.reference_cells import reference_cells
-from autograder.assignments.BatchNormalization.registry import BY_NAME, CHECKS, FREE_RESPONSE_POINTS
 from autograder.notebook import student_guide
+from autograder.notebook.source import NotebookSourceError, checks_cells, read_cells
 
-ASSIGNMENT = 'BatchNormalization'
-SOURCE_NOTEBOOK = ROOT / 'source' / ASSIGNMENT / (ASSIGNMENT + '.ipynb')
 KERNELSPEC = {'name': 'python3', 'display_name': 'Python 3', 'language': 'python'}
 BEGIN, END = '### BEGIN SOLUTION', '### END SOLUTION'
 
@@ -55,7 +56,7 @@ def strip_solution_markers(source):
     return '\n'.join(line for line in source.splitlines() if line.strip() not in (BEGIN, END))
 
 
-# ------------------------------------------------------------------ cells
+# ------------------------------------------------------------------ nbgrader cells
 
 def _meta(grade_id, *, solution=False, grade=False, locked=True, points=None):
     meta = {'grade': grade, 'grade_id': grade_id, 'locked': locked, 'schema_version': 3,
@@ -65,17 +66,15 @@ def _meta(grade_id, *, solution=False, grade=False, locked=True, points=None):
     return {'nbgrader': meta}
 
 
-def markdown(grade_id, text):
-    return nbformat.v4.new_markdown_cell(text.strip(), metadata=_meta(grade_id))
+def plain(cell_type, grade_id, text):
+    """A locked, read-only cell, as written."""
+    new = nbformat.v4.new_markdown_cell if cell_type == 'markdown' else nbformat.v4.new_code_cell
+    return new(text.strip(), metadata=_meta(grade_id))
 
 
-def code(grade_id, text):
-    return nbformat.v4.new_code_cell(text.strip(), metadata=_meta(grade_id))
-
-
-def solution(grade_id):
-    return nbformat.v4.new_code_cell(mark_solution_regions(reference_cells()[grade_id]),
-                                     metadata=_meta(grade_id, solution=True, locked=False))
+def solution(grade_id, reference):
+    return nbformat.v4.new_code_cell(mark_solution_regions(reference), metadata=_meta(grade_id, solution=True,
+                                                                                       locked=False))
 
 
 def visible_tests(grade_id, text):
@@ -87,487 +86,74 @@ def visible_tests(grade_id, text):
     return nbformat.v4.new_code_cell(text.strip(), metadata=_meta(grade_id, grade=True, points=0))
 
 
-def needs_data(text):
-    """An experiment cell: without CIFAR-10 (``data is None``, see the load cell) it prints one line instead."""
-    body = '\n'.join(('    ' + line) if line.strip() else '' for line in text.strip().splitlines())
-    return 'if data is None:\n    print(SKIPPED)\nelse:\n' + body
-
-
-def hidden_tests(grade_id, *check_names):
-    """A locked, graded cell whose points come from the shared checks.
+def hidden_tests(assignment, grade_id, check_names):
+    """A locked, graded cell whose points come from the assignment's checks.
 
     It holds nothing but the hidden call, so its score in nbgrader is exactly the checks' partial credit,
     as in ``bnkit grade``, whatever the visible checks before it did.
     """
-    points = sum(BY_NAME[name].points for name in check_names)
+    specs = [assignment.by_name[name] for name in check_names]
+    points = sum(spec.points for spec in specs)
     text = ('# Hidden checks (%g points) run here when your notebook is graded: %s.\n'
             '### BEGIN HIDDEN TESTS\nfrom autograder.notebook.hooks import run_hidden_checks\n'
             'run_hidden_checks(globals(), %s)\n### END HIDDEN TESTS'
-            % (points, '; '.join(BY_NAME[name].title for name in check_names),
-               ', '.join(repr(name) for name in check_names)))
+            % (points, '; '.join(spec.title for spec in specs),
+               ', '.join(repr(name) for name in (assignment.name, *check_names))))
     return nbformat.v4.new_code_cell(text, metadata=_meta(grade_id, grade=True, points=points))
 
 
-INTRO = """
-# Batch Normalization
-
-Deep networks are hard to train when the distribution of each layer's inputs drifts as the layers before it
-learn. **Batch normalization** (Ioffe and Szegedy, 2015) fixes the scale of every hidden unit: during training
-it standardizes each feature with the mean and variance of the current minibatch, then lets the network pick
-the scale and shift it wants through two learned parameters, $\\gamma$ and $\\beta$. At test time it uses running
-averages of the training statistics instead, so a prediction never depends on the rest of its batch.
-
-In this notebook you will
-
-1. write the forward pass of a batch normalization layer, for training and for testing;
-2. write its backward pass and check it against numeric gradients;
-3. add batch normalization to a fully connected network of any depth;
-4. train deep networks with and without it and see how it changes training and the sensitivity to the scale of
-   the initial weights.
-
-The layers you do not write (affine, ReLU, dropout, softmax loss), the update rules, the `Solver` and the gradient
-checking tools come from the `cs231n` package next to this notebook. The framework and the layer style are those
-of Stanford's CS231n course, used with thanks.
-"""
-
-
-SETUP = """
-# Setup: imports, plotting defaults and a helper to compare arrays.
-import os
-import time
-
-import numpy as np
-import matplotlib.pyplot as plt
-
-from cs231n.layers import *
-from cs231n.layer_utils import *
-from cs231n.data_utils import get_CIFAR10_data
-from cs231n.gradient_check import eval_numerical_gradient, eval_numerical_gradient_array
-from cs231n.solver import Solver
-
-%matplotlib inline
-plt.rcParams['figure.figsize'] = (10.0, 8.0)
-plt.rcParams['image.interpolation'] = 'nearest'
-plt.rcParams['image.cmap'] = 'gray'
-
-# BNKIT_QUICK=1 shortens the experiments at the end (for testing the notebook, not for your answers).
-QUICK = os.environ.get('BNKIT_QUICK', '') not in ('', '0')
-EPOCHS = 3 if QUICK else 10
-NUM_WEIGHT_SCALES = 4 if QUICK else 20
-
-
-def rel_error(x, y):
-    \"\"\"Largest relative error between two arrays.\"\"\"
-    return np.max(np.abs(x - y) / (np.maximum(1e-8, np.abs(x) + np.abs(y))))
-"""
-
-LOAD_DATA = """
-# Load CIFAR-10 and subtract the mean training image. With a partial copy of the data set (fewer than
-# 50,000 training images) every image there is used; the experiments below need only the first 1000.
-# Without the data set, data is None and the experiment cells each print one line instead of running.
-from cs231n.data_utils import CIFAR10DataError
-
-SKIPPED = 'Skipped: this experiment needs CIFAR-10 (see the "Load the data" cell).'
-try:
-    data = get_CIFAR10_data(num_training=None, num_validation=1000, num_test=None)
-except CIFAR10DataError as exc:
-    data = None
-    print('CIFAR-10 is not available, so the experiments will be skipped. %s' % exc)
-else:
-    for name, value in data.items():
-        print('%s: %s' % (name, value.shape))
-"""
-
-FORWARD_MD = """
-## Batch normalization: forward pass
-
-For a minibatch $x$ of shape $(N, D)$, train mode computes per feature $j$
-
-$$\\mu_j = \\frac{1}{N}\\sum_i x_{ij}, \\qquad \\sigma_j^2 = \\frac{1}{N}\\sum_i (x_{ij} - \\mu_j)^2, \\qquad
-\\hat x_{ij} = \\frac{x_{ij} - \\mu_j}{\\sqrt{\\sigma_j^2 + \\epsilon}}, \\qquad y_{ij} = \\gamma_j \\hat x_{ij} + \\beta_j$$
-
-and keeps exponentially decaying running averages of $\\mu$ and $\\sigma^2$ in `bn_param`, which test mode uses
-in place of the batch statistics. Note the variance divides by $N$, not $N - 1$.
-
-Implement `batchnorm_forward` below, both modes, following its docstring. Then run the test cell: after
-normalization the features should have mean about 0 and standard deviation about 1, or $\\beta$ and $\\gamma$
-when those are not trivial.
-"""
-
-FORWARD_TEST = """
-# Check the train-time forward pass with the activations of a random two-layer network.
-np.random.seed(231)
-N, D1, D2, D3 = 200, 50, 60, 3
-X = np.random.randn(N, D1)
-W1 = np.random.randn(D1, D2)
-W2 = np.random.randn(D2, D3)
-a = np.maximum(0, X.dot(W1)).dot(W2)
-
-print('Before batch normalization:')
-print('  means:', a.mean(axis=0))
-print('  stds: ', a.std(axis=0))
-
-a_norm, _ = batchnorm_forward(a, np.ones(D3), np.zeros(D3), {'mode': 'train'})
-print('After batch normalization (gamma=1, beta=0): means near 0, stds near 1')
-print('  means:', a_norm.mean(axis=0))
-print('  stds: ', a_norm.std(axis=0))
-assert np.allclose(a_norm.mean(axis=0), 0, atol=1e-7), 'the means should be 0'
-assert np.allclose(a_norm.std(axis=0), 1, atol=1e-5), 'the standard deviations should be 1'
-
-gamma = np.asarray([1.0, 2.0, 3.0])
-beta = np.asarray([11.0, 12.0, 13.0])
-a_norm, _ = batchnorm_forward(a, gamma, beta, {'mode': 'train'})
-print('After batch normalization (nontrivial gamma, beta): means near beta, stds near gamma')
-print('  means:', a_norm.mean(axis=0))
-print('  stds: ', a_norm.std(axis=0))
-assert np.allclose(a_norm.mean(axis=0), beta, atol=1e-7), 'the means should equal beta'
-assert np.allclose(a_norm.std(axis=0), gamma, atol=1e-5), 'the standard deviations should equal gamma'
-print('Visible checks passed.')
-"""
-
-TEST_MODE_MD = """
-### Test mode
-
-Run many train-mode forward passes to warm up the running averages, then one test-mode pass on fresh data.
-The statistics are noisier than at train time, but the means should stay near 0 and the standard deviations
-near 1.
-"""
-
-TEST_MODE_TEST = """
-np.random.seed(231)
-N, D1, D2, D3 = 200, 50, 60, 3
-W1 = np.random.randn(D1, D2)
-W2 = np.random.randn(D2, D3)
-
-bn_param = {'mode': 'train'}
-gamma = np.ones(D3)
-beta = np.zeros(D3)
-for t in range(50):
-    X = np.random.randn(N, D1)
-    a = np.maximum(0, X.dot(W1)).dot(W2)
-    batchnorm_forward(a, gamma, beta, bn_param)
-bn_param['mode'] = 'test'
-X = np.random.randn(N, D1)
-a = np.maximum(0, X.dot(W1)).dot(W2)
-a_norm, _ = batchnorm_forward(a, gamma, beta, bn_param)
-
-print('After batch normalization (test time):')
-print('  means:', a_norm.mean(axis=0))
-print('  stds: ', a_norm.std(axis=0))
-assert np.all(np.abs(a_norm.mean(axis=0)) < 0.15), 'test-time means should be within about 0.15 of 0'
-assert np.all(np.abs(a_norm.std(axis=0) - 1) < 0.1), 'test-time stds should be within about 0.1 of 1'
-print('Visible checks passed.')
-"""
-
-BACKWARD_MD = """
-## Batch normalization: backward pass
-
-Implement `batchnorm_backward`. Draw the computational graph of the forward pass (mean, centered input,
-variance, standard deviation, normalized input, scale and shift) and backpropagate through it one node at a
-time; the input reaches the output along three paths (directly, through the mean and through the variance),
-and their gradients add up. Then compare with numeric gradients: expect relative errors around 1e-9 for `dx` and
-1e-11 for `dgamma` and `dbeta`.
-
-If you like, work out the closed form afterwards: it fits in a single line and runs faster. Both are accepted.
-"""
-
-BACKWARD_TEST = """
-# Gradient check of the backward pass.
-np.random.seed(231)
-N, D = 4, 5
-x = 5 * np.random.randn(N, D) + 12
-gamma = np.random.randn(D)
-beta = np.random.randn(D)
-dout = np.random.randn(N, D)
-
-bn_param = {'mode': 'train'}
-fx = lambda x: batchnorm_forward(x, gamma, beta, bn_param)[0]
-fg = lambda g: batchnorm_forward(x, g, beta, bn_param)[0]
-fb = lambda b: batchnorm_forward(x, gamma, b, bn_param)[0]
-
-dx_num = eval_numerical_gradient_array(fx, x, dout)
-dgamma_num = eval_numerical_gradient_array(fg, gamma.copy(), dout)
-dbeta_num = eval_numerical_gradient_array(fb, beta.copy(), dout)
-
-_, cache = batchnorm_forward(x, gamma, beta, bn_param)
-dx, dgamma, dbeta = batchnorm_backward(dout, cache)
-print('dx error:     ', rel_error(dx_num, dx))
-print('dgamma error: ', rel_error(dgamma_num, dgamma))
-print('dbeta error:  ', rel_error(dbeta_num, dbeta))
-assert rel_error(dx_num, dx) < 1e-6, 'dx does not match the numeric gradient'
-assert rel_error(dgamma_num, dgamma) < 1e-6, 'dgamma does not match the numeric gradient'
-assert rel_error(dbeta_num, dbeta) < 1e-6, 'dbeta does not match the numeric gradient'
-print('Visible checks passed.')
-"""
-
-NET_MD = """
-## A fully connected network with batch normalization
-
-Now build `FullyConnectedNet`, a network of any depth whose hidden layers are
-`affine - batchnorm - relu - [dropout]` when `use_batchnorm=True` (and `affine - relu - [dropout]` otherwise),
-followed by an affine output layer and a softmax loss. The docstrings give the contract; in short:
-
-1. `__init__` creates `W1..WL` (`weight_scale * randn`), zero biases and, with batch norm, `gamma1..gamma{L-1}`
-   as ones and `beta1..beta{L-1}` as zeros, plus **one `bn_param` dict per batch-norm layer** in
-   `self.bn_params`;
-2. `loss(X, y)` runs the forward pass in train mode and returns the loss and a gradient for every parameter;
-   `loss(X)` (no labels) runs in test mode and returns the scores;
-3. the L2 penalty is `0.5 * reg * sum(W**2)` over the weight matrices only. The output layer is never
-   batch normalized.
-
-The first cell below holds an optional sandwich layer, `affine_batchnorm_relu_forward/backward`, which keeps
-the network code short. If you do not use it, leave its cell as it is.
-
-After your implementation, run the gradient check: the relative errors should be around 1e-4 or smaller for
-the first layer's weights (errors grow as gradients travel back) and around 1e-8 for `gamma` and `beta`.
-"""
-
-NET_TEST = """
-np.random.seed(231)
-N, D, H1, H2, C = 2, 15, 20, 30, 10
-X = np.random.randn(N, D)
-y = np.random.randint(C, size=(N,))
-
-expected_initial_loss = __EXPECTED_LOSSES__   # the reference's, with these inputs
-for reg in [0, 3.14]:
-    print('Running check with reg =', reg)
-    model = FullyConnectedNet([H1, H2], input_dim=D, num_classes=C, reg=reg, weight_scale=5e-2,
-                              dtype=np.float64, use_batchnorm=True)
-    loss, grads = model.loss(X, y)
-    print('Initial loss: %.4f (expected about %.4f)' % (loss, expected_initial_loss[reg]))
-    assert abs(loss - expected_initial_loss[reg]) < 1e-3, (
-        'the initial loss should be about %.4f; at reg > 0 check the L2 penalty, 0.5 * reg * sum(W**2) '
-        'over the weight matrices only' % expected_initial_loss[reg])
-    assert sorted(grads) == sorted(model.params), 'grads needs exactly the keys of model.params'
-    for name in sorted(grads):
-        f = lambda _: model.loss(X, y)[0]
-        grad_num = eval_numerical_gradient(f, model.params[name], verbose=False, h=1e-5)
-        error = rel_error(grad_num, grads[name])
-        print('%s relative error: %.2e' % (name, error))
-        # A bias right before batch norm has a true gradient of 0, so compare those absolutely.
-        assert error < 1e-3 or np.abs(grad_num - grads[name]).max() < 1e-8, name + ' looks wrong'
-    print()
-print('Visible checks passed.')
-"""
-
-TRAIN_MD = """
-## Training a deep network
-
-Does batch normalization help? Train a six-layer network (`[100] * 5` hidden units) on 1000 training images
-with and without it, using Adam and a small weight scale, and compare.
-"""
-
-TRAIN = """
-np.random.seed(231)
-hidden_dims = [100, 100, 100, 100, 100]
-num_train = 1000
-small_data = {
-    'X_train': data['X_train'][:num_train],
-    'y_train': data['y_train'][:num_train],
-    'X_val': data['X_val'],
-    'y_val': data['y_val'],
-}
-
-weight_scale = 2e-2
-bn_model = FullyConnectedNet(hidden_dims, weight_scale=weight_scale, use_batchnorm=True)
-model = FullyConnectedNet(hidden_dims, weight_scale=weight_scale, use_batchnorm=False)
-
-print('With batch normalization:')
-bn_solver = Solver(bn_model, small_data, num_epochs=EPOCHS, batch_size=50, update_rule='adam',
-                   optim_config={'learning_rate': 1e-3}, verbose=True, print_every=200)
-bn_solver.train()
-
-print('Without batch normalization:')
-solver = Solver(model, small_data, num_epochs=EPOCHS, batch_size=50, update_rule='adam',
-                optim_config={'learning_rate': 1e-3}, verbose=True, print_every=200)
-solver.train()
-"""
-
-TRAIN_PLOT = """
-fig, axes = plt.subplots(3, 1, figsize=(15, 15))
-panels = [
-    (axes[0], 'Training loss', 'Iteration', 'Loss', 'loss_history', 'o'),
-    (axes[1], 'Training accuracy', 'Epoch', 'Accuracy', 'train_acc_history', '-o'),
-    (axes[2], 'Validation accuracy', 'Epoch', 'Accuracy', 'val_acc_history', '-o'),
-]
-for ax, title, xlabel, ylabel, history, style in panels:
-    ax.plot(getattr(solver, history), style, label='baseline')
-    ax.plot(getattr(bn_solver, history), style, label='batchnorm')
-    ax.set_title(title)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.legend(loc='upper center', ncol=2)
-fig.tight_layout()
-plt.show()
-"""
-
-TRAIN_TEST = """
-print('Final training accuracy with batch norm: %.3f, without: %.3f'
-      % (bn_solver.train_acc_history[-1], solver.train_acc_history[-1]))
-assert bn_solver.train_acc_history[-1] > 0.2, 'the batch-norm network hardly learns: check loss() and its gradients'
-print('Visible checks passed.')
-"""
-
-INIT_MD = """
-## Batch normalization and initialization
-
-Now vary the scale of the initial weights over four orders of magnitude and train a deeper network (seven
-hidden layers of 50 units) with and without batch normalization at each scale.
-"""
-
-SWEEP = """
-np.random.seed(231)
-hidden_dims = [50, 50, 50, 50, 50, 50, 50]
-num_train = 1000
-small_data = {
-    'X_train': data['X_train'][:num_train],
-    'y_train': data['y_train'][:num_train],
-    'X_val': data['X_val'],
-    'y_val': data['y_val'],
-}
-
-bn_solvers = {}
-solvers = {}
-weight_scales = np.logspace(-4, 0, num=NUM_WEIGHT_SCALES)
-for i, weight_scale in enumerate(weight_scales):
-    print('Running weight scale %d / %d' % (i + 1, len(weight_scales)))
-    bn_model = FullyConnectedNet(hidden_dims, weight_scale=weight_scale, use_batchnorm=True)
-    model = FullyConnectedNet(hidden_dims, weight_scale=weight_scale, use_batchnorm=False)
-
-    bn_solver = Solver(bn_model, small_data, num_epochs=EPOCHS, batch_size=50, update_rule='adam',
-                       optim_config={'learning_rate': 1e-3}, verbose=False)
-    bn_solver.train()
-    bn_solvers[weight_scale] = bn_solver
-
-    solver = Solver(model, small_data, num_epochs=EPOCHS, batch_size=50, update_rule='adam',
-                    optim_config={'learning_rate': 1e-3}, verbose=False)
-    solver.train()
-    solvers[weight_scale] = solver
-"""
-
-SWEEP_PLOT = """
-best_train_accs, bn_best_train_accs = [], []
-best_val_accs, bn_best_val_accs = [], []
-final_train_loss, bn_final_train_loss = [], []
-for ws in weight_scales:
-    best_train_accs.append(max(solvers[ws].train_acc_history))
-    bn_best_train_accs.append(max(bn_solvers[ws].train_acc_history))
-    best_val_accs.append(max(solvers[ws].val_acc_history))
-    bn_best_val_accs.append(max(bn_solvers[ws].val_acc_history))
-    final_train_loss.append(np.mean(solvers[ws].loss_history[-100:]))
-    bn_final_train_loss.append(np.mean(bn_solvers[ws].loss_history[-100:]))
-
-fig, axes = plt.subplots(3, 1, figsize=(10, 15))
-# The loss spans many orders of magnitude (it explodes at large scales without batch norm): log scale.
-panels = [
-    (axes[0], 'Best validation accuracy vs weight initialization scale', 'Best validation accuracy',
-     best_val_accs, bn_best_val_accs, 'linear'),
-    (axes[1], 'Best training accuracy vs weight initialization scale', 'Best training accuracy',
-     best_train_accs, bn_best_train_accs, 'linear'),
-    (axes[2], 'Final training loss vs weight initialization scale', 'Final training loss (log scale)',
-     final_train_loss, bn_final_train_loss, 'log'),
-]
-for ax, title, ylabel, baseline, with_bn, yscale in panels:
-    ax.semilogx(weight_scales, baseline, '-o', label='baseline')
-    ax.semilogx(weight_scales, with_bn, '-o', label='batchnorm')
-    ax.set_yscale(yscale)
-    ax.set_title(title)
-    ax.set_xlabel('Weight initialization scale')
-    ax.set_ylabel(ylabel)
-    ax.legend()
-fig.tight_layout()
-plt.show()
-"""
-
-QUESTION_MD = """
-## Question
-
-Describe what the weight-scale experiment shows, and explain **why** batch normalization makes training less
-sensitive to the scale of the initial weights. Refer to the three plots.
-"""
-
-ANSWER = """
-### BEGIN SOLUTION
-Without batch normalization the network trains well only in a narrow band of weight scales: with small scales
-the activations shrink layer after layer until the signal and the gradients all but vanish (accuracy near
-chance), and with large scales they blow up (the final training loss explodes). With batch normalization the
-best training and validation accuracies stay high across most of the range and the final loss stays bounded;
-near the best scale both networks do about equally well.
-
-Batch normalization re-standardizes every hidden layer's pre-activations to zero mean and unit variance with
-the batch statistics, so whatever scale the weights start at, the next layer sees inputs of the same scale.
-Scaling a layer's weights by a constant does not change its normalized output at all, and it scales that
-layer's weight gradients by the inverse of the constant, which keeps updates in check. The forward signal
-neither vanishes nor explodes, and the learned gamma and beta let the network choose the scale it needs.
-### END SOLUTION
-"""
-
-
-PART_CHECKS = dict(student_guide.PARTS)
-
-
-def reference_initial_losses():
-    """The reference network's initial losses on the visible net check's inputs (its first lines, replayed)."""
-    import numpy as np
-
-    from solutions.BatchNormalization.fc_net import FullyConnectedNet
-    np.random.seed(231)
-    N, D, H1, H2, C = 2, 15, 20, 30, 10
-    X = np.random.randn(N, D)
-    y = np.random.randint(C, size=(N,))
-    losses = {}
-    for reg in (0, 3.14):
-        model = FullyConnectedNet([H1, H2], input_dim=D, num_classes=C, reg=reg, weight_scale=5e-2,
-                                  dtype=np.float64, use_batchnorm=True)
-        losses[reg] = round(float(model.loss(X, y)[0]), 4)
-    return losses
-
-
-def build_notebook():
-    net_test = NET_TEST.replace('__EXPECTED_LOSSES__', repr(reference_initial_losses()))
-    cells = [
-        markdown('intro', INTRO.strip() + '\n\n' + student_guide.notebook_cell()),
-        code('setup', SETUP),
-        markdown('load_data_md', '## Load the data\n\nWithout CIFAR-10 this cell says how to fetch it, and '
-                                 'the experiments at the end are skipped; everything you implement is still checked.'),
-        code('load_data', LOAD_DATA),
-        markdown('batchnorm_forward_md', FORWARD_MD),
-        solution('batchnorm_forward'),
-        visible_tests('test_batchnorm_forward', FORWARD_TEST),
-        hidden_tests('check_batchnorm_forward', *PART_CHECKS['Batch normalization, forward pass']),
-        markdown('test_mode_md', TEST_MODE_MD),
-        visible_tests('test_batchnorm_test_mode', TEST_MODE_TEST),
-        hidden_tests('check_batchnorm_test_mode', *PART_CHECKS['Batch normalization, test mode']),
-        markdown('batchnorm_backward_md', BACKWARD_MD),
-        solution('batchnorm_backward'),
-        visible_tests('test_batchnorm_backward', BACKWARD_TEST),
-        hidden_tests('check_batchnorm_backward', *PART_CHECKS['Batch normalization, backward pass']),
-        markdown('fc_net_md', NET_MD),
-        solution('affine_batchnorm_relu'),
-        solution('fc_net'),
-        visible_tests('test_fc_net', net_test),
-        hidden_tests('check_fc_net', *PART_CHECKS['A fully connected network with batch normalization']),
-        markdown('train_md', TRAIN_MD),
-        code('train_deep_net', needs_data(TRAIN)),
-        code('plot_training', needs_data(TRAIN_PLOT)),
-        visible_tests('test_training', needs_data(TRAIN_TEST)),
-        hidden_tests('check_training', *PART_CHECKS['Training a deep network']),
-        markdown('weight_scale_md', INIT_MD),
-        code('weight_scale_sweep', needs_data(SWEEP)),
-        code('plot_weight_scale', needs_data(SWEEP_PLOT)),
-        markdown('question', QUESTION_MD),
-        nbformat.v4.new_markdown_cell(ANSWER.strip(), metadata=_meta(
-            'answer_initialization', solution=True, grade=True, locked=False, points=FREE_RESPONSE_POINTS)),
-    ]
-    called = [name for cell in cells if 'run_hidden_checks' in cell.source
-              for name in (spec.name for spec in CHECKS) if repr(name) in cell.source]
-    if sorted(called) != sorted(spec.name for spec in CHECKS):
-        raise RuntimeError('every registry check must be called by exactly one cell; called: %s' % called)
-    nb = nbformat.v4.new_notebook(cells=cells)
+def answer(grade_id, text, points):
+    """A hand-graded markdown cell: the student writes in it, a person grades it."""
+    return nbformat.v4.new_markdown_cell(text.strip(), metadata=_meta(grade_id, solution=True, grade=True,
+                                                                      locked=False, points=points))
+
+
+# ------------------------------------------------------------------ the notebook
+
+def build_notebook(assignment):
+    """The nbgrader source notebook of ``assignment`` (an ``autograder.assignment.Assignment``)."""
+    cells = read_cells(assignment.notebook_file)
+    checks_cells(assignment, cells)        # every check called by exactly one cell, or a clear error
+    references = assignment.reference_cells()
+    questions = {q.id: q for q in assignment.questions}
+    for cell in cells:
+        if cell.kind == 'solution' and cell.id not in references:
+            raise cell.error('no reference for solution id %r: cells.py has %s'
+                             % (cell.id, ', '.join(references) or 'none'))
+        if cell.kind == 'answer' and cell.id not in questions:
+            raise cell.error('no Question with id %r in the manifest of %s (questions: %s)'
+                             % (cell.id, assignment.name, ', '.join(questions) or 'none'))
+    used = {c.id for c in cells if c.kind == 'solution'}
+    for grade_id in references:
+        if grade_id not in used:
+            raise NotebookSourceError('%s: no bnkit="solution" cell has id="%s", a solution cell of cells.py'
+                                      % (assignment.notebook_file, grade_id))
+    for grade_id in questions:
+        if grade_id not in {c.id for c in cells if c.kind == 'answer'}:
+            raise NotebookSourceError('%s: no bnkit="answer" cell has id="%s", a question of %s'
+                                      % (assignment.notebook_file, grade_id, assignment.name))
+    built = []
+    for number, cell in enumerate(cells, 1):
+        grade_id = cell.id or 'cell_%d' % number
+        if cell.kind == 'note':
+            continue
+        if cell.kind == 'guide':
+            built.append(plain('markdown', grade_id, cell.text + '\n\n' + student_guide.notebook_cell(assignment)))
+        elif cell.kind == 'solution':
+            built.append(solution(cell.id, references[cell.id]))
+        elif cell.kind == 'tests':
+            built.append(visible_tests(cell.id, cell.text))
+        elif cell.kind == 'checks':
+            built.append(hidden_tests(assignment, cell.id, cell.checks))
+        elif cell.kind == 'answer':
+            built.append(answer(cell.id, cell.text, questions[cell.id].points))
+        else:
+            built.append(plain(cell.cell_type, grade_id, cell.text))
+    nb = nbformat.v4.new_notebook(cells=built)
     nb.metadata = {'kernelspec': dict(KERNELSPEC),
                    'language_info': {'name': 'python', 'pygments_lexer': 'ipython3'}}
     # Stable cell ids keep the file identical from one build to the next.
-    for index, cell in enumerate(nb.cells):
+    for cell in nb.cells:
         cell['id'] = cell.metadata['nbgrader']['grade_id'].replace('_', '-')[:64]
     nbformat.validate(nb)
     return nb
@@ -577,23 +163,36 @@ def render(nb):
     return nbformat.writes(nb) + '\n'
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description='Build the nbgrader source notebook from the reference.')
-    parser.add_argument('--check', action='store_true', help='exit 1 if the committed notebook is out of date')
-    parser.add_argument('--out', type=Path, default=SOURCE_NOTEBOOK)
-    args = parser.parse_args(argv)
-    text = render(build_notebook())
-    if args.check:
-        current = args.out.read_text() if args.out.exists() else ''
+def build(assignment, check=False, out=None):
+    """Write (or with ``check``, compare) one assignment's source notebook; returns 0 when it is current."""
+    out = out or assignment.source_notebook
+    text = render(build_notebook(assignment))
+    if check:
+        current = out.read_text() if out.exists() else ''
         if current != text:
-            print('%s is out of date: run `python -m autograder.notebook.build`' % args.out, file=sys.stderr)
+            print('%s is out of date: run `python -m autograder.notebook.build --assignment %s`'
+                  % (out, assignment.name), file=sys.stderr)
             return 1
-        print('%s is up to date' % args.out)
+        print('%s is up to date' % out)
         return 0
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text)
-    print('wrote %s' % args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text)
+    print('wrote %s' % out)
     return 0
+
+
+def main(argv=None):
+    from autograder.assignment import AssignmentError, assignments, get
+    parser = argparse.ArgumentParser(description='Build the nbgrader source notebooks from their notebook.py.')
+    parser.add_argument('--assignment', metavar='NAME', help='one assignment (default: every assignment)')
+    parser.add_argument('--check', action='store_true', help='exit 1 if a committed notebook is out of date')
+    args = parser.parse_args(argv)
+    try:
+        chosen = [get(args.assignment)] if args.assignment else list(assignments().values())
+        return max([build(assignment, check=args.check) for assignment in chosen], default=0)
+    except (AssignmentError, NotebookSourceError) as exc:
+        print('error: %s' % exc, file=sys.stderr)
+        return 2
 
 
 if __name__ == '__main__':

@@ -3,29 +3,29 @@
 A hidden block in the source notebook reads::
 
     from autograder.notebook.hooks import run_hidden_checks
-    run_hidden_checks(globals(), 'batchnorm_forward_train', 'batchnorm_invalid_mode')
+    run_hidden_checks(globals(), 'BatchNormalization', 'batchnorm_forward_train', 'batchnorm_invalid_mode')
 
 As the cell's last expression, the returned float is what nbgrader records as
 the cell's (partial) score. Everything is printed to stdout: nbgrader gives a
 cell zero points for any output on stderr.
 """
-from autograder.assignments.BatchNormalization.checks import run_check
-from autograder.assignments.BatchNormalization.registry import BY_NAME
-from autograder.assignments.BatchNormalization.side import Side
+from autograder.assignment import get
 from autograder.grading.inprocess import InProcessStudent
 
 
-def run_hidden_checks(namespace, *check_names):
-    """Run the named checks on the notebook's own code; return the points earned as a float.
+def run_hidden_checks(namespace, assignment_name, *check_names):
+    """Run the named checks of the named assignment on the notebook's own code; return the points earned.
 
     Raises AssertionError when nothing was earned, so the cell shows as failed.
     """
-    student = InProcessStudent(namespace, Side)
+    assignment = get(assignment_name)
+    student = InProcessStudent(namespace, assignment.module('side').Side)
     earned, possible, lines = 0.0, 0.0, []
     for name in check_names:
-        spec = BY_NAME[name]
-        outcome = run_check(name, student)
-        points = round(outcome.fraction * spec.points, 4)
+        spec = assignment.by_name[name]
+        outcome = assignment.run_check(name, student)
+        # Rounded per check as `bnkit grade` rounds them (autograder.grading.grade_one), so both agree.
+        points = round(outcome.fraction * spec.points, 2)
         earned += points
         possible += spec.points
         lines.append('%s: %g / %g' % (spec.title, points, spec.points))

@@ -1,11 +1,16 @@
-"""Driving nbgrader: generate the student release and the instructor's course folder, and autograde.
+"""Driving nbgrader: generate the student releases and the instructor's course folder, and autograde.
 
 ``generate_release`` runs nbgrader's own generate_assignment in a course folder (``course/`` for
 ``bnkit release``, a temporary one otherwise) and copies nbgrader's release into the committed
 ``release/``. nbgrader only ever writes inside the course folder, so none of its commands can delete a
 file of ``release/``. The course folder is ready for nbgrader's workflow: its ``nbgrader_config.py`` gives
 an absolute root, its gradebook has the assignment, and its ``source/`` holds the framework too, so
-``autograde`` runs every submission against the instructor's copy of ``cs231n``.
+``autograde`` runs every submission against the instructor's copy of ``cs231n``. One course folder holds
+every assignment of the kit (``source/<Name>/``, ``release/<Name>/``, ``submitted/<student>/<Name>/``).
+
+The nbgrader settings the kit relies on are written once, in ``COURSE_SETTINGS`` below: the course
+folder's ``nbgrader_config.py`` and each release's are generated from it, the API calls read it, and the
+checkout's top-level ``nbgrader_config.py`` states none of them (it loads the course folder's).
 """
 import os
 import shutil
@@ -15,8 +20,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from autograder import ROOT
+from autograder.assignment import Assignment, get
 
-ASSIGNMENT = 'BatchNormalization'
 FRAMEWORK = ROOT / 'cs231n'
 
 
@@ -63,13 +68,14 @@ COURSE_SETTINGS = (
     ('ClearSolutions', 'text_stub', 'YOUR ANSWER HERE'),
     ('ExecutePreprocessor', 'timeout', CELL_TIMEOUT),
 )
-STUDENT_SETTINGS = (('ExecutePreprocessor', 'timeout', CELL_TIMEOUT),)
+# What a student's Validate needs of them: the cell timeout (the stubs only matter to generate_assignment).
+STUDENT_SETTINGS = tuple(setting for setting in COURSE_SETTINGS if setting[0] == 'ExecutePreprocessor')
 
 COURSE_CONFIG_HEAD = """\
-# nbgrader course folder for the batch normalization assignment, written by `bnkit release`.
-#   source/%(a)s/    the instructor's notebook and the cs231n framework
-#   release/%(a)s/   nbgrader's student version (`bnkit release` copies it to the kit's release/)
-#   submitted/<student>/%(a)s/%(a)s.ipynb   put submissions here (or collect them with nbgrader)
+# nbgrader course folder for the kit's assignments, written by `bnkit release`. For each assignment <Name>:
+#   source/<Name>/    the instructor's notebook and the cs231n framework
+#   release/<Name>/   nbgrader's student version (`bnkit release` copies it to the kit's release/)
+#   submitted/<student>/<Name>/<Name>.ipynb   put submissions here (or collect them with nbgrader)
 # The root is this file's folder, as an absolute path, wherever the folder is moved.
 import os
 
@@ -86,7 +92,7 @@ c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPr
 
 STUDENT_CONFIG_HEAD = """\
 # nbgrader settings for this assignment, used by the Validate button when JupyterLab is started from this
-# folder, and by `nbgrader validate BatchNormalization.ipynb` run here. The experiments' longest cell needs
+# folder, and by `nbgrader validate %s.ipynb` run here. The experiments' longest cell needs
 # more than nbgrader's default 30 s.
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
 """
@@ -114,8 +120,14 @@ def copy_framework(dest):
                     dirs_exist_ok=True)
 
 
-def prepare_course(course, source_dir, assignment=ASSIGNMENT):
+def assignment_name(assignment):
+    """The nbgrader assignment name of an Assignment, a name, or None (the kit's only assignment)."""
+    return assignment.name if isinstance(assignment, Assignment) else get(assignment).name
+
+
+def prepare_course(course, source_dir, assignment=None):
     """Write (or refresh) the course folder: its config and source/<assignment> with the framework."""
+    assignment = assignment_name(assignment)
     course = Path(course)
     source = course / 'source' / assignment
     if source.exists():
@@ -123,56 +135,57 @@ def prepare_course(course, source_dir, assignment=ASSIGNMENT):
     shutil.copytree(Path(source_dir) / assignment, source,
                     ignore=shutil.ignore_patterns('.ipynb_checkpoints', '__pycache__'))
     copy_framework(source)
-    (course / 'nbgrader_config.py').write_text(config_text(COURSE_CONFIG_HEAD % {'a': assignment},
-                                                           COURSE_SETTINGS))
+    (course / 'nbgrader_config.py').write_text(config_text(COURSE_CONFIG_HEAD, COURSE_SETTINGS))
 
 
-def generate_release(source_dir=ROOT / 'source', dest_dir=ROOT / 'release', assignment=ASSIGNMENT, course=None):
+def generate_release(source_dir=ROOT / 'source', dest_dir=ROOT / 'release', assignment=None, course=None):
     """Run nbgrader's generate_assignment on source_dir/<assignment> and write dest_dir/<assignment>.
 
     The release holds the student notebook, the cs231n framework it imports, its nbgrader_config.py and
     the student's README.md. The previous release is replaced only once the new one is complete. With
     ``course``, nbgrader runs in that course folder, which stays ready for nbgrader's own commands;
-    without, in a temporary one.
+    without, in a temporary one. ``assignment``: an Assignment or its name (default: the kit's only one).
     """
+    assignment = get(assignment_name(assignment))
     source_dir, dest_dir = Path(source_dir), Path(dest_dir)
-    if not (source_dir / assignment).is_dir():
-        raise ReleaseError('%s: no such assignment folder' % (source_dir / assignment))
+    if not (source_dir / assignment.name).is_dir():
+        raise ReleaseError('%s: no such assignment folder' % (source_dir / assignment.name))
     with tempfile.TemporaryDirectory(prefix='bnkit-release-') as tmp:
         course = Path(course).resolve() if course is not None else Path(tmp) / 'course'
         prepare_course(course, source_dir, assignment)
         with nbgrader_environment():
-            result = make_api(course).generate_assignment(assignment, force=True)
+            result = make_api(course).generate_assignment(assignment.name, force=True)
         if not result.get('success'):
             raise ReleaseError('nbgrader generate_assignment failed:\n%s\n%s'
                                % (result.get('error', ''), result.get('log', '')))
-        built = course / 'release' / assignment
-        student_files(built)
+        built = course / 'release' / assignment.name
+        student_files(built, assignment)
         dest_dir.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix='.%s-' % assignment, dir=dest_dir))
-        shutil.copytree(built, staging / assignment)
-        target = dest_dir / assignment
+        staging = Path(tempfile.mkdtemp(prefix='.%s-' % assignment.name, dir=dest_dir))
+        shutil.copytree(built, staging / assignment.name)
+        target = dest_dir / assignment.name
         if target.exists():
             shutil.rmtree(target)
-        os.replace(staging / assignment, target)
+        os.replace(staging / assignment.name, target)
         shutil.rmtree(staging, ignore_errors=True)
     return target
 
 
-def student_files(release):
+def student_files(release, assignment):
     """What the release holds besides nbgrader's notebook and the framework it copied from source/."""
     from autograder.notebook.student_guide import release_readme
-    (release / 'nbgrader_config.py').write_text(config_text(STUDENT_CONFIG_HEAD, STUDENT_SETTINGS))
-    (release / 'README.md').write_text(release_readme())
+    (release / 'nbgrader_config.py').write_text(config_text(STUDENT_CONFIG_HEAD % assignment.name, STUDENT_SETTINGS))
+    (release / 'README.md').write_text(release_readme(assignment))
 
 
-def autograde(notebooks, timeout=120, assignment=ASSIGNMENT, source_dir=ROOT / 'source'):
+def autograde(notebooks, timeout=120, assignment=None, source_dir=ROOT / 'source'):
     """nbgrader autograde of {student: notebook_path}; returns {student: (score, max_score)}.
 
     Builds a temporary course with the source notebook (for the gradebook) and the submissions,
     as an instructor's course folder would hold them.
     """
     from nbgrader.api import Gradebook
+    assignment = assignment_name(assignment)
     notebook_name = assignment + '.ipynb'
     with tempfile.TemporaryDirectory(prefix='bnkit-autograde-') as tmp:
         course = Path(tmp)

@@ -1,53 +1,67 @@
-"""The demo's sample class, made from the student release by filling its solution cells."""
+"""The demo's sample class, made from the student release by filling its solution cells.
+
+Any assignment's sample class comes from its reference cells (``Assignment.reference_cells``) and the bugs
+of its ``variants.py``: a complete submission, a partly done one (the first half of the solution cells), a
+buggy one (the first bug of the first solution cell and the first bug of the last), a broken one (the last
+solution cell does not compile, the first function exits the process) and an untouched release.
+"""
+import ast
 from pathlib import Path
 
 import nbformat
 
-from autograder.assignments.BatchNormalization.reference_cells import reference_cells
-from autograder.assignments.BatchNormalization.variants import BUGS
+from autograder.assignment import Assignment, get
 from autograder.notebook.fill import fill_solution_cells
 
-SYNTAX_ERROR_NET = '''class FullyConnectedNet:
-    def __init__(self, hidden_dims, input_dim=3 * 32 * 32, num_classes=10, dropout=0,
-                 use_batchnorm=False, reg=0.0, weight_scale=1e-2, dtype=np.float32, seed=None)
-        self.params = {}
-'''
 
-EXITING_FORWARD = '''import sys
-
-def batchnorm_forward(x, gamma, beta, bn_param):
-    sys.exit('giving up')
-'''
+def first_bug_of(bugs, grade_id):
+    """The cells of the first bug that changes the solution cell ``grade_id`` and no other."""
+    return next((bug.cells for bug in bugs if list(bug.cells) == [grade_id]), {})
 
 
-def _bug(name):
-    return next(v for v in BUGS if v.name == name).cells
+def does_not_compile(source):
+    """The cell with the colon of its first block header removed: a SyntaxError, as a hurried edit leaves it."""
+    broken = source.replace(':\n', '\n', 1)
+    try:
+        compile(broken, '<cell>', 'exec')
+    except SyntaxError:
+        return broken
+    return source + '\ndef (\n'
 
 
-def sample_class():
+def exits(source):
+    """The cell's first function, with a body that ends the process: a submission that gives up."""
+    fn = next(node for node in ast.walk(ast.parse(source)) if isinstance(node, ast.FunctionDef))
+    return 'import sys\n\n\ndef %s(%s):\n    sys.exit(\'giving up\')\n' % (fn.name, ast.unparse(fn.args))
+
+
+def sample_class(assignment=None):
     """{student: {grade_id: source}}: what each sample student wrote."""
-    ref = reference_cells()
+    assignment = assignment if isinstance(assignment, Assignment) else get(assignment)
+    ref = assignment.reference_cells()
+    ids = list(ref)
+    bugs = assignment.module('variants').BUGS
     buggy = dict(ref)
-    buggy.update(_bug('momentum_swapped'))
-    buggy.update(_bug('l2_without_half'))
+    buggy.update(first_bug_of(bugs, ids[0]))
+    buggy.update(first_bug_of(bugs, ids[-1]))
     broken = dict(ref)
-    broken['fc_net'] = SYNTAX_ERROR_NET
-    broken['batchnorm_forward'] = EXITING_FORWARD
+    broken[ids[-1]] = does_not_compile(ref[ids[-1]])
+    broken[ids[0]] = exits(ref[ids[0]])
     return {
         'complete': ref,
-        'partly_done': {k: ref[k] for k in ('batchnorm_forward', 'batchnorm_backward')},
+        'partly_done': {k: ref[k] for k in ids[:max(1, len(ids) // 2)]},
         'buggy': buggy,
         'broken': broken,
         'untouched': {},
     }
 
 
-def write_samples(release_notebook, folder):
+def write_samples(assignment, release_notebook, folder):
     """Write one notebook per sample student into folder; returns {student: path}."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     paths = {}
-    for student, cells in sample_class().items():
+    for student, cells in sample_class(assignment).items():
         path = folder / ('%s.ipynb' % student)
         nbformat.write(fill_solution_cells(release_notebook, cells), str(path))
         paths[student] = path

@@ -1,40 +1,36 @@
 """The student's guide: setup, how to work, what is graded, how to hand in.
 
 One text, in two places: the notebook's first cell (``autograder.notebook.build``) and the release's own
-``README.md`` (``autograder.notebook.release``). The points come from ``autograder.assignments.BatchNormalization.registry``, grouped by the
-notebook part whose hidden cell runs each check, so the guide cannot disagree with the grader.
+``README.md`` (``autograder.notebook.release``). The parts and their checks come from the notebook source's
+checks cells (``autograder.notebook.source.parts``), the points from the assignment's checks and questions,
+so the guide cannot disagree with the grader.
 """
-from autograder.assignments.BatchNormalization.registry import BY_NAME, FREE_RESPONSE_POINTS, MAX_AUTOMATIC_POINTS
-
-ASSIGNMENT = 'BatchNormalization'
-
-# The notebook's parts in order, and the checks each part's hidden cell runs (the notebook build calls
-# exactly these, and checks that every registry check is called once).
-PARTS = (
-    ('Batch normalization, forward pass', ('batchnorm_forward_train', 'batchnorm_invalid_mode')),
-    ('Batch normalization, test mode', ('batchnorm_running_stats_test_mode',)),
-    ('Batch normalization, backward pass', ('batchnorm_backward',)),
-    ('A fully connected network with batch normalization',
-     ('fc_net_init', 'fc_net_loss_and_gradients', 'fc_net_test_mode')),
-    ('Training a deep network', ('fc_net_training',)),
-)
+from autograder.notebook.source import parts
 
 
-def part_points(checks):
-    return sum(BY_NAME[name].points for name in checks)
-
-
-def graded_table():
+def graded_table(assignment):
     rows = ['| part | what the hidden checks verify | points |', '|---|---|---|']
-    for part, checks in PARTS:
-        rows.append('| %s | %s | %g |' % (part, '; '.join(BY_NAME[c].title for c in checks), part_points(checks)))
-    rows.append('| Question (weight scales) | your written answer, read by a person | %g |' % FREE_RESPONSE_POINTS)
+    for part, checks in parts(assignment):
+        specs = [assignment.by_name[name] for name in checks]
+        rows.append('| %s | %s | %g |' % (part, '; '.join(s.title for s in specs), sum(s.points for s in specs)))
+    for question in assignment.questions:
+        rows.append('| %s | your written answer, read by a person | %g |' % (question.title, question.points))
     return '\n'.join(rows)
 
 
-def guide(heading='##'):
+def hand_graded_sentence(assignment):
+    if not assignment.questions:
+        return ''
+    which = ('your written answer to the question at the end' if len(assignment.questions) == 1
+             else 'your written answers to the questions')
+    return ' %g more points are for %s,\ngraded by hand.' % (assignment.hand_graded_points, which)
+
+
+def guide(assignment, heading='##'):
     """The guide as markdown; ``heading`` is the level of its section titles."""
-    total = MAX_AUTOMATIC_POINTS + FREE_RESPONSE_POINTS
+    notebook = assignment.name + '.ipynb'
+    automatic = assignment.max_automatic_points
+    total = automatic + assignment.hand_graded_points
     return f"""
 {heading} Setup
 
@@ -58,7 +54,7 @@ saying so.
 {heading} How to work
 
 Start JupyterLab from inside this folder (`jupyter lab`), so that `cs231n/` is importable and
-`nbgrader_config.py` applies, and open `{ASSIGNMENT}.ipynb`.
+`nbgrader_config.py` applies, and open `{notebook}`.
 
 - Fill in every cell that says `# YOUR CODE HERE` and remove its `raise NotImplementedError()`. Keep the
   function and class names and follow each docstring: it is the contract the grader checks.
@@ -66,40 +62,39 @@ Start JupyterLab from inside this folder (`jupyter lab`), so that `cs231n/` is i
 - While you debug, `BNKIT_QUICK=1 jupyter lab` runs shorter experiments (fewer epochs and weight scales).
   Quick mode is for debugging only: before you hand in, restart without it and run the whole notebook
   (Kernel > Restart Kernel and Run All Cells), so that your plots and your answer come from the full run.
-- nbgrader's **Validate** button (or `nbgrader validate {ASSIGNMENT}.ipynb`) runs the notebook from the top
+- nbgrader's **Validate** button (or `nbgrader validate {notebook}`) runs the notebook from the top
   and lists every test cell that still fails, with its message. It passes when every part is done.
 
 {heading} What is graded
 
-{MAX_AUTOMATIC_POINTS:g} points are automatic: hidden checks run your functions on inputs you have not seen,
+{automatic:g} points are automatic: hidden checks run your functions on inputs you have not seen,
 after you hand in. The visible tests catch most mistakes but not all, so passing them is necessary, not
-sufficient. {FREE_RESPONSE_POINTS:g} more points are for your written answer to the question at the end,
-graded by hand. {total:g} points in all.
+sufficient.{hand_graded_sentence(assignment)} {total:g} points in all.
 
-{graded_table()}
+{graded_table(assignment)}
 
 A mistake costs points once, in the check that names it.
 
 {heading} How to hand in
 
-Hand in `{ASSIGNMENT}.ipynb`, saved after a full run, the way your course asks:
+Hand in `{notebook}`, saved after a full run, the way your course asks:
 
 - **nbgrader**: Assignments tab > Submit (it collects this folder);
-- **Gradescope**: upload `{ASSIGNMENT}.ipynb` to the assignment (keep the file name);
+- **Gradescope**: upload `{notebook}` to the assignment (keep the file name);
 - **otherwise**: send the notebook file itself; the `cs231n/` folder is not needed.
 
 Only the notebook is graded; do not rename it, and do not edit the locked (test) cells.
 """.strip()
 
 
-def notebook_cell():
+def notebook_cell(assignment):
     """The guide as the notebook's top cell shows it, under the notebook's own title and introduction."""
-    return guide(heading='###')
+    return guide(assignment, heading='###')
 
 
-def release_readme():
+def release_readme(assignment):
     """release/<assignment>/README.md."""
-    return ('# Batch normalization: the student\'s guide\n\n'
+    return ('# %s: the student\'s guide\n\n'
             'This folder is the assignment: `%s.ipynb` (the notebook you fill in), `cs231n/` (the framework it '
             'imports) and `nbgrader_config.py` (settings for nbgrader\'s Validate). The notebook\'s first cell '
-            'repeats this guide.\n\n' % ASSIGNMENT) + guide('##') + '\n'
+            'repeats this guide.\n\n' % (assignment.title, assignment.name)) + guide(assignment, '##') + '\n'
