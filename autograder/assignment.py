@@ -61,6 +61,9 @@ class Assignment:
     # The checks that train the whole net: they run the layer's backward inside the net (a hostile backward
     # earns nothing there) and carry forward a mistake in the net (a bug in the net may cost them too).
     training_checks: tuple = ()
+    # Relative errors within which the misconception diagnosis takes a known mistake's value and the
+    # student's to agree: (for float64 values, when either is float32 or float16).
+    diagnosis_tolerances: tuple = (1e-6, 1e-4)
 
     def module(self, name):
         return importlib.import_module('%s.%s' % (self.package, name))

@@ -12,6 +12,7 @@ import os
 import sys
 import time
 
+from autograder.assignment import get
 from autograder.sandbox import Limits, Worker
 from autograder.sandbox.student_api import StudentCodeError
 from autograder.sandbox.uids import UID_RANGE, processes_of
@@ -83,7 +84,8 @@ def batchnorm_forward(x, gamma, beta, bn_param):
 def attempt(level, code):
     import numpy as np
     cells = [{'label': 'probe', 'source': code}]
-    with Worker(cells, Limits(call_timeout=10, start_timeout=30), level=level) as worker:
+    side_file = get('BatchNormalization').side_file   # its batchnorm_forward runs each attempt
+    with Worker(cells, Limits(call_timeout=10, start_timeout=30), level=level, side_file=side_file) as worker:
         uid = worker.uid.uid if worker.uid else None
         try:
             worker.call('batchnorm_forward', np.zeros((2, 2)), np.ones(2), np.zeros(2), {'mode': 'train'})

@@ -10,13 +10,14 @@ import pytest
 
 from autograder.assignments.BatchNormalization import ASSIGNMENT, registry
 from autograder.assignments.BatchNormalization.checks import CHECK_FUNCTIONS, run_check
+from autograder.assignments.BatchNormalization.side import Side
 from autograder.assignments.BatchNormalization.variants import BUGS, CORRECT
 from autograder.grading.inprocess import InProcessStudent, namespace_of
 from autograder.validation.variant import collateral
 
 
 def scores(ns):
-    student = InProcessStudent(ns)
+    student = InProcessStudent(ns, Side)
     return {name: run_check(name, student) for name in CHECK_FUNCTIONS}
 
 
@@ -68,7 +69,7 @@ def test_stubs_that_raise_earn_nothing():
 
 def test_a_forward_that_always_raises_value_error_gets_nothing_for_invalid_mode():
     ns = namespace_of(ASSIGNMENT, {'f': 'def batchnorm_forward(x, gamma, beta, bn_param):\n    raise ValueError("no")\n'})
-    assert run_check('batchnorm_invalid_mode', InProcessStudent(ns)).fraction == 0
+    assert run_check('batchnorm_invalid_mode', InProcessStudent(ns, Side)).fraction == 0
 
 
 LIARS = '''
@@ -99,7 +100,7 @@ def test_objects_that_lie_in_comparisons_earn_nothing():
 def test_nan_outputs_earn_nothing():
     ns = namespace_of(ASSIGNMENT, {'nan': 'def batchnorm_forward(x, gamma, beta, bn_param):\n'
                               '    return np.full_like(x, np.nan), None\n'})
-    outcome = run_check('batchnorm_forward_train', InProcessStudent(ns))
+    outcome = run_check('batchnorm_forward_train', InProcessStudent(ns, Side))
     assert outcome.fraction == 0
 
 

@@ -13,6 +13,7 @@ from autograder.assignments.BatchNormalization import variants
 from autograder.assignments.BatchNormalization.checks import CHECK_FUNCTIONS
 from autograder.assignments.BatchNormalization.variants import BUGS, CORRECT
 from autograder.validation.variant import Variant, patch
+from autograder.assignments.BatchNormalization.side import Side
 from autograder.grading import misconceptions
 from autograder.grading.inprocess import InProcessStudent, namespace_of
 from autograder.grading.misconceptions import diagnose, known_mistakes
@@ -23,13 +24,13 @@ CHECKS = [name for name in CHECK_FUNCTIONS if name != 'fc_net_training']   # tra
 
 def diagnosed(sources, force=False):
     """{check: [mistake ids]} for code given as solution cells; ``force`` diagnoses passing checks too."""
-    student = InProcessStudent(namespace_of(ASSIGNMENT, sources))
+    student = InProcessStudent(namespace_of(ASSIGNMENT, sources), Side)
     found = {}
     for name in CHECKS:
         recording = RecordingStudent(student)
         outcome = CHECK_FUNCTIONS[name](recording)
         if outcome.fraction < 1 or force:
-            found[name] = [d.mistake.id for d in diagnose(recording.calls)]
+            found[name] = [d.mistake.id for d in diagnose(ASSIGNMENT, recording.calls)]
     return found
 
 
@@ -90,9 +91,9 @@ def test_a_wrong_answer_no_known_mistake_gives_says_nothing():
 
 def test_the_message_names_the_value_the_mistake_and_the_hint():
     sources = dict(ASSIGNMENT.reference_cells(), **REWRITTEN['dx_missing_mean_term'])
-    recording = RecordingStudent(InProcessStudent(namespace_of(ASSIGNMENT, sources)))
+    recording = RecordingStudent(InProcessStudent(namespace_of(ASSIGNMENT, sources), Side))
     CHECK_FUNCTIONS['batchnorm_backward'](recording)
-    (first, *_) = diagnose(recording.calls)
+    (first, *_) = diagnose(ASSIGNMENT, recording.calls)
     assert first.message() == ('Likely cause: your dx matches what the backward pass gives when the gradient '
                                'through the batch mean is left out. Look again at how x_hat depends on the mean.')
 
@@ -115,17 +116,17 @@ def test_the_diagnosis_leaves_numpy_global_generator_alone():
                                                             "self.params['gamma%d' % i] = np.zeros(d_out)")))
     np.random.seed(5)
     before = np.random.get_state()[1].copy()
-    student = InProcessStudent(namespace_of(ASSIGNMENT, sources))
+    student = InProcessStudent(namespace_of(ASSIGNMENT, sources), Side)
     recording = RecordingStudent(student)
     CHECK_FUNCTIONS['fc_net_init'](recording)
     np.random.seed(5)
-    assert [d.mistake.id for d in misconceptions.diagnose(recording.calls)] == ['gamma_initialised_to_zero']
+    assert [d.mistake.id for d in misconceptions.diagnose(ASSIGNMENT, recording.calls)] == ['gamma_initialised_to_zero']
     assert (np.random.get_state()[1] == before).all()
 
 
 def test_what_a_submission_returns_cannot_make_the_recording_grow_without_bound(monkeypatch):
     from autograder.grading import recording
     monkeypatch.setattr(recording, 'MAX_RECORDED_BYTES', 1_000)  # the backward check of correct code makes few calls
-    rec = RecordingStudent(InProcessStudent(namespace_of(ASSIGNMENT, ASSIGNMENT.reference_cells())))
+    rec = RecordingStudent(InProcessStudent(namespace_of(ASSIGNMENT, ASSIGNMENT.reference_cells()), Side))
     CHECK_FUNCTIONS['batchnorm_backward'](rec)
     assert rec.full and 0 < sum(recording.nbytes(c.result) for c in rec.calls) <= 1_000

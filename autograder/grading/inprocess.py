@@ -1,10 +1,11 @@
-"""StudentAPI over functions in this very process: the notebook's own namespace.
+"""The declared student operations (``autograder.sandbox.side``) on functions in this very process.
 
 Used by the hidden cells of the nbgrader notebook, where student code and
-checks share a kernel anyway. ``bnkit grade`` never uses it: there, the same
-``StudentSide`` runs inside a sandboxed worker process.
+checks share a kernel anyway, and by the misconception diagnosis on the kit's
+own code. ``bnkit grade`` never runs student code here: there, the same
+``Side`` runs inside a sandboxed worker process.
 """
-from autograder.sandbox.side import BadReturn, MissingName, StudentSide
+from autograder.sandbox.side import BadReturn, MissingName
 from autograder.sandbox.student_api import StudentCodeError
 
 
@@ -19,15 +20,19 @@ def namespace_of(assignment, sources, label=None):
 
 
 class InProcessStudent:
-    def __init__(self, namespace):
-        self.side = StudentSide(namespace)
+    """The operations of ``side_class`` (an assignment's ``Side``) on ``namespace``, called directly.
 
-    def has(self, name):
-        return self.side.has(name)
+    The student's own exceptions come out as StudentCodeError, as they do from the sandboxed worker.
+    """
 
-    def __getattr__(self, op):
-        method = getattr(self.side, op)
+    def __init__(self, namespace, side_class):
+        self.side = side_class(namespace)
+        self.operations = side_class.operations()
+        for name in self.operations:
+            setattr(self, name, self._operation(getattr(self.side, name)))
 
+    @staticmethod
+    def _operation(method):
         def call(*args, **kwargs):
             try:
                 return method(*args, **kwargs)
@@ -38,4 +43,5 @@ class InProcessStudent:
             except Exception as exc:  # the student's own code raised: report it as theirs
                 raise StudentCodeError('%s: %s' % (type(exc).__name__, exc), kind='exception',
                                        exc_type=type(exc).__name__) from None
+        call.__name__ = call.__qualname__ = method.__name__
         return call

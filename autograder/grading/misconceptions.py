@@ -1,19 +1,22 @@
 """Misconception diagnosis: which known mistake does a wrong answer come from?
 
-The known mistakes are the validation set's bugs (``autograder.assignments.BatchNormalization.variants.BUGS``): each is the
+The known mistakes are the validation set's bugs (the ``BUGS`` of the assignment's ``variants``): each is the
 reference with one realistic change, and declares an ``explanation`` (the mistake, in words a student
 understands) and a ``hint`` (where to look, without the answer). When a check loses points, the calls it
 made into the student's code (recorded by ``autograder.grading.recording``) are replayed, in order and on the
 same hidden inputs, on the reference and on every known mistake. These run here, in the grader's
-process: they are the kit's own trusted code, never the student's, and never enter the worker.
+process: they are the kit's own trusted code, never the student's, and never enter the worker. What may be
+replayed and compared, and how feedback names the values, is read from the assignment's declared operations
+(``autograder.sandbox.side.operation``).
 
 A value the student's code returned is *wrong* when it differs from the reference's; a known mistake
-*explains* it when its own value agrees with the student's (within the check's tolerance: 1e-4 relative
-for float32, 1e-6 otherwise) and differs from the reference's. A mistake that gets wrong a value the
-student got right (or fails where the student's code answered) is not the student's. Every other mistake
-that explains at least one wrong value is reported, closest first: the one that explains more of the wrong
-values, then the one that agrees more exactly. When none does, nothing is said. Adding a bug to the
-validation set adds a diagnosis; no code here names a mistake.
+*explains* it when its own value agrees with the student's (within the assignment's relative
+``diagnosis_tolerances``: one for float64 values, one when either is float32 or lower) and differs from the
+reference's. A mistake that gets wrong a value the student got right (or fails where the student's code
+answered) is not the student's. Every other mistake that explains at least one wrong value is reported,
+closest first: the one that explains more of the wrong values, then the one that agrees more exactly. When
+none does, nothing is said. Adding a bug to the validation set adds a diagnosis; no code here names a
+mistake or an operation.
 """
 import copy
 from dataclasses import dataclass
@@ -21,20 +24,13 @@ from functools import lru_cache
 
 import numpy as np
 
-from autograder.assignments.BatchNormalization.checks import TOL_FLOAT32, TOL_NET, rel_err
-from autograder.assignments.BatchNormalization import ASSIGNMENT
+from autograder.grading.checking import rel_err
 from autograder.grading.inprocess import InProcessStudent, namespace_of
-from autograder.grading.recording import REPLAYABLE
+from autograder.sandbox.side import OneOf
 
 FLOOR = 1e-6                     # relative errors of values near zero are measured against this
-COMPARED = ('batchnorm_forward', 'batchnorm_backward', 'net_state', 'net_loss')   # calls whose results count
-HANDLE_OPS = ('net_state', 'net_set_params', 'net_loss')                           # first argument is a net
 MISSING = object()
 KEYS, LENGTH = '<keys>', '<length>'
-WHERE = {'batchnorm_forward': 'the forward pass', 'batchnorm_backward': 'the backward pass',
-         'net_state': 'the net', 'net_loss': 'the net'}
-RESULT_NAMES = {'batchnorm_forward': ('output', 'bn_param'), 'batchnorm_backward': ('dx', 'dgamma', 'dbeta'),
-                'net_loss': ('loss', 'grads')}
 MAX_LISTED = 3                   # diagnoses shown per check
 
 
@@ -68,35 +64,39 @@ class Diagnosis:
         return 'Likely cause: the same mistake as above (%s).' % self.mistake.explanation
 
 
-def known_mistakes(assignment=None):
-    """Every bug of the validation set that carries an explanation, as a Mistake."""
-    from autograder.assignments.BatchNormalization.variants import BUGS
+def known_mistakes(assignment):
+    """Every bug of the assignment's validation set that carries an explanation, as a Mistake."""
     return [Mistake(bug.name, bug.explanation, bug.hint, bug.loses_in,
                     tuple((k, v) for k, v in bug.sources().items() if v is not None))
-            for bug in BUGS if bug.explanation]
+            for bug in assignment.module('variants').BUGS if bug.explanation]
+
+
+def side_class(assignment):
+    return assignment.module('side').Side
 
 
 @lru_cache(maxsize=None)
-def _namespace(sources):
-    return namespace_of(ASSIGNMENT, sources, '<known mistake: %s>')
+def _namespace(assignment, sources):
+    return namespace_of(assignment, sources, '<known mistake: %s>')
 
 
-def _implementation(sources):
-    return InProcessStudent(_namespace(sources))   # fresh nets each time, the same compiled code
+def _implementation(assignment, sources, side):
+    return InProcessStudent(_namespace(assignment, sources), side)   # fresh nets each time, the same compiled code
 
 
 def replay(calls, implementation):
     """The results of the same calls made on ``implementation`` (MISSING where it failed)."""
     handles, results = {}, []
     for call in calls:
+        declared = implementation.operations[call.op]
         args = copy.deepcopy(list(call.args))
-        if call.op in HANDLE_OPS and args:
+        if declared.net_handle and args:
             args[0] = handles.get(args[0], -1)
         try:
             result = getattr(implementation, call.op)(*args, **copy.deepcopy(call.kwargs))
         except Exception:   # a known mistake may well raise on an input; that is its result
             result = MISSING
-        if call.op == 'net_create' and result is not MISSING and not call.failed:
+        if declared.new_net and result is not MISSING and not call.failed:
             handles[call.result] = result
         results.append(result)
     return results
@@ -133,21 +133,32 @@ def difference(a, b):
     return rel_err(a, b, FLOOR)
 
 
-def tolerance(a, b):
+def tolerance(a, b, tolerances):
+    """``tolerances`` is (for float64 values, for values where either is float32 or float16)."""
     low = any(isinstance(v, np.ndarray) and v.dtype in (np.float32, np.float16) for v in (a, b))
-    return TOL_FLOAT32 if low else TOL_NET
+    return tolerances[1] if low else tolerances[0]
 
 
-def agree(a, b):
-    return difference(a, b) <= tolerance(a, b)
+def agree(a, b, tolerances):
+    return difference(a, b) <= tolerance(a, b, tolerances)
 
 
-def name_of(call, result, path):
+def result_names(names, result):
+    """The declared ``results`` names that fit the result's form: a tuple's for a tuple, else one name."""
+    options = names.schemas if isinstance(names, OneOf) else (names,)
+    for option in options:
+        if isinstance(option, tuple) == isinstance(result, tuple):
+            return option
+    return None
+
+
+def name_of(declared, result, path):
     """How feedback names the value at ``path`` of a call's result: 'your dx', 'the keys of your params'."""
-    if call.op == 'net_loss' and not isinstance(result, tuple):
-        root, rest = 'scores', path
-    elif call.op in RESULT_NAMES:
-        root, rest = RESULT_NAMES[call.op][path[0]], path[1:]
+    names = result_names(declared.results, result)
+    if isinstance(names, str):
+        root, rest = names, path
+    elif names is not None:
+        root, rest = names[path[0]], path[1:]
     else:
         root, rest = str(path[0]), path[1:]
     text = 'your ' + root
@@ -160,41 +171,45 @@ def name_of(call, result, path):
     return text
 
 
-def contradicts(theirs, their_leaves, right):
+def contradicts(theirs, their_leaves, right, tolerances):
     """Whether a mistake gets wrong (or fails on) a value the student got right: then it is not theirs."""
     for i, path, _, value in right:
         if theirs[i] is MISSING:
             return True
         if i not in their_leaves:
             their_leaves[i] = leaves(theirs[i])
-        if not agree(their_leaves[i].get(path, MISSING), value):
+        if not agree(their_leaves[i].get(path, MISSING), value, tolerances):
             return True
     return False
 
 
-def diagnose(calls, mistakes=None):
-    """[Diagnosis], closest first, for the recorded calls of one check; [] when nothing is wrong or
-    no known mistake explains what is."""
-    calls = [c for c in calls if c.op in REPLAYABLE]
-    if not any(c.op in COMPARED and not c.failed for c in calls):
+def diagnose(assignment, calls, mistakes=None):
+    """[Diagnosis], closest first, for the recorded calls of one check of ``assignment``; [] when nothing is
+    wrong or no known mistake explains what is."""
+    side = side_class(assignment)
+    operations = side.operations()
+    tolerances = assignment.diagnosis_tolerances
+    calls = [c for c in calls if c.op in operations and operations[c.op].replay]
+    compared = {name for name, op in operations.items() if op.where}    # calls whose results count
+    if not any(c.op in compared and not c.failed for c in calls):
         return []
-    mistakes = known_mistakes() if mistakes is None else mistakes
+    mistakes = known_mistakes(assignment) if mistakes is None else mistakes
     state = np.random.get_state()      # the reference and the mistakes seed numpy's global generator
     try:
-        expected = replay(calls, _implementation(tuple(ASSIGNMENT.reference_cells().items())))
+        expected = replay(calls, _implementation(assignment, tuple(assignment.reference_cells().items()), side))
         wrong, right = [], []           # (call index, path, the student's value, the reference's value)
         for i, call in enumerate(calls):
-            if call.op not in COMPARED or call.failed or expected[i] is MISSING:
+            if call.op not in compared or call.failed or expected[i] is MISSING:
                 continue
             got = leaves(call.result)
             for path, value in leaves(expected[i]).items():
-                (right if agree(got.get(path, MISSING), value) else wrong).append(
+                (right if agree(got.get(path, MISSING), value, tolerances) else wrong).append(
                     (i, path, got.get(path, MISSING), value))
         if not wrong:
             return []
         found = []
         for mistake in mistakes:
-            theirs = replay(calls, _implementation(mistake.sources))
+            theirs = replay(calls, _implementation(assignment, mistake.sources, side))
             their_leaves = {}
             what, errors, first = [], [], None
             for i, path, got, value in wrong:
@@ -203,14 +218,15 @@ def diagnose(calls, mistakes=None):
                 if i not in their_leaves:
                     their_leaves[i] = leaves(theirs[i])
                 their = their_leaves[i].get(path, MISSING)
-                if agree(got, their) and not agree(their, value):
+                if agree(got, their, tolerances) and not agree(their, value, tolerances):
                     errors.append(difference(got, their))
                     first = calls[i] if first is None else first
-                    name = name_of(calls[i], calls[i].result, path)
+                    name = name_of(operations[calls[i].op], calls[i].result, path)
                     if name not in what:
                         what.append(name)
-            if errors and not contradicts(theirs, their_leaves, right):
-                found.append(Diagnosis(mistake, what, WHERE.get(first.op, 'your code'), len(errors), max(errors)))
+            if errors and not contradicts(theirs, their_leaves, right, tolerances):
+                found.append(Diagnosis(mistake, what, operations[first.op].where or 'your code', len(errors),
+                                       max(errors)))
     finally:
         np.random.set_state(state)
     return sorted(found, key=lambda d: (-d.explained, d.error))

@@ -8,7 +8,8 @@ than all the checks together, which is why a healthy worker is kept. Each
 test is scored from its check's declaration: passed = all points,
 ``PartialCredit`` = that fraction, anything else = 0. A check that loses points
 is followed by the misconception diagnosis (``autograder.grading.misconceptions``) of
-the calls it made, which runs here, in the grader's process.
+the calls it made, and by the feedback figure of the assignment's optional ``figures``
+module, both of which run here, in the grader's process.
 """
 import sys
 import time
@@ -29,6 +30,7 @@ MAX_DIAGNOSES = 3           # known mistakes named per check, closest first
 class GradingPlugin:
     def __init__(self, assignment, cells, limits=None, isolation='process', check_timeout=120.0, budget=None):
         self.assignment = assignment
+        self.side_class = assignment.module('side').Side
         self.figures = assignment.optional_module('figures')
         self.cells = cells
         self.budget = budget
@@ -61,7 +63,7 @@ class GradingPlugin:
             return self.worker
         if self.worker is not None:
             self._stop_worker()
-        self.worker = Worker(self.cells, self.limits, level=self.isolation)
+        self.worker = Worker(self.cells, self.limits, level=self.isolation, side_file=self.assignment.side_file)
         self.worker.deadline = self._deadline()
         try:
             self.worker.start()
@@ -89,7 +91,7 @@ class GradingPlugin:
         self.recording = None
         worker = self._healthy_worker()
         worker.deadline = self._deadline()
-        self.recording = RecordingStudent(WorkerStudent(worker))
+        self.recording = RecordingStudent(WorkerStudent(worker, self.side_class))
         yield self.recording
 
     def _stop_worker(self):
@@ -146,12 +148,11 @@ class GradingPlugin:
             print('feedback figure failed: %r' % exc, file=sys.stderr)
             return None
 
-    @staticmethod
-    def _diagnose(recording):
+    def _diagnose(self, recording):
         if recording is None:
             return []
         try:
-            return diagnose(recording.calls)[:MAX_DIAGNOSES]
+            return diagnose(self.assignment, recording.calls)[:MAX_DIAGNOSES]
         except Exception as exc:    # the kit's own failure: the student keeps the check's plain feedback
             print('misconception diagnosis failed: %r' % exc, file=sys.stderr)
             return []

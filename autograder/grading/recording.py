@@ -1,9 +1,10 @@
-"""A StudentAPI that remembers what a check asked and what came back, for the misconception diagnosis.
+"""A student that remembers what a check asked and what came back, for the misconception diagnosis.
 
-The check talks to ``RecordingStudent`` exactly as to the student it wraps. Each call's arguments are
+The check talks to ``RecordingStudent`` exactly as to the student it wraps (``WorkerStudent`` or
+``InProcessStudent``). Each call's arguments are
 copied when it is made (checks perturb their inputs in place afterwards, e.g. for numeric gradients), so
 the same calls can later be replayed, in order, on the kit's own known mistakes. Nothing the student
-returned is trusted beyond what the wrapped StudentAPI already guarantees: plain arrays, numbers, short
+returned is trusted beyond what the wrapped student already guarantees: plain arrays, numbers, short
 strings, and dicts and lists of those.
 """
 import copy
@@ -13,10 +14,9 @@ import numpy as np
 
 from autograder.sandbox.student_api import StudentCodeError
 
-# The calls that can be replayed on in-process code: training is left out (it takes seconds, and a
-# trained net's scores are too noisy to say which mistake made them).
-REPLAYABLE = ('batchnorm_forward', 'batchnorm_backward', 'net_create', 'net_state', 'net_set_params', 'net_loss',
-              'seed_numpy')
+# Only the calls declared ``replay=True`` are recorded, the ones that can be replayed on in-process code
+# (training, for one, is not: it takes seconds, and a trained net's scores are too noisy to say which
+# mistake made them).
 MAX_CALLS = 2000                 # more than any check makes; past it, the rest of a check is not recorded
 MAX_RECORDED_BYTES = 64 << 20    # of returned arrays per check: what a submission returns cannot make the
                                  # grader hold more than this for the diagnosis
@@ -44,6 +44,7 @@ def nbytes(value):
 class RecordingStudent:
     def __init__(self, student):
         self._student = student
+        self.operations = student.operations
         self.calls = []
         self.full = False        # recording stopped at a limit; what came before stays, in order
         self._bytes = 0
@@ -53,7 +54,8 @@ class RecordingStudent:
 
     def __getattr__(self, op):
         method = getattr(self._student, op)
-        if op not in REPLAYABLE:
+        declared = self.operations.get(op)
+        if declared is None or not declared.replay:
             return method
 
         def call(*args, **kwargs):

@@ -19,7 +19,7 @@ def run_hidden_checks(namespace, assignment_name, *check_names):
     Raises AssertionError when nothing was earned, so the cell shows as failed.
     """
     assignment = get(assignment_name)
-    student = InProcessStudent(namespace)
+    student = InProcessStudent(namespace, assignment.module('side').Side)
     earned, possible, lines = 0.0, 0.0, []
     for name in check_names:
         spec = assignment.by_name[name]

@@ -1,22 +1,44 @@
-"""The student's side of every check call: call the student's code, return only plain data.
+"""The student's side of every check call: the operations a check may perform on student code, declared once.
 
-This module runs wherever student code runs: inside the notebook kernel (for
-nbgrader) or inside the sandboxed worker process (for ``bnkit grade``, which
-copies this file into the sandbox). It therefore imports nothing but the
-standard library and numpy (and ``cs231n.solver`` for training), and it never
-imports anything else of ``autograder``.
+A check never touches student objects. It calls operations that take and return only plain data: numpy
+arrays of a numeric dtype (never a subclass, never object dtype), Python numbers, short strings, and dicts
+and lists of those. An assignment declares its operations in its own ``side.py``::
 
-Everything a method returns has passed ``plain_array`` / ``plain_dict``: real
-``numpy.ndarray`` objects of a numeric dtype (never a subclass, never object
-dtype), Python numbers and short strings. Problems with what the student's
-code returned raise ``BadReturn``; exceptions the student's code raises pass
-through unchanged for the caller to report.
+    class Side(NetOperations, StudentSide):
+        @operation(returns=('array', 'dict'))
+        def layernorm_forward(self, x, gamma, beta, ln_param):
+            ...
+
+and everything else is derived from that one declaration:
+
+- inside the sandboxed worker (``autograder.sandbox.worker_main``), ``Side`` runs on the submission's own
+  namespace and only its declared operations may be requested;
+- the grader's ``autograder.sandbox.client.WorkerStudent`` offers one method per operation and checks each
+  reply against the operation's ``returns`` schema before any check sees it;
+- in the notebook kernel (nbgrader's hidden cells), ``autograder.grading.inprocess.InProcessStudent``
+  offers the same methods on the notebook's own namespace;
+- the misconception diagnosis (``autograder.grading.recording`` and ``misconceptions``) reads which calls
+  it may replay and compare from the same declarations.
+
+Any failure of the student's side (an exception in their code, a missing name, a crash, a timeout, a
+malformed return value) reaches a check as ``autograder.sandbox.student_api.StudentCodeError``.
+
+This module runs wherever student code runs: inside the notebook kernel and inside the sandboxed worker
+(which gets a copy of it). It therefore imports nothing but the standard library and numpy (and
+``cs231n.solver`` for training), never anything else of ``autograder``, and holds no assignment's content.
+
+Everything an operation returns has passed ``plain_array`` / ``plain_dict``: real ``numpy.ndarray`` objects
+of a numeric dtype, Python numbers and short strings. Problems with what the student's code returned raise
+``BadReturn``; exceptions the student's code raises pass through unchanged for the caller to report.
 """
+from dataclasses import dataclass
+
 import numpy as np
 
 NUMERIC_KINDS = 'biuf'  # bool, signed and unsigned integers, floats
 DTYPE_NAMES = {'float16': np.float16, 'float32': np.float32, 'float64': np.float64}
 MAX_STRING = 200
+MAX_KEPT = 64   # objects kept for the grader behind handles (e.g. a composed net's caches, a few per layer)
 
 
 class BadReturn(Exception):
@@ -26,6 +48,51 @@ class BadReturn(Exception):
 class MissingName(Exception):
     """The submission does not define a name the check needs."""
 
+
+# ---------------------------------------------------------------- declaring operations
+
+class OneOf:
+    """A ``returns`` schema met by any one of its schemas (tried in order)."""
+
+    def __init__(self, *schemas):
+        self.schemas = schemas
+
+    def __repr__(self):
+        return 'OneOf(%s)' % ', '.join(map(repr, self.schemas))
+
+
+@dataclass(frozen=True)
+class Operation:
+    """What the engine knows of one operation besides its code.
+
+    ``returns``: the schema its reply must meet: 'array' | 'float' | 'int' | 'bool' | 'str' | 'dict' (str keys,
+    plain values) | None (ignored) | a tuple of schemas (fixed length) | [schema] (a list of) |
+    {'key': schema} (exactly these keys) | {str: schema} (any str keys) | OneOf(schema, ...).
+    ``slow``: it gets the worker's whole CPU budget as its wall-clock limit (training).
+    For the misconception diagnosis: ``replay``, it can be replayed on the kit's own code; ``where`` (the
+    calls whose results are compared have one), what feedback calls the code it runs ('the forward pass');
+    ``results``, the names of its result's parts (a tuple for a tuple, a str for one value, OneOf of those);
+    ``net_handle``, its first argument is a net handle; ``new_net``, it returns a new net handle.
+    """
+    name: str
+    returns: object
+    slow: bool = False
+    replay: bool = False
+    where: str = None
+    results: object = None
+    net_handle: bool = False
+    new_net: bool = False
+
+
+def operation(returns, slow=False, replay=False, where=None, results=None, net_handle=False, new_net=False):
+    """Declare a method of a ``StudentSide`` subclass an operation checks may call (see ``Operation``)."""
+    def declare(method):
+        method.operation = Operation(method.__name__, returns, slow, replay, where, results, net_handle, new_net)
+        return method
+    return declare
+
+
+# ---------------------------------------------------------------- plain data out of student objects
 
 def plain_array(value, what):
     """A fresh plain ndarray with value's numbers, or BadReturn naming ``what``."""
@@ -74,21 +141,20 @@ def plain_dict(value, what):
     return out
 
 
-def _pair(result, what, names):
+def pair(result, what, names):
+    """``result`` when it is a tuple (or list) of len(names) parts, else BadReturn saying what was expected."""
     if not isinstance(result, (tuple, list)) or len(result) != len(names):
         raise BadReturn('%s should return a tuple %s, but returned %s'
                         % (what, '(' + ', '.join(names) + ')', type(result).__name__))
     return result
 
 
-def _numpy_dtype(kwargs):
+def numpy_dtype(kwargs):
+    """Keyword arguments with a dtype given by name ('float32') turned into the numpy type."""
     kwargs = dict(kwargs)
     if isinstance(kwargs.get('dtype'), str):
         kwargs['dtype'] = DTYPE_NAMES[kwargs['dtype']]
     return kwargs
-
-
-MAX_KEPT_CACHES = 64   # batch-norm caches kept for the grader's composed net (a few per layer at a time)
 
 
 def _unchanged(given, original):
@@ -97,8 +163,10 @@ def _unchanged(given, original):
             and np.array_equal(given, original, equal_nan=original.dtype.kind == 'f'))
 
 
+# ---------------------------------------------------------------- the sides
+
 class StudentSide:
-    """Performs the StudentAPI operations on the functions and classes in ``namespace``.
+    """Performs the declared operations on the functions and classes in ``namespace``.
 
     The student's code receives real arrays of its own (copies of the grader's), exactly as a notebook
     would pass them; after each call they are compared with the originals and the names of the ones that
@@ -107,19 +175,35 @@ class StudentSide:
 
     def __init__(self, namespace):
         self.namespace = namespace
-        self.nets = {}
-        self.caches = {}
-        self.next_cache = 1
+        self.kept = {}
+        self.next_handle = 1
         self.changed = []
 
-    def _get(self, name):
+    @classmethod
+    def operations(cls):
+        """{name: Operation} of every operation the class declares (its own and inherited), by name."""
+        found = {}
+        for name in dir(cls):
+            declared = getattr(getattr(cls, name, None), 'operation', None)
+            if isinstance(declared, Operation) and declared.name == name:
+                found[name] = declared
+        return dict(sorted(found.items()))
+
+    # ------------------------------------------------ helpers for the operations
+    def named(self, name):
+        """What the submission defines as ``name``, or MissingName."""
         obj = self.namespace.get(name)
         if obj is None:
             raise MissingName('%s is not defined; keep the name the notebook gives it' % name)
         return obj
 
-    def _call(self, fn, named_inputs, *rest):
-        """fn(*copies of the named arrays, *rest), noting which of those arrays the call modified."""
+    def call(self, function, named_inputs, *rest):
+        """function(*copies of the named arrays, *rest), noting which of those arrays the call modified.
+
+        ``function`` is the name of a student function or a callable (a method of a student object);
+        ``named_inputs`` is ((name, array), ...) with the names ``changed_inputs`` reports.
+        """
+        fn = self.named(function) if isinstance(function, str) else function
         given = [value.copy() for _, value in named_inputs]
         self.changed = []
         try:
@@ -128,57 +212,67 @@ class StudentSide:
             self.changed = [name for (name, original), copy in zip(named_inputs, given)
                             if not _unchanged(copy, original)]
 
+    def keep(self, obj):
+        """A handle for ``obj``, kept on this side (at most MAX_KEPT at a time: the oldest go first)."""
+        handle = self.next_handle
+        self.next_handle += 1
+        self.kept[handle] = obj
+        while len(self.kept) > MAX_KEPT:
+            del self.kept[min(self.kept)]
+        return handle
+
+    def take(self, handle):
+        """The object kept under ``handle``, which is then forgotten."""
+        return self.kept.pop(handle)
+
+    # ------------------------------------------------ operations of every assignment
+    @operation(returns='bool')
     def has(self, name):
+        """Whether the submission defines ``name`` as something callable."""
         return callable(self.namespace.get(name))
 
+    @operation(returns=['str'])
     def changed_inputs(self):
-        """Names of the arrays the last call into the student's code modified in place."""
+        """Names of the arrays ('x', 'gamma', 'dout', 'X', ...) the last call modified in place."""
         return list(self.changed)
 
-    def _forward(self, x, gamma, beta, bn_param):
-        # The student's code may update the running averages in place: it gets arrays of its own.
-        bn_param = {k: v.copy() if isinstance(v, np.ndarray) else v for k, v in bn_param.items()}
-        result = self._call(self._get('batchnorm_forward'), (('x', x), ('gamma', gamma), ('beta', beta)), bn_param)
-        out, cache = _pair(result, 'batchnorm_forward', ('out', 'cache'))
-        return plain_array(out, 'out from batchnorm_forward'), plain_dict(bn_param, 'bn_param'), cache
+    @operation(returns=None, replay=True)
+    def seed_numpy(self, seed):
+        """np.random.seed(seed) on the student's side."""
+        np.random.seed(seed)
 
-    def batchnorm_forward(self, x, gamma, beta, bn_param):
-        out, after, _ = self._forward(x, gamma, beta, bn_param)
-        return out, after
 
-    def batchnorm_backward(self, x, gamma, beta, bn_param, dout):
-        result = self._get('batchnorm_forward')(x.copy(), gamma.copy(), beta.copy(),
-                                                {k: v.copy() if isinstance(v, np.ndarray) else v
-                                                 for k, v in bn_param.items()})
-        _, cache = _pair(result, 'batchnorm_forward', ('out', 'cache'))
-        grads = _pair(self._call(self._get('batchnorm_backward'), (('dout', dout),), cache), 'batchnorm_backward',
-                      ('dx', 'dgamma', 'dbeta'))
-        return tuple(plain_array(g, '%s from batchnorm_backward' % n) for g, n in zip(grads, ('dx', 'dgamma', 'dbeta')))
+class NetOperations:
+    """The operations on cs231n's ``FullyConnectedNet``: a class built with keyword arguments, holding
+    ``params`` (name -> array), ``bn_params`` (a list of dicts) and ``dropout_param`` (a dict), whose
+    ``loss(X)`` gives scores and ``loss(X, y)`` (loss, grads), trained by ``cs231n.solver.Solver``.
 
-    def batchnorm_forward_kept(self, x, gamma, beta, bn_param):
-        """The forward, keeping its cache on this side: (out, bn_param after, handle for the backward)."""
-        out, after, cache = self._forward(x, gamma, beta, bn_param)
-        handle = self.next_cache
-        self.next_cache += 1
-        self.caches[handle] = cache
-        while len(self.caches) > MAX_KEPT_CACHES:
-            del self.caches[min(self.caches)]
-        return out, after, handle
+    Mixed in before ``StudentSide``: ``class Side(NetOperations, StudentSide)``.
+    """
 
-    def batchnorm_backward_kept(self, handle, dout):
-        """The student's backward on the cache a ``batchnorm_forward_kept`` call kept."""
-        cache = self.caches.pop(handle)
-        grads = _pair(self._call(self._get('batchnorm_backward'), (('dout', dout),), cache), 'batchnorm_backward',
-                      ('dx', 'dgamma', 'dbeta'))
-        return tuple(plain_array(g, '%s from batchnorm_backward' % n) for g, n in zip(grads, ('dx', 'dgamma', 'dbeta')))
+    def __init__(self, namespace):
+        super().__init__(namespace)
+        self.nets = {}
 
+    @operation(returns='int', replay=True, new_net=True)
     def net_create(self, **kwargs):
-        net = self._get('FullyConnectedNet')(**_numpy_dtype(kwargs))
+        """Construct the student's FullyConnectedNet(**kwargs); returns a handle.
+
+        The caller seeds numpy's global generator through ``seed_numpy`` first when it wants reproducible
+        weights.
+        """
+        net = self.named('FullyConnectedNet')(**numpy_dtype(kwargs))
         handle = len(self.nets) + 1
         self.nets[handle] = net
         return handle
 
+    @operation(returns={'params': {str: 'array'}, 'bn_params': ['dict'], 'dropout_param': 'dict'},
+               replay=True, where='the net', net_handle=True)
     def net_state(self, handle):
+        """{'params': {name: array}, 'bn_params': [dict, ...], 'dropout_param': dict} of a net.
+
+        Arrays keep their dtype. Attributes the net lacks come back empty ({} or []).
+        """
         net = self.nets[handle]
         params = getattr(net, 'params', {})
         bn_params = getattr(net, 'bn_params', [])
@@ -191,7 +285,9 @@ class StudentSide:
             'dropout_param': plain_dict(dropout_param, 'dropout_param'),
         }
 
+    @operation(returns=None, replay=True, net_handle=True)
     def net_set_params(self, handle, params):
+        """Replace the net's params with copies of the given arrays (same keys)."""
         current = self.nets[handle].params
         for key in list(current):
             if key not in params:
@@ -199,23 +295,29 @@ class StudentSide:
         for key, value in params.items():
             current[key] = value.copy()
 
+    @operation(returns=OneOf('array', ('float', {str: 'array'})), replay=True, where='the net',
+               results=OneOf('scores', ('loss', 'grads')), net_handle=True)
     def net_loss(self, handle, X, y=None):
+        """model.loss(X, y): scores (N, C) when y is None, else (loss float, grads dict)."""
         net = self.nets[handle]
         if y is None:
-            return plain_array(self._call(net.loss, (('X', X),)), 'scores from loss(X)')
-        loss, grads = _pair(self._call(net.loss, (('X', X), ('y', y))), 'loss(X, y)', ('loss', 'grads'))
+            return plain_array(self.call(net.loss, (('X', X),)), 'scores from loss(X)')
+        loss, grads = pair(self.call(net.loss, (('X', X), ('y', y))), 'loss(X, y)', ('loss', 'grads'))
         grads = plain_dict(grads, 'grads')
         for key, value in grads.items():
             if not isinstance(value, np.ndarray):
                 raise BadReturn('grads[%r] should be an array' % key)
         return plain_scalar(loss, 'the loss'), grads
 
-    def seed_numpy(self, seed):
-        np.random.seed(seed)
-
+    @operation(returns='array', slow=True)
     def train_and_predict(self, net_kwargs, data, solver_kwargs, X_eval):
+        """Train the student's net with cs231n's Solver on ``data`` and return scores on X_eval.
+
+        ``data`` holds X_train, y_train, X_val, y_val. The labels of X_eval never cross to the student's
+        side: the grader scores the returned predictions itself.
+        """
         from cs231n.solver import Solver
-        net = self._get('FullyConnectedNet')(**_numpy_dtype(net_kwargs))
+        net = self.named('FullyConnectedNet')(**numpy_dtype(net_kwargs))
         Solver(net, dict(data), verbose=False, **solver_kwargs).train()
         scores = [plain_array(net.loss(X_eval[i:i + 500].copy()), 'scores from loss(X)')
                   for i in range(0, X_eval.shape[0], 500)]

@@ -27,7 +27,8 @@ from autograder.sandbox.limits import Limits
 from autograder.sandbox.student_api import StudentCodeError
 
 HERE = Path(__file__).resolve().parent
-WORKER_FILES = (HERE / 'worker_main.py', HERE / 'wire.py', HERE / 'side.py')
+WORKER_FILES = (HERE / 'worker_main.py', HERE / 'wire.py')
+ENGINE_SIDE = HERE / 'side.py'
 OUTPUT_TAIL = 4000
 PR_SET_CHILD_SUBREAPER = 36
 
@@ -40,12 +41,33 @@ class SandboxError(RuntimeError):
         self.level, self.reason = level, reason
 
 
-def _make_folder():
-    """The worker's read-only folder: its code and the students' cs231n, owned by the grader."""
+def side_module(side_file):
+    """The name the worker imports an assignment's operations under: its place in the kit's own layout."""
+    return 'autograder.assignments.%s.side' % Path(side_file).resolve().parent.name
+
+
+def _make_folder(side_file=None):
+    """The worker's read-only folder, owned by the grader: its code, the students' cs231n, and a stripped
+    ``autograder`` package holding only the engine's side.py and the assignment's (empty ``__init__.py``s)::
+
+        worker_main.py  wire.py  cs231n/
+        autograder/__init__.py  autograder/sandbox/{__init__,side}.py
+        autograder/assignments/__init__.py  autograder/assignments/<Name>/{__init__,side}.py
+    """
     import cs231n
     folder = tempfile.mkdtemp(prefix='bnkit-worker-')
     for path in WORKER_FILES:
         shutil.copy(path, folder)
+    modules = {'autograder.sandbox.side': ENGINE_SIDE}
+    if side_file is not None:
+        modules[side_module(side_file)] = Path(side_file)
+    for name, source in modules.items():
+        parts = name.split('.')
+        for depth in range(1, len(parts)):
+            package = os.path.join(folder, *parts[:depth])
+            os.makedirs(package, exist_ok=True)
+            open(os.path.join(package, '__init__.py'), 'a').close()
+        shutil.copy(source, os.path.join(folder, *parts) + '.py')
     shutil.copytree(Path(cs231n.__file__).parent, os.path.join(folder, 'cs231n'),
                     ignore=shutil.ignore_patterns('__pycache__'))
     for root, dirs, files in os.walk(folder):
@@ -72,8 +94,9 @@ def children_of(pid):
 class Worker:
     """One sandboxed process holding one submission's code. Use as a context manager."""
 
-    def __init__(self, cells, limits=None, level='process'):
+    def __init__(self, cells, limits=None, level='process', side_file=None):
         self.cells = cells              # [{'label': ..., 'source': ...}]
+        self.side_file = side_file      # the assignment's side.py; without it, only the engine's operations
         self.limits = limits or Limits()
         self.level = level
         self.proc = None
@@ -112,7 +135,7 @@ class Worker:
     def _spawn(self):
         level = BY_NAME[self.level]()
         self.view = views.build()
-        self.folder = _make_folder()
+        self.folder = _make_folder(self.side_file)
         as_root = os.geteuid() == 0 and self.level != 'process'
         try:
             if as_root:
@@ -136,6 +159,7 @@ class Worker:
         fcntl.fcntl(self._output, fcntl.F_SETFL, os.O_NONBLOCK)
         fcntl.fcntl(self._to_worker, fcntl.F_SETFL, os.O_NONBLOCK)
         self.config = {'fd_in': to_worker_r, 'fd_out': from_worker_w, 'sys_path': list(self.view.sys_path),
+                       'side_module': side_module(self.side_file) if self.side_file else None,
                        # at the full level the worker starts as root in its namespaces and becomes this uid first
                        'become': self.uid.uid if self.uid and self.level == 'full' else None}
         keep = ()

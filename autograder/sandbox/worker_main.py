@@ -1,42 +1,66 @@
 """The sandboxed worker: runs one submission's code and answers the grader's calls with plain data.
 
-This file is copied, with ``wire.py`` and ``side.py``, into the worker's read-only folder and run
+This file is copied, with ``wire.py`` and the operations' modules (the engine's ``side.py`` and the
+assignment's, in a stripped ``autograder`` package of their own), into the worker's read-only folder and run
 from there, already inside its sandbox (namespaces, uid, limits and filters are the launcher's job, done
-before this interpreter starts); it imports nothing of ``autograder``.
+before this interpreter starts); of ``autograder`` it imports only those copies.
 
     python -I -S worker_main.py CONFIG_JSON
 
-CONFIG_JSON gives the protocol's pipe descriptors and the ``sys.path`` to use. The worker reports
+CONFIG_JSON gives the protocol's pipe descriptors, the ``sys.path`` to use and the module of the assignment's
+operations (its class ``Side``; without one, the engine's ``StudentSide``). The worker reports
 ``started`` before it reads any student code (so a sandbox that cannot start is told apart from a
 submission that crashes), receives the cells, executes them, reports ``ready`` with the load errors, then
-answers requests until the grader closes the pipe. Its stdout and stderr are a pipe the grader drains.
+answers requests until the grader closes the pipe: only the declared operations (and ``ping``) are
+answered. Its stdout and stderr are a pipe the grader drains.
 """
 import json
 import os
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-OPERATIONS = ('has', 'changed_inputs', 'batchnorm_forward', 'batchnorm_backward', 'batchnorm_forward_kept',
-              'batchnorm_backward_kept', 'net_create', 'net_state', 'net_set_params', 'net_loss', 'seed_numpy',
-              'train_and_predict', 'ping')
 BLOCKED_PACKAGES = ('solutions', 'autograder')
+ENGINE_SIDE = 'autograder.sandbox.side'
+
+
+def copied_modules(side_module):
+    """The modules of ``autograder`` this folder holds: the operations' modules and their packages."""
+    names = set()
+    for module in filter(None, (ENGINE_SIDE, side_module)):
+        parts = module.split('.')
+        names.update('.'.join(parts[:i]) for i in range(1, len(parts) + 1))
+    return frozenset(names)
 
 
 class ImportBlocker:
-    """Defense in depth where folders could not be hidden: refuse to import the grader or the answer key."""
+    """Defense in depth where folders could not be hidden: refuse to import the grader or the answer key.
+    Of ``autograder`` only the copies in this folder may load (``allowed``)."""
+
+    def __init__(self, allowed=frozenset()):
+        self.allowed = allowed
 
     def find_spec(self, name, path=None, target=None):
-        if name.split('.')[0] in BLOCKED_PACKAGES:
+        if name.split('.')[0] in BLOCKED_PACKAGES and name not in self.allowed:
             raise ImportError('%s is not available to submissions' % name)
         return None
 
 
+def side_class(side_module):
+    """The class whose declared operations this worker performs."""
+    import importlib
+    if side_module is None:
+        return importlib.import_module(ENGINE_SIDE).StudentSide
+    return importlib.import_module(side_module).Side
+
+
 def serve(config):
-    sys.path[:] = [HERE, *config['sys_path']]  # wire, side, the students' cs231n; numpy
-    sys.meta_path.insert(0, ImportBlocker())
+    sys.path[:] = [HERE, *config['sys_path']]  # wire, the operations, the students' cs231n; numpy
+    sys.meta_path.insert(0, ImportBlocker(copied_modules(config.get('side_module'))))
     import numpy as np  # noqa: F401  (imported before student code runs, so a broken numpy is theirs alone)
     import wire
-    from side import BadReturn, MissingName, StudentSide
+    from autograder.sandbox.side import BadReturn, MissingName
+    Side = side_class(config.get('side_module'))
+    operations = frozenset(Side.operations())
 
     requests = wire.Reader(config['fd_in'])
     proto_out = os.fdopen(config['fd_out'], 'wb')
@@ -49,7 +73,7 @@ def serve(config):
             exec(compile(cell['source'], '<%s>' % cell['label'], 'exec'), namespace)
         except BaseException as exc:  # SystemExit and KeyboardInterrupt included: the submission cannot stop us
             load_errors.append('%s: %s: %s' % (cell['label'], type(exc).__name__, str(exc)[:300]))
-    side = StudentSide(namespace)
+    side = Side(namespace)
     wire.write_message(proto_out, {'ready': True, 'load_errors': load_errors})
 
     while True:
@@ -59,10 +83,10 @@ def serve(config):
             return
         op = request.get('op')
         try:
-            if op not in OPERATIONS:
-                raise ValueError('unknown operation %r' % op)
             if op == 'ping':
                 result = 'pong'
+            elif type(op) is not str or op not in operations:
+                raise ValueError('unknown operation %r' % (op,))
             else:
                 result = getattr(side, op)(*request.get('args', []), **request.get('kwargs', {}))
             reply = {'ok': result}

@@ -208,7 +208,9 @@ def tamper_workers():
                 json.dump([{'label': 'the cell @forward@', 'source': PAYLOAD}], f)
         except OSError:
             pass
-        for name in ('worker_main.py', os.path.join('cs231n', 'layers.py'), 'side.py'):
+        sides = __import__('glob').glob(os.path.join(folder, 'autograder', 'assignments', '*', 'side.py'))
+        for name in ('worker_main.py', os.path.join('cs231n', 'layers.py'),
+                     os.path.join('autograder', 'sandbox', 'side.py'), *sides):
             path = os.path.join(folder, name)
             try:
                 with open(path) as f:

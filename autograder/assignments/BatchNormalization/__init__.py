@@ -1,5 +1,6 @@
 """Batch normalization: the forward and backward pass of the layer, and a fully connected net that uses it."""
 from autograder.assignment import Assignment, AttackTargets, Question
+from autograder.assignments.BatchNormalization.settings import TOL_FLOAT32, TOL_NET
 
 ASSIGNMENT = Assignment(
     name='BatchNormalization',
@@ -13,4 +14,6 @@ ASSIGNMENT = Assignment(
                                  backward=('batchnorm_backward', 'def batchnorm_backward(dout, cache):'),
                                  net='fc_net'),
     training_checks=('fc_net_training',),
+    # A known mistake explains a value when it agrees with the student's as closely as the net checks ask.
+    diagnosis_tolerances=(TOL_NET, TOL_FLOAT32),
 )

@@ -3,8 +3,8 @@
 A net check asks "is the net right?", not "is the batch norm right?" (the batch-norm checks ask that). So
 the expected loss, gradients, running averages and scores of a net come from the reference's layer order,
 run here in the grader with ``cs231n``'s affine, ReLU and softmax, calling the student's
-``batchnorm_forward`` and ``batchnorm_backward`` through the ``StudentAPI``. The caches stay on the
-student's side behind handles, and no reference code is ever sent there. A net that is right around a
+``batchnorm_forward`` and ``batchnorm_backward`` through the ``_kept`` operations of ``side.py``. The
+caches stay on the student's side behind handles, and no reference code is ever sent there. A net that is right around a
 wrong batch-norm layer then matches exactly, and a wrong net around a right layer does not.
 
 Parameters carry the contract's names here ('W1', 'gamma1', ...); ``map_params`` relates the student's
