@@ -8,8 +8,7 @@ import functools
 
 import pytest
 
-from autograder.assignments.BatchNormalization import ASSIGNMENT, registry
-from autograder.assignments.BatchNormalization.checks import CHECK_FUNCTIONS, run_check
+from autograder.assignments.BatchNormalization import ASSIGNMENT
 from autograder.assignments.BatchNormalization.side import Side
 from autograder.assignments.BatchNormalization.variants import BUGS, CORRECT
 from autograder.grading.inprocess import InProcessStudent, namespace_of
@@ -18,7 +17,7 @@ from autograder.validation.variant import collateral
 
 def scores(ns):
     student = InProcessStudent(ns, Side)
-    return {name: run_check(name, student) for name in CHECK_FUNCTIONS}
+    return {name: ASSIGNMENT.run_check(name, student) for name in ASSIGNMENT.by_name}
 
 
 @functools.lru_cache(maxsize=None)
@@ -26,10 +25,6 @@ def variant_scores(name):
     """Every check's outcome for a validation variant, computed once per test session."""
     variant = next(v for v in CORRECT + BUGS if v.name == name)
     return scores(namespace_of(ASSIGNMENT, variant.sources()))
-
-
-def test_every_registry_check_has_a_function():
-    assert set(CHECK_FUNCTIONS) == {spec.name for spec in registry.CHECKS}
 
 
 @pytest.mark.parametrize('variant', CORRECT, ids=lambda v: v.name)
@@ -45,7 +40,7 @@ def test_bug_loses_points_in_the_check_named_for_it_and_nowhere_else(variant):
     outcome = results[variant.loses_in]
     assert outcome.fraction < 1
     assert outcome.messages and all(isinstance(m, str) for m in outcome.messages)
-    lost = {name: (1 - o.fraction) * registry.BY_NAME[name].points for name, o in results.items() if o.fraction < 1}
+    lost = {name: (1 - o.fraction) * ASSIGNMENT.by_name[name].points for name, o in results.items() if o.fraction < 1}
     assert collateral(ASSIGNMENT, variant, lost) < 1e-9, {name: o.messages for name, o in results.items() if o.fraction < 1}
 
 
@@ -69,7 +64,7 @@ def test_stubs_that_raise_earn_nothing():
 
 def test_a_forward_that_always_raises_value_error_gets_nothing_for_invalid_mode():
     ns = namespace_of(ASSIGNMENT, {'f': 'def batchnorm_forward(x, gamma, beta, bn_param):\n    raise ValueError("no")\n'})
-    assert run_check('batchnorm_invalid_mode', InProcessStudent(ns, Side)).fraction == 0
+    assert ASSIGNMENT.run_check('batchnorm_invalid_mode', InProcessStudent(ns, Side)).fraction == 0
 
 
 LIARS = '''
@@ -100,7 +95,7 @@ def test_objects_that_lie_in_comparisons_earn_nothing():
 def test_nan_outputs_earn_nothing():
     ns = namespace_of(ASSIGNMENT, {'nan': 'def batchnorm_forward(x, gamma, beta, bn_param):\n'
                               '    return np.full_like(x, np.nan), None\n'})
-    outcome = run_check('batchnorm_forward_train', InProcessStudent(ns, Side))
+    outcome = ASSIGNMENT.run_check('batchnorm_forward_train', InProcessStudent(ns, Side))
     assert outcome.fraction == 0
 
 

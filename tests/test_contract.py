@@ -4,7 +4,7 @@ import re
 
 import nbformat
 
-from autograder.assignments.BatchNormalization import registry
+from autograder.assignments.BatchNormalization import ASSIGNMENT
 from tests.notebooks import RELEASE_NB
 
 # What each check grades, as the release must state it (phrases from the stubs' docstrings and the text).
@@ -34,7 +34,7 @@ def release_text():
 
 
 def test_every_check_lists_its_requirements():
-    assert set(REQUIREMENTS) == {spec.name for spec in registry.CHECKS}
+    assert set(REQUIREMENTS) == {spec.name for spec in ASSIGNMENT.checks}
 
 
 def test_each_checks_requirements_appear_in_the_release():

@@ -4,7 +4,7 @@ import sys
 import numpy as np
 
 from autograder.assignments.BatchNormalization import ASSIGNMENT
-from autograder.assignments.BatchNormalization import checks
+
 from autograder.assignments.BatchNormalization.composed import contract_shapes, map_params
 from autograder.assignments.BatchNormalization.side import Side
 from autograder.assignments.BatchNormalization.variants import BUGS, CORRECT
@@ -73,7 +73,7 @@ def test_a_trivial_net_around_a_bogus_layer_earns_no_training_credit():
                '    def loss(self, X, y=None):\n'
                '        return np.zeros((X.shape[0], 5)) if y is None else (0.0, {})\n',
     })
-    assert checks.run_check('fc_net_training', InProcessStudent(ns, Side)).fraction == 0
+    assert ASSIGNMENT.run_check('fc_net_training', InProcessStudent(ns, Side)).fraction == 0
 
 
 def test_a_layer_bug_costs_the_net_nothing():

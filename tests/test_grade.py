@@ -12,7 +12,6 @@ import nbformat
 import pytest
 
 from autograder.assignments.BatchNormalization import ASSIGNMENT
-from autograder.assignments.BatchNormalization import registry
 from autograder.grading.submissions import find_submissions
 from autograder.notebook.extract import extract
 from autograder.notebook.fill import fill_solution_cells
@@ -22,7 +21,7 @@ from tests.browser import Browser, find_chromium
 from tests.containment import run_contained
 from tests.notebooks import RELEASE_NB
 
-CHECK_NAMES = [s.name for s in registry.CHECKS]
+CHECK_NAMES = [s.name for s in ASSIGNMENT.checks]
 FAST = ['--assignment', 'BatchNormalization', '--jobs', '2', '--call-timeout', '4', '--check-timeout', '15', '--quiet']
 
 
@@ -77,7 +76,7 @@ def results_of(out, student):
 def test_reference_gets_full_marks(honest_class):
     _, out = honest_class
     grades = read_grades(out)
-    assert float(grades['reference']['score']) == registry.MAX_AUTOMATIC_POINTS
+    assert float(grades['reference']['score']) == ASSIGNMENT.max_automatic_points
     data = results_of(out, 'reference')
     assert all(t['status'] == 'passed' for t in data['tests'])
     assert data['extra_data']['isolation'] in LEVELS
@@ -100,7 +99,7 @@ def test_invalid_json_gets_a_clear_message(honest_class):
 def test_a_raising_function_costs_only_the_checks_that_use_it(honest_class):
     _, out = honest_class
     row = read_grades(out)['raises']
-    spec = registry.BY_NAME
+    spec = ASSIGNMENT.by_name
     assert float(row['batchnorm_backward']) == 0
     for name in ('batchnorm_forward_train', 'batchnorm_running_stats_test_mode', 'fc_net_init'):
         assert float(row[name]) == spec[name].points, name
@@ -110,7 +109,7 @@ def test_a_raising_function_costs_only_the_checks_that_use_it(honest_class):
 def test_syntax_error_is_located_and_costs_only_the_net(honest_class):
     _, out = honest_class
     row = read_grades(out)['syntax']
-    assert float(row['batchnorm_backward']) == registry.BY_NAME['batchnorm_backward'].points
+    assert float(row['batchnorm_backward']) == ASSIGNMENT.by_name['batchnorm_backward'].points
     assert float(row['fc_net_init']) == 0
     assert 'fc_net has a syntax error on line 1' in results_of(out, 'syntax')['output']
 
@@ -284,13 +283,13 @@ def test_hostile_submissions_lose_only_their_own_points(tmp_path):
     proc = bnkit('grade', folder, '--out', out, *FAST, contained=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-2000:]
     grades = read_grades(out)
-    assert float(grades['honest']['score']) == registry.MAX_AUTOMATIC_POINTS
+    assert float(grades['honest']['score']) == ASSIGNMENT.max_automatic_points
     for student in ('loops', 'os_exit_in_function', 'reads_the_answer_key', 'kills_everything', 'memory_bomb'):
         row = grades[student]
         assert float(row['batchnorm_backward']) == 0, student
-        assert float(row['batchnorm_forward_train']) == registry.BY_NAME['batchnorm_forward_train'].points, student
+        assert float(row['batchnorm_forward_train']) == ASSIGNMENT.by_name['batchnorm_forward_train'].points, student
     assert float(grades['exits_at_import']['fc_net_init']) == 0
-    assert float(grades['exits_at_import']['batchnorm_backward']) == registry.BY_NAME['batchnorm_backward'].points
+    assert float(grades['exits_at_import']['batchnorm_backward']) == ASSIGNMENT.by_name['batchnorm_backward'].points
     assert 'no answer after' in (out / 'loops' / 'feedback.md').read_text()
     assert 'memory limit' in (out / 'memory_bomb' / 'feedback.md').read_text()
     memory = results_of(out, 'memory_bomb')['extra_data']['peak_memory_mb']

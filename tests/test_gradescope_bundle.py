@@ -18,7 +18,6 @@ import nbformat
 import pytest
 
 from autograder.assignments.BatchNormalization import ASSIGNMENT
-from autograder.assignments.BatchNormalization import registry
 from autograder.assignments.BatchNormalization.variants import BUGS
 from autograder.grading.gradescope import (RUN_AUTOGRADER, SETUP_SH, build_bundle, run_autograder_script,
                                           vendor_target_options)
@@ -134,7 +133,7 @@ def test_setup_installs_into_its_venv_and_locks_the_answer_key(autograder_root):
 def test_reference_submission(autograder_root, tmp_path):
     root, env = autograder_root
     data = run_autograder(root, env, ASSIGNMENT.reference_cells(), tmp_path)
-    assert data['score'] == registry.MAX_AUTOMATIC_POINTS
+    assert data['score'] == ASSIGNMENT.max_automatic_points
     assert data['output_format'] == 'md' and 'Every automatic check passed' in data['output']
     assert data['extra_data']['isolation'] in ISOLATION_LEVELS
     assert 'Your written answers (graded by hand)' in data['output'] and data['extra_data']['written_answers']
@@ -157,7 +156,7 @@ def test_buggy_submission(autograder_root, tmp_path):
     data = run_autograder(root, env, cells, tmp_path)
     backward = next(t for t in data['tests'] if t['tags'] == ['batchnorm_backward'])
     assert backward['status'] == 'failed' and backward['score'] < backward['max_score']
-    assert 0 < data['score'] < registry.MAX_AUTOMATIC_POINTS
+    assert 0 < data['score'] < ASSIGNMENT.max_automatic_points
 
 
 @pytest.mark.slow

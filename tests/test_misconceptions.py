@@ -10,7 +10,6 @@ import pytest
 
 from autograder.assignments.BatchNormalization import ASSIGNMENT
 from autograder.assignments.BatchNormalization import variants
-from autograder.assignments.BatchNormalization.checks import CHECK_FUNCTIONS
 from autograder.assignments.BatchNormalization.variants import BUGS, CORRECT
 from autograder.validation.variant import Variant, patch
 from autograder.assignments.BatchNormalization.side import Side
@@ -19,7 +18,7 @@ from autograder.grading.inprocess import InProcessStudent, namespace_of
 from autograder.grading.misconceptions import diagnose, known_mistakes
 from autograder.grading.recording import RecordingStudent
 
-CHECKS = [name for name in CHECK_FUNCTIONS if name != 'fc_net_training']   # training is never replayed
+CHECKS = [name for name in ASSIGNMENT.by_name if name != 'fc_net_training']   # training is never replayed
 
 
 def diagnosed(sources, force=False):
@@ -28,7 +27,7 @@ def diagnosed(sources, force=False):
     found = {}
     for name in CHECKS:
         recording = RecordingStudent(student)
-        outcome = CHECK_FUNCTIONS[name](recording)
+        outcome = ASSIGNMENT.run_check(name, recording)
         if outcome.fraction < 1 or force:
             found[name] = [d.mistake.id for d in diagnose(ASSIGNMENT, recording.calls)]
     return found
@@ -92,7 +91,7 @@ def test_a_wrong_answer_no_known_mistake_gives_says_nothing():
 def test_the_message_names_the_value_the_mistake_and_the_hint():
     sources = dict(ASSIGNMENT.reference_cells(), **REWRITTEN['dx_missing_mean_term'])
     recording = RecordingStudent(InProcessStudent(namespace_of(ASSIGNMENT, sources), Side))
-    CHECK_FUNCTIONS['batchnorm_backward'](recording)
+    ASSIGNMENT.run_check('batchnorm_backward', recording)
     (first, *_) = diagnose(ASSIGNMENT, recording.calls)
     assert first.message() == ('Likely cause: your dx matches what the backward pass gives when the gradient '
                                'through the batch mean is left out. Look again at how x_hat depends on the mean.')
@@ -118,7 +117,7 @@ def test_the_diagnosis_leaves_numpy_global_generator_alone():
     before = np.random.get_state()[1].copy()
     student = InProcessStudent(namespace_of(ASSIGNMENT, sources), Side)
     recording = RecordingStudent(student)
-    CHECK_FUNCTIONS['fc_net_init'](recording)
+    ASSIGNMENT.run_check('fc_net_init', recording)
     np.random.seed(5)
     assert [d.mistake.id for d in misconceptions.diagnose(ASSIGNMENT, recording.calls)] == ['gamma_initialised_to_zero']
     assert (np.random.get_state()[1] == before).all()
@@ -128,5 +127,5 @@ def test_what_a_submission_returns_cannot_make_the_recording_grow_without_bound(
     from autograder.grading import recording
     monkeypatch.setattr(recording, 'MAX_RECORDED_BYTES', 1_000)  # the backward check of correct code makes few calls
     rec = RecordingStudent(InProcessStudent(namespace_of(ASSIGNMENT, ASSIGNMENT.reference_cells()), Side))
-    CHECK_FUNCTIONS['batchnorm_backward'](rec)
+    ASSIGNMENT.run_check('batchnorm_backward', rec)
     assert rec.full and 0 < sum(recording.nbytes(c.result) for c in rec.calls) <= 1_000

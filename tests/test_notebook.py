@@ -140,7 +140,7 @@ def test_solution_cells_are_the_reference_code():
     assert {k: notebook_build.strip_solution_markers(v) for k, v in cells.items()} == ASSIGNMENT.reference_cells()
 
 
-def test_nbgrader_markup_is_complete_and_points_match_the_registry():
+def test_nbgrader_markup_is_complete_and_points_match_the_checks():
     nb = nbformat.read(SOURCE_NB, as_version=4)
     assert nb.metadata.kernelspec.name == 'python3'
     ids = [grade_id(c) for c in nb.cells]

@@ -8,7 +8,6 @@ import nbformat
 import pytest
 
 from autograder.assignments.BatchNormalization import ASSIGNMENT
-from autograder.assignments.BatchNormalization import registry
 from autograder.notebook.fill import fill_solution_cells
 from tests.notebooks import RELEASE_NB, ROOT
 
@@ -59,7 +58,7 @@ def test_grading_works_in_an_environment_with_only_the_base_set(tmp_path):
                           capture_output=True, text=True, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr[-3000:]
     rows = {line.split(',')[0]: line.split(',') for line in (out / 'grades.csv').read_text().splitlines()[1:]}
-    assert float(rows['ref'][1]) == registry.MAX_AUTOMATIC_POINTS
+    assert float(rows['ref'][1]) == ASSIGNMENT.max_automatic_points
     assert float(rows['blank'][1]) == 0
     feedback = (out / 'ref' / 'feedback.md').read_text()
     assert 'ModuleNotFoundError' not in feedback, feedback

@@ -7,7 +7,6 @@ import pytest
 
 from autograder.assignments.BatchNormalization import ASSIGNMENT
 from autograder import version
-from autograder.assignments.BatchNormalization import registry
 from autograder.grading.checking import Checklist, check
 from autograder.grading.pytest_plugin import GradingPlugin
 from autograder.reports import results as reports
@@ -90,9 +89,9 @@ def test_the_hidden_tests_are_one_per_check_in_declaration_order():
 
 def test_hostile_groups_are_read_from_what_each_check_needs():
     rules = hostile.unearned_checks(ASSIGNMENT)
-    assert set(rules[hostile.EVERY_CHECK]) == set(registry.BY_NAME)
+    assert set(rules[hostile.EVERY_CHECK]) == set(ASSIGNMENT.by_name)
     assert rules[hostile.CALL_FORWARD] == ('batchnorm_forward_train', 'batchnorm_running_stats_test_mode',
                                            'batchnorm_invalid_mode', 'batchnorm_backward')
     assert rules[hostile.RUN_BACKWARD] == ('batchnorm_backward', 'fc_net_training')
-    assert all('FullyConnectedNet' in registry.BY_NAME[n].needs for n in rules[hostile.USE_NET])
+    assert all('FullyConnectedNet' in ASSIGNMENT.by_name[n].needs for n in rules[hostile.USE_NET])
 

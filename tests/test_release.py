@@ -105,7 +105,7 @@ def test_nbgrader_autograde_gives_the_reference_full_automatic_points(tmp_path, 
     assert scores['blank'][0] == 0
 
 
-def test_the_students_guide_states_setup_work_grading_and_hand_in_from_the_registry():
+def test_the_students_guide_states_setup_work_grading_and_hand_in_from_the_checks():
     readme = (RELEASE_DIR / 'README.md').read_text()
     intro = nbformat.read(RELEASE_NB, as_version=4).cells[0].source
     for text in (readme, intro):

@@ -5,7 +5,6 @@ import io
 import json
 
 from autograder.assignments.BatchNormalization import ASSIGNMENT
-from autograder.assignments.BatchNormalization import registry
 from autograder.grading.grade_one import build_results
 from autograder.reports import results as reports
 
@@ -15,7 +14,7 @@ def results_for(student, fractions=None, messages=(), not_graded=None):
     fractions = fractions or {}
     per_check = {spec.name: {'fraction': fractions.get(spec.name, 1.0), 'messages': ['lost %s' % spec.name]
                              if fractions.get(spec.name, 1.0) < 1 else [], 'seconds': 0.1}
-                 for spec in registry.CHECKS}
+                 for spec in ASSIGNMENT.checks}
     return build_results(ASSIGNMENT, student, '%s.ipynb' % student, '0' * 64, per_check, list(messages), None, 1.5, not_graded)
 
 
@@ -24,14 +23,14 @@ def test_grades_csv_has_one_column_per_check_and_quotes_formulas():
                    'ann, "the first"': results_for('ann, "the first"', {'batchnorm_backward': 0.5}),
                    'ben': results_for('ben', not_graded='@SUM(A1) is not a notebook')}
     rows = list(csv.reader(io.StringIO(reports.grades_csv(ASSIGNMENT, all_results))))
-    assert rows[0] == ['student', 'score', 'max_score'] + [s.name for s in registry.CHECKS] + ['note']
+    assert rows[0] == ['student', 'score', 'max_score'] + [s.name for s in ASSIGNMENT.checks] + ['note']
     by_student = {row[0]: row for row in rows[1:]}
     assert set(by_student) == {'\'=HYPERLINK("http://x")', 'ann, "the first"', 'ben'}
     ann = dict(zip(rows[0], by_student['ann, "the first"']))
-    half = registry.BY_NAME['batchnorm_backward'].points / 2
+    half = ASSIGNMENT.by_name['batchnorm_backward'].points / 2
     assert float(ann['batchnorm_backward']) == half
-    assert float(ann['score']) == registry.MAX_AUTOMATIC_POINTS - half
-    assert float(ann['max_score']) == registry.MAX_AUTOMATIC_POINTS
+    assert float(ann['score']) == ASSIGNMENT.max_automatic_points - half
+    assert float(ann['max_score']) == ASSIGNMENT.max_automatic_points
     assert by_student['ben'][-1] == 'not graded: @SUM(A1) is not a notebook'   # quoted: starts with text
     assert all(not cell.startswith(('=', '+', '-', '@')) for row in rows for cell in row)
 
@@ -42,13 +41,13 @@ def test_summary_lists_every_check_and_escapes_student_text(tmp_path):
     reports.write_class_reports(tmp_path, ASSIGNMENT, all_results, failures=[('<eve>', 'not graded: empty')], run_seconds=3.0)
     summary = (tmp_path / 'summary.md').read_text()
     assert '2 submissions graded.' in summary
-    for spec in registry.CHECKS:
+    for spec in ASSIGNMENT.checks:
         full = 1 if spec.name == 'fc_net_training' else 2
         mean = spec.points / 2 if spec.name == 'fc_net_training' else spec.points
         assert '| %s | %.2f / %g | %d of 2 |' % (spec.title, mean, spec.points, full) in summary
     assert '- &lt;eve&gt;: not graded: empty' in summary
-    total = registry.MAX_AUTOMATIC_POINTS
-    assert 'Mean score %.1f / %g' % (total - registry.BY_NAME['fc_net_training'].points / 2, total) in summary
+    total = ASSIGNMENT.max_automatic_points
+    assert 'Mean score %.1f / %g' % (total - ASSIGNMENT.by_name['fc_net_training'].points / 2, total) in summary
     assert json.loads((tmp_path / 'run.json').read_text()) == {'run_seconds': 3.0}
     assert (tmp_path / 'grades.csv').exists() and (tmp_path / 'report.html').exists()
 
@@ -62,5 +61,5 @@ def test_results_are_loaded_by_the_students_own_name_not_the_folder(tmp_path):
     (tmp_path / 'nameless' / 'results.json').write_text('{"score": 1}')
     loaded = reports.load_results(tmp_path)
     assert sorted(loaded) == ['Zoë / ../x', 'ann']
-    assert loaded['ann']['score'] == registry.MAX_AUTOMATIC_POINTS - registry.BY_NAME['fc_net_init'].points
+    assert loaded['ann']['score'] == ASSIGNMENT.max_automatic_points - ASSIGNMENT.by_name['fc_net_init'].points
     assert (tmp_path / 'student-1' / 'feedback.md').read_text().startswith('# Batch normalization')

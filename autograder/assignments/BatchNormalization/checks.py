@@ -9,9 +9,3 @@ from autograder.grading.checking import Checklist
 
 CHECKS = Checklist(layer_checks, net_checks, net_test_mode, training_check)
 
-# Transitional names for the modules not yet reading the assignment.
-from autograder.assignments.BatchNormalization.settings import TOL_FLOAT32, TOL_FLOAT64, TOL_NET  # noqa: E402,F401
-from autograder.grading.checking import compare, explain, rel_err  # noqa: E402,F401
-
-CHECK_FUNCTIONS = {spec.name: spec.function for spec in CHECKS.specs}
-run_check = CHECKS.run

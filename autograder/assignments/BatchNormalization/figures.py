@@ -15,7 +15,8 @@ import io
 
 import numpy as np
 
-from autograder.assignments.BatchNormalization.checks import TOL_FLOAT64, compare, rel_err
+from autograder.assignments.BatchNormalization.settings import TOL_FLOAT64
+from autograder.grading.checking import compare, rel_err
 from solutions.BatchNormalization import layers as reference
 
 VISIBLE_GAMMA = (1.0, 2.0, 3.0)      # the notebook's visible check of the output statistics
