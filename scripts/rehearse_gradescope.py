@@ -1,5 +1,7 @@
 """Rehearse the Gradescope bundle in a clean Debian 12 root file system, entered the way a container is.
 
+A script of phases run in order (about 660 lines): kept in one file so it can be read top to bottom.
+
     python scripts/rehearse_gradescope.py [--settings a,b,c,d] [--bundle ZIP | --online] [--keep] ...
 
 Run it through scripts/rehearse_gradescope.sh, which checks for root and installs what it needs. Phases:

@@ -1,5 +1,8 @@
 """Hostile submissions: code that tries to crash, hang, exhaust, escape, spy on or fool the grader.
 
+A catalogue of 46 attacks in eight classes, each with its code and what it must not earn; it is long because
+the attacks are, and each one reads on its own.
+
 Each one replaces one or two of the reference's solution cells with what a determined student might write.
 Every case is judged by what it achieved, never by how the sandbox stopped it:
 

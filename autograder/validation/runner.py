@@ -1,5 +1,8 @@
 """Grading the whole validation set in one run and judging the grader by what happened.
 
+One module of about 830 lines on purpose: planting the secrets, the run, the evidence gathered after it and
+the verdicts are one procedure whose steps share the run's state, and read best in the order they happen.
+
 The assignment is a parameter (``autograder.assignment``): its release notebook, checks, reference cells
 and validation variants. Every variant becomes a release notebook with its code in the solution cells. All of them, honest and
 hostile mixed, are graded in ONE ``bnkit grade`` run, so a hostile submission that disturbed the run or

@@ -1,4 +1,8 @@
-"""The batch-norm layer: forward in train and test mode, an invalid mode, the backward."""
+"""The batch-norm layer: forward in train and test mode, an invalid mode, the backward.
+
+About 430 lines because the backward check carries the forward's mistakes forward: it reads the
+normalization off the student's own forward output with the same helpers, so the four checks stay together.
+"""
 import numpy as np
 
 from autograder.assignments.BatchNormalization.settings import (TOL_FLOAT32, TOL_FLOAT64, TOL_NUMERIC, hidden_rng,

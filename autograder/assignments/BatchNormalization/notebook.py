@@ -27,6 +27,8 @@
 # tests: visible tests, a locked 0-point grade cell; checks: the hidden call of the named checks, whose
 # points it is worth; answer: the hand-graded answer of the Question with that id; any other cell: locked,
 # as written; note (this cell): for the notebook's authors, left out of the build.
+#
+# It is a whole notebook's text, hence its length (about 490 lines).
 
 
 # %% [markdown] bnkit="guide" id="intro"

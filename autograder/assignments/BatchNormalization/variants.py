@@ -3,6 +3,9 @@
 Each variant starts from the reference cells (``ASSIGNMENT.reference_cells()``) and changes what a student
 would change (``autograder.validation.variant.patch``). A bug names the check that must lose points for it:
 the check whose title describes the mistake.
+
+A catalogue (16 correct variants, 41 bugs with their explanations and hints), hence its length: each entry
+is read on its own, and splitting the list would only scatter it.
 """
 from dataclasses import replace
 
