@@ -5,6 +5,7 @@ normalization off the student's own forward output with the same helpers, so the
 """
 import numpy as np
 
+from cs231n.gradient_check import eval_numerical_gradient_array
 from autograder.assignments.BatchNormalization.settings import (TOL_FLOAT32, TOL_FLOAT64, TOL_NUMERIC, hidden_rng,
                                                                 seedlike_activations)
 from autograder.grading.checking import Grading, check, compare, explain, rel_err
@@ -303,29 +304,17 @@ def batchnorm_invalid_mode(student):
 # ---------------------------------------------------------------- backward
 
 def _numeric_gradients(student, x, gamma, beta, dout, h=1e-5):
-    """Centered differences of sum(forward(x) * dout) of the student's own forward, for x, gamma, beta."""
-    def f(xx, gg, bb):
+    """Centered differences of sum(forward(x) * dout) of the student's own forward, for x, gamma, beta
+    (cs231n's ``eval_numerical_gradient_array``, each input perturbed in turn)."""
+    def forward(xx, gg, bb):
         out, _ = student.batchnorm_forward(xx, gg, bb, {'mode': 'train'})
         if out.shape != dout.shape:
             raise StudentCodeError('batchnorm_forward returned shape %s; expected %s' % (out.shape, dout.shape),
                                    kind='bad_return')
-        return float(np.sum(out * dout))
+        return out
 
-    grads = []
-    for which in range(3):
-        args = [x.copy(), gamma.copy(), beta.copy()]
-        target = args[which]
-        grad = np.zeros_like(target)
-        for ix in np.ndindex(target.shape):
-            old = target[ix]
-            target[ix] = old + h
-            pos = f(*args)
-            target[ix] = old - h
-            neg = f(*args)
-            target[ix] = old
-            grad[ix] = (pos - neg) / (2 * h)
-        grads.append(grad)
-    return grads
+    args = [x.copy(), gamma.copy(), beta.copy()]
+    return [eval_numerical_gradient_array(lambda _: forward(*args), args[which], dout, h) for which in range(3)]
 
 
 def _own_normalization(x, out, gamma, beta):
