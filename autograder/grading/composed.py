@@ -127,3 +127,48 @@ def map_params(student_params, shapes, initial=None):
                 return None
             mapping[contract] = mine
     return mapping
+
+
+# ---------------------------------------------------------------- the student's net, with given parameters
+
+def describe_keys(got, expected):
+    """'missing ...; unexpected ...' between two sets of parameter names."""
+    parts = []
+    if expected - got:
+        parts.append('missing %s' % ', '.join(sorted(expected - got)))
+    if got - expected:
+        parts.append('unexpected %s' % ', '.join(sorted(got - expected)))
+    return '; '.join(parts)
+
+
+def net_with_params(student, kwargs, params, shapes):
+    """A student net built with kwargs (float64) holding ``params`` (contract names), and its name mapping.
+
+    ``shapes`` are the contract's ({name: shape}, ``contract_shapes``). Parameter names are charged in the
+    parameters check alone: here the student's parameters are matched to layers by their names' pattern,
+    order and shapes, and a net whose parameters cannot be matched raises StudentCodeError (bad_return).
+    """
+    from autograder.sandbox.student_api import StudentCodeError
+    handle = student.net_create(dtype='float64', **kwargs)
+    own = student.net_state(handle)['params']
+    mapping = map_params(own, shapes, own)
+    if mapping is None:
+        raise StudentCodeError("this part cannot be judged: the net's parameters could not be matched to its "
+                               'layers by their names, order and shapes (%s; the parameters check says more)'
+                               % describe_keys(set(own), set(shapes)), kind='bad_return')
+    student.net_set_params(handle, {mapping[k]: v.copy() for k, v in params.items()})
+    return handle, mapping
+
+
+def regularization_mistake(diff, reg, params):
+    """What a loss off by ``diff`` from the expected one says about its L2 term, or None: the two usual
+    mistakes (no factor 0.5; biases, gamma or beta regularized too), recognized by the size of ``diff``."""
+    if not reg:
+        return None
+    weights_sq = sum(np.sum(v ** 2) for k, v in params.items() if k.startswith('W'))
+    others_sq = sum(np.sum(v ** 2) for k, v in params.items() if not k.startswith('W'))
+    if abs(diff - 0.5 * reg * weights_sq) < 1e-6 * max(1, abs(diff)):
+        return 'the regularization term lacks the factor 0.5 (the loss adds 0.5 * reg * sum(W**2))'
+    if abs(diff - 0.5 * reg * others_sq) < 1e-6 * max(1, abs(diff)):
+        return 'the regularization term includes biases, gamma or beta; regularize the weight matrices only'
+    return None
