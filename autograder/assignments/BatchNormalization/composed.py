@@ -1,125 +1,27 @@
 """The reference net's logic composed over the student's own batch-norm layer (error carried forward).
 
-A net check asks "is the net right?", not "is the batch norm right?" (the batch-norm checks ask that). So
-the expected loss, gradients, running averages and scores of a net come from the reference's layer order,
-run here in the grader with ``cs231n``'s affine, ReLU and softmax, calling the student's
-``batchnorm_forward`` and ``batchnorm_backward`` through the ``_kept`` operations of ``side.py``. The
-caches stay on the student's side behind handles, and no reference code is ever sent there. A net that is right around a
-wrong batch-norm layer then matches exactly, and a wrong net around a right layer does not.
-
-Parameters carry the contract's names here ('W1', 'gamma1', ...); ``map_params`` relates the student's
-own names to them, so that names cost points once, in the parameters check.
+``autograder.grading.composed`` runs the reference's layer order in the grader; this subclass calls the
+student's ``batchnorm_forward`` and ``batchnorm_backward`` for its normalization through the ``_kept``
+operations of ``side.py`` (the caches stay on the student's side behind handles), and keeps one ``bn_param``
+per layer as the student's forward left it after each call.
 """
-import re
-
-import numpy as np
-
-from cs231n.layers import affine_backward, affine_forward, relu_backward, relu_forward, softmax_loss
+from autograder.grading import composed
+from autograder.grading.composed import contract_shapes, map_params  # noqa: F401  (this assignment's names)
 
 
-class ComposedNet:
-    """{affine - [student batchnorm] - relu} x (L - 1) - affine - softmax, without dropout.
-
-    ``params`` holds float64 arrays under the contract's names; ``bn_params`` holds one dict per
-    batch-normalized layer, as the student's forward left it after each call.
-    """
+class ComposedNet(composed.ComposedNet):
+    """{affine - [student batchnorm] - relu} x (L - 1) - affine - softmax, without dropout."""
 
     def __init__(self, student, params, num_layers, use_batchnorm, reg=0.0):
+        super().__init__(params, num_layers, use_batchnorm, reg)
         self.student = student
-        self.params = params
-        self.num_layers = num_layers
         self.use_batchnorm = use_batchnorm
-        self.reg = reg
         self.bn_params = [{'mode': 'train'} for _ in range(num_layers - 1)] if use_batchnorm else []
 
-    def loss(self, X, y=None):
-        mode = 'test' if y is None else 'train'
-        L = self.num_layers
-        h, caches = X, []
-        for i in range(1, L):
-            a, fc_cache = affine_forward(h, self.params['W%d' % i], self.params['b%d' % i])
-            handle = None
-            if self.use_batchnorm:
-                bn_param = dict(self.bn_params[i - 1], mode=mode)
-                a, self.bn_params[i - 1], handle = self.student.batchnorm_forward_kept(
-                    a, self.params['gamma%d' % i], self.params['beta%d' % i], bn_param)
-            h, relu_cache = relu_forward(a)
-            caches.append((fc_cache, handle, relu_cache))
-        scores, out_cache = affine_forward(h, self.params['W%d' % L], self.params['b%d' % L])
-        if y is None:
-            return scores
-        grads = {}
-        loss, dscores = softmax_loss(scores, y)
-        dh, grads['W%d' % L], grads['b%d' % L] = affine_backward(dscores, out_cache)
-        for i in range(L - 1, 0, -1):
-            fc_cache, handle, relu_cache = caches[i - 1]
-            da = relu_backward(dh, relu_cache)
-            if self.use_batchnorm:
-                da, grads['gamma%d' % i], grads['beta%d' % i] = self.student.batchnorm_backward_kept(handle, da)
-            dh, grads['W%d' % i], grads['b%d' % i] = affine_backward(da, fc_cache)
-        for i in range(1, L + 1):
-            W = self.params['W%d' % i]
-            loss += 0.5 * self.reg * np.sum(W * W)
-            grads['W%d' % i] = grads['W%d' % i] + self.reg * W
-        return loss, grads
+    def normalize_forward(self, layer, a, gamma, beta, mode):
+        bn_param = dict(self.bn_params[layer - 1], mode=mode)
+        out, self.bn_params[layer - 1], handle = self.student.batchnorm_forward_kept(a, gamma, beta, bn_param)
+        return out, handle
 
-
-def contract_shapes(hidden_dims, input_dim, num_classes, use_batchnorm):
-    """{contract name: shape} of a net's parameters."""
-    dims = [input_dim] + list(hidden_dims) + [num_classes]
-    shapes = {}
-    for i in range(1, len(dims)):
-        shapes['W%d' % i] = (dims[i - 1], dims[i])
-        shapes['b%d' % i] = (dims[i],)
-        if use_batchnorm and i < len(dims) - 1:
-            shapes['gamma%d' % i] = (dims[i],)
-            shapes['beta%d' % i] = (dims[i],)
-    return shapes
-
-
-def _kind(name):
-    low = name.lower()
-    if 'gamma' in low:
-        return 'gamma'
-    if 'beta' in low:
-        return 'beta'
-    if low.startswith('w'):
-        return 'W'
-    if low.startswith('b'):
-        return 'b'
-    return None
-
-
-def _number(name):
-    digits = re.findall(r'\d+', name)
-    return int(digits[-1]) if digits else -1
-
-
-def map_params(student_params, shapes, initial=None):
-    """{contract name: the student's name} for a net whose parameters follow any consistent scheme.
-
-    Each student name is classified by its pattern (gamma, beta, W..., b...), ordered by the number in it,
-    and the order must give the contract's shapes (and, when ``initial`` maps names to arrays, gamma
-    starting at ones tells it apart from a bias of the same size). Returns None when no consistent mapping
-    exists; the parameters check says what is wrong with the names.
-    """
-    if set(student_params) == set(shapes):
-        return {k: k for k in shapes}
-    by_kind = {}
-    for name in student_params:
-        by_kind.setdefault(_kind(name), []).append(name)
-    if None in by_kind:
-        return None
-    mapping = {}
-    for kind in ('W', 'b', 'gamma', 'beta'):
-        wanted = sorted((k for k in shapes if re.fullmatch(kind + r'\d+', k)), key=_number)
-        found = sorted(by_kind.get(kind, []), key=lambda n: (_number(n), n))
-        if len(found) != len(wanted):
-            return None
-        for contract, mine in zip(wanted, found):
-            if tuple(np.shape(student_params[mine])) != tuple(shapes[contract]):
-                return None
-            if initial is not None and kind == 'gamma' and not np.all(np.asarray(initial[mine]) == 1):
-                return None
-            mapping[contract] = mine
-    return mapping
+    def normalize_backward(self, handle, da):
+        return self.student.batchnorm_backward_kept(handle, da)
