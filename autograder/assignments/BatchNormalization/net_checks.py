@@ -4,6 +4,7 @@ import numpy as np
 from autograder.assignments.BatchNormalization.composed import ComposedNet, contract_shapes, map_params
 from autograder.assignments.BatchNormalization.settings import SEED, TOL_NET, hidden_rng
 from autograder.grading.checking import Grading, check, compare
+from autograder.grading.composed import describe_keys, net_with_params, regularization_mistake
 from autograder.sandbox.student_api import StudentCodeError
 from solutions.BatchNormalization.fc_net import FullyConnectedNet as ReferenceNet
 
@@ -16,15 +17,6 @@ def _expected_keys(num_hidden, use_batchnorm):
         if use_batchnorm and i <= num_hidden:
             keys |= {'gamma%d' % i, 'beta%d' % i}
     return keys
-
-
-def describe_keys(got, expected):
-    parts = []
-    if expected - got:
-        parts.append('missing %s' % ', '.join(sorted(expected - got)))
-    if got - expected:
-        parts.append('unexpected %s' % ', '.join(sorted(got - expected)))
-    return '; '.join(parts)
 
 
 @check('FullyConnectedNet: parameters, initialization and architecture',
@@ -151,20 +143,9 @@ def _shapes_of(kwargs):
 
 
 def student_net(student, kwargs, params):
-    """A student net built with kwargs (float64) holding ``params`` (contract names), and its name mapping.
-
-    Parameter names are charged in the parameters check alone: here the student's parameters are matched
-    to layers by their names' pattern, order and shapes.
-    """
-    handle = student.net_create(dtype='float64', **kwargs)
-    own = student.net_state(handle)['params']
-    mapping = map_params(own, _shapes_of(kwargs), own)
-    if mapping is None:
-        raise StudentCodeError("this part cannot be judged: the net's parameters could not be matched to its "
-                               'layers by their names, order and shapes (%s; the parameters check says more)'
-                               % describe_keys(set(own), set(_shapes_of(kwargs))), kind='bad_return')
-    student.net_set_params(handle, {mapping[k]: v.copy() for k, v in params.items()})
-    return handle, mapping
+    """A student net built with kwargs (float64) holding ``params`` (contract names), and its name mapping
+    (``autograder.grading.composed.net_with_params``)."""
+    return net_with_params(student, kwargs, params, _shapes_of(kwargs))
 
 
 def expected_net(student, kwargs, params, seed):
@@ -241,15 +222,10 @@ def fc_net_loss_and_gradients(student):
             loss, _, expected_loss, _, _ = fn()
             if abs(loss - expected_loss) <= TOL_NET * max(1.0, abs(expected_loss)):
                 return []
-            reg = kwargs['reg']
-            weights_sq = sum(np.sum(v ** 2) for k, v in params.items() if k.startswith('W'))
-            others_sq = sum(np.sum(v ** 2) for k, v in params.items() if not k.startswith('W'))
             diff = loss - expected_loss
-            if reg and abs(diff - 0.5 * reg * weights_sq) < 1e-6 * max(1, abs(diff)):
-                return ['the regularization term lacks the factor 0.5 (the loss adds 0.5 * reg * sum(W**2))']
-            if reg and abs(diff - 0.5 * reg * others_sq) < 1e-6 * max(1, abs(diff)):
-                return ['the regularization term includes biases, gamma or beta; regularize the weight '
-                        'matrices only']
+            mistake = regularization_mistake(diff, kwargs['reg'], params)
+            if mistake:
+                return [mistake]
             return ['the loss is off (relative error %.1e) from the reference net run on your own batchnorm '
                     'layer; check, in this order: the architecture {affine - batchnorm - relu} x (L-1) - affine '
                     '- softmax (no batch norm after the last affine layer, batch norm before the ReLU), '
