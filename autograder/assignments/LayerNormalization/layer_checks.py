@@ -1,0 +1,230 @@
+"""The layer-norm layer: the forward's values and per-example statistics, and the backward."""
+import numpy as np
+
+from autograder.assignments.LayerNormalization.settings import (TOL_FLOAT32, TOL_FLOAT64, TOL_NUMERIC, hidden_rng,
+                                                                rows_of_different_scales)
+from autograder.grading.checking import Grading, check, compare
+from autograder.sandbox.student_api import StudentCodeError
+from cs231n.gradient_check import eval_numerical_gradient_array
+from solutions.LayerNormalization import layers as reference
+
+# ---------------------------------------------------------------- forward
+
+
+def _expected(x, gamma, beta, ln_param):
+    out, _ = reference.layernorm_forward(x.astype(np.float64), gamma.astype(np.float64), beta.astype(np.float64),
+                                         dict(ln_param))
+    return out
+
+
+@check('Layernorm forward: per-example statistics and output',
+       points=10, needs=('layernorm_forward',), short='forward', column='fwd')
+def layernorm_forward_values(student):
+    rng = hidden_rng(1)
+    g = Grading()
+    N, D = 30, 12
+    x = rows_of_different_scales(rng, N, D)
+    gamma, beta = rng.uniform(0.5, 2, D), rng.standard_normal(D)
+
+    def statistics():
+        out, _ = student.layernorm_forward(x, np.ones(D), np.zeros(D), {})
+        if out.shape != x.shape:
+            return ['the output has shape %s; it should have the shape of x, %s' % (out.shape, x.shape)]
+        if not np.all(np.isfinite(out)):
+            return ['the output contains NaN or inf']
+        mean_ok = np.allclose(out.mean(axis=1), 0, atol=1e-6)
+        std = out.std(axis=1)
+        std_ok = np.allclose(std, 1, rtol=1e-4, atol=0)
+        if mean_ok and std_ok:
+            return []
+        if np.allclose(out.mean(axis=0), 0, atol=1e-6) and np.allclose(out.std(axis=0), 1, rtol=1e-3):
+            return ['each feature (column) of the output has mean 0 and standard deviation 1, but each example '
+                    '(row) should: layer norm normalizes every example over its own features (axis 1), not '
+                    'every feature over the batch (axis 0)']
+        if mean_ok and np.allclose(std, np.sqrt((D - 1) / D), rtol=1e-4):
+            return ['the output is scaled as if by the unbiased (D-1) variance; layer norm uses the plain '
+                    'variance over the features (ddof=0)']
+        problems = []
+        if not mean_ok:
+            problems.append('with gamma=1 and beta=0 the mean of each example (row) of the output is not 0')
+        if not std_ok:
+            problems.append('with gamma=1 and beta=0 the standard deviation of each example (row) of the output '
+                            'is not 1')
+        return problems
+
+    def agreement(what, x, gamma, beta, ln_param, tol):
+        out, _ = student.layernorm_forward(x, gamma, beta, dict(ln_param))
+        expected = _expected(x, gamma, beta, ln_param)
+        problem = compare('the output ' + what, out, expected, tol)
+        if problem and x.dtype == np.float64 and compare('out', out, expected, TOL_FLOAT32) is None:
+            problem += ('; it agrees only to float32 precision: compute in the dtype of x, and add eps to the '
+                        'variance under the square root')
+        return [problem]
+
+    square = rows_of_different_scales(rng, 9, 9)
+    tiny = rng.standard_normal((10, 8)) * 1e-3  # variance 1e-6, below eps: eps decides the result
+    x32 = (rng.standard_normal((16, 6)) * 3 + 1).astype(np.float32)
+    one = rows_of_different_scales(rng, 1, D)
+
+    def own_output():
+        out, _ = student.layernorm_forward(x, gamma, beta, {})
+        if out.shape != x.shape or not np.all(np.isfinite(out)) or np.all(out.std(axis=1) < 1e-12):
+            return None
+        return out
+
+    def same_at_test_time():
+        # Layer norm has no running averages: whatever else ln_param holds, the output is the same.
+        own = own_output()
+        if own is None:
+            return ['the output must depend on x before this part counts']
+        out, _ = student.layernorm_forward(x, gamma, beta, {'mode': 'test'})
+        if compare('out', out, own, TOL_FLOAT64) is None:
+            return []
+        return ["the output changes when ln_param holds 'mode': 'test'; layer norm computes the same thing at "
+                'train and test time (it keeps no running averages)']
+
+    def inputs_unchanged():
+        if own_output() is None:
+            return ['the output must depend on x before this part counts']
+        student.layernorm_forward(x, gamma, beta, {})
+        changed = student.changed_inputs()
+        if changed:
+            return ['layernorm_forward modified its input %s in place (for example `x -= mean`); compute into '
+                    'new arrays: the caller still needs %s' % (' and '.join(changed), ' and '.join(changed))]
+        return []
+
+    g.part(0.2, 'Per-example statistics with gamma=1, beta=0', statistics)
+    g.part(0.25, 'Output on ordinary inputs', agreement, 'on ordinary inputs', x, gamma, beta, {}, TOL_FLOAT64)
+    g.part(0.1, 'Output when N equals D', agreement,
+           'when the batch is square (N = D); gamma and beta scale and shift each feature, along axis 1',
+           square, rng.uniform(0.5, 2, 9), rng.standard_normal(9), {}, TOL_FLOAT64)
+    g.part(0.1, 'Output for a batch of one example', agreement,
+           'for a batch of one example (layer norm uses no statistic of the batch)', one, gamma, beta, {},
+           TOL_FLOAT64)
+    g.part(0.1, 'Output on examples with tiny variance', agreement,
+           'on examples whose variance is smaller than eps (is eps added to the variance before the square '
+           'root?)', tiny, np.ones(8), np.zeros(8), {}, TOL_FLOAT64)
+    g.part(0.1, "Output with ln_param['eps'] set", agreement,
+           "when ln_param sets 'eps' (read it from ln_param, default 1e-5)", x, gamma, beta,
+           {'eps': 0.5 * x.var(axis=1).min()}, TOL_FLOAT64)
+    g.part(0.05, 'Output for float32 inputs', agreement, 'for float32 inputs', x32, np.full(6, 1.5, np.float32),
+           np.full(6, -0.5, np.float32), {}, TOL_FLOAT32)
+    g.part(0.05, 'The same output at test time', same_at_test_time)
+    g.part(0.05, 'x, gamma and beta are left unchanged', inputs_unchanged)
+    return g.outcome()
+
+
+# ---------------------------------------------------------------- backward
+
+GRADIENTS = ('dx', 'dgamma', 'dbeta')
+HINTS = {'dx': ' (each example has its own mean and variance: dx has a path through x_hat, one through the '
+               "example's mean and one through its variance, each summed over the features, axis 1; remember "
+               'gamma)',
+         'dgamma': ' (dgamma sums dout * x_hat over the examples, axis 0: gamma has one entry per feature)',
+         'dbeta': ' (dbeta sums dout over the examples, axis 0: beta has one entry per feature)'}
+
+
+def numeric_gradients(student, x, gamma, beta, dout):
+    """Centered differences of sum(forward(x) * dout) of the student's own layernorm_forward, for x, gamma and
+    beta (cs231n.gradient_check, h=1e-5)."""
+    def forward(xx, gg, bb):
+        out = student.layernorm_forward(xx, gg, bb, {})[0]
+        if out.shape != dout.shape:
+            raise StudentCodeError('layernorm_forward returned shape %s; expected %s' % (out.shape, dout.shape),
+                                   kind='bad_return')
+        return out
+    return (eval_numerical_gradient_array(lambda v: forward(v, gamma, beta), x.copy(), dout),
+            eval_numerical_gradient_array(lambda v: forward(x, v, beta), gamma.copy(), dout),
+            eval_numerical_gradient_array(lambda v: forward(x, gamma, v), beta.copy(), dout))
+
+
+@check('Layernorm backward: dx, dgamma and dbeta',
+       points=15, needs=('layernorm_forward', 'layernorm_backward'), short='backward', column='bwd')
+def layernorm_backward(student):
+    rng = hidden_rng(2)
+    g = Grading()
+
+    def case(N, D):
+        return (rows_of_different_scales(rng, N, D), rng.uniform(0.5, 2.5, D) * rng.choice([-1, 1], D),
+                rng.standard_normal(D), rng.standard_normal((N, D)))
+
+    # The first case is small enough for numeric gradients; the square one shows sums over the wrong axis.
+    cases = [case(4, 5), case(16, 7), case(6, 6)]
+    results = {}
+
+    def run(i):
+        """(student's gradients, how the forward compares, the expected gradients, inputs it changed)."""
+        if i not in results:
+            x, gamma, beta, dout = cases[i]
+            grads = student.layernorm_backward(x, gamma, beta, {}, dout)
+            changed = student.changed_inputs()
+            out, _ = student.layernorm_forward(x, gamma, beta, {})
+            expected_out, cache = reference.layernorm_forward(x, gamma, beta, {})
+            if out.dtype == np.float64 and compare('out', out, expected_out, 1e-10) is None:
+                forward = 'right'
+            elif compare('out', out, expected_out, TOL_FLOAT32) is None:
+                # Right to float32 precision (a float32 computation, eps misplaced): the derivative of layer
+                # norm is then right to about the same precision, and a numeric one is lost in the rounding.
+                forward = 'close'
+            else:
+                forward = 'wrong'   # charged in the forward check
+            results[i] = (grads, forward, reference.layernorm_backward(dout, cache), changed)
+        return results[i]
+
+    numeric = {}
+
+    def carried(k):
+        """A wrong forward's backward (the forward check charges the forward): right when it is the derivative
+        of the student's own forward (numerically) or of layer norm itself."""
+        grads, _, expected, _ = run(0)
+        if compare(GRADIENTS[k], grads[k], expected[k], TOL_FLOAT64) is None:
+            return []
+        if not numeric:
+            numeric['grads'] = numeric_gradients(student, *cases[0])
+        if not np.any(np.abs(numeric['grads'][0]) > 1e-8):
+            # The forward does not depend on x: its derivative says nothing about a backward pass.
+            return [compare(GRADIENTS[k], grads[k], expected[k], TOL_FLOAT64) + HINTS[GRADIENTS[k]]]
+        problem = compare('%s (against a numeric gradient of your own layernorm_forward)' % GRADIENTS[k],
+                          grads[k], numeric['grads'][k], TOL_NUMERIC)
+        return [problem + HINTS[GRADIENTS[k]]] if problem else []
+
+    def against_numeric(k):
+        grads, forward, expected, _ = run(0)
+        if forward == 'wrong':
+            return carried(k)
+        if forward == 'close':
+            problem = compare(GRADIENTS[k], grads[k], expected[k], TOL_FLOAT32)
+            return [problem + HINTS[GRADIENTS[k]]] if problem else []
+        if compare(GRADIENTS[k], grads[k], expected[k], TOL_FLOAT64) is None:
+            return []
+        if not numeric:
+            numeric['grads'] = numeric_gradients(student, *cases[0])
+        problem = compare('%s (against a numeric gradient of your own layernorm_forward)' % GRADIENTS[k],
+                          grads[k], numeric['grads'][k], TOL_NUMERIC)
+        return [problem + HINTS[GRADIENTS[k]]] if problem else []
+
+    def against_reference(k):
+        if run(0)[1] == 'wrong':
+            return carried(k)
+        for i in range(len(cases)):
+            grads, forward, expected, _ = run(i)
+            if forward == 'wrong':
+                continue   # a forward wrong on this shape alone is the forward check's to charge
+            problem = compare(GRADIENTS[k], grads[k], expected[k], TOL_FLOAT32 if forward == 'close' else TOL_FLOAT64)
+            if problem:
+                return [problem + HINTS[GRADIENTS[k]]]
+        return []
+
+    def dout_unchanged():
+        if not np.any(run(0)[0][0]):
+            return ['the backward must compute dx before this part counts']   # doing nothing changes nothing
+        if any(run(i)[3] for i in range(len(cases))):
+            return ['layernorm_backward modified its input dout in place (for example `dout *= gamma`); compute '
+                    'into new arrays: the layer below still needs dout']
+        return []
+
+    for k, weight in enumerate((0.45, 0.25, 0.25)):
+        g.part(0.6 * weight, '%s against the expected gradient' % GRADIENTS[k], against_reference, k)
+        g.part(0.4 * weight, '%s against a numeric gradient' % GRADIENTS[k], against_numeric, k)
+    g.part(0.05, 'dout is left unchanged', dout_unchanged)
+    return g.outcome()

@@ -1,0 +1,1 @@
+"""The answer key of the layer normalization assignment."""
