@@ -1,9 +1,11 @@
 """The demo's sample class, made from the student release by filling its solution cells.
 
 Any assignment's sample class comes from its reference cells (``Assignment.reference_cells``) and the bugs
-of its ``variants.py``: a complete submission, a partly done one (the first half of the solution cells), a
-buggy one (the first bug of the first solution cell and the first bug of the last), a broken one (the last
-solution cell does not compile, the first function exits the process) and an untouched release.
+of its ``variants.py``: a complete submission, a partly done one (the first half of the graded solution
+cells), a buggy one (the first bug of the first graded solution cell and the first bug of the last), a broken
+one (the last graded cell does not compile, the first one's function exits the process) and an untouched
+release. A graded cell is one that defines a name some check calls (a notebook may have solution cells no
+check grades, such as code pasted from an earlier assignment for an experiment).
 """
 import ast
 from pathlib import Path
@@ -35,11 +37,18 @@ def exits(source):
     return 'import sys\n\n\ndef %s(%s):\n    sys.exit(\'giving up\')\n' % (fn.name, ast.unparse(fn.args))
 
 
+def graded_cells(cells, needed):
+    """The grade_ids of the cells that define a name in ``needed``, in order."""
+    def defines(source):
+        return {node.name for node in ast.parse(source).body if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
+    return [grade_id for grade_id, source in cells.items() if defines(source) & set(needed)]
+
+
 def sample_class(assignment=None):
     """{student: {grade_id: source}}: what each sample student wrote."""
     assignment = assignment if isinstance(assignment, Assignment) else get(assignment)
     ref = assignment.reference_cells()
-    ids = list(ref)
+    ids = graded_cells(ref, assignment.needed_names) or list(ref)
     bugs = assignment.module('variants').BUGS
     buggy = dict(ref)
     buggy.update(first_bug_of(bugs, ids[0]))
@@ -49,7 +58,7 @@ def sample_class(assignment=None):
     broken[ids[0]] = exits(ref[ids[0]])
     return {
         'complete': ref,
-        'partly_done': {k: ref[k] for k in ids[:max(1, len(ids) // 2)]},
+        'partly_done': {k: ref[k] for k in ids[:(len(ids) + 1) // 2]},
         'buggy': buggy,
         'broken': broken,
         'untouched': {},

@@ -59,7 +59,7 @@ Start JupyterLab from inside this folder (`jupyter lab`), so that `cs231n/` is i
 - Fill in every cell that says `# YOUR CODE HERE` and remove its `raise NotImplementedError()`. Keep the
   function and class names and follow each docstring: it is the contract the grader checks.
 - Run the test cell after each part: it prints what it checked and stops at the first problem.
-- While you debug, `BNKIT_QUICK=1 jupyter lab` runs shorter experiments (fewer epochs and weight scales).
+- While you debug, `BNKIT_QUICK=1 jupyter lab` runs shorter experiments (fewer epochs, less data).
   Quick mode is for debugging only: before you hand in, restart without it and run the whole notebook
   (Kernel > Restart Kernel and Run All Cells), so that your plots and your answer come from the full run.
 - nbgrader's **Validate** button (or `nbgrader validate {notebook}`) runs the notebook from the top
