@@ -182,7 +182,7 @@ def test_similarity_adds_its_section_to_the_class_report(honest_class, tmp_path)
     folder, out = honest_class
     copy = tmp_path / 'out'
     shutil.copytree(out, copy)
-    proc = bnkit('similarity', folder, '--out', copy)
+    proc = bnkit('similarity', folder, '--out', copy, '--assignment', 'BatchNormalization')
     assert proc.returncode == 0, proc.stderr
     page = (copy / 'report.html').read_text()
     section = page.split('id="similarity"')[1]

@@ -160,7 +160,7 @@ def _no_sandbox_no_score(nb, tmp_path):
     sub.mkdir()
     shutil.copy(nb, sub)
     results = tmp_path / 'results.json'
-    gradescope = docker_like('%s -m autograder.cli run-autograder --submission-dir %s --results %s '
+    gradescope = docker_like('%s -m autograder.cli run-autograder --assignment BatchNormalization --submission-dir %s --results %s '
                              '--require-isolation full' % (PYTHON, sub, results))
     proc = run_contained(in_private_mounts(gradescope), timeout=300)
     assert proc.returncode == 3 and not results.exists(), proc.stderr[-2000:]

@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 from autograder.cli import choose, isolation
+from autograder.assignment import AssignmentError
 from autograder.assignment import get as get_assignment
 from autograder.grading.runner import GraderFailure, grade_all, record_failure
 from autograder.grading.submissions import Submission, SubmissionError, find_single_notebook
@@ -30,7 +31,11 @@ def add_arguments(parser):
 def run(args):
     """0 with results.json written; 3 (no results.json, so Gradescope reports an autograder error) when the
     sandbox cannot run: a grader failure must never reach the student as a score."""
-    assignment = get_assignment(args.assignment)
+    try:
+        assignment = get_assignment(args.assignment)
+    except AssignmentError as exc:
+        print('error: %s' % exc, file=sys.stderr)
+        return 2
     level = isolation.pick(args)
     if level is None:
         return 3

@@ -37,6 +37,13 @@ class ComposedNet:
     def normalize_backward(self, handle, da):
         raise NotImplementedError
 
+    def probe_input(self, input_dim):
+        """Two examples that call the student's layer once, to learn whether it can be called at all."""
+        return np.zeros((2, input_dim))
+
+    def forget(self):
+        """Drop what the probe call left behind (a layer with running averages overrides this)."""
+
     def loss(self, X, y=None):
         mode = 'test' if y is None else 'train'
         L = self.num_layers
@@ -172,3 +179,143 @@ def regularization_mistake(diff, reg, params):
     if abs(diff - 0.5 * reg * others_sq) < 1e-6 * max(1, abs(diff)):
         return 'the regularization term includes biases, gamma or beta; regularize the weight matrices only'
     return None
+
+
+class NetReference:
+    """What an assignment's net checks compare a student's net with: its reference ``FullyConnectedNet`` and
+    the reference's logic composed over the student's own layer.
+
+    ``composed_class(student, params, num_layers, normalized, reg)`` is the assignment's ``ComposedNet``;
+    ``normalized(kwargs)`` says whether a net built with ``kwargs`` normalizes its hidden layers.
+    """
+
+    def __init__(self, reference_class, composed_class, normalized):
+        self.reference_class = reference_class
+        self.composed_class = composed_class
+        self.normalized = normalized
+
+    def reference(self, seed, **kwargs):
+        """The reference net, its weights drawn after seeding numpy's global generator with ``seed``."""
+        np.random.seed(seed)
+        return self.reference_class(**kwargs)
+
+    def shapes(self, kwargs):
+        return contract_shapes(kwargs['hidden_dims'], kwargs['input_dim'], kwargs['num_classes'],
+                               self.normalized(kwargs))
+
+    def student_net(self, student, kwargs, params):
+        """A student net built with kwargs (float64) holding ``params`` (contract names), and its name mapping
+        (``net_with_params``)."""
+        return net_with_params(student, kwargs, params, self.shapes(kwargs))
+
+    def expected(self, student, kwargs, params, seed):
+        """The reference net's logic over the student's own layer; the reference net itself when the student's
+        layer cannot be called, so a broken layer is not guessed around."""
+        from autograder.sandbox.student_api import StudentCodeError
+        net = self.composed_class(student, {k: v.copy() for k, v in params.items()}, len(kwargs['hidden_dims']) + 1,
+                                  self.normalized(kwargs), kwargs.get('reg', 0.0))
+        if not net.normalized:
+            return net
+        try:
+            net.loss(net.probe_input(kwargs['input_dim']), np.zeros(2, dtype=int))
+        except StudentCodeError:
+            ref = self.reference(seed, dtype=np.float64, **kwargs)
+            ref.params = {k: v.copy() for k, v in params.items()}
+            return ref
+        net.forget()
+        return net
+
+    def computes_reference_logic(self, student, kwargs, seed, X, y, tol):
+        """Whether the student's net computes what the reference logic over the student's own layer computes
+        (train-mode loss and gradients on X, y within ``tol``): then a shortfall of the net is the layer's."""
+        from autograder.grading.checking import compare
+        from autograder.sandbox.student_api import StudentCodeError
+        params = {k: v.copy() for k, v in self.reference(seed, dtype=np.float64, **kwargs).params.items()}
+        try:
+            expected = self.expected(student, kwargs, params, seed)
+            if not isinstance(expected, self.composed_class):
+                return False
+            expected_loss, expected_grads = expected.loss(X, y)
+            handle, mapping = self.student_net(student, kwargs, params)
+            loss, grads = student.net_loss(handle, X, y)
+        except StudentCodeError:
+            return False
+        if abs(loss - expected_loss) > tol * max(1.0, abs(expected_loss)):
+            return False
+        return all(mapping[k] in grads and compare(k, grads[mapping[k]], v, tol, floor=1e-6) is None
+                   for k, v in expected_grads.items())
+
+    def loss_and_gradient_parts(self, g, student, cases, rng, seed, tol, layer, hint, inputs):
+        """Add to the ``Grading`` g, for each (label, kwargs, weight) of ``cases``, a loss part (0.4 of the
+        weight) and a gradients part (0.6): the student's net against the reference logic over their own
+        ``layer`` (e.g. 'batchnorm'), with non-trivial gamma and beta, on ``inputs(rng, n, d)``."""
+        from autograder.grading.checking import compare
+        for index, (label, kwargs, weight) in enumerate(cases):
+            ref = self.reference(seed + index, dtype=np.float64, **kwargs)
+            # Non-trivial gamma and beta, so that their gradients and their use in the forward pass matter.
+            params = {k: rng.uniform(0.5, 1.5, v.shape) if k.startswith('gamma')
+                      else 0.1 * rng.standard_normal(v.shape) if k.startswith('b') else v.copy()
+                      for k, v in ref.params.items()}
+            X = inputs(rng, 6, kwargs['input_dim'])
+            y = rng.integers(kwargs['num_classes'], size=6)
+            computed = {}
+
+            def both(kwargs=kwargs, params=params, X=X, y=y, computed=computed, index=index):
+                """(student's loss, grads in contract names, expected loss, expected grads, mapping), once."""
+                if not computed:
+                    expected = self.expected(student, kwargs, params, seed + index).loss(X, y)
+                    handle, mapping = self.student_net(student, kwargs, params)
+                    loss, grads = student.net_loss(handle, X, y)
+                    back = {v: k for k, v in mapping.items()}
+                    computed['result'] = (loss, {back.get(k, k): v for k, v in grads.items()}, *expected, mapping)
+                return computed['result']
+
+            def loss_part(kwargs=kwargs, params=params, fn=both):
+                loss, _, expected_loss, _, _ = fn()
+                if abs(loss - expected_loss) <= tol * max(1.0, abs(expected_loss)):
+                    return []
+                diff = loss - expected_loss
+                mistake = regularization_mistake(diff, kwargs['reg'], params)
+                if mistake:
+                    return [mistake]
+                return ['the loss is off (relative error %.1e) from the reference net run on your own %s layer; %s'
+                        % (abs(diff) / max(1.0, abs(expected_loss)), layer, hint)]
+
+            def grads_part(fn=both):
+                _, grads, _, expected_grads, mapping = fn()
+                problems = []
+                if set(grads) != set(expected_grads):
+                    problems.append('grads should have exactly the keys of params (%s)'
+                                    % describe_keys({mapping.get(k, k) for k in grads},
+                                                    {mapping[k] for k in expected_grads}))
+                for k in sorted(set(grads) & set(expected_grads)):
+                    # Biases right before a normalization have a true gradient of ~0: the floor keeps that from
+                    # turning rounding noise into a relative error.
+                    problem = compare('grads[%r]' % mapping[k], grads[k], expected_grads[k], tol, floor=1e-6)
+                    if problem:
+                        problems.append(problem)
+                return problems[:3]
+
+            g.part(0.4 * weight, 'Loss ' + label, loss_part)
+            g.part(0.6 * weight, 'Gradients ' + label, grads_part)
+
+    def composed_training_accuracy(self, student, task, seed):
+        """Held-out accuracy of the reference net's logic over the student's own layer, trained here with the
+        task and seed (the student's layer runs on the student's side); None when it cannot train."""
+        from cs231n.solver import Solver
+
+        from autograder.grading.synthetic import accuracy
+        from autograder.sandbox.student_api import StudentCodeError
+        kwargs = task.net_kwargs
+        shapes = contract_shapes(kwargs['hidden_dims'], kwargs['input_dim'], kwargs['num_classes'], True)
+        np.random.seed(seed)
+        params = {k: np.ones(v) if k.startswith('gamma') else np.zeros(v) for k, v in shapes.items()}
+        for i in range(1, len(kwargs['hidden_dims']) + 2):
+            params['W%d' % i] = kwargs['weight_scale'] * np.random.randn(*shapes['W%d' % i])
+        net = self.composed_class(student, params, len(kwargs['hidden_dims']) + 1, True, kwargs.get('reg', 0.0))
+        try:
+            with np.errstate(all='ignore'):
+                Solver(net, dict(task.train_data), verbose=False, **task.solver_kwargs).train()
+                return accuracy(net.loss(task.X_eval), task)
+        except (StudentCodeError, FloatingPointError, ValueError):
+            return None

@@ -25,3 +25,7 @@ class ComposedNet(composed.ComposedNet):
 
     def normalize_backward(self, handle, da):
         return self.student.batchnorm_backward_kept(handle, da)
+
+    def forget(self):
+        """Running averages start afresh: the probe call of ``NetReference.expected`` must leave none."""
+        self.bn_params = [{'mode': 'train'} for _ in self.bn_params]

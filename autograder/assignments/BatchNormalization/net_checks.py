@@ -3,9 +3,8 @@ import numpy as np
 
 from autograder.assignments.BatchNormalization.composed import ComposedNet, contract_shapes, map_params
 from autograder.assignments.BatchNormalization.settings import SEED, TOL_NET, hidden_rng
-from autograder.grading.checking import Grading, check, compare
-from autograder.grading.composed import describe_keys, net_with_params, regularization_mistake
-from autograder.sandbox.student_api import StudentCodeError
+from autograder.grading.checking import Grading, check
+from autograder.grading.composed import NetReference, describe_keys
 from solutions.BatchNormalization.fc_net import FullyConnectedNet as ReferenceNet
 
 # ---------------------------------------------------------------- the net: parameters
@@ -132,37 +131,8 @@ def fc_net_init(student):
 
 # ---------------------------------------------------------------- the net: shared steps
 
-def reference_net(seed, **kwargs):
-    np.random.seed(seed)
-    return ReferenceNet(**kwargs)
-
-
-def _shapes_of(kwargs):
-    return contract_shapes(kwargs['hidden_dims'], kwargs['input_dim'], kwargs['num_classes'],
-                           kwargs.get('use_batchnorm', False))
-
-
-def student_net(student, kwargs, params):
-    """A student net built with kwargs (float64) holding ``params`` (contract names), and its name mapping
-    (``autograder.grading.composed.net_with_params``)."""
-    return net_with_params(student, kwargs, params, _shapes_of(kwargs))
-
-
-def expected_net(student, kwargs, params, seed):
-    """The reference net's logic over the student's batch norm (see autograder.assignments.BatchNormalization.composed); the reference
-    net itself when the student's batch norm cannot be called, so a broken layer is not guessed around."""
-    composed = ComposedNet(student, {k: v.copy() for k, v in params.items()}, len(kwargs['hidden_dims']) + 1,
-                           kwargs.get('use_batchnorm', False), kwargs.get('reg', 0.0))
-    if not composed.use_batchnorm:
-        return composed
-    try:
-        composed.loss(np.zeros((2, kwargs['input_dim'])), np.zeros(2, dtype=int))
-    except StudentCodeError:
-        ref = reference_net(seed, dtype=np.float64, **kwargs)
-        ref.params = {k: v.copy() for k, v in params.items()}
-        return ref
-    composed.bn_params = [{'mode': 'train'} for _ in composed.bn_params]
-    return composed
+# The reference net and its logic over the student's own batch norm (autograder.grading.composed.NetReference).
+NET = NetReference(ReferenceNet, ComposedNet, lambda kwargs: kwargs.get('use_batchnorm', False))
 
 
 def relu_net_scores(params, X):
@@ -180,6 +150,11 @@ def dropout_params(rng):
 
 # ---------------------------------------------------------------- the net: loss and gradients
 
+LOSS_HINT = ('check, in this order: the architecture {affine - batchnorm - relu} x (L-1) - affine - softmax (no '
+             'batch norm after the last affine layer, batch norm before the ReLU), which gamma/beta each layer '
+             'uses, and the 0.5 * reg * sum(W**2) term')
+
+
 @check('FullyConnectedNet: loss and gradients (batch norm, L2, dropout in train mode)',
        points=15, needs=('FullyConnectedNet',), short='loss & grads', column='grads')
 def fc_net_loss_and_gradients(student):
@@ -195,60 +170,8 @@ def fc_net_loss_and_gradients(student):
         ('without batch norm, reg=0.7', dict(hidden_dims=[12, 9], input_dim=8, num_classes=5,
                                              use_batchnorm=False, reg=0.7, weight_scale=0.3), 0.2),
     ]
-    for index, (label, kwargs, weight) in enumerate(cases):
-        ref = reference_net(SEED + index, dtype=np.float64, **kwargs)
-        # Non-trivial gamma and beta, so that their gradients and their use in the forward pass matter.
-        for k in ref.params:
-            if k.startswith('gamma'):
-                ref.params[k] = rng.uniform(0.5, 1.5, ref.params[k].shape)
-            elif k.startswith('beta') or k.startswith('b'):
-                ref.params[k] = 0.1 * rng.standard_normal(ref.params[k].shape)
-        X = rng.standard_normal((6, kwargs['input_dim']))
-        y = rng.integers(kwargs['num_classes'], size=6)
-        params = {k: v.copy() for k, v in ref.params.items()}
-        computed = {}
-
-        def both(kwargs=kwargs, params=params, X=X, y=y, computed=computed, index=index):
-            """(student's loss, grads in contract names, expected loss, expected grads), computed once."""
-            if not computed:
-                expected = expected_net(student, kwargs, params, SEED + index).loss(X, y)
-                handle, mapping = student_net(student, kwargs, params)
-                loss, grads = student.net_loss(handle, X, y)
-                back = {v: k for k, v in mapping.items()}
-                computed['result'] = (loss, {back.get(k, k): v for k, v in grads.items()}, *expected, mapping)
-            return computed['result']
-
-        def loss_part(kwargs=kwargs, params=params, fn=both):
-            loss, _, expected_loss, _, _ = fn()
-            if abs(loss - expected_loss) <= TOL_NET * max(1.0, abs(expected_loss)):
-                return []
-            diff = loss - expected_loss
-            mistake = regularization_mistake(diff, kwargs['reg'], params)
-            if mistake:
-                return [mistake]
-            return ['the loss is off (relative error %.1e) from the reference net run on your own batchnorm '
-                    'layer; check, in this order: the architecture {affine - batchnorm - relu} x (L-1) - affine '
-                    '- softmax (no batch norm after the last affine layer, batch norm before the ReLU), '
-                    'which gamma/beta each layer uses, and the 0.5 * reg * sum(W**2) term'
-                    % (abs(diff) / max(1.0, abs(expected_loss)))]
-
-        def grads_part(fn=both):
-            _, grads, _, expected_grads, mapping = fn()
-            problems = []
-            if set(grads) != set(expected_grads):
-                problems.append('grads should have exactly the keys of params (%s)'
-                                % describe_keys({mapping.get(k, k) for k in grads},
-                                                 {mapping[k] for k in expected_grads}))
-            for k in sorted(set(grads) & set(expected_grads)):
-                # Biases right before batch norm have a true gradient of ~0: the floor keeps that from
-                # turning rounding noise into a relative error.
-                problem = compare('grads[%r]' % mapping[k], grads[k], expected_grads[k], TOL_NET, floor=1e-6)
-                if problem:
-                    problems.append(problem)
-            return problems[:3]
-
-        g.part(0.4 * weight, 'Loss ' + label, loss_part)
-        g.part(0.6 * weight, 'Gradients ' + label, grads_part)
+    NET.loss_and_gradient_parts(g, student, cases, rng, SEED, TOL_NET, 'batchnorm', LOSS_HINT,
+                                inputs=lambda rng, n, d: rng.standard_normal((n, d)))
 
     def dropout_in_train_mode():
         # With one example, grads[W2] = h^T dscores and grads[b2] = dscores: h, the hidden layer after
@@ -257,7 +180,7 @@ def fc_net_loss_and_gradients(student):
         x = rng.standard_normal((1, 10))
         relu = np.maximum(0, x.dot(params['W1']) + params['b1'])[0]
         active = relu > 1e-3
-        handle, mapping = student_net(student, DROPOUT_NET, params)
+        handle, mapping = NET.student_net(student, DROPOUT_NET, params)
         student.seed_numpy(SEED + 61)  # the masks are random: seeded, so regrading draws the same ones
         kept, scales = [], []
         for _ in range(5):

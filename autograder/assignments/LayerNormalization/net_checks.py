@@ -4,7 +4,6 @@ import numpy as np
 from autograder.assignments.LayerNormalization.settings import SEED, TOL_NET, hidden_rng
 from autograder.grading import composed
 from autograder.grading.checking import Grading, check, compare
-from autograder.sandbox.student_api import StudentCodeError
 from solutions.LayerNormalization.fc_net import FullyConnectedNet as ReferenceNet
 
 
@@ -23,10 +22,9 @@ class ComposedNet(composed.ComposedNet):
     def normalize_backward(self, handle, da):
         return self.student.layernorm_backward_kept(handle, da)
 
-
-def _shapes(kwargs):
-    return composed.contract_shapes(kwargs['hidden_dims'], kwargs['input_dim'], kwargs['num_classes'],
-                                    kwargs.get('normalization') is not None)
+    def probe_input(self, input_dim):
+        # Rows that vary across their features: layer norm of a constant row divides zero by sqrt(eps).
+        return np.zeros((2, input_dim)) + np.arange(input_dim)
 
 
 # ---------------------------------------------------------------- parameters
@@ -46,7 +44,7 @@ def layernorm_net_parameters(student):
     ln = dict(hidden_dims=[20, 30], input_dim=15, num_classes=10, normalization='layernorm', weight_scale=5e-2,
               dtype='float64')
     big = dict(hidden_dims=[60, 50], input_dim=80, num_classes=10, normalization='layernorm', weight_scale=0.1)
-    shapes = _shapes(ln)
+    shapes = NET.shapes(ln)
 
     def names():
         params = state('ln', **ln)['params']
@@ -79,7 +77,7 @@ def layernorm_net_parameters(student):
 
     def weights():
         params = state('big', **big)['params']
-        mapping = composed.map_params(params, _shapes(big)) or {}
+        mapping = composed.map_params(params, NET.shapes(big)) or {}
         for k in ('W1', 'W2', 'W3'):
             w = params.get(mapping.get(k, k))
             if w is None:
@@ -106,7 +104,7 @@ def layernorm_net_parameters(student):
 
     def without_normalization():
         plain = state('plain', **dict(ln, normalization=None))
-        expected = set(_shapes(dict(ln, normalization=None)))
+        expected = set(NET.shapes(dict(ln, normalization=None)))
         problems = []
         if set(plain['params']) != expected:
             problems.append('with normalization=None params should hold only W1..W3 and b1..b3 (%s)'
@@ -127,30 +125,8 @@ def layernorm_net_parameters(student):
 
 # ---------------------------------------------------------------- loss, gradients and scores
 
-def reference_net(seed, **kwargs):
-    np.random.seed(seed)
-    return ReferenceNet(**kwargs)
-
-
-def student_net(student, kwargs, params):
-    """A student net built with kwargs (float64) holding ``params`` (contract names), and its name mapping."""
-    return composed.net_with_params(student, kwargs, params, _shapes(kwargs))
-
-
-def expected_net(student, kwargs, params, seed):
-    """The reference net's logic over the student's layer norm; the reference net itself when the student's
-    layer norm cannot be called, so a broken layer is not guessed around."""
-    net = ComposedNet(student, {k: v.copy() for k, v in params.items()}, len(kwargs['hidden_dims']) + 1,
-                      kwargs.get('normalization') is not None, kwargs.get('reg', 0.0))
-    if not net.normalized:
-        return net
-    try:
-        net.loss(np.zeros((2, kwargs['input_dim'])) + np.arange(kwargs['input_dim']), np.zeros(2, dtype=int))
-    except StudentCodeError:
-        ref = reference_net(seed, dtype=np.float64, **kwargs)
-        ref.params = {k: v.copy() for k, v in params.items()}
-        return ref
-    return net
+# The reference net and its logic over the student's own layer norm (autograder.grading.composed.NetReference).
+NET = composed.NetReference(ReferenceNet, ComposedNet, lambda kwargs: kwargs.get('normalization') is not None)
 
 
 LOSS_HINT = ('check, in this order: the architecture {affine - layernorm - relu} x (L-1) - affine - softmax (no '
@@ -171,60 +147,16 @@ def layernorm_net_loss(student):
         ('without normalization, reg=0.7', dict(hidden_dims=[12, 9], input_dim=8, num_classes=5,
                                                 normalization=None, reg=0.7, weight_scale=0.3), 0.2),
     ]
-    for index, (label, kwargs, weight) in enumerate(cases):
-        ref = reference_net(SEED + index, dtype=np.float64, **kwargs)
-        # Non-trivial gamma and beta, so that their gradients and their use in the forward pass matter.
-        params = {k: rng.uniform(0.5, 1.5, v.shape) if k.startswith('gamma')
-                  else 0.1 * rng.standard_normal(v.shape) if k.startswith('b') else v.copy()
-                  for k, v in ref.params.items()}
-        X = rng.standard_normal((6, kwargs['input_dim'])) * 2 + 0.5
-        y = rng.integers(kwargs['num_classes'], size=6)
-        computed = {}
-
-        def both(kwargs=kwargs, params=params, X=X, y=y, computed=computed, index=index):
-            """(student's loss, grads in contract names, expected loss, expected grads, mapping), once."""
-            if not computed:
-                expected = expected_net(student, kwargs, params, SEED + index).loss(X, y)
-                handle, mapping = student_net(student, kwargs, params)
-                loss, grads = student.net_loss(handle, X, y)
-                back = {v: k for k, v in mapping.items()}
-                computed['result'] = (loss, {back.get(k, k): v for k, v in grads.items()}, *expected, mapping)
-            return computed['result']
-
-        def loss_part(kwargs=kwargs, params=params, fn=both):
-            loss, _, expected_loss, _, _ = fn()
-            if abs(loss - expected_loss) <= TOL_NET * max(1.0, abs(expected_loss)):
-                return []
-            diff = loss - expected_loss
-            mistake = composed.regularization_mistake(diff, kwargs['reg'], params)
-            if mistake:
-                return [mistake]
-            return ['the loss is off (relative error %.1e) from the reference net run on your own layernorm '
-                    'layer; %s' % (abs(diff) / max(1.0, abs(expected_loss)), LOSS_HINT)]
-
-        def grads_part(fn=both):
-            _, grads, _, expected_grads, mapping = fn()
-            problems = []
-            if set(grads) != set(expected_grads):
-                problems.append('grads should have exactly the keys of params (%s)'
-                                % composed.describe_keys({mapping.get(k, k) for k in grads},
-                                                {mapping[k] for k in expected_grads}))
-            for k in sorted(set(grads) & set(expected_grads)):
-                problem = compare('grads[%r]' % mapping[k], grads[k], expected_grads[k], TOL_NET, floor=1e-6)
-                if problem:
-                    problems.append(problem)
-            return problems[:3]
-
-        g.part(0.4 * weight, 'Loss ' + label, loss_part)
-        g.part(0.6 * weight, 'Gradients ' + label, grads_part)
+    NET.loss_and_gradient_parts(g, student, cases, rng, SEED, TOL_NET, 'layernorm', LOSS_HINT,
+                                inputs=lambda rng, n, d: rng.standard_normal((n, d)) * 2 + 0.5)
 
     def test_scores():
         # Layer norm keeps no running averages: loss(X) scores a batch with the same normalization as training.
         kwargs = cases[0][1]
-        params = {k: v.copy() for k, v in reference_net(SEED + 9, dtype=np.float64, **kwargs).params.items()}
+        params = {k: v.copy() for k, v in NET.reference(SEED + 9, dtype=np.float64, **kwargs).params.items()}
         X = rng.standard_normal((7, kwargs['input_dim'])) * 2 + 0.5
-        expected = expected_net(student, kwargs, params, SEED + 9).loss(X)
-        handle, _ = student_net(student, kwargs, params)
+        expected = NET.expected(student, kwargs, params, SEED + 9).loss(X)
+        handle, _ = NET.student_net(student, kwargs, params)
         problem = compare('the scores of loss(X)', student.net_loss(handle, X), expected, TOL_NET)
         if problem:
             return [problem + ' (at test time layer norm computes exactly what it computes in training; %s)'
