@@ -168,3 +168,18 @@ def main(argv=None):
 
 if __name__ == '__main__':
     sys.exit(main())
+
+
+def get_CIFAR10_data_or_none(num_validation=1000, cifar10_dir=None):
+    """For experiments that are optional: every training and test image there is (``get_CIFAR10_data`` with
+    ``num_training=None, num_test=None``), the shapes printed; or None, with a line saying why and how to
+    fetch the data set, when CIFAR-10 is not available."""
+    try:
+        data = get_CIFAR10_data(num_training=None, num_validation=num_validation, num_test=None,
+                                cifar10_dir=cifar10_dir)
+    except CIFAR10DataError as exc:
+        print('CIFAR-10 is not available, so the experiments will be skipped. %s' % exc)
+        return None
+    for name, value in data.items():
+        print('%s: %s' % (name, value.shape))
+    return data

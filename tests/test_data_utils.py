@@ -3,7 +3,8 @@ import numpy as np
 import pytest
 
 from cs231n import data_utils
-from cs231n.data_utils import CIFAR10DataError, get_CIFAR10_data, load_CIFAR10, resolve_data_dir
+from cs231n.data_utils import (CIFAR10DataError, get_CIFAR10_data, get_CIFAR10_data_or_none, load_CIFAR10,
+                               resolve_data_dir)
 
 
 def test_load_reads_every_batch_channels_last(fake_cifar_dir):
@@ -35,6 +36,15 @@ def test_asking_for_more_than_the_folder_holds_says_how_many(fake_cifar_dir):
 def test_none_takes_everything_that_is_there(fake_cifar_dir):
     data = get_CIFAR10_data(num_training=None, num_validation=500, num_test=None, cifar10_dir=fake_cifar_dir)
     assert data['X_train'].shape[0] == 1000 and data['X_val'].shape[0] == 500 and data['X_test'].shape[0] == 300
+
+
+def test_optional_experiments_get_everything_there_is_or_none_with_the_reason(fake_cifar_dir, tmp_path, capsys):
+    data = get_CIFAR10_data_or_none(num_validation=500, cifar10_dir=fake_cifar_dir)
+    assert data['X_train'].shape[0] == 1000 and data['X_test'].shape[0] == 300
+    assert 'X_train: (1000, 3, 32, 32)' in capsys.readouterr().out
+    assert get_CIFAR10_data_or_none(cifar10_dir=tmp_path / 'missing') is None
+    said = capsys.readouterr().out
+    assert 'CIFAR-10 is not available, so the experiments will be skipped' in said and 'missing' in said
 
 
 def test_data_dir_resolution_order(monkeypatch, tmp_path):

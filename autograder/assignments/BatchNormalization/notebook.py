@@ -62,8 +62,8 @@ import matplotlib.pyplot as plt
 
 from cs231n.layers import *
 from cs231n.layer_utils import *
-from cs231n.data_utils import get_CIFAR10_data
-from cs231n.gradient_check import eval_numerical_gradient, eval_numerical_gradient_array
+from cs231n.data_utils import get_CIFAR10_data_or_none
+from cs231n.gradient_check import eval_numerical_gradient, eval_numerical_gradient_array, rel_error
 from cs231n.solver import Solver
 
 # %matplotlib inline
@@ -77,10 +77,6 @@ EPOCHS = 3 if QUICK else 10
 NUM_WEIGHT_SCALES = 4 if QUICK else 20
 
 
-def rel_error(x, y):
-    """Largest relative error between two arrays."""
-    return np.max(np.abs(x - y) / (np.maximum(1e-8, np.abs(x) + np.abs(y))))
-
 
 # %% [markdown] id="load_data_md"
 # ## Load the data
@@ -92,17 +88,8 @@ def rel_error(x, y):
 # Load CIFAR-10 and subtract the mean training image. With a partial copy of the data set (fewer than
 # 50,000 training images) every image there is used; the experiments below need only the first 1000.
 # Without the data set, data is None and the experiment cells each print one line instead of running.
-from cs231n.data_utils import CIFAR10DataError
-
 SKIPPED = 'Skipped: this experiment needs CIFAR-10 (see the "Load the data" cell).'
-try:
-    data = get_CIFAR10_data(num_training=None, num_validation=1000, num_test=None)
-except CIFAR10DataError as exc:
-    data = None
-    print('CIFAR-10 is not available, so the experiments will be skipped. %s' % exc)
-else:
-    for name, value in data.items():
-        print('%s: %s' % (name, value.shape))
+data = get_CIFAR10_data_or_none(num_validation=1000)
 
 
 # %% [markdown] id="batchnorm_forward_md"

@@ -55,8 +55,8 @@ import os
 import matplotlib.pyplot as plt
 import numpy as np
 
-from cs231n.data_utils import CIFAR10DataError, get_CIFAR10_data
-from cs231n.gradient_check import eval_numerical_gradient, eval_numerical_gradient_array
+from cs231n.data_utils import get_CIFAR10_data_or_none
+from cs231n.gradient_check import eval_numerical_gradient, eval_numerical_gradient_array, rel_error
 from cs231n.layer_utils import *  # noqa: F403
 from cs231n.layers import *  # noqa: F403
 from cs231n.solver import Solver
@@ -73,10 +73,6 @@ BATCH_SIZES = [10, 50] if QUICK else [5, 10, 50]
 NUM_TRAIN = 200 if QUICK else 1000
 
 
-def rel_error(x, y):
-    """Largest relative error between two arrays."""
-    return np.max(np.abs(x - y) / (np.maximum(1e-8, np.abs(x) + np.abs(y))))
-
 # %% [markdown] id="load_data_md"
 # ## Load the data
 #
@@ -88,14 +84,7 @@ def rel_error(x, y):
 # used; the experiment below needs only the first 1000. Without the data set, data is None and the experiment
 # cells each print one line instead of running.
 SKIPPED = 'Skipped: this experiment needs CIFAR-10 (see the "Load the data" cell).'
-try:
-    data = get_CIFAR10_data(num_training=None, num_validation=1000, num_test=None)
-except CIFAR10DataError as exc:
-    data = None
-    print('CIFAR-10 is not available, so the experiment will be skipped. %s' % exc)
-else:
-    for name, value in data.items():
-        print('%s: %s' % (name, value.shape))
+data = get_CIFAR10_data_or_none(num_validation=1000)
 
 # %% [markdown] id="batchnorm_md"
 # ## Your batch normalization
