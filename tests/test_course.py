@@ -78,7 +78,8 @@ def test_readme_walkthrough_on_a_fresh_copy_matches_bnkit_grade(tmp_path):
 
     course = checkout / 'course'
     with open(course / 'grades.csv') as f:
-        nbgrader_scores = {row['student_id']: float(row['raw_score']) for row in csv.DictReader(f)}
+        nbgrader_scores = {row['student_id']: float(row['raw_score']) for row in csv.DictReader(f)
+                           if row['assignment'] == 'BatchNormalization'}   # the course holds every assignment
     with open(course / 'bnkit-grades' / 'grades.csv') as f:
         bnkit_scores = {row['student']: float(row['score']) for row in csv.DictReader(f)}
     assert len(bnkit_scores) >= 5 and nbgrader_scores == pytest.approx(bnkit_scores)
