@@ -16,7 +16,7 @@ builder and the worker never sees any of this but ``side.py``.
 import importlib
 import inspect
 import pkgutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
@@ -56,7 +56,6 @@ class Assignment:
     package: str               # the Python package holding its content
     questions: tuple = ()      # hand-graded questions
     setup_source: str = 'import numpy as np\n'   # what every submission's code runs after (the notebook's imports)
-    notes: dict = field(default_factory=dict)     # free-form facts the assignment's own modules share
     attack_targets: AttackTargets = None          # where the hostile validation submissions go
     # The checks that train the whole net: they run the layer's backward inside the net (a hostile backward
     # earns nothing there) and carry forward a mistake in the net (a bug in the net may cost them too).
