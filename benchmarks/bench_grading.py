@@ -35,7 +35,7 @@ RELEASE_NB = ROOT / 'release' / 'BatchNormalization' / 'BatchNormalization.ipynb
 def bnkit_grade(target, out, jobs=1):
     start = time.perf_counter()
     subprocess.run([sys.executable, '-m', 'autograder.cli', 'grade', str(target), '--out', str(out), '--jobs', str(jobs),
-                    '--quiet'], check=True)
+                    '--quiet', '--assignment', ASSIGNMENT.name], check=True)
     return time.perf_counter() - start
 
 
@@ -62,14 +62,14 @@ def main(argv=None):
             theirs = []
             for _ in range(runs):
                 start = time.perf_counter()
-                scores = autograde({'reference': ref}, timeout=1800)
+                scores = autograde({'reference': ref}, timeout=1800, assignment=ASSIGNMENT)
                 theirs.append(time.perf_counter() - start)
             n = statistics.median(theirs)
             print('  nbgrader autograde, %s mode: %.2f s (score %s): nbgrader/bnkit = %.1fx'
                   % (mode, n, scores['reference'][0], n / b))
         print('peak memory of that grading: grader %.0f MB, workers %.0f MB' % (memory['grader'], memory['workers']))
 
-        kinds = sample_class()
+        kinds = sample_class(ASSIGNMENT)
         folder = tmp / 'class'
         folder.mkdir()
         names = sorted(kinds)

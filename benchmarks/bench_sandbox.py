@@ -21,11 +21,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def grade(tree, folder, out, jobs):
+    # --assignment: this tree has two assignments; the baseline's option of that name picks an nbgrader
+    # folder, which a flat folder of notebooks ignores.
     env = dict(os.environ, PYTHONPATH=str(tree))
     shutil.rmtree(out, ignore_errors=True)
     start = time.perf_counter()
     subprocess.run([sys.executable, '-m', 'autograder.cli', 'grade', str(folder), '--out', str(out), '--jobs',
-                    str(jobs), '--quiet'], check=True, env=env, cwd=tree)
+                    str(jobs), '--quiet', '--assignment', 'BatchNormalization'], check=True, env=env, cwd=tree)
     return time.perf_counter() - start
 
 
