@@ -54,7 +54,7 @@
 
 
 # %% id="setup"
-# Setup: imports, plotting defaults and a helper to compare arrays.
+# Setup: imports (rel_error compares two arrays) and plotting defaults.
 import os
 
 import numpy as np

@@ -49,7 +49,7 @@
 # style are those of Stanford's CS231n course, used with thanks.
 
 # %% id="setup"
-# Setup: imports, plotting defaults and a helper to compare arrays.
+# Setup: imports (rel_error compares two arrays) and plotting defaults.
 import os
 
 import matplotlib.pyplot as plt
