@@ -26,3 +26,21 @@ def outputs_of(nb, kind):
 
 def grade_id(cell):
     return cell.metadata.get('nbgrader', {}).get('grade_id')
+
+
+def is_checks_cell(cell):
+    """A notebook's autograded cell, which the kit scores in its sandbox (its hidden block only raises)."""
+    return cell.metadata.get('nbgrader', {}).get('grade_id', '').startswith('check_')
+
+
+def errors_outside_checks_cells(nb):
+    """The error outputs of every cell but the autograded ones, whose hidden block raises in any kernel."""
+    return [o for c in nb.cells if not is_checks_cell(c) for o in c.get('outputs', []) if o.output_type == 'error']
+
+
+def checks_cells_raised_and_scored_nothing(nb):
+    """Whether each autograded cell raised the kit's 'scored in the sandbox' error and gave no result."""
+    cells = [c for c in nb.cells if is_checks_cell(c)]
+    return bool(cells) and all(
+        [o.output_type for o in c.outputs] == ['error'] and "scored by bnkit's sandboxed grading" in c.outputs[0].evalue
+        for c in cells)

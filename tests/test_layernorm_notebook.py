@@ -14,7 +14,8 @@ from autograder.notebook import build as notebook_build
 from autograder.notebook.fill import fill_solution_cells
 from autograder.notebook.release import autograde, generate_release
 from autograder.notebook.source import checks_cells, read_cells
-from tests.notebooks import execute, grade_id, outputs_of
+from tests.notebooks import (checks_cells_raised_and_scored_nothing, errors_outside_checks_cells, execute, grade_id,
+                             is_checks_cell, outputs_of)
 
 ASSIGNMENT = get('LayerNormalization')
 
@@ -54,7 +55,7 @@ def test_the_release_has_stubs_and_no_reference_body():
     release = nbformat.read(ASSIGNMENT.release_notebook, as_version=4)
     text = '\n'.join(cell.source for cell in release.cells)
     for line in ("var = np.einsum('ij,ij->i', xc, xc)[:, None] / D", 'dgamma = np.sum(dout * x_hat, axis=0)',
-                 "self.bn_params = [{} for _ in range(self.num_layers - 1)]", 'run_hidden_checks',
+                 "self.bn_params = [{} for _ in range(self.num_layers - 1)]", 'SandboxGrades',
                  'Step 3 is analogous to batch normalization'):
         assert line not in text, line
     stubs = {grade_id(c): c.source.count('raise NotImplementedError()') for c in release.cells
@@ -66,7 +67,7 @@ def without_hidden_checks(path, batchnorm='pasted'):
     """The notebook at ``path`` without its hidden-check cells; with ``batchnorm='stub'`` its batch-norm cell
     holds the stubs of the notebook source."""
     nb = nbformat.read(path, as_version=4)
-    nb.cells = [c for c in nb.cells if 'run_hidden_checks' not in c.source]
+    nb.cells = [c for c in nb.cells if not is_checks_cell(c)]
     if batchnorm == 'stub':
         next(c for c in nb.cells if grade_id(c) == 'batchnorm').source = next(
             c.text for c in cells() if c.id == 'batchnorm')
@@ -111,16 +112,13 @@ def test_the_quick_experiment_runs_on_real_data(tmp_path, real_cifar_dir, batchn
 
 @pytest.mark.slow
 def test_source_notebook_runs_end_to_end_with_its_hidden_checks(tmp_path, fake_cifar_dir):
-    """In a kernel, as nbgrader runs it: every cell, the hidden checks included, on generated CIFAR-10 data."""
+    """In a kernel, as nbgrader runs it: every cell on generated CIFAR-10 data; the autograded cells score nothing."""
     nb = nbformat.read(ASSIGNMENT.source_notebook, as_version=4)
     execute(nb, tmp_path, {'BNKIT_QUICK': '1', 'CIFAR10_DIR': str(fake_cifar_dir),
-                           'MPLBACKEND': 'module://matplotlib_inline.backend_inline'})
-    assert outputs_of(nb, 'error') == []
+                           'MPLBACKEND': 'module://matplotlib_inline.backend_inline'}, allow_errors=True)
+    assert errors_outside_checks_cells(nb) == []
     assert len([o for o in outputs_of(nb, 'display_data') if 'image/png' in o.get('data', {})]) == 1
-    hidden = [o for c in nb.cells if 'run_hidden_checks' in c.source for o in c.outputs
-              if o.output_type == 'execute_result']
-    assert len(hidden) == 3
-    assert sum(float(o.data['text/plain']) for o in hidden) == ASSIGNMENT.max_automatic_points
+    assert checks_cells_raised_and_scored_nothing(nb)   # a kernel scores nothing; the sandboxed grading does
 
 
 @pytest.mark.slow

@@ -62,7 +62,7 @@ def test_no_solution_line_or_hidden_test_appears_in_the_release():
             release_lines = {line.strip() for line in text.splitlines()}
             leaked = [line for line in lines if line in release_lines]
             assert not leaked, (path, leaked[:5])
-            for marker in ('BEGIN HIDDEN TESTS', 'run_hidden_checks', 'autograder', 'solutions.', BEGIN):
+            for marker in ('BEGIN HIDDEN TESTS', 'SandboxGrades', 'autograder', 'solutions.', BEGIN):
                 assert marker not in text, (path, marker)
 
 

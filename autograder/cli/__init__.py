@@ -21,6 +21,7 @@ SUBCOMMANDS = {
     'run-autograder': ('autograder.cli.run_autograder', "grade one submission the way Gradescope's run_autograder does"),
     'validate': ('autograder.cli.validate', 'grade the validation set of correct, buggy and hostile variants'),
     'similarity': ('autograder.cli.similarity', 'list pairs of students whose solutions share much code'),
+    'export': ('autograder.cli.export', 'write the grade-import file for Canvas, Moodle or Blackboard'),
 }
 
 

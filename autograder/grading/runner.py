@@ -161,7 +161,8 @@ def class_folders(notebooks):
 
 def grade_all(assignment, submissions, outdir, jobs=1, limits=None, budget=DEFAULT_BUDGET, check_timeout=120.0,
               progress=True, isolation=None, max_notebook_mb=MAX_NOTEBOOK_MB):
-    """Grade {student: notebook} with the checks of ``assignment`` into outdir; returns (all results, [(student, failure reason)]).
+    """Grade {student: notebook} with the checks of ``assignment`` into outdir, then write the class's reports;
+    returns (all results, [(student, failure reason)]).
 
     Each submission is read once (a regular file of at most ``max_notebook_mb``) into a private copy, and
     gets ``budget`` seconds of wall clock for loading and all checks. ``isolation`` is the level chosen by
@@ -169,6 +170,20 @@ def grade_all(assignment, submissions, outdir, jobs=1, limits=None, budget=DEFAU
     mid-run; results already written stay.
     """
     started = time.monotonic()
+    answers = grade_submissions(assignment, submissions, outdir, jobs, limits, budget, check_timeout, progress,
+                                isolation, max_notebook_mb)
+    outdir = Path(outdir).resolve()
+    all_results = {s: r for s, r in reports.load_results(outdir).items() if s in submissions}
+    failures = reports.failures_of(all_results)
+    reports.write_class_reports(outdir, assignment, all_results, failures, run_seconds=time.monotonic() - started)
+    write_answers(outdir, assignment, answers)
+    return all_results, failures
+
+
+def grade_submissions(assignment, submissions, outdir, jobs=1, limits=None, budget=DEFAULT_BUDGET, check_timeout=120.0,
+                      progress=True, isolation=None, max_notebook_mb=MAX_NOTEBOOK_MB):
+    """What ``grade_all`` does but the class's reports: each student's results.json and feedback in outdir.
+    Returns {student: (folder, written answers)} for the class's answers page."""
     outdir = Path(outdir).resolve()
     outdir.mkdir(parents=True, exist_ok=True)
     os.chmod(outdir, 0o700)     # results are nobody else's business, and no worker uid's
@@ -204,8 +219,4 @@ def grade_all(assignment, submissions, outdir, jobs=1, limits=None, budget=DEFAU
             for future in futures:
                 future.cancel()
             raise
-    all_results = {s: r for s, r in reports.load_results(outdir).items() if s in submissions}
-    failures = reports.failures_of(all_results)
-    reports.write_class_reports(outdir, assignment, all_results, failures, run_seconds=time.monotonic() - started)
-    write_answers(outdir, assignment, answers)
-    return all_results, failures
+    return answers

@@ -11,7 +11,7 @@ file states:
 - the solution cells: the reference code of ``cells.py`` (``Assignment.reference_cells``) with
   ``### BEGIN SOLUTION`` / ``### END SOLUTION`` around every function body, so signatures and contract
   docstrings stay visible in the student release;
-- the checks cells: the hidden call of their checks, worth the sum of the checks' points (``checks.py``);
+- the checks cells: graded cells worth the sum of their checks' points (``checks.py``), scored in the sandbox;
 - the answer cells: the points of their ``Question`` (the assignment's manifest);
 - the guide cell: the student's guide (``autograder.notebook.student_guide``), after the cell's own text.
 """
@@ -87,18 +87,21 @@ def visible_tests(grade_id, text):
 
 
 def hidden_tests(assignment, grade_id, check_names):
-    """A locked, graded cell whose points come from the assignment's checks.
+    """A locked, graded cell whose points are the checks' partial credit, measured in the kit's sandbox.
 
-    It holds nothing but the hidden call, so its score in nbgrader is exactly the checks' partial credit,
-    as in ``bnkit grade``, whatever the visible checks before it did.
+    It computes nothing in the kernel: in the course, ``autograder.course.grades.SandboxGrades`` writes its
+    output from ``bnkit grade``'s results of the submitted file, and nbgrader reads the points from that.
+    Its hidden block only raises, so a course that autogrades without that preprocessor gives no points
+    rather than points the student's code could forge; the student's release shows the comment alone.
     """
     specs = [assignment.by_name[name] for name in check_names]
     points = sum(spec.points for spec in specs)
-    text = ('# Hidden checks (%g points) run here when your notebook is graded: %s.\n'
-            '### BEGIN HIDDEN TESTS\nfrom autograder.notebook.hooks import run_hidden_checks\n'
-            'run_hidden_checks(globals(), %s)\n### END HIDDEN TESTS'
-            % (points, '; '.join(spec.title for spec in specs),
-               ', '.join(repr(name) for name in (assignment.name, *check_names))))
+    text = ('# Hidden checks (%g points), run by the grader in its sandbox when your notebook is graded: %s.\n'
+            '### BEGIN HIDDEN TESTS\n'
+            'raise RuntimeError("this cell is scored by bnkit\'s sandboxed grading (SandboxGrades in the course\'s "\n'
+            '                   "nbgrader_config.py), which did not run")\n'
+            '### END HIDDEN TESTS'
+            % (points, '; '.join(spec.title for spec in specs)))
     return nbformat.v4.new_code_cell(text, metadata=_meta(grade_id, grade=True, points=points))
 
 

@@ -85,9 +85,26 @@ c.CourseDirectory.root = root
 c.Exchange.root = os.path.join(root, 'exchange')
 
 # Feedback without the hidden blocks' source (nbgrader's default feedback pipeline shows them).
-from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
-from nbgrader.preprocessors import ClearHiddenTests, GetGrades  # noqa: E402
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor  # noqa: E402
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, GetGrades,  # noqa: E402
+                                    IgnorePattern, LimitOutput, SaveAutoGrades)
 c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+
+# Autograde: nbgrader's own pipeline, with the student's kernel in bnkit's sandbox (SandboxedExecute, in
+# place of nbgrader's Execute) and every autograded cell's points written from bnkit's sandboxed grading of
+# the submitted file (SandboxGrades, just before nbgrader's SaveAutoGrades reads them).
+from autograder.course.execute import SandboxedExecute  # noqa: E402
+from autograder.course.grades import SandboxGrades  # noqa: E402
+c.Autograde.autograde_preprocessors = [SandboxedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+                                       SandboxGrades, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+
+# Your own settings go in instructor_config.py beside this file: `bnkit release` rewrites this file, never
+# that one. For example:
+#   c.SandboxedExecute.enabled = False          # execute no student code under nbgrader at all
+#   c.BnkitSandbox.require_isolation = 'full'   # grade and execute at the full level or not at all
+#   c.SandboxGrades.budget = 300                # seconds per submission, as bnkit grade --budget
+if os.path.isfile(os.path.join(root, 'instructor_config.py')):
+    load_subconfig(os.path.join(root, 'instructor_config.py'))  # noqa: F821 (as get_config)
 """
 
 STUDENT_CONFIG_HEAD = """\
@@ -103,14 +120,12 @@ def config_text(head, settings):
 
 
 def make_api(course_root, timeout=CELL_TIMEOUT):
+    """nbgrader's API on a course folder, configured by the folder's own nbgrader_config.py (exactly what
+    nbgrader's commands read there: the settings, the sandboxed autograde pipeline) and ``timeout``."""
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
-    from traitlets.config import Config
-    c = Config()
-    for cls, trait, value in COURSE_SETTINGS:
-        c[cls][trait] = value
-    c.CourseDirectory.root = str(Path(course_root).resolve())
-    c.Exchange.root = str(Path(course_root).resolve() / 'exchange')
+    from traitlets.config.loader import PyFileConfigLoader
+    c = PyFileConfigLoader('nbgrader_config.py', path=str(Path(course_root).resolve())).load_config()
     c.ExecutePreprocessor.timeout = timeout
     return NbGraderAPI(coursedir=CourseDirectory(config=c), config=c)
 

@@ -122,20 +122,23 @@ class Full:
         for target, link in w.view.root_symlinks:
             args += ['--symlink', target, link]
         binds = w.view.binds()
-        for folder in _ancestors(binds, skip={link for _, link in w.view.root_symlinks}):
+        for folder in _ancestors([*binds, *w.writable], skip={link for _, link in w.view.root_symlinks}):
             args += ['--perms', '0755', '--dir', folder]   # else bubblewrap copies modes such as /root's 0700
         for path in binds:
             args += ['--ro-bind', path, path]
         for path in w.view.masked:
             args += ['--perms', '0555', '--tmpfs', path]   # the standard library's own site-packages: empty
-        args += ['--ro-bind', w.folder, '/sandbox', '--remount-ro', '/', '--chdir', '/tmp', '--clearenv']
-        for key, value in w.environment('/tmp').items():
+        for path in w.writable:
+            args += ['--bind', path, path]                 # a folder of the sandbox's own, e.g. a kernel's sockets
+        workdir = w.workdir or '/tmp'
+        args += ['--ro-bind', w.folder, '/sandbox', '--remount-ro', '/', '--chdir', workdir, '--clearenv']
+        for key, value in w.environment(workdir).items():
             args += ['--setenv', key, value]
         seccomp_r, seccomp_w = os.pipe()
         os.write(seccomp_w, seccomp.program())      # small (under 1 KiB): fits in the pipe's buffer
         os.close(seccomp_w)
         args += ['--seccomp', str(seccomp_r), '--']
-        argv = args + worker_argv(w.view.interpreter, '/sandbox/worker_main.py', w.config)
+        argv = args + worker_argv(w.view.interpreter, '/sandbox/' + w.main, w.config)
         parent, cgroup, limits = os.getpid(), w.cgroup, w.limits
 
         def enter():
@@ -169,7 +172,7 @@ class Container:
     def launch(self, w):
         parent, uid, cgroup, limits, view = os.getpid(), w.uid and w.uid.uid, w.cgroup, w.limits, w.view
         readable = (*view.readable, w.folder)
-        writable = (w.scratch, *DEVICES)
+        writable = (w.scratch, *w.writable, *DEVICES)
         program = seccomp.program()
         use_landlock = landlock.abi_version() >= 1
 
@@ -182,8 +185,8 @@ class Container:
             _die_with(parent)
             seccomp.load(program)
 
-        argv = worker_argv(view.interpreter, os.path.join(w.folder, 'worker_main.py'), w.config)
-        return argv, [], enter, w.scratch
+        argv = worker_argv(view.interpreter, os.path.join(w.folder, w.main), w.config)
+        return argv, [], enter, w.workdir or w.scratch
 
 
 class Process:
@@ -200,7 +203,7 @@ class Process:
         it: where the kernel has Landlock, the container level's file allowlist (reads from the view, writes
         to its scratch folder) and signal scope; where pyseccomp is installed, the seccomp filter."""
         parent, limits, view = os.getpid(), w.limits, w.view
-        readable, writable = (*view.readable, w.folder), (w.scratch, *DEVICES)
+        readable, writable = (*view.readable, w.folder), (w.scratch, *w.writable, *DEVICES)
         linux = sys.platform.startswith('linux')
         use_landlock = linux and landlock.abi_version() >= 1
         program = seccomp.program() if linux and seccomp.available() else None
@@ -217,8 +220,8 @@ class Process:
                 if program:
                     seccomp.load(program)
 
-        argv = worker_argv(view.interpreter, os.path.join(w.folder, 'worker_main.py'), w.config)
-        return argv, [], enter, w.scratch
+        argv = worker_argv(view.interpreter, os.path.join(w.folder, w.main), w.config)
+        return argv, [], enter, w.workdir or w.scratch
 
 
 BY_NAME = {cls.name: cls for cls in (Full, Container, Process)}

@@ -94,6 +94,11 @@ def children_of(pid):
 class Worker:
     """One sandboxed process holding one submission's code. Use as a context manager."""
 
+    main = 'worker_main.py'     # what the sandbox runs, from its read-only folder
+    packages = views.PACKAGES   # the distributions of site-packages it may import
+    writable = ()               # folders besides its scratch space it may write, each at its own path
+    workdir = None              # its working folder (default: its scratch space, or /tmp at the full level)
+
     def __init__(self, cells, limits=None, level='process', side_file=None):
         self.cells = cells              # [{'label': ..., 'source': ...}]
         self.side_file = side_file      # the assignment's side.py; without it, only the engine's operations
@@ -132,10 +137,14 @@ class Worker:
         self.load_errors = [str(e)[:600] for e in hello.get('load_errors', [])][:50] if isinstance(hello, dict) else []
         return self
 
-    def _spawn(self):
-        level = BY_NAME[self.level]()
-        self.view = views.build()
-        self.folder = _make_folder(self.side_file)
+    def _make_folder(self):
+        return _make_folder(self.side_file)
+
+    def _prepare(self):
+        """Everything the level's launch needs besides the command: the view, the read-only folder, a uid and a
+        cgroup of its own (as root), its scratch space."""
+        self.view = views.build(self.packages)
+        self.folder = self._make_folder()
         as_root = os.geteuid() == 0 and self.level != 'process'
         try:
             if as_root:
@@ -151,6 +160,10 @@ class Worker:
         if self.level == 'process' and sys.platform.startswith('linux'):
             # Orphans of the worker (a double fork, setsid) become our children, so stop() can find them.
             ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+    def _spawn(self):
+        level = BY_NAME[self.level]()
+        self._prepare()
         to_worker_r, self._to_worker = os.pipe()
         self._from_worker, from_worker_w = os.pipe()
         self._output, output_w = os.pipe()
