@@ -58,6 +58,10 @@ class SandboxGrades(NbGraderPreprocessor, BnkitSandbox):
                 cell.outputs = cell_outputs(header, [by_check[name] for name in cells[grade_id]], data)
             elif float(meta.get('points') or 0) > 0:
                 cell.outputs = [error_output('UnknownCell', 'this cell is not an autograded cell of %s' % assignment.name)]
+            else:
+                # A visible test cell earns nothing either way, but a result in it that reads as more than its
+                # 0 points stops nbgrader's SaveAutoGrades for the whole notebook: kept as text for the reader.
+                cell.outputs = [as_text(output) for output in cell.outputs]
         return nb, resources
 
     def grade(self, assignment, student, notebook):
@@ -100,6 +104,14 @@ def cell_outputs(header, tests, data):
         return [error_output('NoPoints', 'no points from the hidden checks\n' + text)]
     return [nbformat.v4.new_output('stream', name='stdout', text=text),
             nbformat.v4.new_output('execute_result', data={'text/plain': repr(float(points))}, execution_count=None)]
+
+
+def as_text(output):
+    """An execute_result as the plain text it showed; any other output as it is."""
+    if output.get('output_type') != 'execute_result':
+        return output
+    text = output.get('data', {}).get('text/plain', '')
+    return nbformat.v4.new_output('stream', name='stdout', text=''.join(text) if isinstance(text, list) else str(text))
 
 
 def error_output(name, message):

@@ -33,7 +33,7 @@ class SandboxProvisioner(LocalProvisioner):
 
     memory_mb = Integer(KERNEL_LIMITS.memory_mb, help='memory limit of the sandboxed kernel (MB)').tag(config=True)
     cpu_seconds = Integer(KERNEL_LIMITS.cpu_seconds, help='CPU-time limit of the kernel (s)').tag(config=True)
-    wall_seconds = Integer(3 * 3600, help='the kernel is killed after this long (s), whatever it is doing').tag(config=True)
+    wall_seconds = Integer(3600, help='the kernel is killed after this long (s), whatever it is doing').tag(config=True)
     data_dir = Unicode('', help='CIFAR-10 folder the kernel may read (default: the one cs231n finds)').tag(config=True)
 
     box = None
