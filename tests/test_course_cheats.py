@@ -2,7 +2,8 @@
 
 Each level's class (an honest complete notebook, the untouched release and every cheat of
 ``autograder/validation/attacks/in_kernel/``) goes through nbgrader's own commands inside ``run_contained``
-(tests/course_cheats.py), and is judged by outcome, through nbgrader's export:
+(``autograder.validation.course_class``), and is judged by outcome (its ``verdicts``), through nbgrader's
+export:
 
 - a cheat earns no more than the untouched release, and the honest student keeps full credit;
 - nbgrader's export equals ``bnkit grade`` of the same ``submitted/`` tree for every student;
@@ -18,14 +19,13 @@ from pathlib import Path
 import pytest
 
 from autograder.assignment import get
+from autograder.validation.course_class import verdicts
 from autograder.validation.kernel_cheats import cheats
 from tests.containment import require_containment, run_contained
 from tests.test_isolation_levels import DOCKERLIKE, NOBODY, why_not_offered
 
-pytestmark = [pytest.mark.hostile, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parent.parent
-DRIVER = str(ROOT / 'tests' / 'course_cheats.py')
 ASSIGNMENT = get('BatchNormalization')
 
 
@@ -39,7 +39,7 @@ def test_every_cheat_file_says_what_it_does_and_what_it_attacks():
 
 
 def command(level, work, out):
-    driver = [sys.executable, DRIVER, str(work), str(out), '--level', level]
+    driver = [sys.executable, '-m', 'autograder.validation.course_class', str(work), str(out), '--level', level]
     if level == 'full':
         return driver
     dockerlike = [sys.executable, DOCKERLIKE] + driver
@@ -48,6 +48,8 @@ def command(level, work, out):
     return ['setpriv', '--reuid=%d' % NOBODY, '--regid=%d' % NOBODY, '--clear-groups'] + dockerlike
 
 
+@pytest.mark.hostile
+@pytest.mark.slow
 @pytest.mark.parametrize('level', ['full', 'container', 'process'])
 def test_in_kernel_cheats_through_nbgrader(level, tmp_path):
     require_containment()
@@ -66,16 +68,39 @@ def test_in_kernel_cheats_through_nbgrader(level, tmp_path):
     proc = run_contained(command(level, work, out), timeout=1800, env=env, reachable=reachable, keep=[work])
     assert out.exists(), 'the %s-level course did not finish (exit %s):\n%s\n%s' % (
         level, proc.returncode, proc.stdout[-3000:], proc.stderr[-3000:])
-    r = json.loads(out.read_text())
-    assert r['autograde_exit'] == 0, r['autograde_log_tail']
-    assert r['bnkit_exit'] == 0, r['bnkit_log_tail']
-    nbgrader, bnkit = r['nbgrader'], r['bnkit']
-    assert nbgrader['complete'] == bnkit['complete'] == ASSIGNMENT.max_automatic_points
-    over = {s: nbgrader[s] for s in r['cheats'] if nbgrader[s] > nbgrader['untouched']}
-    assert not over, 'cheats that earned more than the untouched release under nbgrader: %s' % over
-    assert nbgrader == pytest.approx(bnkit), 'nbgrader and bnkit grade disagree'
-    assert r['nbgrader_after_wait'] == nbgrader, 'the gradebook changed after autograde'
-    assert r['left_running'] == []
-    assert r['leaks'] == []
-    assert set(r['levels_reported']) == set(nbgrader)
-    assert all(levels == [level] for levels in r['levels_reported'].values()), r['levels_reported']
+    broken = [(what, seen) for what, ok, seen in verdicts(json.loads(out.read_text())) if not ok]
+    assert not broken, 'at the %s level:\n%s' % (level, '\n'.join('  %s: %s' % b for b in broken))
+
+
+def measured(**changes):
+    """A class run as ``run_class`` reports it, every rule kept, with ``changes``."""
+    students = ['complete', 'untouched', 'cheat_a', 'cheat_b']
+    full = ASSIGNMENT.max_automatic_points
+    scores = {'complete': full, 'untouched': 0.0, 'cheat_a': 0.0, 'cheat_b': 0.0}
+    result = {'assignment': ASSIGNMENT.name, 'level': 'full', 'autograde_exit': 0, 'bnkit_exit': 0,
+              'nbgrader': dict(scores), 'nbgrader_after_wait': dict(scores), 'bnkit': dict(scores),
+              'cheats': {'cheat_a': {}, 'cheat_b': {}}, 'left_running': [], 'leaks': [],
+              'levels_reported': {s: ['full'] for s in students}}
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(result.get(key), dict):
+            result[key] = dict(result[key], **value)
+        else:
+            result[key] = value
+    return result
+
+
+@pytest.mark.parametrize('changes, rule', [
+    ({'nbgrader': {'cheat_a': 12.0}, 'bnkit': {'cheat_a': 12.0}, 'nbgrader_after_wait': {'cheat_a': 12.0}},
+     'no cheat earns more than the untouched release'),
+    ({'bnkit': {'cheat_b': 5.0}}, "nbgrader's export equals bnkit grade for every student"),
+    ({'nbgrader_after_wait': {'cheat_b': 70.0}}, 'the gradebook is unchanged after autograde'),
+    ({'left_running': ['123: python kernel_main.py']}, 'nothing of a sandbox is left running'),
+    ({'leaks': ['course/feedback/cheat_a/x.html']}, "no one else's files hold the honest student's secret"),
+    ({'levels_reported': {'cheat_a': ['process']}}, 'every notebook reports its isolation level'),
+    ({'nbgrader': {'complete': 35.0}, 'bnkit': {'complete': 35.0}, 'nbgrader_after_wait': {'complete': 35.0}},
+     'the honest student keeps full credit in both'),
+])
+def test_the_verdicts_catch_each_broken_rule_and_only_it(changes, rule):
+    assert all(ok for _, ok, _ in verdicts(measured()))
+    failed = [what for what, ok, _ in verdicts(measured(**changes)) if not ok]
+    assert failed == [rule]

@@ -24,7 +24,8 @@ def add_arguments(parser):
     parser.add_argument('--jobs', type=int, default=os.cpu_count() or 1, help='parallel gradings (default: %(default)s)')
     parser.add_argument('--keep', type=Path, default=None, help='keep the notebooks and grades in this folder')
     parser.add_argument('--nbgrader', action='store_true',
-                        help='also autograde the correct variants and the bugs with nbgrader and compare scores')
+                        help='also autograde the correct variants and the bugs with nbgrader and compare scores, and '
+                             "run the in-kernel cheats through nbgrader's autograde in the kit's course")
     parser.add_argument('--no-contain', action='store_true', help='do not move the run into its own PID namespace')
     isolation.add_arguments(parser)
 
@@ -93,4 +94,17 @@ def validate_one(assignment, keep, args, level):
                                                             bn_score, 'same' if same else 'DIFFERENT'))
         print('agreement: %d / %d' % (sum(1 for _, n, b in agreement if n is not None and abs(n - b) < 0.05),
                                       len(agreement)))
+        ok = course_class(assignment, keep, level) and ok
     return ok
+
+
+def course_class(assignment, keep, level):
+    """The in-kernel cheats through nbgrader's own commands in the kit's course: print the verdicts."""
+    from autograder.validation.course_class import run_class, verdicts
+    from autograder.validation.kernel_cheats import cheats
+    print("\nIn-kernel cheats through nbgrader's autograde (%d cheats, an honest student and the untouched "
+          'release, at the %s level):' % (len(cheats()), level))
+    rows = verdicts(run_class(keep / 'course-class', assignment, level))
+    for what, held, seen in rows:
+        print('  %-58s %s  (%s)' % (what, 'ok' if held else 'FAILED', seen))
+    return all(held for _, held, _ in rows)
