@@ -5,8 +5,9 @@
 Hostile code runs for real: run it as ``bnkit validate --nbgrader`` does, in a PID namespace of its own.
 
 Builds an nbgrader course in WORK with ``bnkit release``'s machinery, hands in an honest complete
-notebook (carrying a secret line no one else may see), the untouched release and every cheat of
-``autograder.validation.kernel_cheats``, runs ``nbgrader autograde``, ``generate_feedback`` and ``export``
+notebook (carrying a secret line no one else may see), the untouched release, every cheat of
+``autograder.validation.kernel_cheats`` and one of each attack class of the validation set's hostile
+submissions, runs ``nbgrader autograde``, ``generate_feedback`` and ``export``
 and ``bnkit grade`` of the same ``submitted/`` tree, waits for anything a cheat left behind to act, exports
 again, and writes OUT.json: each student's score in both, whether the gradebook changed afterwards,
 processes left running, where the secret leaked and the levels each notebook reports. ``verdicts`` judges
@@ -28,6 +29,7 @@ import nbformat
 from autograder.assignment import get
 from autograder.notebook.fill import fill_solution_cells
 from autograder.notebook.release import generate_release
+from autograder.validation.hostile import hostile_variants
 from autograder.validation.kernel_cheats import cheat_notebook, cheats
 
 WAIT_FOR_LEFTOVERS = 12     # seconds: a cheat's leftover process acts after 8
@@ -60,6 +62,13 @@ def sandbox_processes():
     return left
 
 
+def one_of_each_group(variants):
+    first = {}
+    for variant in variants:
+        first.setdefault(variant.group, variant)
+    return list(first.values())
+
+
 def run_class(work, assignment, level=None):
     """Hand in the class in a new course under ``work``, grade it both ways; returns what was measured."""
     work = Path(work).resolve()
@@ -82,6 +91,12 @@ def run_class(work, assignment, level=None):
     notebooks = {'complete': complete, 'untouched': nbformat.read(str(release_nb), as_version=4)}
     attacks = cheats()
     notebooks.update({'cheat_' + cheat.name: cheat_notebook(release_nb, cheat) for cheat in attacks})
+    # The validation set's hostile submissions aimed at bnkit grade, one of each attack class: under nbgrader
+    # too they must be graded exactly as bnkit grade grades them, and leave nothing behind.
+    reference = assignment.reference_cells()
+    for variant in one_of_each_group(hostile_variants(assignment)):
+        sources = {k: v for k, v in variant.sources(reference).items() if v is not None}
+        notebooks['hostile_' + variant.name] = fill_solution_cells(release_nb, sources)
     for student, nb in notebooks.items():
         folder = course / 'submitted' / student / assignment.name
         folder.mkdir(parents=True, exist_ok=True)
