@@ -90,6 +90,8 @@ def test_readme_walkthrough_on_a_fresh_copy_matches_bnkit_grade(tmp_path):
         # No trace of the missing data set (a student's own mistakes do show, as they should).
         for noise in ("name 'data' is not defined", "name 'solver' is not defined", 'BEGIN HIDDEN TESTS'):
             assert noise not in html, (student, noise)
+        # Each student's feedback says the points came from the sandbox, and at which level.
+        assert 'Scored by bnkit in its sandbox, isolation level' in html, student
         if student == 'complete':
             assert 'Traceback (most recent call last)' not in html
         # Once in the load cell's source, then once in each of the five experiment cells' output.

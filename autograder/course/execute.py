@@ -5,7 +5,9 @@ have nbgrader execute each submission; this preprocessor takes the place of nbgr
 autograde pipeline and starts the kernel with ``SandboxedKernelManager`` (``autograder.course.kernel``) at
 the strongest isolation level that starts. Nothing it computes is a score: ``SandboxGrades`` later
 replaces every autograded cell's output. A kernel that dies, hangs or cannot start costs the notebook its
-remaining outputs, never its grade; what happened is logged and said in the graded cells' output.
+remaining outputs, never its grade; what happened is logged and said in the graded cells' output. At the
+process level on a kernel without Landlock, where nothing would keep the kernel from the course's files,
+the notebook is not executed at all.
 """
 from nbgrader.preprocessors import Execute
 
@@ -13,6 +15,10 @@ from autograder.course.grades import KERNEL_NOTE
 from autograder.course.isolation import BnkitSandbox
 from autograder.course.kernel import SandboxedKernelManager
 from autograder.reports.safetext import terminal
+from autograder.sandbox import landlock
+
+UNCONFINED = ('at the process isolation level without Landlock a kernel could reach the course folder and '
+              'the gradebook; grade as root or with bubblewrap to execute notebooks in a sandbox')
 
 
 class SandboxedExecute(Execute, BnkitSandbox):
@@ -30,6 +36,12 @@ class SandboxedExecute(Execute, BnkitSandbox):
     def preprocess(self, nb, resources, km=None):
         self._level = self.sandbox_level()
         student = resources.get('nbgrader', {}).get('student', '?')
+        if self._level == 'process' and landlock.abi_version() < 1:
+            # As the grading user with nothing holding its files, a kernel could read and write the course
+            # folder and the gradebook: better no figures than that.
+            self.log.warning('bnkit: the notebook of %s is not executed: %s', student, UNCONFINED)
+            resources[KERNEL_NOTE] = 'Under nbgrader, the notebook was not executed: %s.' % UNCONFINED
+            return nb, resources
         try:
             nb, resources = super().preprocess(nb, resources, km=km)
         except Exception as exc:   # the student's kernel died, hung or would not start: their outputs stop here

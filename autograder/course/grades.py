@@ -83,8 +83,7 @@ class SandboxGrades(NbGraderPreprocessor, BnkitSandbox):
     def header(data, kernel):
         extra = data['extra_data']
         lines = ['Scored by bnkit in its sandbox, isolation level %s (%s).' % (extra['isolation'], extra['isolation_files'])]
-        if kernel:
-            lines.append(kernel)
+        lines.append(kernel or 'Under nbgrader, the notebook was not executed (the course executes no student code).')
         if extra.get('isolation_warning'):
             lines.append('Warning: %s.' % extra['isolation_warning'])
         if data.get('output'):
