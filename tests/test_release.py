@@ -1,6 +1,8 @@
 """The student release: in sync with the source, nothing of the reference leaks, stubs fail readably,
 and nbgrader's own autograde gives the reference full automatic points."""
 import filecmp
+import os
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -103,6 +105,42 @@ def test_nbgrader_autograde_gives_the_reference_full_automatic_points(tmp_path, 
     scores = autograde({'ref': reference_submission(tmp_path), 'blank': untouched}, assignment=ASSIGNMENT)
     assert scores['ref'] == (ASSIGNMENT.max_automatic_points, ASSIGNMENT.max_automatic_points)
     assert scores['blank'][0] == 0
+
+
+@pytest.mark.slow
+def test_a_course_that_executes_no_student_code_grades_the_same(tmp_path, monkeypatch):
+    """With ``c.SandboxedExecute.enabled = False`` no kernel runs; the points still come from the sandbox."""
+    monkeypatch.setenv('BNKIT_QUICK', '1')
+    untouched = tmp_path / 'untouched.ipynb'
+    untouched.write_text(RELEASE_NB.read_text())
+    notebooks = {'ref': reference_submission(tmp_path), 'blank': untouched}
+    scores = autograde(notebooks, assignment=ASSIGNMENT,
+                       instructor_config='c = get_config()\nc.SandboxedExecute.enabled = False\n')
+    assert scores['ref'] == (ASSIGNMENT.max_automatic_points, ASSIGNMENT.max_automatic_points)
+    assert scores['blank'][0] == 0
+
+
+@pytest.mark.slow
+def test_a_sandbox_that_cannot_start_fails_the_autograde_and_records_no_points(tmp_path):
+    """Forced to a level that cannot start here, nbgrader's autograde fails for the student: no score."""
+    forced = 'process' if os.geteuid() == 0 else 'full'
+    if forced == 'full' and shutil.which('bwrap'):
+        pytest.skip('every level may start here as this user')
+    scores = autograde({'ref': reference_submission(tmp_path)}, assignment=ASSIGNMENT,
+                       instructor_config='c = get_config()\nc.BnkitSandbox.isolation = %r\n' % forced)
+    assert scores['ref'] == (None, None)
+
+
+def test_the_course_config_puts_the_sandboxed_preprocessors_in_nbgraders_autograde(tmp_path):
+    from nbgrader.preprocessors import Execute, SaveAutoGrades
+    from traitlets.config.loader import PyFileConfigLoader
+
+    from autograder.course.execute import SandboxedExecute
+    from autograder.course.grades import SandboxGrades
+    prepare_course(tmp_path, ROOT / 'source', ASSIGNMENT)
+    pipeline = PyFileConfigLoader('nbgrader_config.py', path=str(tmp_path)).load_config().Autograde.autograde_preprocessors
+    assert pipeline.index(SandboxGrades) == pipeline.index(SaveAutoGrades) - 1
+    assert SandboxedExecute in pipeline and Execute not in pipeline
 
 
 def test_the_students_guide_states_setup_work_grading_and_hand_in_from_the_checks():

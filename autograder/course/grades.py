@@ -20,12 +20,12 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Float, Integer
 
 from autograder.assignment import get as get_assignment
-from autograder.course.isolation import BnkitSandbox
+from autograder.course.isolation import BnkitSandbox, SandboxUnavailable
 from autograder.grading.runner import DEFAULT_BUDGET, GraderFailure, grade_submissions
 from autograder.grading.submissions import MAX_NOTEBOOK_MB
 from autograder.notebook.source import checks_cells
 from autograder.reports import results as reports
-from autograder.sandbox import IsolationError, Limits
+from autograder.sandbox import Limits
 
 KERNEL_NOTE = 'bnkit_kernel'     # resources key: how the notebook was executed (autograder.course.execute)
 
@@ -74,10 +74,9 @@ class SandboxGrades(NbGraderPreprocessor, BnkitSandbox):
                                   check_timeout=self.check_timeout, progress=False, isolation=level,
                                   max_notebook_mb=self.max_notebook_mb)
                 return reports.load_results(out)[student]
-        except (IsolationError, GraderFailure) as exc:
+        except GraderFailure as exc:
             # The grader's failure: nbgrader reports this submission as failed, and no score is recorded.
-            raise RuntimeError('bnkit could not grade %s in its sandbox (no student is charged for it): %s'
-                               % (student, exc)) from None
+            raise SandboxUnavailable(exc) from None
 
     @staticmethod
     def header(data, kernel):

@@ -193,11 +193,13 @@ def student_files(release, assignment):
     (release / 'README.md').write_text(release_readme(assignment))
 
 
-def autograde(notebooks, timeout=120, assignment=None, source_dir=ROOT / 'source'):
-    """nbgrader autograde of {student: notebook_path}; returns {student: (score, max_score)}.
+def autograde(notebooks, timeout=120, assignment=None, source_dir=ROOT / 'source', instructor_config=None):
+    """nbgrader autograde of {student: notebook_path}; returns {student: (score, max_score)}, (None, None)
+    for a student whose autograde failed.
 
-    Builds a temporary course with the source notebook (for the gradebook) and the submissions,
-    as an instructor's course folder would hold them.
+    Builds a temporary course with the source notebook (for the gradebook) and the submissions, as an
+    instructor's course folder would hold them; ``instructor_config`` is the text of its
+    ``instructor_config.py``.
     """
     from nbgrader.api import Gradebook
     assignment = assignment_name(assignment)
@@ -205,6 +207,8 @@ def autograde(notebooks, timeout=120, assignment=None, source_dir=ROOT / 'source
     with tempfile.TemporaryDirectory(prefix='bnkit-autograde-') as tmp:
         course = Path(tmp)
         prepare_course(course, source_dir, assignment)
+        if instructor_config:
+            (course / 'instructor_config.py').write_text(instructor_config)
         for student, path in notebooks.items():
             target = course / 'submitted' / student / assignment
             target.mkdir(parents=True)
@@ -215,11 +219,15 @@ def autograde(notebooks, timeout=120, assignment=None, source_dir=ROOT / 'source
             result = api.generate_assignment(assignment, force=True)
             if not result.get('success'):
                 raise ReleaseError('nbgrader generate_assignment failed: %s' % result.get('error'))
-            scores = {}
+            scores, failed = {}, set()
             for student in notebooks:
-                api.autograde(assignment, student, force=True, create=True)
+                if not api.autograde(assignment, student, force=True, create=True).get('success'):
+                    failed.add(student)
             with Gradebook(api.coursedir.db_url, COURSE_ID) as gb:
                 for student in notebooks:
+                    if student in failed:
+                        scores[student] = (None, None)
+                        continue
                     try:
                         sub = gb.find_submission(assignment, student)
                     except Exception:
