@@ -12,10 +12,10 @@ the notebook is not executed at all.
 from nbgrader.preprocessors import Execute
 
 from autograder.course.grades import KERNEL_NOTE
-from autograder.course.isolation import BnkitSandbox
+from autograder.course.isolation import BnkitSandbox, SandboxUnavailable
 from autograder.course.kernel import SandboxedKernelManager
 from autograder.reports.safetext import terminal
-from autograder.sandbox import landlock
+from autograder.sandbox import SandboxError, landlock
 
 UNCONFINED = ('at the process isolation level without Landlock a kernel could reach the course folder and '
               'the gradebook; grade as root or with bubblewrap to execute notebooks in a sandbox')
@@ -44,6 +44,8 @@ class SandboxedExecute(Execute, BnkitSandbox):
             return nb, resources
         try:
             nb, resources = super().preprocess(nb, resources, km=km)
+        except SandboxError as exc:   # a process of the kernel survived its stop: the grader's failure
+            raise SandboxUnavailable(exc) from None
         except Exception as exc:   # the student's kernel died, hung or would not start: their outputs stop here
             why = terminal('%s: %s' % (type(exc).__name__, exc), 300)
             self.log.error('bnkit: executing the notebook of %s in the sandboxed kernel stopped: %s', student, why)
