@@ -10,7 +10,7 @@ import os
 import sys
 
 from autograder.cli import choose, isolation
-from autograder.grading.runner import DEFAULT_BUDGET, GRADER_MARGIN, GraderFailure, grade_all
+from autograder.grading.runner import DEFAULT_BUDGET, GRADER_MARGIN, GraderFailure, fit_run, grade_all
 from autograder.grading.submissions import MAX_NOTEBOOK_MB
 from autograder.reports import results as reports
 from autograder.reports.safetext import terminal
@@ -42,13 +42,20 @@ def run(args):
         print('error: %s' % submissions, file=sys.stderr)
         return 2
     limits = Limits(memory_mb=args.memory_mb, cpu_seconds=args.cpu_seconds, call_timeout=args.call_timeout)
-    level = isolation.pick(args, limits)
+    try:
+        run = fit_run(limits, args.jobs)
+    except GraderFailure as exc:
+        print('error: %s' % exc, file=sys.stderr)
+        return 3
+    level = isolation.pick(args, run.limits)
     if level is None:
         return 3
     if not args.quiet:
-        worst = len(submissions) * (args.budget + GRADER_MARGIN) / max(args.jobs, 1)
+        worst = len(submissions) * (args.budget + GRADER_MARGIN) / max(run.jobs, 1)
         print('Grading %d submission(s) of %s with %d job(s), %g s each at most: at worst %.0f min'
-              % (len(submissions), assignment.name, args.jobs, args.budget, worst / 60), file=sys.stderr)
+              % (len(submissions), assignment.name, run.jobs, args.budget, worst / 60), file=sys.stderr)
+    if run.line:
+        print(run.line, file=sys.stderr)
     try:
         results, failures = grade_all(assignment, submissions, args.out, jobs=args.jobs, limits=limits,
                                       budget=args.budget, check_timeout=args.check_timeout,

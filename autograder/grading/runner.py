@@ -30,6 +30,8 @@ from autograder.reports import results as reports
 from autograder.reports.answers import answers_of, write_answers
 from autograder.reports.safetext import terminal
 from autograder.sandbox import Limits, choose_level, landlock, lockdown, uids, view
+from autograder.sandbox import allowance
+from autograder.sandbox.allowance import within
 from autograder.sandbox.worker import children_of
 from autograder.version import KIT_VERSION
 
@@ -76,7 +78,8 @@ class Progress:
 
 def _grader_limits(memory_mb):
     def enter():
-        resource.setrlimit(resource.RLIMIT_AS, (memory_mb << 20, memory_mb << 20))
+        memory = within(resource.RLIMIT_AS, memory_mb << 20)
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
         if sys.platform.startswith('linux'):
             ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)   # PR_SET_PDEATHSIG: die with the run
     return enter
@@ -102,6 +105,15 @@ def _sweep_leftovers(isolation):
                     os.kill(pid, signal.SIGKILL)
                 except ProcessLookupError:
                     pass
+
+
+def fit_run(limits, jobs):
+    """The worker's limits, the jobs and the grader's memory fitted to what the environment allows
+    (``autograder.sandbox.allowance``); raises GraderFailure when it cannot hold one grading."""
+    try:
+        return allowance.fitted(limits, jobs, GRADER_MEMORY_MB)
+    except allowance.AllowanceTooSmall as exc:
+        raise GraderFailure(str(exc)) from None
 
 
 def grade_one_process(assignment, sub, outdir, limits, isolation, budget, check_timeout, grader_memory_mb=GRADER_MEMORY_MB):
@@ -175,7 +187,8 @@ def grade_all(assignment, submissions, outdir, jobs=1, limits=None, budget=DEFAU
     outdir = Path(outdir).resolve()
     all_results = {s: r for s, r in reports.load_results(outdir).items() if s in submissions}
     failures = reports.failures_of(all_results)
-    reports.write_class_reports(outdir, assignment, all_results, failures, run_seconds=time.monotonic() - started)
+    reports.write_class_reports(outdir, assignment, all_results, failures, run_seconds=time.monotonic() - started,
+                                environment=fit_run(limits or Limits(), jobs).line)
     write_answers(outdir, assignment, answers)
     return all_results, failures
 
@@ -185,9 +198,10 @@ def grade_submissions(assignment, submissions, outdir, jobs=1, limits=None, budg
     """What ``grade_all`` does but the class's reports: each student's results.json and feedback in outdir.
     Returns {student: (folder, written answers)} for the class's answers page."""
     outdir = Path(outdir).resolve()
+    run = fit_run(limits or Limits(), jobs)
+    limits, jobs = run.limits, run.jobs
     outdir.mkdir(parents=True, exist_ok=True)
     os.chmod(outdir, 0o700)     # results are nobody else's business, and no worker uid's
-    limits = limits or Limits()
     isolation = isolation or choose_level(limits=limits)[0]
     if isolation == 'process' and sys.platform.startswith('linux'):
         ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)   # PR_SET_CHILD_SUBREAPER: orphans of dead graders come here
@@ -204,7 +218,8 @@ def grade_submissions(assignment, submissions, outdir, jobs=1, limits=None, budg
     todo = [sub for sub in subs if not sub.rejected and not already_graded(assignment, outdir, sub)]
     bar = Progress(len(todo)) if progress and todo else None
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(grade_one_process, assignment, sub, outdir, limits, isolation, budget, check_timeout): sub
+        futures = {pool.submit(grade_one_process, assignment, sub, outdir, limits, isolation, budget, check_timeout,
+                               run.grader_memory_mb): sub
                    for sub in todo}
         try:
             for future in as_completed(futures):

@@ -161,9 +161,10 @@ def failures_of(all_results):
     return failures
 
 
-def write_class_reports(outdir, assignment, all_results, failures=(), run_seconds=None):
-    """grades.csv, summary.md, the histogram and report.html. ``run_seconds`` (the run's wall clock) is kept
-    in run.json, so a later rebuild of the reports (``bnkit similarity``) still shows it."""
+def write_class_reports(outdir, assignment, all_results, failures=(), run_seconds=None, environment=None):
+    """grades.csv, summary.md, the histogram and report.html. ``run_seconds`` (the run's wall clock) and
+    ``environment`` (the limits the environment set and what was clamped to fit them, one line) are kept in
+    run.json, so a later rebuild of the reports (``bnkit similarity``) still shows them."""
     from autograder.reports import class_report, similarity
     outdir = Path(outdir)
     if run_seconds is None:
@@ -172,7 +173,8 @@ def write_class_reports(outdir, assignment, all_results, failures=(), run_second
         except (OSError, ValueError, KeyError, TypeError):
             run_seconds = None
     else:
-        write_atomically(outdir / 'run.json', json.dumps({'run_seconds': round(run_seconds, 1)}) + '\n')
+        write_atomically(outdir / 'run.json', json.dumps({'run_seconds': round(run_seconds, 1),
+                                                          'environment_limits': environment or None}) + '\n')
     write_atomically(outdir / 'grades.csv', grades_csv(assignment, all_results))
     scores = [d['score'] for d in all_results.values()]
     facts = class_report.run_facts(all_results, run_seconds)

@@ -13,7 +13,7 @@ import time
 ROOT = '/sys/fs/cgroup'
 
 
-def _own_cgroups():
+def own_cgroups():
     """{controller: path relative to its hierarchy} for this process; '' is the v2 unified hierarchy."""
     own = {}
     try:
@@ -39,7 +39,7 @@ class Cgroup:
 
     @classmethod
     def create(cls, name, memory_bytes, max_tasks):
-        own = _own_cgroups()
+        own = own_cgroups()
         made = []
         try:
             if 'memory' in own and 'pids' in own:                    # v1

@@ -28,6 +28,7 @@ import signal
 import sys
 
 from autograder.sandbox import landlock, seccomp
+from autograder.sandbox.allowance import within
 
 LEVELS = ('full', 'container', 'process')
 PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS = 1, 38
@@ -47,6 +48,7 @@ def _rlimits(limits):
     for which, value in ((resource.RLIMIT_AS, limits.memory_mb * mb), (resource.RLIMIT_CPU, limits.cpu_seconds),
                          (resource.RLIMIT_FSIZE, limits.fsize_mb * mb), (resource.RLIMIT_CORE, 0),
                          (resource.RLIMIT_NPROC, limits.nproc)):
+        value = within(which, value)       # never above what the environment allows (a hard limit cannot rise)
         resource.setrlimit(which, (value, value))
 
 
