@@ -11,15 +11,18 @@ import signal
 import sys
 import threading
 
+from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_client.channels import HBChannel
 from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
-from traitlets import Integer, Unicode
+from traitlets import DottedObjectName, Integer, Type, Unicode
 
 from autograder.sandbox import Limits, SandboxError
 from autograder.sandbox.kernel import KERNEL_LIMITS, KernelSandbox
 
 PROVISIONER = 'bnkit-sandbox'
+HEARTBEAT_STOP_SECONDS = 5.0
 SANDBOX_SPEC = KernelSpec(
     argv=[sys.executable, '-m', 'ipykernel_launcher', '-f', '{connection_file}'],
     display_name='Python 3 (bnkit sandbox)', language='python',
@@ -98,10 +101,29 @@ def _default_data_dir():
     return str(resolve_data_dir())
 
 
+class BoundedHeartbeat(HBChannel):
+    """A heartbeat whose stop gives up waiting. Over IPC, once a killed kernel's socket file stays behind,
+    the heartbeat's next ping waits for a peer forever, and jupyter_client's stop would join its thread
+    forever too, holding up the whole autograde. Its thread is a daemon: left behind, it ends with nbgrader."""
+
+    def stop(self):
+        self._running = False
+        self._exit.set()
+        self.join(HEARTBEAT_STOP_SECONDS)
+        if not self.is_alive():
+            self.close()
+
+
+class SandboxedKernelClient(AsyncKernelClient):
+    hb_channel_class = Type(BoundedHeartbeat)
+
+
 class SandboxedKernelManager(AsyncKernelManager):
     """A kernel manager that starts ``SANDBOX_SPEC`` at ``sandbox_level``, whatever the notebook asks for."""
 
     sandbox_level = Unicode('', help='the isolation level to start kernels at (set by the caller)')
+    client_class = DottedObjectName('autograder.course.kernel.SandboxedKernelClient')
+    client_factory = Type(SandboxedKernelClient, klass=AsyncKernelClient)
 
     @property
     def kernel_spec(self):
