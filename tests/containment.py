@@ -115,18 +115,19 @@ def _reachable_plan(paths):
     return {b: sorted(set(ps), key=len) for b, ps in plan.items()}
 
 
-def run_contained(args, timeout=600, memory_gb=8, env=None, keep=(), reachable=()):
+def run_contained(args, timeout=600, memory_gb=8, env=None, keep=(), reachable=(), private=None):
     """Run args (a list) in its own PID and mount namespaces with private /tmp, /dev/shm and /var/tmp and
     outer limits; returns the CompletedProcess.
 
     ``keep``: more paths under the private places to keep visible. ``reachable``: paths an unprivileged user
     must be able to reach (each folder above them that other users cannot search is replaced by an empty
-    one holding just these paths), for commands that drop root themselves."""
+    one holding just these paths), for commands that drop root themselves. ``private``: more places to get
+    a private tmpfs of the given size (e.g. ``{'/run': '64m'}``)."""
     require_containment()
     args = [str(a) for a in args]
     config = {
         'keep': paths_to_keep(args, keep),
-        'private': PRIVATE_PLACES,
+        'private': {**PRIVATE_PLACES, **(private or {})},
         'reachable': _reachable_plan(reachable),
         'env': {CONTAINED_ENV: '1'},
         'argv': ['prlimit', '--as=%d' % (memory_gb << 30), '--'] + args,

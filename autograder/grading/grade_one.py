@@ -8,7 +8,8 @@ it read when it accepted the submission, so no file on disk (which another submi
 a weak isolation level) stands between accepting and grading. The batch runner starts one such process per
 submission so that no submission can disturb another's grading.
 A sandbox that fails (to start, or to be cleaned up) is the grader's failure: this process then writes
-nothing for the student and exits with ``SANDBOX_FAILED`` and the reason on stderr.
+nothing for the student and exits with ``SANDBOX_FAILED`` and the reason on stderr; results that cannot be
+written (a full disk) exit with ``OUTPUT_FAILED``.
 """
 import argparse
 import json
@@ -30,6 +31,7 @@ from autograder.version import KIT_VERSION
 
 HIDDEN_TESTS = Path(__file__).resolve().parent / 'hidden_tests'
 SANDBOX_FAILED = 3
+OUTPUT_FAILED = 4       # the results could not be written (a full disk, a folder gone): the grader's failure
 
 
 def empty_results(assignment, messages):
@@ -131,6 +133,9 @@ def main(argv=None):
     except SandboxError as exc:
         print('sandbox failure: %s' % exc, file=sys.stderr)
         return SANDBOX_FAILED
+    except OSError as exc:    # only writing the results touches the disk: nothing of it is the student's
+        print('cannot write the results in %s: %s' % (exc.filename or args.outdir, exc.strerror or exc), file=sys.stderr)
+        return OUTPUT_FAILED
     return 0
 
 

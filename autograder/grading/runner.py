@@ -21,15 +21,16 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
-from autograder.grading.grade_one import SANDBOX_FAILED, build_results, empty_results
+from autograder.grading.grade_one import OUTPUT_FAILED, SANDBOX_FAILED, build_results, empty_results
 from autograder.grading.submissions import MAX_NOTEBOOK_MB, accept
 from autograder.reports import results as reports
 from autograder.reports.answers import answers_of, write_answers
 from autograder.reports.safetext import terminal
-from autograder.sandbox import Limits, choose_level, landlock, lockdown, uids, view
+from autograder.sandbox import Limits, choose_level, landlock, lockdown, view
 from autograder.sandbox import allowance
 from autograder.sandbox.allowance import within
 from autograder.sandbox.worker import children_of
@@ -86,24 +87,33 @@ def _grader_limits(memory_mb):
 
 
 _LIVE_GRADERS, _LIVE_LOCK = set(), threading.Lock()
+_NOT_OURS = set()       # children this process had before its run began: someone else's
 
 
-def _sweep_leftovers(isolation):
-    """Kill what a finished grader left behind: processes of sandbox uids no grader holds (as root), and
-    at the process level, orphans reparented to this process, which is their subreaper."""
-    try:
-        uids.sweep_orphans()
-    except uids.UidError as exc:
-        raise GraderFailure(str(exc)) from None
-    if isolation != 'process' or not sys.platform.startswith('linux'):
+def _adopt_orphans():
+    """Make this process the subreaper of everything its graders start, so that what a dead grader or a
+    double-forking worker leaves behind is reparented here, into the run's own process tree."""
+    if sys.platform.startswith('linux'):
+        ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)   # PR_SET_CHILD_SUBREAPER
+        with _LIVE_LOCK:
+            _NOT_OURS.clear()
+            _NOT_OURS.update(set(children_of(os.getpid())) - _LIVE_GRADERS)
+
+
+def _sweep_leftovers():
+    """Kill what a finished grader left behind in this run's process tree: orphans reparented to this
+    process, which is their subreaper. Nothing outside the tree is touched: another run's workers are that
+    run's, whatever their uid (a worker's own uid is swept when it stops, under its lease)."""
+    if not sys.platform.startswith('linux'):
         return
     # Under the lock: a grader being started by another thread is added to the live set before it is seen.
     with _LIVE_LOCK:
         for pid in children_of(os.getpid()):
-            if pid not in _LIVE_GRADERS:
+            if pid not in _LIVE_GRADERS and pid not in _NOT_OURS:
                 try:
                     os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
+                    os.waitpid(pid, os.WNOHANG)      # an adopted orphan is ours to reap too
+                except (ProcessLookupError, ChildProcessError):
                     pass
 
 
@@ -138,8 +148,8 @@ def grade_one_process(assignment, sub, outdir, limits, isolation, budget, check_
     finally:
         with _LIVE_LOCK:
             _LIVE_GRADERS.discard(proc.pid)
-        _sweep_leftovers(isolation)
-    if proc.returncode == SANDBOX_FAILED:
+        _sweep_leftovers()
+    if proc.returncode in (SANDBOX_FAILED, OUTPUT_FAILED):
         raise GraderFailure((stderr.decode(errors='replace').strip().splitlines() or ['no message'])[-1][:1000])
     if proc.returncode != 0:
         tail = stderr.decode(errors='replace').strip().splitlines()[-1:] or ['no message']
@@ -187,10 +197,22 @@ def grade_all(assignment, submissions, outdir, jobs=1, limits=None, budget=DEFAU
     outdir = Path(outdir).resolve()
     all_results = {s: r for s, r in reports.load_results(outdir).items() if s in submissions}
     failures = reports.failures_of(all_results)
-    reports.write_class_reports(outdir, assignment, all_results, failures, run_seconds=time.monotonic() - started,
-                                environment=fit_run(limits or Limits(), jobs).line)
-    write_answers(outdir, assignment, answers)
+    with output_failures(outdir):
+        reports.write_class_reports(outdir, assignment, all_results, failures, run_seconds=time.monotonic() - started,
+                                    environment=fit_run(limits or Limits(), jobs).line)
+        write_answers(outdir, assignment, answers)
     return all_results, failures
+
+
+@contextmanager
+def output_failures(outdir):
+    """An output that cannot be written is the grader's failure: the run stops and says where, and what was
+    already written stays (a rerun finishes the rest). It is never recorded as a student's result."""
+    try:
+        yield
+    except OSError as exc:
+        raise GraderFailure('cannot write the results in %s: %s; free the space (or fix the folder) and run '
+                            'again: finished students are kept' % (exc.filename or outdir, exc.strerror or exc)) from None
 
 
 def grade_submissions(assignment, submissions, outdir, jobs=1, limits=None, budget=DEFAULT_BUDGET, check_timeout=120.0,
@@ -203,18 +225,19 @@ def grade_submissions(assignment, submissions, outdir, jobs=1, limits=None, budg
     outdir.mkdir(parents=True, exist_ok=True)
     os.chmod(outdir, 0o700)     # results are nobody else's business, and no worker uid's
     isolation = isolation or choose_level(limits=limits)[0]
-    if isolation == 'process' and sys.platform.startswith('linux'):
-        ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)   # PR_SET_CHILD_SUBREAPER: orphans of dead graders come here
+    _adopt_orphans()
     if isolation == 'container' and landlock.abi_version() < 1:
         # Without Landlock the worker uids see the host: lock the kit, the results and the class first.
         lockdown.lock(lockdown.kit_paths() | {outdir} | class_folders(submissions.values()),
                       keep=lockdown.needed_by_workers(view.build()))
+    reports.remove_partial_files(outdir)
     subs = accept(submissions, max_notebook_mb)
     answers = {sub.student: (sub.folder, None if sub.rejected else answers_of(assignment, sub.path, sub.content))
                for sub in subs}
-    for sub in subs:
-        if sub.rejected:
-            record_failure(assignment, outdir, sub, sub.rejected, isolation, rejected=True)
+    with output_failures(outdir):
+        for sub in subs:
+            if sub.rejected:
+                record_failure(assignment, outdir, sub, sub.rejected, isolation, rejected=True)
     todo = [sub for sub in subs if not sub.rejected and not already_graded(assignment, outdir, sub)]
     bar = Progress(len(todo)) if progress and todo else None
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
@@ -227,7 +250,8 @@ def grade_submissions(assignment, submissions, outdir, jobs=1, limits=None, budg
                 why = future.result()
                 sub.content = None      # handed over: no need to hold every notebook until the end
                 if why:
-                    record_failure(assignment, outdir, sub, why, isolation)
+                    with output_failures(outdir):
+                        record_failure(assignment, outdir, sub, why, isolation)
                 if bar:
                     bar.step(sub.student)
         except GraderFailure:

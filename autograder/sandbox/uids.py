@@ -1,19 +1,28 @@
-"""A uid of its own for every running worker, and the sweep that ends every process of a uid.
+"""A uid of its own for every running worker, leased so that no two runs on a machine hold the same one.
 
-Workers run as uids from ``UID_RANGE`` that nothing else on the machine uses. A grader takes one by locking
-its file in ``LOCK_DIR`` (root's, mode 0700, so no worker can touch the locks), sweeps it (kills every
-process left with that uid, e.g. by a grader that died) and gives it back when its worker has been stopped
-and swept again. The kernel drops the lock of a grader that dies, so a uid is never lost.
+Workers run as uids from ``UID_RANGE`` that nothing else on the machine uses. A grader leases one with two
+locks, both of which the kernel drops when the grader dies, so a lease is never lost:
+
+- its file in ``LOCK_DIR`` (root's, mode 0700, so no worker can touch the locks), locked with flock;
+- the abstract socket name ``bnkit-uid-<uid>``, bound: abstract names belong to the network namespace, not
+  to a file system, so runs whose ``/run`` differs (a private mount namespace, a container sharing the
+  host's network) still cannot lease the same uid.
+
+A new lease sweeps its uid first (kills every process left with it: by a grader that died, whose lease is
+gone with it), and the worker's stop sweeps it again before the lease is given back. Nothing sweeps a uid
+it has not leased: another run's workers are that run's business.
 """
 import errno
 import fcntl
 import os
 import signal
+import socket
 import stat
 import time
 
 UID_RANGE = range(61000, 62000)
-LOCK_DIR = '/run/bnkit-uids' if os.path.isdir('/run') else '/var/run/bnkit-uids'
+# /run is read-only in a container started with --read-only: then /tmp (_lock_dir refuses a folder not root's own)
+LOCK_DIR = next((d + '/bnkit-uids' for d in ('/run', '/var/run') if os.access(d, os.W_OK)), '/tmp/bnkit-uids')
 
 
 class UidError(RuntimeError):
@@ -32,15 +41,54 @@ def _lock_dir():
 
 
 class Uid:
-    """A locked uid; ``release()`` (after the worker was swept) hands it back."""
+    """A leased uid; ``release()`` (after the worker was swept) hands it back."""
 
-    def __init__(self, uid, fd):
-        self.uid, self._fd = uid, fd
+    def __init__(self, uid, fd, name):
+        self.uid, self._fd, self._name = uid, fd, name
 
     def release(self):
         if self._fd is not None:
+            self._name.close()
             os.close(self._fd)
-            self._fd = None
+            self._fd = self._name = None
+
+
+def _bind_name(uid):
+    """The bound abstract socket ``bnkit-uid-<uid>``, or None when another process holds the name."""
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    try:
+        sock.bind(b'\0bnkit-uid-%d' % uid)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            return None
+        raise
+    sock.set_inheritable(False)
+    return sock
+
+
+def _lease(folder, uid):
+    """(lock file descriptor, bound name) when both locks of ``uid`` were free, else None."""
+    fd = _try_lock(folder, uid)
+    if fd is None:
+        return None
+    name = _bind_name(uid)
+    if name is None:
+        os.close(fd)
+        return None
+    return fd, name
+
+
+def is_leased(uid):
+    """Whether a live grader holds ``uid``'s lease (here: its lock file, or its name in this network)."""
+    if os.geteuid() != 0 or not os.path.isdir(LOCK_DIR):
+        return False
+    held = _lease(LOCK_DIR, uid)
+    if held is None:
+        return True
+    held[1].close()
+    os.close(held[0])
+    return False
 
 
 def _try_lock(folder, uid):
@@ -61,10 +109,10 @@ def acquire():
     start = os.getpid() % len(UID_RANGE)
     for i in range(len(UID_RANGE)):
         uid = UID_RANGE[(start + i) % len(UID_RANGE)]
-        fd = _try_lock(folder, uid)
-        if fd is not None:
+        held = _lease(folder, uid)
+        if held is not None:
             sweep(uid)
-            return Uid(uid, fd)
+            return Uid(uid, *held)
     raise UidError('all %d sandbox uids are in use' % len(UID_RANGE))
 
 
@@ -115,18 +163,3 @@ def sweep(uid, patience=5.0):
         time.sleep(0.01)
 
 
-def sweep_orphans():
-    """Sweep every sandbox uid that has processes but no grader holding its lock (its grader died)."""
-    if os.geteuid() != 0 or not os.path.isdir(LOCK_DIR):
-        return []
-    uids = {u for pid in _all_pids() for u in (_uids_of(pid) or ()) if u in UID_RANGE}
-    swept = []
-    for uid in sorted(uids):
-        fd = _try_lock(LOCK_DIR, uid)
-        if fd is not None:
-            try:
-                sweep(uid)
-                swept.append(uid)
-            finally:
-                os.close(fd)
-    return swept

