@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The heavy rehearsals of whole environments, which the test command leaves out: the in-kernel cheats
+# through nbgrader at the container and process levels, four grading runs at once, and the grading image
+# under a real container engine (podman) where it is installed.
+#
+#   bash scripts/rehearse.sh [SECONDS]
+#
+# SECONDS (default: no limit) is the time they may take: a rehearsal that would start with less than its
+# expected time left is skipped and says so (CI gives what is left of its own limit). Exit status: non-zero
+# when a rehearsal that ran failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$(pwd)/.venv/bin:$PATH"
+export MPLBACKEND="${MPLBACKEND:-Agg}"
+limit="${1:-none}"
+start=$(date +%s)
+status=0
+
+left() { if [ "$limit" = none ]; then echo 999999; else echo $(( limit - ($(date +%s) - start) )); fi; }
+
+# name, expected seconds (measured on a 2-core machine, see docs/validation.md and docs/containers.md), command...
+rehearse() {
+    local name="$1" expected="$2"; shift 2
+    if [ "$(left)" -lt "$expected" ]; then
+        echo "rehearsal skipped, not enough time left ($(left) s, it takes about $expected s): $name"
+        return
+    fi
+    echo "== rehearsal: $name"
+    if ! timeout "$(left)" "$@"; then
+        echo "rehearsal FAILED (or ran out of time): $name"
+        status=1
+    fi
+}
+
+rehearse 'pytest -m rehearsal (cheats at the container and process levels; four runs at once)' 900 \
+    python -m pytest -m rehearsal -p no:cacheprovider -q
+if command -v podman >/dev/null 2>&1; then
+    rehearse 'the grading image under podman' 600 bash scripts/rehearse_podman.sh
+else
+    echo "rehearsal skipped, podman is not installed: the grading image under podman (apt-get install podman)"
+fi
+exit $status
