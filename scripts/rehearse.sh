@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The heavy rehearsals of whole environments, which the test command leaves out: the in-kernel cheats
-# through nbgrader at the container and process levels, four grading runs at once, and the grading image
+# through nbgrader at the container and process levels, two grading runs at once (four run in the test command, where a run that hurt another shows), and the grading image
 # under a real container engine (podman) where it is installed.
 #
 #   bash scripts/rehearse.sh [SECONDS]
@@ -32,7 +32,7 @@ rehearse() {
     fi
 }
 
-rehearse 'pytest -m rehearsal (cheats at the container and process levels; four runs at once)' 900 \
+rehearse 'pytest -m rehearsal (cheats at the container and process levels; two runs at once)' 900 \
     python -m pytest -m rehearsal -p no:cacheprovider -q
 if command -v podman >/dev/null 2>&1; then
     rehearse 'the grading image under podman' 600 bash scripts/rehearse_podman.sh
