@@ -48,7 +48,7 @@ def test_summary_lists_every_check_and_escapes_student_text(tmp_path):
     assert '- &lt;eve&gt;: not graded: empty' in summary
     total = ASSIGNMENT.max_automatic_points
     assert 'Mean score %.1f / %g' % (total - ASSIGNMENT.by_name['fc_net_training'].points / 2, total) in summary
-    assert json.loads((tmp_path / 'run.json').read_text()) == {'run_seconds': 3.0}
+    assert json.loads((tmp_path / 'run.json').read_text()) == {'run_seconds': 3.0, 'environment_limits': None}
     assert (tmp_path / 'grades.csv').exists() and (tmp_path / 'report.html').exists()
 
 

@@ -80,6 +80,26 @@ def test_malformed_messages_are_refused(header, arrays, why):
         read_raw(raw_message(header, arrays))
 
 
+def test_a_header_nested_too_deep_is_refused_before_it_is_decoded():
+    # A megabyte of '[' would end json.loads (and _restore) in RecursionError in the grader's process.
+    r, w = os.pipe()
+    writer = threading.Thread(target=lambda: (os.write(w, raw_message(b'[' * (wire.MAX_HEADER - 16))), os.close(w)))
+    writer.start()
+    try:
+        with pytest.raises(wire.WireError, match='nests deeper than %d levels' % wire.MAX_DEPTH):
+            wire.Reader(r).read(time.monotonic() + 10)
+    finally:
+        os.close(r)
+        writer.join()
+    deepest = {'ok': 1}
+    for _ in range(wire.MAX_DEPTH - 1):
+        deepest = [deepest]
+    assert read_raw(raw_message(deepest)) == deepest
+    # Brackets and escaped quotes inside strings are text.
+    text = ['\\"' + '[' * (2 * wire.MAX_DEPTH) + '{"']
+    assert read_raw(raw_message(text)) == text
+
+
 def test_an_announced_huge_array_is_refused_before_anything_is_allocated():
     # The header says a 2**40-byte array follows; the reader must refuse at once, not wait or allocate.
     data = raw_message({'x': 1})[:-4] + struct.pack('>I', 1) + struct.pack('>Q', 1 << 40)

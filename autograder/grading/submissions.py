@@ -110,7 +110,10 @@ def accept(submissions, max_mb=MAX_NOTEBOOK_MB):
     """[Submission] for {student: path}: each read once, before any student code runs, or rejected.
 
     The bytes stay in the grader's memory (at most ``max_mb`` each) and reach the grading process on a pipe:
-    no copy on disk that a worker could reach and rewrite."""
+    no copy on disk that a worker could reach and rewrite. They are read as a notebook here, with every
+    size bounded (``read_notebook``), so a file no parser of the grader's may take is rejected with the
+    reason before anything else decodes it, and only that student is not graded."""
+    from autograder.notebook.extract import NotebookError, read_notebook
     from autograder.reports.safetext import folder_name
     accepted, taken = [], set()
     for student in sorted(submissions):
@@ -121,8 +124,14 @@ def accept(submissions, max_mb=MAX_NOTEBOOK_MB):
             data = read_once(submissions[student], int(max_mb * 1e6))
         except SubmissionRejected as exc:
             sub.rejected = str(exc)
+            accepted.append(sub)
+            continue
+        sub.sha256 = hashlib.sha256(data).hexdigest()
+        try:
+            read_notebook(sub.path, data)
+        except NotebookError as exc:
+            sub.rejected = str(exc)
         else:
-            sub.sha256 = hashlib.sha256(data).hexdigest()
             sub.content = data
         accepted.append(sub)
     return accepted

@@ -16,7 +16,7 @@ from itertools import combinations
 from pathlib import Path
 
 from autograder.grading.submissions import MAX_NOTEBOOK_MB, accept
-from autograder.notebook.extract import NotebookError, read_notebook
+from autograder.notebook.extract import NotebookError, read_cell, read_notebook
 
 # Measured on the validation set's distinct implementations (README, "Similar solutions"): two correct
 # implementations of the same function share at most 0.42 of their code (the smaller of
@@ -30,10 +30,9 @@ RESULTS_FILE = 'similarity.json'
 
 def without_docstrings(source):
     """The source without its docstrings: the stubs' docstrings are the release's, and they would only crowd
-    the side-by-side view (a cell that does not parse is kept as it is)."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
+    the side-by-side view (a cell that does not parse, whatever the reason, is kept as it is)."""
+    tree, _, _ = read_cell('cell', source)
+    if tree is None:
         return source
     drop = set()
     for node in ast.walk(tree):

@@ -7,10 +7,12 @@ Decoding accepts only whitelisted numeric dtypes and checks every size, so
 nothing executable (no pickle, no object arrays) can cross. Tuples travel as
 lists. Decoded strings are interned, as a notebook's string literals are.
 This module imports only the standard library and numpy: the worker runs it
-too, from a copy in its sandbox.
+too, from a copy in its sandbox (so it bounds its header itself rather than
+with the notebook's ``autograder.notebook.bounded_json``).
 """
 import json
 import os
+import re
 import select
 import struct
 import sys
@@ -24,6 +26,10 @@ MAX_HEADER = 1 << 20          # 1 MiB of JSON
 MAX_ARRAY_BYTES = 1 << 28     # 256 MiB per array
 MAX_ARRAYS = 10000
 MAX_MESSAGE = 1 << 29      # 512 MiB in all, header and arrays
+# Levels of nesting in a header. The deepest an honest message goes is 6 (measured over the grading of the
+# reference: a reply holding dicts of arrays); json.loads and _restore recurse once per level, so the bound
+# is checked before either runs.
+MAX_DEPTH = 32
 
 
 class WireError(Exception):
@@ -88,6 +94,25 @@ def _restore(obj, arrays):
     return obj
 
 
+# A string, skipped whole (escapes included; possessive, so one that never ends is scanned once), or a bracket.
+_TOKEN = re.compile(rb'"[^"\\]*+(?:\\.[^"\\]*+)*+(?:"|\Z)|[\[\]{}]', re.DOTALL)
+
+
+def check_depth(header):
+    """Raise WireError when the JSON ``header`` nests deeper than MAX_DEPTH, found without recursion: a
+    worker's megabyte of ``[`` would otherwise end the grader in RecursionError. Its size is bounded by
+    MAX_HEADER before it is read, and so are the values json.loads can build of it."""
+    depth = 0
+    for token in _TOKEN.finditer(header):
+        char = header[token.start()]
+        if char in b'[{':
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise WireError('the header nests deeper than %d levels' % MAX_DEPTH)
+        elif char != 0x22:     # a closing bracket; a string ('"') changes nothing
+            depth -= 1
+
+
 class WireTimeout(WireError):
     """No whole message arrived before the deadline."""
 
@@ -136,8 +161,10 @@ class Reader:
         (length,) = struct.unpack('>I', take(4))
         if length > min(MAX_HEADER, self.max_bytes):
             raise WireError('header of %d bytes is too large' % length)
+        header = take(length)
+        check_depth(header)
         try:
-            header = json.loads(take(length))
+            header = json.loads(header)
         except ValueError as exc:
             raise WireError('header is not JSON: %s' % exc) from None
         (count,) = struct.unpack('>I', take(4))
