@@ -1,6 +1,6 @@
 """The hostile submissions are general attacks placed by an assignment's declarations.
 
-For batch normalization they are exactly the 46 attacks the kit has always validated with: same names,
+For batch normalization they are the 46 attacks the kit has always validated with and two parser bombs: same names,
 groups, promises, replaced cells and checks in which each must earn nothing (written out below as data, not
 recomputed). An assignment whose functions have other names gets the same attacks written against them.
 """
@@ -59,6 +59,8 @@ BATCHNORM_ATTACKS = [
     ('trickles_reply', 'grader', 'robust', 'batchnorm_backward', BACKWARD),
     ('announces_huge_arrays', 'grader', 'robust', 'batchnorm_backward', BACKWARD),
     ('floods_output', 'grader', 'robust', 'batchnorm_backward', BACKWARD),
+    ('nests_brackets_past_the_parser', 'grader', 'robust', 'fc_net', NET),
+    ('huge_cell', 'grader', 'robust', 'fc_net', NET),
     ('connects_to_local_services', 'kernel', 'isolated', 'batchnorm_backward', BACKWARD),
     ('sends_udp_and_asks_netlink', 'kernel', 'isolated', 'batchnorm_backward', BACKWARD),
     ('sniffs_loopback', 'kernel', 'isolated', 'batchnorm_backward', BACKWARD),

@@ -1065,6 +1065,12 @@ GRADER = [
                 pass
     raise NotImplementedError
 ''', 'import os, signal, sys, time\n'), RUN_BACKWARD, group='grader'),
+    # Parser bombs in the cells themselves: the grader compiles every cell it extracts, and Python's parser
+    # recurses once per bracket (autograder.notebook.extract bounds it; the cell is left out with a reason).
+    hostile('nests_brackets_past_the_parser', 'a net cell of 50,000 nested brackets, which the parser '
+            'cannot take', {'net': 'x = ' + '(' * 50000 + '1' + ')' * 50000 + '\n'}, USE_NET, group='grader'),
+    hostile('huge_cell', 'a net cell of 300,000 characters, past what any solution cell holds',
+            {'net': '# padding\n' * 30000 + 'raise SystemExit\n'}, USE_NET, group='grader'),
 ]
 
 # ----------------------------------------------------------------------------------------------------------
