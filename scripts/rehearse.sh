@@ -32,8 +32,19 @@ rehearse() {
     fi
 }
 
-rehearse 'pytest -m rehearsal (cheats at the container and process levels; two runs at once)' 900 \
-    python -m pytest -m rehearsal -p no:cacheprovider -q
+# Expected seconds measured on this project's 2-core machine (the slowest first run, rounded up).
+rehearse 'in-kernel cheats through nbgrader, container level' 300 \
+    python -m pytest -m rehearsal -p no:cacheprovider -q tests/test_course_cheats.py -k container
+rehearse 'in-kernel cheats through nbgrader, process level' 300 \
+    python -m pytest -m rehearsal -p no:cacheprovider -q tests/test_course_cheats.py -k process
+rehearse 'two grading runs at once' 150 \
+    python -m pytest -m rehearsal -p no:cacheprovider -q tests/test_side_by_side.py -k 'once and 2'
+rehearse 'runs in PID namespaces of their own' 200 \
+    python -m pytest -m rehearsal -p no:cacheprovider -q tests/test_side_by_side.py -k namespaces
+rehearse 'the validation set at the container level' 400 \
+    python -m pytest -m rehearsal -p no:cacheprovider -q tests/test_isolation_levels.py -k container
+rehearse 'the validation set at the process level' 400 \
+    python -m pytest -m rehearsal -p no:cacheprovider -q tests/test_isolation_levels.py -k process
 if command -v podman >/dev/null 2>&1; then
     rehearse 'the grading image under podman' 600 bash scripts/rehearse_podman.sh
 else

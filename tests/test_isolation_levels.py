@@ -114,6 +114,9 @@ def test_full_level_validates_everything():
     assert re.search(r'beyond the rule: 0 points$', proc.stdout, re.M)   # no collateral beyond error carried forward
 
 
+# A rehearsal each (scripts/rehearse.sh, which CI runs when its time allows): the full level's run above is
+# in the test command.
+@pytest.mark.rehearsal
 @pytest.mark.parametrize('level', ['container', 'process'])
 def test_validation_at_isolation_level(level, tmp_path):
     require_containment()

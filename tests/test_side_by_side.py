@@ -45,6 +45,7 @@ def test_runs_at_once_in_one_pid_namespace(count, tmp_path):
     assert_all_finished_with_full_credit(runs)
 
 
+@pytest.mark.rehearsal
 def test_runs_in_pid_namespaces_of_their_own(tmp_path):
     """Each namespace sees only its own processes and starts its pids from 1, so both runs are likely to
     try the same sandbox uids first; one has a /run of its own, so only the leases' abstract names keep them
