@@ -395,13 +395,12 @@ say() { printf '%%-62s %%s\n' "$1" "$2"; }
 verdict() { if [ "$1" = "$2" ]; then echo ok; else echo FAIL; fi; }
 [ -e /autograder/source/wheels ] && w=present || w=absent
 say "wheels folder /autograder/source/wheels: $w" "$(verdict $w absent)"
-for path in /autograder/source "$site/autograder" "$site/solutions" "$site"/bnkit-*.dist-info; do
-    if setpriv --reuid=65534 --regid=65534 --clear-groups ls "$path" >/dev/null 2>&1; then r=readable; else r=unreadable; fi
-    say "$path by uid 65534: $r" "$(verdict $r unreadable)"
-done
-if setpriv --reuid=65534 --regid=65534 --clear-groups %(venv)s/bin/python -c 'import cs231n, numpy' 2>/dev/null; then
+if setpriv --reuid=65534 --regid=65534 --clear-groups ls /autograder/source >/dev/null 2>&1; then r=readable; else r=unreadable; fi
+say "/autograder/source by uid 65534: $r" "$(verdict $r unreadable)"
+# The kit is every user's to run (a platform may grade as a user); the sandbox keeps workers from it.
+if setpriv --reuid=65534 --regid=65534 --clear-groups %(venv)s/bin/python -c 'import autograder.cli.run_autograder, cs231n, numpy' 2>/dev/null; then
     r=importable; else r=unimportable; fi
-say "cs231n and numpy by uid 65534: $r" "$(verdict $r importable)"
+say "the kit, cs231n and numpy by uid 65534: $r" "$(verdict $r importable)"
 command -v bwrap >/dev/null && b="$(command -v bwrap)" || b=missing
 say "bubblewrap: $b" info
 '''
@@ -545,10 +544,9 @@ def rehearse(args):
         for setting in settings:
             with clock.phase('setting %s: %s' % (setting, SETTINGS[setting]['title'])):
                 if SETTINGS[setting]['uid']:
-                    # A platform that runs the grader as a user installs the kit for that user.
-                    rootfs.run('a', 'chown -R %d:%d /autograder/results "$(%s/bin/python -c \'import sysconfig; '
-                               'print(sysconfig.get_paths()["purelib"])\')"/{autograder,solutions,bnkit-*.dist-info}'
-                               % (GRADER_UID, GRADER_UID, VENV), logs / 'image.log')
+                    # A platform that runs the grader as a user gives it the results folder; the kit, which
+                    # setup.sh installed as root, is every user's to run.
+                    rootfs.run('a', 'chown -R %d:%d /autograder/results' % (GRADER_UID, GRADER_UID), logs / 'image.log')
                 probe = logs / ('probe-%s.log' % setting)
                 rootfs.run(setting, SETTING_PROBE, probe, check=False)
                 print('  ' + '\n  '.join(Path(probe).read_text().splitlines()[1:]))

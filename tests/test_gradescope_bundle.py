@@ -9,6 +9,7 @@ is scripts/rehearse_gradescope.sh: it takes minutes and downloads ~100 MB, so it
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import zipfile
@@ -105,23 +106,27 @@ def run_autograder(root, env, cells, tmp_path, contained=False, notebook=None):
     return data
 
 
+def readable_by_everyone(path):
+    mode = os.lstat(path).st_mode
+    return bool(mode & 0o004) and (not stat.S_ISDIR(mode) or bool(mode & 0o001))
+
+
 @pytest.mark.slow
-def test_setup_installs_into_its_venv_and_locks_the_answer_key(autograder_root):
+def test_setup_installs_for_every_user_and_locks_the_source(autograder_root):
     root, _ = autograder_root
     assert not (root / 'source' / 'wheels').exists()
     for path in [root / 'source', *(root / 'source').rglob('*')]:
         assert not others_can_access(path), path
     site = site_packages(root)
     assert site.is_relative_to(root / 'bnkit-venv')
-    locked = [site / 'autograder', site / 'solutions', *site.glob('bnkit-*.dist-info')]
-    assert len(locked) == 3
-    for top in locked:
+    # Every user can run the kit (a platform may grade as a non-root uid); the sandbox keeps workers out.
+    kit = [site / 'autograder', site / 'solutions', *site.glob('bnkit-*.dist-info'), site / 'cs231n', site / 'numpy']
+    assert len(kit) == 5
+    for top in kit:
         for path in [top, *top.rglob('*')]:
-            assert not others_can_access(path), path
-    # The framework and the rest of the environment stay readable: the sandboxed worker runs on them.
-    for path in (site / 'cs231n', site / 'cs231n' / 'layers.py', site / 'numpy', root / 'bnkit-venv' / 'bin'):
-        assert os.stat(path).st_mode & 0o004, path
-    # Run again (an image rebuilt over the same folder): nothing to install, the lock stays.
+            assert os.path.islink(path) or readable_by_everyone(path), path
+    assert os.stat(root / 'bnkit-venv' / 'bin' / 'python').st_mode & 0o001
+    # Run again (an image rebuilt over the same folder): nothing to install, the modes are set again.
     env = dict(autograder_root[1])
     again = subprocess.run(['bash', str(root / 'source' / 'setup.sh')], env=env, capture_output=True, text=True,
                            timeout=300)
@@ -175,7 +180,8 @@ def test_hostile_submission(autograder_root, tmp_path):
 
 def test_run_autograder_passes_arguments_and_the_grader_exit_code(tmp_path):
     fake = tmp_path / 'python'
-    fake.write_text('#!/bin/sh\necho "$@" > "%s"\nexit 7\n' % (tmp_path / 'args'))
+    # The wrapper first checks that the kit imports (-I -c ...), then runs the grader.
+    fake.write_text('#!/bin/sh\n[ "$2" = -c ] && exit 0\necho "$@" > "%s"\nexit 7\n' % (tmp_path / 'args'))
     fake.chmod(0o755)
     script = tmp_path / 'run_autograder'
     script.write_text(run_autograder_script(ASSIGNMENT))
@@ -224,3 +230,126 @@ def test_rehearsal_in_debian12_containers():
     print(proc.stdout)            # the tables and phase times, shown with pytest -s or -rP
     assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-3000:]
     assert 'every verdict ok' in proc.stdout
+
+
+# ------------------------------------------------------------------ a grader that is not root
+
+NOBODY = 65534
+
+
+def wrapper(tmp_path, python_body):
+    """The bundle's run_autograder with a stand-in Python whose script is ``python_body``."""
+    fake = tmp_path / 'python'
+    fake.write_text('#!/bin/sh\n' + python_body)
+    fake.chmod(0o755)
+    script = tmp_path / 'run_autograder'
+    script.write_text(run_autograder_script(ASSIGNMENT))
+    return script, fake
+
+
+def test_run_autograder_that_cannot_import_the_kit_writes_why(tmp_path):
+    script, fake = wrapper(tmp_path, 'echo "ModuleNotFoundError: No module named \'autograder.cli\'" >&2\nexit 1\n')
+    results = tmp_path / 'results' / 'results.json'
+    proc = subprocess.run(['bash', str(script), '--results', str(results)], capture_output=True, text=True,
+                          env=dict(os.environ, BNKIT_PYTHON=str(fake)))
+    assert proc.returncode == 3
+    data = json.loads(results.read_text())
+    assert data['score'] == 0 and data['tests'] == []
+    assert 'cannot import the kit' in data['extra_data']['grading_failed']
+    assert "No module named 'autograder.cli'" in data['output'] and 'setup.sh again as root' in data['output']
+    assert 'not a grade' in data['output']
+    assert proc.stderr.count('\n') == 1 and 'written to %s' % results in proc.stderr
+
+
+def test_run_autograder_without_the_kit_or_a_results_folder_says_why_in_one_line(tmp_path):
+    script, _ = wrapper(tmp_path, 'exit 0\n')
+    results = tmp_path / 'results.json'
+    proc = subprocess.run(['bash', str(script), '--results=%s' % results], capture_output=True, text=True,
+                          env=dict(os.environ, BNKIT_PYTHON=str(tmp_path / 'missing' / 'python')))
+    assert proc.returncode == 3
+    assert 'is missing or cannot be run' in json.loads(results.read_text())['extra_data']['grading_failed']
+    # Nowhere to write: a file where the results folder should be. One line says both.
+    blocked = tmp_path / 'a-file'
+    blocked.write_text('')
+    proc = subprocess.run(['bash', str(script), '--results', str(blocked / 'results.json')], capture_output=True,
+                          text=True, env=dict(os.environ, BNKIT_PYTHON=str(tmp_path / 'missing' / 'python')))
+    assert proc.returncode == 3
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 1 and 'no results.json either' in lines[0] and 'setup.sh' in lines[0], proc.stderr
+
+
+def test_the_grader_that_cannot_write_its_results_stops_before_grading(tmp_path):
+    blocked = tmp_path / 'a-file'
+    blocked.write_text('')
+    submission = tmp_path / 'submission'
+    submission.mkdir()
+    shutil.copy(RELEASE_NB, submission / 'BatchNormalization.ipynb')
+    proc = subprocess.run([sys.executable, '-m', 'autograder.cli', 'run-autograder', '--assignment', ASSIGNMENT.name,
+                           '--submission-dir', str(submission), '--results', str(blocked / 'results.json')],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 3
+    assert proc.stderr.startswith('error: not graded: uid %d cannot write the results' % os.geteuid()), proc.stderr
+    assert 'isolation:' not in proc.stderr        # it stopped before choosing a level, let alone grading
+
+
+@pytest.mark.slow
+@pytest.mark.hostile
+def test_built_as_root_run_as_a_user(autograder_root, tmp_path):
+    """setup.sh as root (the fixture), run_autograder as uid 65534 (runAsNonRoot, an arbitrary uid): the
+    reference gets full credit at the level that user can have, and says which. An install locked to root
+    (what setup.sh did before) gets a results.json saying why; setup.sh run again unlocks it."""
+    from tests.containment import require_containment, run_contained
+    require_containment()
+    if not shutil.which('setpriv'):
+        pytest.skip('setpriv (util-linux) is not installed')
+    root, env = autograder_root
+    submission, results = tmp_path / 'submission', tmp_path / 'results' / 'results.json'
+    submission.mkdir()
+    results.parent.mkdir()
+    nbformat.write(fill_solution_cells(RELEASE_NB, ASSIGNMENT.reference_cells()), str(submission / 'BatchNormalization.ipynb'))
+    os.chmod(submission / 'BatchNormalization.ipynb', 0o644)
+    os.chown(results.parent, NOBODY, NOBODY)      # a platform that grades as a user gives it the results folder
+    for folder in (root, tmp_path):
+        os.chmod(folder, 0o755)                   # as /autograder is; pytest makes its folders 0700
+    env = dict(env, HOME=str(results.parent))
+    as_nobody = ['setpriv', '--reuid=%d' % NOBODY, '--regid=%d' % NOBODY, '--clear-groups', 'bash',
+                 str(root / 'run_autograder'), '--submission-dir', str(submission), '--results', str(results)]
+    # The interpreter may live under /root (mode 0700): reachable as it is in an image with a system Python.
+    reachable = [os.path.realpath(sys.base_prefix), os.path.realpath(sys.prefix), str(ROOT), str(root), str(tmp_path)]
+
+    site = site_packages(root)
+    locked = [site / 'autograder', site / 'solutions']
+    for path in locked:
+        subprocess.run(['chmod', '-R', 'go-rwx', str(path)], check=True)    # what the old setup.sh did
+    try:
+        proc = run_contained(as_nobody, timeout=600, env=env, reachable=reachable)
+        assert proc.returncode == 3, proc.stderr[-3000:]
+        data = json.loads(results.read_text())
+        assert data['score'] == 0 and 'uid %d cannot import the kit' % NOBODY in data['extra_data']['grading_failed']
+        assert 'setup.sh again as root' in data['output']
+    finally:
+        again = subprocess.run(['bash', str(root / 'source' / 'setup.sh')], env=autograder_root[1],
+                               capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert all(readable_by_everyone(path) for path in locked)
+
+    results.unlink()
+    proc = run_contained(as_nobody, timeout=900, env=env, reachable=reachable)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-3000:]
+    data = json.loads(results.read_text())
+    validate_results_json(data)
+    level = data['extra_data']['isolation']
+    print(proc.stderr[-2000:])       # the level and why stronger ones failed, shown with pytest -s or -rP
+    assert data['score'] == ASSIGNMENT.max_automatic_points, data['output'][-2000:]
+    assert 'isolation: %s' % level in proc.stderr
+    assert level in ('full', 'process')                      # container needs root
+    if level == 'process':
+        assert 'WARNING: graded at the process isolation level' in proc.stderr
+        assert data['extra_data']['isolation_warning']
+
+    # A results folder the user cannot write: one line naming the cause and the fix, before any grading.
+    os.chown(results.parent, 0, 0)
+    results.unlink()
+    proc = run_contained(as_nobody, timeout=300, env=env, reachable=reachable)
+    assert proc.returncode == 3 and not results.exists()
+    assert 'uid %d cannot write the results to %s' % (NOBODY, results) in proc.stderr, proc.stderr[-2000:]

@@ -5,12 +5,14 @@ built, and run_autograder (copied to /autograder/run_autograder) for every submi
 /autograder/submission and writes /autograder/results/results.json.
 
 setup.sh installs the kit into a virtual environment of its own, /autograder/bnkit-venv (so it works on
-images whose system pip refuses to install, PEP 668), installs bubblewrap for the sandbox when it can, and
-then locks the answer key away: the wheels are deleted, /autograder/source and the kit's grader and
-solution packages become readable by root only, so student code running under another uid cannot read
-them. With ``vendor=True`` every dependency's wheel is in the zip and setup.sh installs with --no-index, so
-the image builds without a package index (when the image's Python is the one the wheels were built for).
-docs/gradescope.md has the details and the rehearsal in container-like settings.
+images whose system pip refuses to install, PEP 668), readable and runnable by every user, so that a
+platform that runs the grader as a non-root uid can run it; installs bubblewrap for the sandbox when it
+can; deletes the wheels and makes /autograder/source root's only. Student code is kept from the answer key
+by the sandbox (an allowlist of what a worker may read), not by file modes. With ``vendor=True`` every
+dependency's wheel is in the zip and setup.sh installs with --no-index, so the image builds without a
+package index (when the image's Python is the one the wheels were built for). run_autograder, when the
+kit cannot be run or the results cannot be written, still writes a results.json that says why (or one
+line on stderr when even that cannot be written). docs/gradescope.md has the details and the rehearsals.
 """
 import platform
 import shutil
@@ -27,13 +29,14 @@ MAX_GLIBC_MINOR = 35        # vendored wheels must run on glibc 2.35 (Ubuntu 22.
 
 SETUP_SH = r"""#!/usr/bin/env bash
 # Run once, as root, when Gradescope builds the autograder image: install the kit into a virtual
-# environment of its own, install bubblewrap for the sandbox, then lock the answer key away from every
-# other uid (the sandboxed student code runs under one).
+# environment of its own that every user can run (a platform may grade as a non-root uid), install
+# bubblewrap for the sandbox, delete the wheels and make this folder root's only. The sandbox, not file
+# modes, keeps the student code it runs away from the answer key.
 #   BNKIT_VENV         where the environment goes (default /autograder/bnkit-venv)
 #   BNKIT_BASE_PYTHON  the Python (3.11 or newer) that creates it (default: the first suitable python3)
 #   BNKIT_NO_APT=1     never call apt-get (python3-venv and bubblewrap must then be there already)
 set -euo pipefail
-umask 022                     # the environment must stay readable by the sandbox's unprivileged uid
+umask 022                     # the environment must be readable by every user: the grader may run as one
 SOURCE="$(cd "$(dirname "$0")" && pwd)"
 VENV="${BNKIT_VENV:-__DEFAULT_VENV__}"
 export DEBIAN_FRONTEND=noninteractive PIP_DISABLE_PIP_VERSION_CHECK=1
@@ -71,7 +74,7 @@ pick_python() {
 }
 
 if [ -x "$VENV/bin/python" ] && [ ! -d "$SOURCE/wheels" ]; then
-    echo "the kit is already installed in $VENV (wheels/ is gone): only locking again"
+    echo "the kit is already installed in $VENV (wheels/ is gone): only setting the modes again"
 else
     # 1. A Python 3.11+ that can create virtual environments (Debian and Ubuntu ship venv separately).
     if ! PY="$(pick_python)"; then
@@ -110,29 +113,75 @@ else
     "$VENV/bin/python" -c "import autograder, cs231n, solutions"
 fi
 
-# 4. Lock the answer key away: the wheel is gone, the source folder and the kit's grader and solution
-#    packages are root's alone. cs231n and the rest of the environment stay readable: the sandbox runs on them.
+# 4. Modes. The wheels (the answer key in a zip) go and the source folder is root's alone. The environment
+#    is readable and runnable by everyone (an older setup.sh made the kit root's only, so that a grader
+#    run as a user failed with "No module named autograder.cli"): a platform may grade as any uid
+#    (Kubernetes' runAsNonRoot, OpenShift's arbitrary uid). Student code never reads it: the sandbox's
+#    workers see only an allowlist (bubblewrap or Landlock), and at the container level without Landlock
+#    the grader locks the kit away itself before any student code runs.
 rm -rf "$SOURCE/wheels"
 chmod -R go-rwx "$SOURCE"
-SITE="$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
-for path in "$SITE/autograder" "$SITE/solutions" "$SITE"/bnkit-*.dist-info; do
-    if [ -e "$path" ]; then
-        chmod -R go-rwx "$path"
+chmod -R a+rX "$VENV"
+dir="$VENV"
+while dir="$(dirname "$dir")" && [ "$dir" != / ]; do
+    if [ "$(( 0$(stat -c %a "$dir") & 1 ))" = 0 ]; then
+        echo "WARNING: $dir (mode $(stat -c %a "$dir")) cannot be entered by other users, so only root can" \
+             "run the kit in $VENV; make it searchable (chmod o+x $dir) or set BNKIT_VENV elsewhere"
     fi
 done
-echo "bnkit installed in $VENV; $SOURCE and the answer key are readable by root only"
+echo "bnkit installed in $VENV, runnable by every user; $SOURCE is readable by root only"
 """.replace('__DEFAULT_VENV__', DEFAULT_VENV)
 
 RUN_AUTOGRADER = r"""#!/usr/bin/env bash
 # Run by Gradescope for every submission: grade /autograder/submission into /autograder/results/results.json
 # with the checks of __ASSIGNMENT__.
 # Exits with the grader's exit code: a grader that cannot grade (for example a sandbox that cannot start)
-# shows as an autograder error instead of a score.
+# shows as an autograder error instead of a score. When the kit cannot even be run (as a user it cannot
+# read, or before setup.sh), this script writes a results.json that says why and how to fix it, with no
+# points, and exits 3; when that cannot be written either, it says so in one line on stderr.
 #   BNKIT_SUBMISSION_DIR, BNKIT_RESULTS  move those paths (for a rehearsal outside Gradescope)
 #   BNKIT_VENV                           the environment setup.sh made (default /autograder/bnkit-venv)
 #   BNKIT_PYTHON                         a Python to use instead of the environment's
 set -uo pipefail
 PYTHON="${BNKIT_PYTHON:-${BNKIT_VENV:-__DEFAULT_VENV__}/bin/python}"
+RESULTS="${BNKIT_RESULTS:-/autograder/results/results.json}"
+previous=
+for arg in "$@"; do          # where the grader would write, for a failure reported from here
+    case "$previous" in --results) RESULTS="$arg" ;; esac
+    case "$arg" in --results=*) RESULTS="${arg#--results=}" ;; esac
+    previous="$arg"
+done
+
+json_text() {                # $1 as the inside of a JSON string
+    local text
+    text="$(printf '%s' "$1" | tr -d '\000-\010\013\014\016-\037')"   # other control characters: not in JSON
+    text="${text//\\/\\\\}"; text="${text//\"/\\\"}"; text="${text//$'\t'/ }"; text="${text//$'\r'/ }"
+    printf '%s' "${text//$'\n'/\\n}"
+}
+
+cannot_grade() {             # cannot_grade CAUSE FIX: results.json with no points saying why, else one line
+    local cause="$1" fix="$2" output folder
+    output="The autograder could not run, so this submission was not graded (the 0 is not a grade): $cause. The course staff must fix it: $fix."
+    folder="$(dirname "$RESULTS")"
+    if mkdir -p "$folder" 2>/dev/null && printf '{"score": 0, "execution_time": 0, "output": "%s", "output_format": "text", "tests": [], "extra_data": {"grading_failed": "%s", "grader_uid": %d}}\n' \
+            "$(json_text "$output")" "$(json_text "$cause")" "$(id -u)" > "$RESULTS.partial" 2>/dev/null \
+            && mv -f "$RESULTS.partial" "$RESULTS" 2>/dev/null; then
+        echo "error: not graded: $cause; fix: $fix (written to $RESULTS)" >&2
+    else
+        rm -f "$RESULTS.partial" 2>/dev/null
+        echo "error: not graded: $cause; fix: $fix; and no results.json either: uid $(id -u) cannot write to $folder" >&2
+    fi
+    exit 3
+}
+
+if ! command -v "$PYTHON" >/dev/null 2>&1; then      # a path, or a name on the PATH
+    cannot_grade "the kit's Python $PYTHON is missing or cannot be run by uid $(id -u)" \
+        "run the bundle's setup.sh as root to install the kit (it installs it for every user), or set BNKIT_VENV to where it is"
+fi
+if ! problem="$("$PYTHON" -I -c 'import autograder.cli.run_autograder' 2>&1)"; then
+    cannot_grade "uid $(id -u) cannot import the kit with $PYTHON ($(printf '%s' "$problem" | tail -n 1))" \
+        "run setup.sh again as root: it makes the environment readable by every user (an older setup.sh left it readable by root only); or run run_autograder as root"
+fi
 exec "$PYTHON" -I -m autograder.cli run-autograder --assignment __ASSIGNMENT__ "$@"
 """.replace('__DEFAULT_VENV__', DEFAULT_VENV)
 

@@ -10,8 +10,9 @@ from autograder.sandbox.worker import SandboxError, Worker
 
 FIXES = {
     'full': 'install bubblewrap (apt-get install bubblewrap) and allow user namespaces, or run as root with '
-            'CAP_SYS_ADMIN',
-    'container': 'run the grader as root on Linux 5.13 or later (Landlock), with the Python installation '
+            'CAP_SYS_ADMIN and CAP_NET_ADMIN (in a container, also with a seccomp profile that allows namespaces)',
+    'container': 'run the grader as root (in a container: with at least CAP_SETUID, CAP_SETGID, CAP_CHOWN, '
+                 'CAP_KILL and CAP_DAC_OVERRIDE) on Linux 5.13 or later (Landlock), with the Python installation '
                  'readable by other users',
     'process': 'run the grader as an ordinary user',
 }
