@@ -22,6 +22,8 @@ import pytest
 from autograder.sandbox.levels import unreachable_ancestor
 
 ROOT = Path(__file__).resolve().parent.parent
+DOCKERLIKE = str(ROOT / 'tests' / 'dockerlike.py')
+NOBODY = 65534
 PRIVATE_PLACES = {'/tmp': '2g', '/dev/shm': '1g', '/var/tmp': '1g'}
 CONTAINED_ENV = 'BNKIT_VALIDATE_CONTAINED'   # tells `bnkit validate` it is contained already
 
@@ -135,3 +137,15 @@ def run_contained(args, timeout=600, memory_gb=8, env=None, keep=(), reachable=(
     cmd = ['unshare', '--pid', '--fork', '--mount', '--propagation', 'private', '--mount-proc', '--kill-child',
            sys.executable, '-I', '-c', INIT, json.dumps(config)]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env, start_new_session=True)
+
+
+def at_level(level, argv):
+    """``argv`` as it runs to rehearse an isolation level from inside run_contained: as root (full); as root
+    without CAP_SYS_ADMIN under Docker's default seccomp refusals (container); as uid 65534 with user
+    namespaces refused too (process)."""
+    if level == 'full':
+        return list(argv)
+    dockerlike = [sys.executable, DOCKERLIKE] + list(argv)
+    if level == 'container':
+        return ['capsh', '--drop=cap_sys_admin', '--', '-c', 'exec "$@"', 'capsh'] + dockerlike
+    return ['setpriv', '--reuid=%d' % NOBODY, '--regid=%d' % NOBODY, '--clear-groups'] + dockerlike

@@ -21,8 +21,8 @@ import pytest
 from autograder.assignment import get
 from autograder.validation.course_class import verdicts
 from autograder.validation.kernel_cheats import cheats
-from tests.containment import require_containment, run_contained
-from tests.test_isolation_levels import DOCKERLIKE, NOBODY, why_not_offered
+from tests.containment import NOBODY, at_level, require_containment, run_contained
+from tests.test_isolation_levels import why_not_offered
 
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,19 +39,14 @@ def test_every_cheat_file_says_what_it_does_and_what_it_attacks():
 
 
 def command(level, work, out):
-    driver = [sys.executable, '-m', 'autograder.validation.course_class', str(work), str(out), '--level', level]
-    if level == 'full':
-        return driver
-    dockerlike = [sys.executable, DOCKERLIKE] + driver
-    if level == 'container':
-        return ['capsh', '--drop=cap_sys_admin', '--', '-c', 'exec "$@"', 'capsh'] + dockerlike
-    return ['setpriv', '--reuid=%d' % NOBODY, '--regid=%d' % NOBODY, '--clear-groups'] + dockerlike
+    return at_level(level, [sys.executable, '-m', 'autograder.validation.course_class', str(work), str(out),
+                            '--level', level])
 
 
-@pytest.mark.hostile
-@pytest.mark.slow
 # The full level runs in the test command; the other two are rehearsals (scripts/rehearse.sh), which CI
 # runs when its time allows: each level's class takes three to four minutes here.
+@pytest.mark.hostile
+@pytest.mark.slow
 @pytest.mark.parametrize('level', ['full', pytest.param('container', marks=pytest.mark.rehearsal),
                                    pytest.param('process', marks=pytest.mark.rehearsal)])
 def test_in_kernel_cheats_through_nbgrader(level, tmp_path):

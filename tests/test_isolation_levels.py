@@ -28,14 +28,12 @@ import pytest
 from autograder.assignments.BatchNormalization import ASSIGNMENT
 from autograder.assignments.BatchNormalization.variants import BUGS, CORRECT
 from autograder.validation.hostile import hostile_variants
-from tests.containment import require_containment, run_contained
+from tests.containment import NOBODY, at_level, require_containment, run_contained
 
 pytestmark = [pytest.mark.hostile, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parent.parent
 SUBSET = str(ROOT / 'tests' / 'validate_subset.py')
-DOCKERLIKE = str(ROOT / 'tests' / 'dockerlike.py')
-NOBODY = 65534
 
 
 def landlock_available():
@@ -79,14 +77,8 @@ def why_not_offered(level):
 
 def command(level, out):
     """The command line that runs the correct and hostile variants at ``level``, from inside run_contained."""
-    validate = [sys.executable, SUBSET, str(out), '--assignment', ASSIGNMENT.name, '--kinds', 'correct,hostile',
-                '--jobs', '2', '--isolation', level]
-    if level == 'full':
-        return validate
-    dockerlike = [sys.executable, DOCKERLIKE] + validate
-    if level == 'container':
-        return ['capsh', '--drop=cap_sys_admin', '--', '-c', 'exec "$@"', 'capsh'] + dockerlike
-    return ['setpriv', '--reuid=%d' % NOBODY, '--regid=%d' % NOBODY, '--clear-groups'] + dockerlike
+    return at_level(level, [sys.executable, SUBSET, str(out), '--assignment', ASSIGNMENT.name,
+                            '--kinds', 'correct,hostile', '--jobs', '2', '--isolation', level])
 
 
 def describe(rows):
