@@ -378,8 +378,10 @@ def _leftovers(before, markers):
             continue
         ours = ppid == me or any(m and m in cmdline for m in markers)
         # A process of a sandbox uid counts when no live run holds that uid's lease: then it was this run's
-        # (or a dead run's). Another live run's workers are not this run's leftovers.
-        orphaned = next((u for u in (real, effective) if u in SANDBOX_UIDS and not uids.is_leased(u)), None)
+        # (or a dead run's). Another live run's workers are not this run's leftovers, and a run that is not
+        # root leases no sandbox uid at all.
+        orphaned = next((u for u in (real, effective) if u in SANDBOX_UIDS and os.geteuid() == 0
+                         and not uids.is_leased(u)), None)
         if ours or orphaned is not None:
             found[pid] = (real, ppid, cmdline, ours)
     return found
