@@ -258,4 +258,18 @@ def grade_submissions(assignment, submissions, outdir, jobs=1, limits=None, budg
             for future in futures:
                 future.cancel()
             raise
+    _sweep_until_settled()
     return answers
+
+
+def _sweep_until_settled(seconds=1.0):
+    """The last sweep of a run: a worker's processes may still be on their way to this process (reparented
+    after their grader ended) when that grader's own sweep ran, so sweep until a pass finds none."""
+    deadline = time.monotonic() + seconds
+    while sys.platform.startswith('linux') and time.monotonic() < deadline:
+        with _LIVE_LOCK:
+            left = [pid for pid in children_of(os.getpid()) if pid not in _LIVE_GRADERS and pid not in _NOT_OURS]
+        if not left:
+            return
+        _sweep_leftovers()
+        time.sleep(0.05)
