@@ -87,7 +87,6 @@ def _grader_limits(memory_mb):
 
 
 _LIVE_GRADERS, _LIVE_LOCK = set(), threading.Lock()
-_NOT_OURS = set()       # children this process had before its run began: someone else's
 
 
 def _adopt_orphans():
@@ -95,9 +94,6 @@ def _adopt_orphans():
     double-forking worker leaves behind is reparented here, into the run's own process tree."""
     if sys.platform.startswith('linux'):
         ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)   # PR_SET_CHILD_SUBREAPER
-        with _LIVE_LOCK:
-            _NOT_OURS.clear()
-            _NOT_OURS.update(set(children_of(os.getpid())) - _LIVE_GRADERS)
 
 
 def _sweep_leftovers():
@@ -109,7 +105,7 @@ def _sweep_leftovers():
     # Under the lock: a grader being started by another thread is added to the live set before it is seen.
     with _LIVE_LOCK:
         for pid in children_of(os.getpid()):
-            if pid not in _LIVE_GRADERS and pid not in _NOT_OURS:
+            if pid not in _LIVE_GRADERS:
                 try:
                     os.kill(pid, signal.SIGKILL)
                     os.waitpid(pid, os.WNOHANG)      # an adopted orphan is ours to reap too
@@ -268,7 +264,7 @@ def _sweep_until_settled(seconds=1.0):
     deadline = time.monotonic() + seconds
     while sys.platform.startswith('linux') and time.monotonic() < deadline:
         with _LIVE_LOCK:
-            left = [pid for pid in children_of(os.getpid()) if pid not in _LIVE_GRADERS and pid not in _NOT_OURS]
+            left = [pid for pid in children_of(os.getpid()) if pid not in _LIVE_GRADERS]
         if not left:
             return
         _sweep_leftovers()
