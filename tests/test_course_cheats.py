@@ -21,8 +21,8 @@ import pytest
 from autograder.assignment import get
 from autograder.validation.course_class import verdicts
 from autograder.validation.kernel_cheats import cheats
-from tests.containment import NOBODY, at_level, require_containment, run_contained
-from tests.test_isolation_levels import why_not_offered
+from tests.containment import at_level, run_contained
+from tests.test_isolation_levels import level_workspace
 
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,16 +50,7 @@ def command(level, work, out):
 @pytest.mark.parametrize('level', ['full', pytest.param('container', marks=pytest.mark.rehearsal),
                                    pytest.param('process', marks=pytest.mark.rehearsal)])
 def test_in_kernel_cheats_through_nbgrader(level, tmp_path):
-    require_containment()
-    reason = why_not_offered(level)
-    if reason:
-        pytest.skip('the %s level cannot be rehearsed here: %s' % (level, reason))
-    work = tmp_path / level
-    home = work / 'home'
-    home.mkdir(parents=True)
-    if level == 'process':
-        for path in (work, home):
-            os.chown(path, NOBODY, NOBODY)
+    work, home = level_workspace(level, tmp_path)
     out = work / 'verdict.json'
     env = dict(os.environ, HOME=str(home), MPLCONFIGDIR=str(home), MPLBACKEND='Agg', PYTHONDONTWRITEBYTECODE='1')
     reachable = [os.path.realpath(sys.base_prefix), os.path.realpath(sys.prefix), str(ROOT)]

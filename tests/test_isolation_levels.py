@@ -75,6 +75,22 @@ def why_not_offered(level):
     return None
 
 
+def level_workspace(level, tmp_path):
+    """(work folder, home folder) for a contained run at ``level``, owned by its user; skips the test when this
+    machine cannot rehearse the level."""
+    require_containment()
+    reason = why_not_offered(level)
+    if reason:
+        pytest.skip('the %s level cannot be rehearsed here: %s' % (level, reason))
+    work = tmp_path / level
+    home = work / 'home'
+    home.mkdir(parents=True)
+    if level == 'process':
+        for path in (work, home):
+            os.chown(path, NOBODY, NOBODY)
+    return work, home
+
+
 def command(level, out):
     """The command line that runs the correct and hostile variants at ``level``, from inside run_contained."""
     return at_level(level, [sys.executable, SUBSET, str(out), '--assignment', ASSIGNMENT.name,
@@ -111,17 +127,7 @@ def test_full_level_validates_everything():
 @pytest.mark.rehearsal
 @pytest.mark.parametrize('level', ['container', 'process'])
 def test_validation_at_isolation_level(level, tmp_path):
-    require_containment()
-    reason = why_not_offered(level)
-    if reason:
-        pytest.skip('the %s level cannot be rehearsed here: %s' % (level, reason))
-    work = tmp_path / level
-    work.mkdir()
-    home = work / 'home'
-    home.mkdir()
-    if level == 'process':
-        for path in (work, home):
-            os.chown(path, NOBODY, NOBODY)
+    work, home = level_workspace(level, tmp_path)
     out = work / 'verdicts.json'
     env = dict(os.environ, HOME=str(home), MPLCONFIGDIR=str(home), MPLBACKEND='Agg', PYTHONDONTWRITEBYTECODE='1')
     # Workers and the unprivileged user must reach the interpreter and the checkout, as in a container where
