@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The heavy rehearsals of whole environments, which the test command leaves out: the in-kernel cheats
-# through nbgrader at the container and process levels, two grading runs at once (four run in the test command, where a run that hurt another shows), and the grading image
-# under a real container engine (podman) where it is installed.
+# The heavy rehearsals of whole environments, which the test command leaves out: `bnkit validate` at each
+# isolation level, the whole class through nbgrader at each level (the test command runs its in-kernel cheats
+# at the full level), two grading runs at once (four run in the test command, where a run that hurt another
+# shows), runs in PID namespaces of their own, and the grading image under a real container engine (podman)
+# where it is installed.
 #
 #   bash scripts/rehearse.sh [SECONDS]
 #
@@ -33,6 +35,10 @@ rehearse() {
 }
 
 # Expected seconds measured on this project's 2-core machine (the slowest first run, rounded up).
+rehearse 'the validation set at the full level' 400 \
+    python -m pytest -m rehearsal -p no:cacheprovider -q tests/test_isolation_levels.py -k full
+rehearse 'the whole class through nbgrader, full level' 360 \
+    python -m pytest -m rehearsal -p no:cacheprovider -q tests/test_course_cheats.py -k 'full and not cheats'
 rehearse 'in-kernel cheats through nbgrader, container level' 300 \
     python -m pytest -m rehearsal -p no:cacheprovider -q tests/test_course_cheats.py -k container
 rehearse 'in-kernel cheats through nbgrader, process level' 300 \

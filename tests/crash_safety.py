@@ -1,5 +1,5 @@
 """A class run killed with SIGKILL at random points, and a run whose output disk fills (run inside
-``run_contained``, as root: the full disk is a small tmpfs mounted on the output folder).
+``run_contained``, as root: the full disk is a tmpfs mounted on the output folder, half the size of the uninterrupted run's output).
 
     python tests/crash_safety.py WORK OUT.json [--kills 10] [--seed N]
 
@@ -63,6 +63,13 @@ def partial_files(out):
     return sorted(str(p) for p in Path(out).rglob(PARTIAL + '*'))
 
 
+def disk_that_fills(out):
+    """A disk size in KB that holds about half of what the uninterrupted run wrote into OUT (each file takes
+    whole 4 KB pages on tmpfs), so the run fills it part way on any machine, whatever its output's size."""
+    pages = sum(-(-p.stat().st_size // 4096) for p in Path(out).rglob('*') if p.is_file())
+    return max(8, 4 * (pages // 2))
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser()
     parser.add_argument('work')
@@ -107,7 +114,8 @@ def main(argv=None):
 
     full = work / 'full'
     full.mkdir()
-    subprocess.run(['mount', '-t', 'tmpfs', '-o', 'size=160k', 'tmpfs', str(full)], check=True)
+    subprocess.run(['mount', '-t', 'tmpfs', '-o', 'size=%dk' % disk_that_fills(work / 'base'), 'tmpfs', str(full)],
+                   check=True)
     filled = subprocess.run(grade_cmd(folder, full), capture_output=True, text=True)
     filled_records, filled_broken = recorded(full)
     subprocess.run(['mount', '-o', 'remount,size=64m', str(full)], check=True)

@@ -1,7 +1,8 @@
 """In-kernel cheats against nbgrader's autograde in the kit's course, at every isolation level offered here.
 
-Each level's class (an honest complete notebook, the untouched release and every cheat of
-``autograder/validation/attacks/in_kernel/``) goes through nbgrader's own commands inside ``run_contained``
+Each level's class (an honest complete notebook, the untouched release, every cheat of
+``autograder/validation/attacks/in_kernel/`` and, but for the test command's quick run, one of each attack class
+of the validation set's hostile submissions) goes through nbgrader's own commands inside ``run_contained``
 (``autograder.validation.course_class``), and is judged by outcome (its ``verdicts``), through nbgrader's
 export:
 
@@ -38,23 +39,27 @@ def test_every_cheat_file_says_what_it_does_and_what_it_attacks():
         assert aim in kinds, aim
 
 
-def command(level, work, out):
+def command(level, work, out, cheats_only=False):
     return at_level(level, [sys.executable, '-m', 'autograder.validation.course_class', str(work), str(out),
-                            '--level', level])
+                            '--level', level] + (['--cheats-only'] if cheats_only else []))
 
 
-# The full level runs in the test command; the other two are rehearsals (scripts/rehearse.sh), which CI
-# runs when its time allows: each level's class takes three to four minutes here.
+# The test command runs the in-kernel cheats at the full level; the whole class (with one of each hostile
+# submission's attack classes) at every level is a rehearsal (scripts/rehearse.sh), which CI runs when its
+# time allows: each level's whole class takes three to five minutes here.
 @pytest.mark.hostile
 @pytest.mark.slow
-@pytest.mark.parametrize('level', ['full', pytest.param('container', marks=pytest.mark.rehearsal),
-                                   pytest.param('process', marks=pytest.mark.rehearsal)])
-def test_in_kernel_cheats_through_nbgrader(level, tmp_path):
+@pytest.mark.parametrize('level,cheats_only', [
+    pytest.param('full', True, id='full-cheats'),
+    pytest.param('full', False, id='full', marks=pytest.mark.rehearsal),
+    pytest.param('container', False, id='container', marks=pytest.mark.rehearsal),
+    pytest.param('process', False, id='process', marks=pytest.mark.rehearsal)])
+def test_in_kernel_cheats_through_nbgrader(level, cheats_only, tmp_path):
     work, home = level_workspace(level, tmp_path)
     out = work / 'verdict.json'
     env = dict(os.environ, HOME=str(home), MPLCONFIGDIR=str(home), MPLBACKEND='Agg', PYTHONDONTWRITEBYTECODE='1')
     reachable = [os.path.realpath(sys.base_prefix), os.path.realpath(sys.prefix), str(ROOT)]
-    proc = run_contained(command(level, work, out), timeout=1800, env=env, reachable=reachable, keep=[work])
+    proc = run_contained(command(level, work, out, cheats_only), timeout=1800, env=env, reachable=reachable, keep=[work])
     assert out.exists(), 'the %s-level course did not finish (exit %s):\n%s\n%s' % (
         level, proc.returncode, proc.stdout[-3000:], proc.stderr[-3000:])
     broken = [(what, seen) for what, ok, seen in verdicts(json.loads(out.read_text())) if not ok]

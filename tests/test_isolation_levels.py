@@ -102,6 +102,7 @@ def describe(rows):
                      for r in rows)
 
 
+@pytest.mark.rehearsal
 def test_full_level_validates_everything():
     """`bnkit validate` itself, the whole set in one run at the strongest level: every verdict green."""
     require_containment()
@@ -122,8 +123,8 @@ def test_full_level_validates_everything():
     assert re.search(r'beyond the rule: 0 points$', proc.stdout, re.M)   # no collateral beyond error carried forward
 
 
-# A rehearsal each (scripts/rehearse.sh, which CI runs when its time allows): the full level's run above is
-# in the test command.
+# A rehearsal each, like the full level's run above (scripts/rehearse.sh, which CI runs when its time allows):
+# the test command grades the same set in tests/test_grade.py, tests/test_checks.py and tests/test_hostile_set.py.
 @pytest.mark.rehearsal
 @pytest.mark.parametrize('level', ['container', 'process'])
 def test_validation_at_isolation_level(level, tmp_path):

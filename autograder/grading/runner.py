@@ -31,9 +31,8 @@ from autograder.reports import results as reports
 from autograder.reports.answers import answers_of, write_answers
 from autograder.reports.safetext import terminal
 from autograder.sandbox import Limits, choose_level, landlock, lockdown, view
-from autograder.sandbox import allowance
+from autograder.sandbox import allowance, process_tree
 from autograder.sandbox.allowance import within
-from autograder.sandbox.worker import children_of
 from autograder.version import KIT_VERSION
 
 GRADER_MEMORY_MB = 4096     # the address space of one grader process (checks, reference, pytest)
@@ -98,19 +97,16 @@ def _adopt_orphans():
 
 def _sweep_leftovers():
     """Kill what a finished grader left behind in this run's process tree: orphans reparented to this
-    process, which is their subreaper. Nothing outside the tree is touched: another run's workers are that
-    run's, whatever their uid (a worker's own uid is swept when it stops, under its lease)."""
+    process, which is their subreaper, and everything below them (frozen first, as a fork bomb's tree would
+    outrun a kill of one generation at a time). Nothing outside the tree is touched: another run's workers
+    are that run's, whatever their uid (a worker's own uid is swept when it stops, under its lease)."""
     if not sys.platform.startswith('linux'):
         return
+    me = os.getpid()
     # Under the lock: a grader being started by another thread is added to the live set before it is seen.
     with _LIVE_LOCK:
-        for pid in children_of(os.getpid()):
-            if pid not in _LIVE_GRADERS:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                    os.waitpid(pid, os.WNOHANG)      # an adopted orphan is ours to reap too
-                except (ProcessLookupError, ChildProcessError):
-                    pass
+        process_tree.kill_tree(
+            lambda table: [pid for pid in process_tree.children_of(me, table) if pid not in _LIVE_GRADERS])
 
 
 def fit_run(limits, jobs):
@@ -258,13 +254,13 @@ def grade_submissions(assignment, submissions, outdir, jobs=1, limits=None, budg
     return answers
 
 
-def _sweep_until_settled(seconds=1.0):
+def _sweep_until_settled(seconds=2.0):
     """The last sweep of a run: a worker's processes may still be on their way to this process (reparented
     after their grader ended) when that grader's own sweep ran, so sweep until a pass finds none."""
     deadline = time.monotonic() + seconds
     while sys.platform.startswith('linux') and time.monotonic() < deadline:
         with _LIVE_LOCK:
-            left = [pid for pid in children_of(os.getpid()) if pid not in _LIVE_GRADERS]
+            left = [pid for pid in process_tree.children_of(os.getpid()) if pid not in _LIVE_GRADERS]
         if not left:
             return
         _sweep_leftovers()

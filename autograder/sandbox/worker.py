@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from autograder.sandbox import lockdown, uids, wire
+from autograder.sandbox import lockdown, process_tree, uids, wire
 from autograder.sandbox import view as views
 from autograder.sandbox.cgroups import Cgroup
 from autograder.sandbox.levels import BY_NAME
@@ -75,20 +75,6 @@ def _make_folder(side_file=None):
         for name in files:
             os.chmod(os.path.join(root, name), 0o644)
     return folder
-
-
-def children_of(pid):
-    found = []
-    for name in os.listdir('/proc'):
-        if name.isdigit():
-            try:
-                with open('/proc/%s/stat' % name, 'rb') as f:
-                    fields = f.read().rsplit(b')', 1)[1].split()
-                if int(fields[1]) == pid:
-                    found.append(int(name))
-            except (OSError, IndexError, ValueError):
-                pass
-    return found
 
 
 class Worker:
@@ -224,20 +210,10 @@ class Worker:
             except uids.UidError as exc:
                 survivors.append(str(exc))
         if self.level == 'process' and sys.platform.startswith('linux'):
-            for _ in range(500):
-                children = children_of(os.getpid())
-                if not children:
-                    break
-                for pid in children:
-                    try:
-                        os.kill(pid, signal.SIGKILL)
-                    except ProcessLookupError:
-                        pass
-                    try:
-                        os.waitpid(pid, os.WNOHANG)
-                    except ChildProcessError:
-                        pass
-                time.sleep(0.002)
+            # This process is the subreaper of the worker's tree: all of it is below this process's children.
+            alive = process_tree.kill_tree(lambda table: process_tree.children_of(os.getpid(), table))
+            if alive:
+                survivors.append('processes %s outlived every kill' % ', '.join(map(str, alive[:10])))
         if self.proc is not None:
             self.proc.wait()
         return survivors

@@ -70,8 +70,10 @@ def one_of_each_group(variants):
     return list(first.values())
 
 
-def run_class(work, assignment, level=None):
-    """Hand in the class in a new course under ``work``, grade it both ways; returns what was measured."""
+def run_class(work, assignment, level=None, hostile=True):
+    """Hand in the class in a new course under ``work``, grade it both ways; returns what was measured.
+
+    ``hostile=False`` leaves out the validation set's hostile submissions: the in-kernel cheats alone."""
     work = Path(work).resolve()
     course = work / 'course'
     env = dict(os.environ, PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get('PATH', ''))
@@ -95,7 +97,7 @@ def run_class(work, assignment, level=None):
     # The validation set's hostile submissions aimed at bnkit grade, one of each attack class: under nbgrader
     # too they must be graded exactly as bnkit grade grades them, and leave nothing behind.
     reference = assignment.reference_cells()
-    for variant in one_of_each_group(hostile_variants(assignment)):
+    for variant in one_of_each_group(hostile_variants(assignment)) if hostile else ():
         sources = {k: v for k, v in variant.sources(reference).items() if v is not None}
         notebooks['hostile_' + variant.name] = fill_solution_cells(release_nb, sources)
     for student, nb in notebooks.items():
@@ -175,8 +177,11 @@ def main(argv=None):
     parser.add_argument('out')
     parser.add_argument('--assignment', default='BatchNormalization')
     parser.add_argument('--level', default=None)
+    parser.add_argument('--cheats-only', action='store_true',
+                        help="leave out the validation set's hostile submissions")
     args = parser.parse_args(argv)
-    Path(args.out).write_text(json.dumps(run_class(args.work, get(args.assignment), args.level), indent=1))
+    result = run_class(args.work, get(args.assignment), args.level, hostile=not args.cheats_only)
+    Path(args.out).write_text(json.dumps(result, indent=1))
     return 0
 
 
