@@ -110,6 +110,11 @@ class Assignment:
     def run_check(self, name, student):
         return self.checklist.run(name, student)
 
+    def explained_bugs(self):
+        """{name: bug} of the validation set's bugs that carry a diagnosis's words (``explanation``, ``hint``,
+        and ``loses_in``, the check they cost): the mistakes the grader can name, and the class report lists."""
+        return {bug.name: bug for bug in self.module('variants').BUGS if bug.explanation}
+
     # ---------------------------------------------------------------- the answer key
     def reference_cells(self):
         """{grade_id: source code} of the reference, one entry per solution cell, read out of ``solutions/``."""

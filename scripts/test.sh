@@ -7,4 +7,5 @@ bash scripts/setup.sh
 export PATH="$(pwd)/.venv/bin:$PATH"
 export MPLBACKEND="${MPLBACKEND:-Agg}"
 ruff check .
+lint-imports
 exec python -m pytest --durations=15 "$@"

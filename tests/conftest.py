@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.datagen import write_fake_cifar10
+from autograder.validation.fakedata import write_fake_cifar10
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 
 from cs231n.data_utils import load_CIFAR10
 from cs231n.download import FetchError, fetch_cifar10
-from tests.datagen import write_fake_cifar10
+from autograder.validation.fakedata import write_fake_cifar10
 
 
 @pytest.fixture(scope='module')

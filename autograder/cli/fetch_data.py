@@ -2,7 +2,7 @@
 `python -m cs231n.data_utils fetch`)."""
 import sys
 
-from cs231n.data_utils import default_data_dir, load_CIFAR10
+from cs231n.data_utils import default_data_dir, load_CIFAR10, resolve_data_dir
 from cs231n.download import CIFAR10_URL, FetchError, fetch_cifar10
 
 
@@ -15,7 +15,7 @@ def add_arguments(parser):
 
 def run(args):
     try:
-        dest = fetch_cifar10(args.dir, url=args.url, keep_archive=args.keep_archive)
+        dest = fetch_cifar10(resolve_data_dir(args.dir), url=args.url, keep_archive=args.keep_archive)
         Xtr, _, Xte, _ = load_CIFAR10(dest)
     except (FetchError, RuntimeError) as exc:
         print('error: %s' % exc, file=sys.stderr)

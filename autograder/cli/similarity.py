@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from autograder.cli import choose
-from autograder.grading.submissions import MAX_NOTEBOOK_MB
+from autograder.grading.submissions import MAX_NOTEBOOK_MB, accept
 from autograder.reports.safetext import terminal
 
 
@@ -46,7 +46,8 @@ def run(args):
     if not args.release.is_file():
         print('error: %s: no release notebook there (give its path with --release)' % args.release, file=sys.stderr)
         return 2
-    pairs, skipped = similarity.compare_notebooks(submissions, args.release, args.threshold, args.max_notebook_mb)
+    pairs, skipped = similarity.compare_notebooks(accept(submissions, args.max_notebook_mb), args.release,
+                                                  args.threshold)
     args.out.mkdir(parents=True, exist_ok=True)
     similarity.save(args.out, pairs, args.threshold)
     reports.write_atomically(args.out / 'similarity.html', class_report.similarity_page(assignment, pairs, args.threshold))

@@ -18,6 +18,8 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 from traitlets import DottedObjectName, Integer, Type, Unicode
 
+from cs231n.data_utils import resolve_data_dir
+
 from autograder.sandbox import Limits, SandboxError
 from autograder.sandbox.kernel import KERNEL_LIMITS, KernelSandbox
 
@@ -97,7 +99,6 @@ class SandboxProvisioner(LocalProvisioner):
 
 
 def _default_data_dir():
-    from cs231n.data_utils import resolve_data_dir
     return str(resolve_data_dir())
 
 

@@ -6,6 +6,9 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograder.notebook.extract import NotebookError, read_notebook
+from autograder.reports.safetext import folder_name
+
 
 class SubmissionError(Exception):
     pass
@@ -113,8 +116,6 @@ def accept(submissions, max_mb=MAX_NOTEBOOK_MB):
     no copy on disk that a worker could reach and rewrite. They are read as a notebook here, with every
     size bounded (``read_notebook``), so a file no parser of the grader's may take is rejected with the
     reason before anything else decodes it, and only that student is not graded."""
-    from autograder.notebook.extract import NotebookError, read_notebook
-    from autograder.reports.safetext import folder_name
     accepted, taken = [], set()
     for student in sorted(submissions):
         folder = folder_name(student, taken)

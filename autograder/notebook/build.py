@@ -21,6 +21,7 @@ import sys
 
 import nbformat
 
+from autograder.assignment import AssignmentError, assignments, get
 from autograder.notebook import student_guide
 from autograder.notebook.source import NotebookSourceError, checks_cells, read_cells
 
@@ -185,7 +186,6 @@ def build(assignment, check=False, out=None):
 
 
 def main(argv=None):
-    from autograder.assignment import AssignmentError, assignments, get
     parser = argparse.ArgumentParser(description='Build the nbgrader source notebooks from their notebook.py.')
     parser.add_argument('--assignment', metavar='NAME', help='one assignment (default: every assignment)')
     parser.add_argument('--check', action='store_true', help='exit 1 if a committed notebook is out of date')

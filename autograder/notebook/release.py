@@ -21,6 +21,7 @@ from pathlib import Path
 
 from autograder import ROOT
 from autograder.assignment import Assignment, get
+from autograder.notebook.student_guide import release_readme
 
 FRAMEWORK = ROOT / 'cs231n'
 
@@ -188,7 +189,6 @@ def generate_release(source_dir=ROOT / 'source', dest_dir=ROOT / 'release', assi
 
 def student_files(release, assignment):
     """What the release holds besides nbgrader's notebook and the framework it copied from source/."""
-    from autograder.notebook.student_guide import release_readme
     (release / 'nbgrader_config.py').write_text(config_text(STUDENT_CONFIG_HEAD % assignment.name, STUDENT_SETTINGS))
     (release / 'README.md').write_text(release_readme(assignment))
 

@@ -104,11 +104,6 @@ def class_mistakes(all_results):
     return sorted(who.items(), key=lambda kv: (-len(kv[1]), kv[0]))
 
 
-def explanations(assignment):
-    from autograder.grading.misconceptions import known_mistakes
-    return {m.id: m for m in known_mistakes(assignment)}
-
-
 def run_facts(all_results, run_seconds=None):
     """Grading time and memory, from every student's results."""
     times = [d.get('execution_time', 0.0) for d in all_results.values()]
@@ -148,13 +143,13 @@ def _mistakes_section(assignment, all_results, folders):
     found = class_mistakes(all_results)
     if not found:
         return '<p>No known mistake was diagnosed in this class.</p>'
-    known = explanations(assignment)
+    known = assignment.explained_bugs()
     most = max(len(students) for _, students in found)
     items = []
     for mistake_id, students in found:
         m = known.get(mistake_id)
         what = m.explanation if m else mistake_id
-        check = assignment.by_name[m.check].title if m and m.check in assignment.by_name else ''
+        check = assignment.by_name[m.loses_in].title if m and m.loses_in in assignment.by_name else ''
         items.append('<tr class="mistake"><td class="num"><span class="bar" style="width:%dpx"></span>%d</td>'
                      '<td><b>%s</b><br>%s<div class="who">%s</div></td><td>%s</td></tr>'
                      % (round(80 * len(students) / most), len(students), esc(mistake_id), esc(what),

@@ -20,6 +20,8 @@ import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograder.notebook.release import COURSE_ID
+from autograder.reports.results import load_results
 from autograder.reports.safetext import csv_cell, terminal
 
 MAX_MB = 50                # a roster or grades file: a class of thousands is a few MB
@@ -181,7 +183,6 @@ def read_grades_csv(path, assignment, max_mb):
 
 def graded_assignment(folder, named):
     """The assignment a `bnkit grade` folder holds, read from its results.json (grades.csv does not say)."""
-    from autograder.reports.results import load_results
     held = sorted({str(a) for d in load_results(folder).values() if (a := d['extra_data'].get('assignment'))})
     if len(held) > 1:
         raise ExportError('%s holds results of several assignments (%s): not one `bnkit grade` output folder'
@@ -215,7 +216,6 @@ def unique(grades, path):
 def read_gradebook(path, assignment, max_mb):
     """Each student's submission score (less nbgrader's late penalty: the `score` nbgrader export writes)
     from an nbgrader gradebook, opened read-only so that nothing here can change it."""
-    from autograder.notebook.release import COURSE_ID
     if Path(path).stat().st_size > max_mb * 2**20:
         raise ExportError('%s: the gradebook is larger than %g MB (--max-input-mb raises the cap)' % (path, max_mb))
     url = 'file:%s?mode=ro' % urllib.parse.quote(str(Path(path).resolve()))

@@ -15,42 +15,12 @@ import importlib.util
 import io
 import json
 import os
-import tempfile
 from pathlib import Path
 
+from autograder.reports import class_report, similarity
+from autograder.reports.files import PARTIAL, remove_partial_files, write_atomically  # noqa: F401 (the run's API)
 from autograder.reports.safetext import csv_cell, md_inline, terminal
 from autograder.reports.safetext import html as html_text
-
-
-PARTIAL = '.partial-'     # the prefix of a file being written: never read, removed when a run starts
-
-
-def write_atomically(path, text):
-    """Write ``path`` whole or not at all: into a partial file beside it, then renamed over it. A grader
-    killed or out of disk leaves at most a partial file (``remove_partial_files``), never half a file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=PARTIAL + path.name + '-', dir=path.parent)
-    try:
-        with os.fdopen(fd, 'w') as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
-def remove_partial_files(outdir):
-    """What a run that was killed while writing left behind (the output folder and its student folders)."""
-    outdir = Path(outdir)
-    for partial in [*outdir.glob(PARTIAL + '*'), *outdir.glob('*/' + PARTIAL + '*')]:
-        try:
-            partial.unlink()
-        except OSError:
-            pass
 
 
 def feedback_markdown(data, assignment):
@@ -187,7 +157,6 @@ def write_class_reports(outdir, assignment, all_results, failures=(), run_second
     """grades.csv, summary.md, the histogram and report.html. ``run_seconds`` (the run's wall clock) and
     ``environment`` (the limits the environment set and what was clamped to fit them, one line) are kept in
     run.json, so a later rebuild of the reports (``bnkit similarity``) still shows them."""
-    from autograder.reports import class_report, similarity
     outdir = Path(outdir)
     if run_seconds is None:
         try:
@@ -220,7 +189,7 @@ def write_class_reports(outdir, assignment, all_results, failures=(), run_second
                                                              sum(g >= spec.points for g in got), len(got)))
     mistakes = class_report.class_mistakes(all_results)
     if mistakes:
-        known = class_report.explanations(assignment)
+        known = assignment.explained_bugs()
         lines += ['', '## Mistakes the class made', '', '| mistake | students | who |', '|---|---|---|']
         lines += ['| %s: %s | %d | %s |' % (md_inline(m), md_inline(known[m].explanation if m in known else ''),
                                              len(who), ', '.join(md_inline(s) for s in who))

@@ -15,8 +15,8 @@ import json
 from itertools import combinations
 from pathlib import Path
 
-from autograder.grading.submissions import MAX_NOTEBOOK_MB, accept
 from autograder.notebook.extract import NotebookError, read_cell, read_notebook
+from autograder.reports.files import write_atomically
 
 # Measured on the validation set's distinct implementations (README, "Similar solutions"): two correct
 # implementations of the same function share at most 0.42 of their code (the smaller of
@@ -83,11 +83,11 @@ def compare(codes, starter, threshold=THRESHOLD):
     return sorted(pairs, key=lambda p: -min(p['share_a'], p['share_b']))
 
 
-def compare_notebooks(notebooks, release_nb, threshold=THRESHOLD, max_notebook_mb=MAX_NOTEBOOK_MB):
-    """(pairs, {student: why it was left out}) for {student: notebook path}; each notebook is read once, with
-    the checks grading applies to what it accepts."""
+def compare_notebooks(accepted, release_nb, threshold=THRESHOLD):
+    """(pairs, {student: why it was left out}) for the submissions grading accepted (each with ``student``,
+    ``path``, ``content`` and ``rejected``, the reason it was refused or None): each notebook is read once."""
     codes, skipped = {}, {}
-    for sub in accept(notebooks, max_notebook_mb):
+    for sub in accepted:
         if sub.rejected:
             skipped[sub.student] = sub.rejected
             continue
@@ -101,7 +101,6 @@ def compare_notebooks(notebooks, release_nb, threshold=THRESHOLD, max_notebook_m
 
 def save(outdir, pairs, threshold):
     path = Path(outdir) / RESULTS_FILE
-    from autograder.reports.results import write_atomically
     write_atomically(path, json.dumps({'threshold': threshold, 'pairs': pairs}, indent=1) + '\n')
 
 

@@ -16,6 +16,8 @@ import subprocess
 import tempfile
 import threading
 
+import cs231n
+
 from autograder.sandbox.levels import BY_NAME
 from autograder.sandbox.limits import Limits
 from autograder.sandbox.worker import HERE, SandboxError, Worker
@@ -54,7 +56,6 @@ class KernelSandbox(Worker):
         self._tail = b''
 
     def _make_folder(self):
-        import cs231n
         folder = tempfile.mkdtemp(prefix='bnkit-kernel-')
         for name in ('kernel_main.py', 'worker_main.py'):
             shutil.copy(HERE / name, folder)

@@ -21,13 +21,14 @@ process    anyone else: a separate process in its own session with rlimits and a
            says so.
 """
 import ctypes
+import json
 import os
 import resource
 import shutil
 import signal
 import sys
 
-from autograder.sandbox import landlock, seccomp
+from autograder.sandbox import landlock, seccomp, view
 from autograder.sandbox.allowance import within
 
 LEVELS = ('full', 'container', 'process')
@@ -92,7 +93,6 @@ def _ancestors(paths, skip):
 
 
 def worker_argv(interpreter, main, config):
-    import json
     return [interpreter, '-I', '-S', main, json.dumps(config)]
 
 
@@ -159,7 +159,6 @@ class Container:
             return 'needs Linux'
         if os.geteuid() != 0:
             return 'needs root, to run each worker as a uid of its own'
-        from autograder.sandbox import view
         interpreter = view.build().interpreter
         blocked = unreachable_ancestor(interpreter)
         if blocked:

@@ -14,13 +14,14 @@ import stat
 import sys
 from pathlib import Path
 
+import autograder
+import solutions
+
 SHARED_WRITABLE = ('/tmp', '/var/tmp', '/dev/shm', '/run/lock', '/var/lock', '/dev/mqueue')
 
 
 def kit_paths():
     """The kit's private places: its packages and, in a source checkout, the checkout's folders."""
-    import autograder
-    import solutions
     paths = {Path(autograder.__file__).resolve().parent, Path(solutions.__file__).resolve().parent}
     root = Path(autograder.__file__).resolve().parent.parent
     if (root / 'pyproject.toml').is_file() and (root / 'source').is_dir():

@@ -8,8 +8,10 @@ library falls back to ``clone``, whose flags a classic filter can inspect (it ca
 struct). The program is built once per grader process and handed to bubblewrap (``--seccomp FD``) or
 loaded by the worker's launcher before it executes the interpreter.
 """
+import ctypes
 import errno
 import functools
+import struct
 import tempfile
 
 REFUSED = (
@@ -75,8 +77,6 @@ def program():
 
 def load(bpf):
     """Install the program on the calling thread (inherited across fork and exec). Needs no_new_privs."""
-    import ctypes
-    import struct
     libc = ctypes.CDLL(None, use_errno=True)
     buffer = ctypes.create_string_buffer(bpf, len(bpf))
     fprog = struct.pack('HxxxxxxQ', len(bpf) // 8, ctypes.addressof(buffer))

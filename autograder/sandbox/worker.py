@@ -19,6 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import cs231n
+
 from autograder.sandbox import lockdown, process_tree, uids, wire
 from autograder.sandbox import view as views
 from autograder.sandbox.cgroups import Cgroup
@@ -54,7 +56,6 @@ def _make_folder(side_file=None):
         autograder/__init__.py  autograder/sandbox/{__init__,side}.py
         autograder/assignments/__init__.py  autograder/assignments/<Name>/{__init__,side}.py
     """
-    import cs231n
     folder = tempfile.mkdtemp(prefix='bnkit-worker-')
     for path in WORKER_FILES:
         shutil.copy(path, folder)

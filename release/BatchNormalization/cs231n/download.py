@@ -141,12 +141,12 @@ def extract_atomically(archive, dest):
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def fetch_cifar10(dest=None, url=CIFAR10_URL, expected_size=CIFAR10_SIZE, expected_md5=CIFAR10_MD5,
+def fetch_cifar10(dest, url=CIFAR10_URL, expected_size=CIFAR10_SIZE, expected_md5=CIFAR10_MD5,
                   progress=True, timeout=60, keep_archive=False):
     """Download, verify and extract CIFAR-10 so that ``dest`` is a cifar-10-batches-py folder.
 
     Inputs:
-    - dest: target folder (default: ``cs231n.data_utils.resolve_data_dir()``).
+    - dest: target folder (``cs231n.data_utils.resolve_data_dir()`` gives the usual one).
     - url, expected_size, expected_md5: the archive and its published size and checksum.
     - progress: draw a progress bar on stderr.
     - timeout: seconds to wait on the network before giving up.
@@ -154,8 +154,7 @@ def fetch_cifar10(dest=None, url=CIFAR10_URL, expected_size=CIFAR10_SIZE, expect
 
     Returns dest as a Path. Raises FetchError with a message that says what to do.
     """
-    from cs231n.data_utils import resolve_data_dir
-    dest = resolve_data_dir(dest)
+    dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     archive = dest.parent / Path(url).name
     part = archive.with_name(archive.name + '.part')

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from cs231n.download import FetchError, fetch_cifar10
+
 BATCH_NAMES = ['data_batch_%d' % i for i in range(1, 6)]
 TEST_BATCH = 'test_batch'
 IMAGE_SHAPE = (3, 32, 32)
@@ -149,7 +151,6 @@ def main(argv=None):
     parser.add_argument('--dir', default=None,
                         help='cifar-10-batches-py folder (default: $CIFAR10_DIR, else %s)' % default_data_dir())
     args = parser.parse_args(argv)
-    from cs231n.download import FetchError, fetch_cifar10
     try:
         if args.command == 'fetch':
             dest = resolve_data_dir(args.dir)
