@@ -38,7 +38,7 @@ def main():
     parser.add_argument('--baseline', default='dd99fe0')
     args = parser.parse_args()
     from autograder.assignment import get
-    from autograder.validation.runner import write_class
+    from autograder.validation.class_notebooks import write_class
     from autograder.validation.variant import all_variants
     assignment = get('BatchNormalization')
     reference = next(v for v in all_variants(assignment) if v.name == 'reference')

@@ -424,7 +424,7 @@ def make_submissions(folder, hostile_names):
     """[(name, kind, notebook, twin name, variant)]: the reference, the release's stubs, hostile ones and
     their stub twins (one per set of replaced cells)."""
     from autograder.validation.hostile import hostile_variants, stub_twin
-    from autograder.validation.runner import write_class
+    from autograder.validation.class_notebooks import write_class
     from autograder.validation.variant import all_variants
     assignment = rehearsed_assignment()
     by_name = {v.name: v for v in all_variants(assignment)}
@@ -477,7 +477,7 @@ def grade(rootfs, setting, name, notebook, logs, extra_args, timeout):
 def verdict(kind, status, data, variant, twin_data):
     """(ok, why, warning): the score rules decide; `bnkit validate`'s stricter judgement of a hostile
     submission (its grading finished in time, nothing left behind) adds a warning when only it objects."""
-    from autograder.validation.runner import check_points, judge
+    from autograder.validation.verdicts import check_points, judge
     assignment = rehearsed_assignment()
     full = assignment.max_automatic_points
     if status != 0 or data is None:

@@ -3,6 +3,7 @@ import nbformat
 import pytest
 
 from autograder.assignments.BatchNormalization import ASSIGNMENT
+from autograder.grading.options import GradingOptions
 from autograder.grading.runner import grade_all
 from autograder.notebook.extract import read_notebook
 from autograder.reports.answers import find_answers
@@ -34,7 +35,7 @@ def test_the_answer_is_found_by_metadata_and_without_it(tmp_path):
 @pytest.mark.slow
 def test_bnkit_grade_writes_each_answer_and_a_class_page(tmp_path):
     subs = {'ada': with_answer(tmp_path / 'ada.ipynb', ANSWER), 'bob': RELEASE_NB}
-    grade_all(ASSIGNMENT, subs, tmp_path / 'out', jobs=2, progress=False)
+    grade_all(ASSIGNMENT, subs, tmp_path / 'out', GradingOptions(jobs=2), progress=False)
     ada = (tmp_path / 'out' / 'ada' / 'answer.md').read_text()
     assert ANSWER in ada and '````' in ada            # verbatim, in a fence longer than the one inside
     assert 'Not answered' in (tmp_path / 'out' / 'bob' / 'answer.md').read_text()

@@ -13,7 +13,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from autograder.assignment import get  # noqa: E402
-from autograder.validation.runner import rows_as_json, table, validate  # noqa: E402
+from autograder.grading.options import GradingOptions  # noqa: E402
+from autograder.validation.runner import validate  # noqa: E402
+from autograder.validation.verdict_table import rows_as_json, table  # noqa: E402
 from autograder.validation.variant import all_variants  # noqa: E402
 
 
@@ -30,8 +32,8 @@ def main(argv=None):
     kinds, only = set(args.kinds.split(',')), set(filter(None, args.only.split(',')))
     assignment = get(args.assignment)
     variants = [v for v in all_variants(assignment) if v.kind in kinds and (not only or v.name in only)]
-    rows, global_rows, seconds = validate(assignment, args.keep, jobs=args.jobs, variants=variants, progress=False,
-                                          isolation=args.isolation)
+    options = GradingOptions(jobs=args.jobs, isolation=args.isolation)
+    rows, global_rows, seconds = validate(assignment, args.keep, options, variants=variants, progress=False)
     print(table(rows, global_rows))
     print('\n%d submissions graded in %.0f s' % (len(rows), seconds))
     args.out.write_text(rows_as_json(rows, global_rows, seconds))

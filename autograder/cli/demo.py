@@ -9,6 +9,7 @@ from pathlib import Path
 
 from autograder.assignment import AssignmentError
 from autograder.cli import choose, isolation
+from autograder.grading.options import GradingOptions
 from autograder.grading.runner import grade_all
 from autograder.notebook.release import ROOT, ReleaseError, generate_release
 from autograder.notebook.samples import write_samples
@@ -57,7 +58,8 @@ def demo_one(assignment, out, level, jobs):
     samples = write_samples(assignment, release / (assignment.name + '.ipynb'), out / 'submissions' / assignment.name)
     print('   %s' % ', '.join(sorted(samples)), file=sys.stderr)
     print('%s: grading them in sandboxed workers ...' % assignment.name, file=sys.stderr)
-    results, failures = grade_all(assignment, samples, out / 'grades' / assignment.name, jobs=jobs, isolation=level)
+    results, failures = grade_all(assignment, samples, out / 'grades' / assignment.name,
+                                  GradingOptions(isolation=level, jobs=jobs))
     print('\n%s\n' % assignment.title)
     print(reports.score_table(assignment, results))
     if failures:

@@ -8,9 +8,11 @@ interrupted can be started again: finished, unchanged submissions are not graded
 """
 import os
 import sys
+from dataclasses import replace
 
 from autograder.cli import choose, isolation
-from autograder.grading.runner import DEFAULT_BUDGET, GRADER_MARGIN, GraderFailure, fit_run, grade_all
+from autograder.grading.options import DEFAULT_BUDGET, DEFAULT_CHECK_TIMEOUT, GradingOptions, OptionsError
+from autograder.grading.runner import GRADER_MARGIN, GraderFailure, fit_run, grade_all
 from autograder.grading.submissions import MAX_NOTEBOOK_MB
 from autograder.reports import results as reports
 from autograder.reports.safetext import terminal
@@ -27,7 +29,7 @@ def add_arguments(parser):
     parser.add_argument('--cpu-seconds', type=int, default=Limits.cpu_seconds, help='worker CPU-time limit (%(default)s s)')
     parser.add_argument('--call-timeout', type=float, default=Limits.call_timeout,
                         help='wall-clock limit of one call into student code (%(default)s s)')
-    parser.add_argument('--check-timeout', type=float, default=120.0, help='wall-clock limit per check (%(default)s s)')
+    parser.add_argument('--check-timeout', type=float, default=DEFAULT_CHECK_TIMEOUT, help='wall-clock limit per check (%(default)s s)')
     parser.add_argument('--budget', type=float, default=DEFAULT_BUDGET,
                         help='wall-clock seconds per submission for loading its code and all checks (%(default)s)')
     parser.add_argument('--max-notebook-mb', type=float, default=MAX_NOTEBOOK_MB,
@@ -41,15 +43,19 @@ def run(args):
     if assignment is None:
         print('error: %s' % submissions, file=sys.stderr)
         return 2
-    limits = Limits(memory_mb=args.memory_mb, cpu_seconds=args.cpu_seconds, call_timeout=args.call_timeout)
     try:
-        run = fit_run(limits, args.jobs)
-    except GraderFailure as exc:
+        options = GradingOptions(
+            budget=args.budget, check_timeout=args.check_timeout, max_notebook_mb=args.max_notebook_mb, jobs=args.jobs,
+            limits=Limits(memory_mb=args.memory_mb, cpu_seconds=args.cpu_seconds, call_timeout=args.call_timeout),
+            isolation=args.isolation, require_isolation=args.require_isolation)
+        run = fit_run(options.limits, options.jobs)
+    except (OptionsError, GraderFailure) as exc:
         print('error: %s' % exc, file=sys.stderr)
-        return 3
+        return 2 if isinstance(exc, OptionsError) else 3
     level = isolation.pick(args, run.limits)
     if level is None:
         return 3
+    options = replace(options, isolation=level)     # the level every submission of the run is graded at
     if not args.quiet:
         worst = len(submissions) * (args.budget + GRADER_MARGIN) / max(run.jobs, 1)
         print('Grading %d submission(s) of %s with %d job(s), %g s each at most: at worst %.0f min'
@@ -57,9 +63,7 @@ def run(args):
     if run.line:
         print(run.line, file=sys.stderr)
     try:
-        results, failures = grade_all(assignment, submissions, args.out, jobs=args.jobs, limits=limits,
-                                      budget=args.budget, check_timeout=args.check_timeout,
-                                      progress=not args.quiet, isolation=level, max_notebook_mb=args.max_notebook_mb)
+        results, failures = grade_all(assignment, submissions, args.out, options, progress=not args.quiet)
     except GraderFailure as exc:
         print('\nerror: grading stopped, the grader failed (no student was charged for it): %s' % exc,
               file=sys.stderr)

@@ -19,6 +19,7 @@ from pathlib import Path
 from autograder.cli import choose, isolation
 from autograder.assignment import AssignmentError
 from autograder.assignment import get as get_assignment
+from autograder.grading.options import GradingOptions
 from autograder.grading.runner import GraderFailure, grade_all, record_failure
 from autograder.grading.submissions import Submission, SubmissionError, find_single_notebook
 from autograder.reports.results import write_atomically
@@ -90,7 +91,8 @@ def run(args):
             record_failure(assignment, tmp, sub, str(exc), level, rejected=True)
         else:
             try:
-                grade_all(assignment, {'submission': notebook}, tmp, jobs=1, progress=False, isolation=level)
+                grade_all(assignment, {'submission': notebook}, tmp, GradingOptions(isolation=level,
+                          require_isolation=args.require_isolation), progress=False)
             except GraderFailure as exc:
                 print('error: the grader failed, no score was written: %s' % exc, file=sys.stderr)
                 return 3

@@ -13,9 +13,11 @@ from pathlib import Path
 
 from autograder import assignment as assignments
 from autograder.cli import isolation
-from autograder.validation.runner import nbgrader_agreement, table, validate
-
-CONTAINED_ENV = 'BNKIT_VALIDATE_CONTAINED'
+from autograder.grading.options import GradingOptions
+from autograder.validation.nbgrader_comparison import nbgrader_agreement
+from autograder.validation.runner import validate
+from autograder.validation.verdict_table import table
+from autograder.validation.watch import CONTAINED_ENV
 
 
 def add_arguments(parser):
@@ -76,7 +78,8 @@ def run(args):
 def validate_one(assignment, keep, args, level):
     """Validate one assignment and print its table; True if every verdict holds."""
     print('== %s (%s)' % (assignment.name, assignment.title))
-    rows, global_rows, seconds = validate(assignment, keep, jobs=args.jobs, isolation=level)
+    options = GradingOptions(jobs=args.jobs, isolation=level, require_isolation=args.require_isolation)
+    rows, global_rows, seconds = validate(assignment, keep, options)
     print(table(rows, global_rows))
     print('\n%d submissions graded in %.0f s with --jobs %d' % (len(rows), seconds, args.jobs))
     ok = all(r.ok for r in rows + global_rows)

@@ -21,7 +21,8 @@ from traitlets import Float, Integer
 
 from autograder.assignment import get as get_assignment
 from autograder.course.isolation import BnkitSandbox, SandboxUnavailable
-from autograder.grading.runner import DEFAULT_BUDGET, GraderFailure, grade_submissions
+from autograder.grading.options import DEFAULT_BUDGET, DEFAULT_CHECK_TIMEOUT, GradingOptions
+from autograder.grading.runner import GraderFailure, grade_submissions
 from autograder.grading.submissions import MAX_NOTEBOOK_MB
 from autograder.notebook.source import checks_cells
 from autograder.reports import results as reports
@@ -37,7 +38,7 @@ class SandboxGrades(NbGraderPreprocessor, BnkitSandbox):
     memory_mb = Integer(Limits.memory_mb, help="the worker's memory limit (MB)").tag(config=True)
     cpu_seconds = Integer(Limits.cpu_seconds, help="the worker's CPU-time limit (s)").tag(config=True)
     call_timeout = Float(Limits.call_timeout, help='wall-clock limit of one call into student code (s)').tag(config=True)
-    check_timeout = Float(120.0, help='wall-clock limit per check (s)').tag(config=True)
+    check_timeout = Float(DEFAULT_CHECK_TIMEOUT, help='wall-clock limit per check (s)').tag(config=True)
     max_notebook_mb = Float(MAX_NOTEBOOK_MB, help='larger submissions are not graded (MB)').tag(config=True)
 
     def preprocess(self, nb, resources):
@@ -68,11 +69,11 @@ class SandboxGrades(NbGraderPreprocessor, BnkitSandbox):
         """results.json of ``bnkit grade`` for this one submission, written in a private folder and read back."""
         limits = Limits(memory_mb=self.memory_mb, cpu_seconds=self.cpu_seconds, call_timeout=self.call_timeout)
         try:
-            level = self.sandbox_level()
+            options = GradingOptions(budget=self.budget, check_timeout=self.check_timeout, limits=limits,
+                                     isolation=self.sandbox_level(), require_isolation=self.require_isolation,
+                                     max_notebook_mb=self.max_notebook_mb)
             with tempfile.TemporaryDirectory(prefix='bnkit-autograde-') as out:
-                grade_submissions(assignment, {student: notebook}, out, limits=limits, budget=self.budget,
-                                  check_timeout=self.check_timeout, progress=False, isolation=level,
-                                  max_notebook_mb=self.max_notebook_mb)
+                grade_submissions(assignment, {student: notebook}, out, options, progress=False)
                 return reports.load_results(out)[student]
         except GraderFailure as exc:
             # The grader's failure: nbgrader reports this submission as failed, and no score is recorded.

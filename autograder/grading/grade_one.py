@@ -1,9 +1,11 @@
 """Grading one submission: extract its code, run the hidden tests against sandboxed workers, score.
 
-    python -m autograder.grading.grade_one NOTEBOOK FOLDER OUTDIR --assignment NAME --student NAME --sha256 HEX ...
+    python -m autograder.grading.grade_one NOTEBOOK FOLDER OUTDIR --assignment NAME --student NAME --sha256 HEX
+        --submission PATH --options JSON
 
 grades NOTEBOOK with the checks of the assignment NAME and writes OUTDIR/FOLDER/results.json (Gradescope's schema) and the feedback files,
-atomically. NOTEBOOK ``-`` reads the notebook's bytes from standard input: the batch runner hands over what
+atomically. JSON is the run's ``GradingOptions`` as one document (``GradingOptions.to_json``), with the level
+the run chose and its limits fitted to the environment. NOTEBOOK ``-`` reads the notebook's bytes from standard input: the batch runner hands over what
 it read when it accepted the submission, so no file on disk (which another submission's code might reach at
 a weak isolation level) stands between accepting and grading. The batch runner starts one such process per
 submission so that no submission can disturb another's grading.
@@ -12,7 +14,6 @@ nothing for the student and exits with ``SANDBOX_FAILED`` and the reason on stde
 written (a full disk) exit with ``OUTPUT_FAILED``.
 """
 import argparse
-import json
 import os
 import resource
 import sys
@@ -22,10 +23,12 @@ from pathlib import Path
 import pytest
 
 from autograder.assignment import get as get_assignment
+from autograder.grading.options import GradingOptions, OptionsError
 from autograder.grading.pytest_plugin import GradingPlugin
+from autograder.grading.submissions import Submission
 from autograder.notebook.extract import NotebookError, extract
 from autograder.reports import results as reports
-from autograder.sandbox import LEVELS, Limits, SandboxError
+from autograder.sandbox import SandboxError
 from autograder.sandbox.levels import file_guard, process_level_warning
 from autograder.version import KIT_VERSION
 
@@ -38,18 +41,19 @@ def empty_results(assignment, messages):
     return {s.name: {'fraction': 0.0, 'messages': [], 'seconds': 0.0} for s in assignment.checks}, messages
 
 
-def grade_notebook(assignment, path, isolation, limits=None, check_timeout=120.0, budget=None, raw=None):
+def grade_notebook(assignment, path, options, raw=None):
     """(per-check results, general messages, why it was not graded or None) for the notebook at path (or for
     ``raw``, its bytes, with ``path`` naming it).
 
-    ``budget`` is the wall-clock seconds for loading and every check together. Raises SandboxError.
+    ``options`` is the run's ``GradingOptions``, its isolation level chosen; ``options.budget`` is the
+    wall-clock seconds for loading and every check together. Raises SandboxError.
     """
     try:
         extraction = extract(assignment, path, raw)
     except NotebookError as exc:
         return (*empty_results(assignment, ['Your notebook was not graded: %s.' % exc]), str(exc))
-    plugin = GradingPlugin(assignment, extraction.cells, limits=limits, isolation=isolation, check_timeout=check_timeout,
-                           budget=budget)
+    plugin = GradingPlugin(assignment, extraction.cells, limits=options.limits, isolation=options.isolation,
+                           check_timeout=options.check_timeout, budget=options.budget)
     args = [str(HIDDEN_TESTS), '-p', 'no:cacheprovider', '-p', 'no:terminal', '-c', os.devnull,
             '--rootdir', str(HIDDEN_TESTS), '-W', 'ignore']
     code = pytest.main(args, plugins=[plugin])
@@ -99,13 +103,16 @@ def build_results(assignment, student, submission, sha256, results, messages, is
     }
 
 
-def grade_to_folder(assignment, path, folder, outdir, isolation, student, sha256, submission, limits=None, check_timeout=120.0,
-                    budget=None, raw=None):
+def grade_to_folder(assignment, sub, outdir, options, notebook=None):
+    """Grade the Submission ``sub`` (its accepted bytes, ``sub.content``; or, when None, the file ``notebook``)
+    and write its results and feedback in outdir/sub.folder; returns the results."""
     start = time.monotonic()
-    results, messages, not_graded = grade_notebook(assignment, path, isolation, limits, check_timeout, budget, raw)
-    data = build_results(assignment, student, submission, sha256, results, messages, isolation, time.monotonic() - start,
-                         not_graded)
-    reports.write_student_reports(Path(outdir) / folder, data, assignment)
+    if sub.content is not None:
+        notebook = os.path.basename(sub.path)
+    results, messages, not_graded = grade_notebook(assignment, notebook, options, sub.content)
+    data = build_results(assignment, sub.student, sub.path, sub.sha256, results, messages, options.isolation,
+                         time.monotonic() - start, not_graded)
+    reports.write_student_reports(Path(outdir) / sub.folder, data, assignment)
     return data
 
 
@@ -118,18 +125,20 @@ def main(argv=None):
     parser.add_argument('--student', required=True, help="the student's name as found")
     parser.add_argument('--sha256', required=True, help='of the bytes handed in')
     parser.add_argument('--submission', required=True, help='where the submission was found')
-    parser.add_argument('--limits', default='{}', help='JSON of autograder.sandbox.Limits fields')
-    parser.add_argument('--isolation', choices=LEVELS, required=True, help='the level the run chose')
-    parser.add_argument('--check-timeout', type=float, default=120.0)
-    parser.add_argument('--budget', type=float, default=None, help='seconds for loading and all checks together')
+    parser.add_argument('--options', required=True,
+                        help="the run's GradingOptions as one JSON document, its isolation level chosen")
     args = parser.parse_args(argv)
-    limits = Limits(**json.loads(args.limits))
-    path, raw = args.notebook, None
-    if path == '-':
-        path, raw = os.path.basename(args.submission), sys.stdin.buffer.read()
     try:
-        grade_to_folder(get_assignment(args.assignment), path, args.folder, args.outdir, args.isolation, args.student, args.sha256,
-                        args.submission, limits, args.check_timeout, args.budget, raw)
+        options = GradingOptions.from_json(args.options)
+    except OptionsError as exc:
+        parser.error('--options: %s' % exc)
+    if options.isolation is None:
+        parser.error('--options: isolation: the run chooses the level before it starts a grading process')
+    sub = Submission(student=args.student, path=args.submission, folder=args.folder, sha256=args.sha256)
+    if args.notebook == '-':
+        sub.content = sys.stdin.buffer.read()
+    try:
+        grade_to_folder(get_assignment(args.assignment), sub, args.outdir, options, args.notebook)
     except SandboxError as exc:
         print('sandbox failure: %s' % exc, file=sys.stderr)
         return SANDBOX_FAILED

@@ -22,24 +22,22 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import replace
 from pathlib import Path
 
 from autograder.grading.grade_one import OUTPUT_FAILED, SANDBOX_FAILED, build_results, empty_results
-from autograder.grading.submissions import MAX_NOTEBOOK_MB, accept
+from autograder.grading.options import GradingOptions
+from autograder.grading.submissions import accept
 from autograder.reports import results as reports
 from autograder.reports.answers import answers_of, write_answers
 from autograder.reports.safetext import terminal
-from autograder.sandbox import Limits, choose_level, landlock, lockdown, view
+from autograder.sandbox import choose_level, landlock, lockdown, view
 from autograder.sandbox import allowance, process_tree
 from autograder.sandbox.allowance import within
 from autograder.version import KIT_VERSION
 
 GRADER_MEMORY_MB = 4096     # the address space of one grader process (checks, reference, pytest)
-# One submission's wall-clock budget for loading its code and all checks. With the grader's own start and
-# reports (GRADER_MARGIN) it fits well inside Gradescope's default 10-minute limit.
-DEFAULT_BUDGET = 300.0
-GRADER_MARGIN = 60.0
+GRADER_MARGIN = 60.0        # beyond a submission's budget: the grader process's own start and reports
 
 
 class GraderFailure(RuntimeError):
@@ -118,15 +116,16 @@ def fit_run(limits, jobs):
         raise GraderFailure(str(exc)) from None
 
 
-def grade_one_process(assignment, sub, outdir, limits, isolation, budget, check_timeout, grader_memory_mb=GRADER_MEMORY_MB):
+def grade_one_process(assignment, sub, outdir, options, grader_memory_mb=GRADER_MEMORY_MB):
     """Grade one submission in its own grader process; returns None or the reason it failed.
 
-    The process gets ``budget`` seconds for the student's code and a margin for its own start and reports;
-    past that it is killed."""
-    submission_timeout = budget + GRADER_MARGIN
+    ``options`` are the run's, with its chosen isolation level and its fitted limits. The process gets
+    ``options.budget`` seconds for the student's code and a margin for its own start and reports; past that
+    it is killed. The options reach it as one JSON document; the notebook's bytes, as read when the
+    submission was accepted, on its standard input."""
+    submission_timeout = options.budget + GRADER_MARGIN
     cmd = [sys.executable, '-m', 'autograder.grading.grade_one', '-', sub.folder, str(outdir), '--assignment', assignment.name,
-           '--student', sub.student, '--sha256', sub.sha256, '--submission', sub.path, '--isolation', isolation,
-           '--limits', json.dumps(asdict(limits)), '--check-timeout', str(check_timeout), '--budget', str(budget)]
+           '--student', sub.student, '--sha256', sub.sha256, '--submission', sub.path, '--options', options.to_json()]
     with _LIVE_LOCK:
         proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 start_new_session=True, preexec_fn=_grader_limits(grader_memory_mb))
@@ -173,25 +172,25 @@ def class_folders(notebooks):
     return folders
 
 
-def grade_all(assignment, submissions, outdir, jobs=1, limits=None, budget=DEFAULT_BUDGET, check_timeout=120.0,
-              progress=True, isolation=None, max_notebook_mb=MAX_NOTEBOOK_MB):
+def grade_all(assignment, submissions, outdir, options=None, progress=True):
     """Grade {student: notebook} with the checks of ``assignment`` into outdir, then write the class's reports;
     returns (all results, [(student, failure reason)]).
 
-    Each submission is read once (a regular file of at most ``max_notebook_mb``) into a private copy, and
-    gets ``budget`` seconds of wall clock for loading and all checks. ``isolation`` is the level chosen by
-    ``autograder.sandbox.choose_level`` (probed here when None). Raises GraderFailure when the sandbox fails
-    mid-run; results already written stay.
+    ``options`` (``GradingOptions``, the defaults when None) configure the run: each submission is read once
+    (a regular file of at most ``options.max_notebook_mb``) into a private copy, and gets ``options.budget``
+    seconds of wall clock for loading and all checks. ``options.isolation`` is the level chosen by
+    ``autograder.sandbox.choose_level`` (probed here when None). ``progress`` shows a bar on stderr. Raises
+    GraderFailure when the sandbox fails mid-run; results already written stay.
     """
+    options = options or GradingOptions()
     started = time.monotonic()
-    answers = grade_submissions(assignment, submissions, outdir, jobs, limits, budget, check_timeout, progress,
-                                isolation, max_notebook_mb)
+    answers = grade_submissions(assignment, submissions, outdir, options, progress)
     outdir = Path(outdir).resolve()
     all_results = {s: r for s, r in reports.load_results(outdir).items() if s in submissions}
     failures = reports.failures_of(all_results)
     with output_failures(outdir):
         reports.write_class_reports(outdir, assignment, all_results, failures, run_seconds=time.monotonic() - started,
-                                    environment=fit_run(limits or Limits(), jobs).line)
+                                    environment=fit_run(options.limits, options.jobs).line)
         write_answers(outdir, assignment, answers)
     return all_results, failures
 
@@ -207,23 +206,25 @@ def output_failures(outdir):
                             'again: finished students are kept' % (exc.filename or outdir, exc.strerror or exc)) from None
 
 
-def grade_submissions(assignment, submissions, outdir, jobs=1, limits=None, budget=DEFAULT_BUDGET, check_timeout=120.0,
-                      progress=True, isolation=None, max_notebook_mb=MAX_NOTEBOOK_MB):
+def grade_submissions(assignment, submissions, outdir, options=None, progress=True):
     """What ``grade_all`` does but the class's reports: each student's results.json and feedback in outdir.
     Returns {student: (folder, written answers)} for the class's answers page."""
+    options = options or GradingOptions()
     outdir = Path(outdir).resolve()
-    run = fit_run(limits or Limits(), jobs)
+    run = fit_run(options.limits, options.jobs)
     limits, jobs = run.limits, run.jobs
     outdir.mkdir(parents=True, exist_ok=True)
     os.chmod(outdir, 0o700)     # results are nobody else's business, and no worker uid's
-    isolation = isolation or choose_level(limits=limits)[0]
+    isolation = options.isolation or choose_level(None, options.require_isolation, limits)[0]
+    # What every grader process is told: the level chosen once for the run, and the limits fitted to here.
+    options = replace(options, limits=limits, jobs=jobs, isolation=isolation)
     _adopt_orphans()
     if isolation == 'container' and landlock.abi_version() < 1:
         # Without Landlock the worker uids see the host: lock the kit, the results and the class first.
         lockdown.lock(lockdown.kit_paths() | {outdir} | class_folders(submissions.values()),
                       keep=lockdown.needed_by_workers(view.build()))
     reports.remove_partial_files(outdir)
-    subs = accept(submissions, max_notebook_mb)
+    subs = accept(submissions, options.max_notebook_mb)
     answers = {sub.student: (sub.folder, None if sub.rejected else answers_of(assignment, sub.path, sub.content))
                for sub in subs}
     with output_failures(outdir):
@@ -233,8 +234,7 @@ def grade_submissions(assignment, submissions, outdir, jobs=1, limits=None, budg
     todo = [sub for sub in subs if not sub.rejected and not already_graded(assignment, outdir, sub)]
     bar = Progress(len(todo)) if progress and todo else None
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(grade_one_process, assignment, sub, outdir, limits, isolation, budget, check_timeout,
-                               run.grader_memory_mb): sub
+        futures = {pool.submit(grade_one_process, assignment, sub, outdir, options, run.grader_memory_mb): sub
                    for sub in todo}
         try:
             for future in as_completed(futures):
