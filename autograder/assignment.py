@@ -6,7 +6,7 @@ Each assignment is a package ``autograder/assignments/<Name>/`` whose ``__init__
     checks.py      ``CHECKS``, the ``autograder.grading.checking.Checklist`` of its hidden checks
     side.py        ``Side``, the operations its checks may call on student code (autograder.sandbox.side)
     cells.py       ``CELLS``: the notebook's solution cells, as the reference objects of ``solutions/`` that fill them
-    variants.py    ``CORRECT`` and ``BUGS``, the validation variants (autograder.validation.variant)
+    variants/      ``CORRECT`` and ``BUGS``, the validation variants (autograder.validation.kinds)
     notebook.py    the notebook's text and visible tests, in Jupytext's percent format
 
 The engine never imports an assignment by name: ``assignments()`` finds them, ``get(name)`` picks one, and

@@ -10,8 +10,8 @@ import pytest
 
 from autograder.assignments.BatchNormalization import ASSIGNMENT
 from autograder.assignments.BatchNormalization import variants
-from autograder.assignments.BatchNormalization.variants import BUGS, CORRECT
-from autograder.validation.variant import Variant, patch
+from autograder.assignments.BatchNormalization.variants import BUGS, CORRECT, correct
+from autograder.validation.variant import Bug, patch
 from autograder.assignments.BatchNormalization.side import Side
 from autograder.grading import misconceptions
 from autograder.grading.inprocess import InProcessStudent, namespace_of
@@ -57,17 +57,17 @@ def test_correct_code_never_gets_a_diagnosis_even_when_asked(variant):
 
 
 # The same mistakes as in the validation set, written the way other students write them.
-CLOSED_FORM_WITHOUT_MEAN_TERM = variants.CLOSED_FORM_BACKWARD.replace('N * dout - dbeta - x_hat * dgamma',
+CLOSED_FORM_WITHOUT_MEAN_TERM = correct.CLOSED_FORM_BACKWARD.replace('N * dout - dbeta - x_hat * dgamma',
                                                                       'N * dout - x_hat * dgamma')
-INVERSE_STD_DBETA_AS_MEAN = variants.INVERSE_STD_BACKWARD.replace('dbeta = np.sum(dout, axis=0)',
+INVERSE_STD_DBETA_AS_MEAN = correct.INVERSE_STD_BACKWARD.replace('dbeta = np.sum(dout, axis=0)',
                                                                   'dbeta = np.mean(dout, axis=0)')
 REWRITTEN = {
     'dx_missing_mean_term': {'batchnorm_backward': CLOSED_FORM_WITHOUT_MEAN_TERM},
-    'dbeta_as_mean': {'batchnorm_forward': variants.INVERSE_STD_LAYER,
+    'dbeta_as_mean': {'batchnorm_forward': correct.INVERSE_STD_LAYER,
                       'batchnorm_backward': INVERSE_STD_DBETA_AS_MEAN},
-    'unbiased_variance': {'batchnorm_forward': variants.INVERSE_STD_LAYER.replace(
+    'unbiased_variance': {'batchnorm_forward': correct.INVERSE_STD_LAYER.replace(
         'var = np.var(x, axis=0)', 'var = ((x - mu) ** 2).sum(axis=0) / (x.shape[0] - 1)')},
-    'momentum_swapped': {'batchnorm_forward': variants.INVERSE_STD_LAYER.replace(
+    'momentum_swapped': {'batchnorm_forward': correct.INVERSE_STD_LAYER.replace(
         'momentum * running_mean + (1 - momentum) * mu', 'running_mean + momentum * (mu - running_mean)').replace(
         'momentum * running_var + (1 - momentum) * var', 'running_var + momentum * (var - running_var)')},
 }
@@ -98,11 +98,11 @@ def test_the_message_names_the_value_the_mistake_and_the_hint():
 
 
 def test_a_bug_added_to_the_validation_set_is_a_diagnosis_with_no_more_code(monkeypatch):
-    new_bug = Variant('dx_doubled', 'bug', 'dx twice too large',
-                      patch(ASSIGNMENT.reference_cells(), 'batchnorm_backward',
-                            ('return dx, dgamma, dbeta', 'return 2 * dx, dgamma, dbeta')),
-                      loses_in='batchnorm_backward', explanation='dx is counted twice',
-                      hint='Count the paths from x to out.', assignment=ASSIGNMENT.name)
+    new_bug = Bug('dx_doubled', 'dx twice too large',
+                  patch(ASSIGNMENT.reference_cells(), 'batchnorm_backward',
+                        ('return dx, dgamma, dbeta', 'return 2 * dx, dgamma, dbeta')),
+                  loses_in='batchnorm_backward', explanation='dx is counted twice',
+                  hint='Count the paths from x to out.', assignment=ASSIGNMENT.name)
     monkeypatch.setattr(variants, 'BUGS', BUGS + [new_bug])
     student = dataclasses.replace(new_bug, name='a_student').sources()
     assert 'dx_doubled' in ids(diagnosed(student))

@@ -14,7 +14,7 @@ import tokenize
 
 import pytest
 
-from autograder.assignments.BatchNormalization import variants
+from autograder.assignments.BatchNormalization.variants import correct
 from autograder.assignments.BatchNormalization import ASSIGNMENT
 from tests.test_grade import bnkit, write
 
@@ -22,8 +22,8 @@ REFERENCE = ASSIGNMENT.reference_cells()
 HONEST = {
     'alice': {'batchnorm_forward': REFERENCE['batchnorm_forward'],
               'batchnorm_backward': REFERENCE['batchnorm_backward']},
-    'bob': {'batchnorm_forward': variants.INVERSE_STD_LAYER, 'batchnorm_backward': variants.CLOSED_FORM_BACKWARD},
-    'carol': {'batchnorm_backward': variants.INVERSE_STD_BACKWARD},
+    'bob': {'batchnorm_forward': correct.INVERSE_STD_LAYER, 'batchnorm_backward': correct.CLOSED_FORM_BACKWARD},
+    'carol': {'batchnorm_backward': correct.INVERSE_STD_BACKWARD},
 }
 KEEP = {'np', 'self', 'bn_param', 'batchnorm_forward', 'batchnorm_backward'}   # names the API fixes
 

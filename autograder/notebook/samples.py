@@ -1,7 +1,7 @@
 """The demo's sample class, made from the student release by filling its solution cells.
 
 Any assignment's sample class comes from its reference cells (``Assignment.reference_cells``) and the bugs
-of its ``variants.py``: a complete submission, a partly done one (the first half of the graded solution
+of its ``variants``: a complete submission, a partly done one (the first half of the graded solution
 cells), a buggy one (the first bug of the first graded solution cell and the first bug of the last), a broken
 one (the last graded cell does not compile, the first one's function exits the process) and an untouched
 release. A graded cell is one that defines a name some check calls (a notebook may have solution cells no

@@ -2,17 +2,19 @@
 
 Each is a Python file in ``attacks/in_kernel/``: its docstring's first line says what it does and its
 ``attacks:`` line what it aims at (the kernel's scorer, nbgrader's grade rule, the answer key, classmates,
-the gradebook, the outputs nbgrader reads points from). A cheat's submission is the untouched release with
+the gradebook, the outputs nbgrader reads points from), read as the hostile attacks' headers are
+(``autograder.validation.attack_files``). A cheat's submission is the untouched release with
 the cheat's code at the top of its first solution cell, so it may earn no more than the untouched release.
 They are judged by outcome, through nbgrader's own export (``tests/course_cheats.py``).
 """
-import ast
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
-ATTACKS = Path(__file__).resolve().parent / 'attacks' / 'in_kernel'
+from autograder.validation.attack_files import FOLDER, read_header
+
+ATTACKS = FOLDER / 'in_kernel'
 
 
 @dataclass(frozen=True)
@@ -20,22 +22,15 @@ class Cheat:
     name: str
     summary: str      # what it does
     attacks: str      # what it aims at
-    source: str
+    source: str       # the whole file, header and all
 
 
 def cheats(folder=ATTACKS):
     """Every cheat of the folder, by name."""
     found = []
     for path in sorted(Path(folder).glob('*.py')):
-        source = path.read_text()
-        doc = ast.get_docstring(ast.parse(source)) or ''
-        lines = doc.splitlines()
-        attacks = next((line.split(':', 1)[1].strip() for line in lines if line.startswith('attacks:')), None)
-        if not lines or attacks is None:
-            raise ValueError('%s: the docstring must say what the cheat does and, on an "attacks:" line, '
-                             'what it aims at' % path)
-        found.append(Cheat(path.stem, ' '.join(line for line in lines if not line.startswith('attacks:')).strip(),
-                           attacks, source))
+        summary, header, _ = read_header(path, ('attacks',))
+        found.append(Cheat(path.stem, summary, header['attacks'], path.read_text()))
     return found
 
 
