@@ -1,9 +1,10 @@
-"""The grading image for scripts/rehearse_podman.py: the Debian base, the engine's flags, the build.
+"""The podman images of the rehearsals: the Debian base, the engine's flags, the grading image's build.
 
 The base is a Debian 12 root made with ``debootstrap --variant=minbase bookworm`` from the mirror apt
 already uses, packed as a tarball in the cache folder (debootstrap is skipped while it is there) and
 brought in with ``podman import``: no container registry is needed. The image is container/Containerfile
-built over it, with the kit's wheel built from a clean copy of the checkout.
+built over it, with the kit's wheel built from a clean copy of the checkout (scripts/rehearse_podman.py);
+scripts/rehearse_gradescope.py builds Gradescope's kind of image over the same base.
 """
 import glob
 import hashlib
@@ -22,6 +23,8 @@ BASE_IMAGE = 'localhost/bnkit-debian:bookworm-minbase'
 IMAGE = 'localhost/bnkit-grader:rehearsal'
 TARBALL = 'debian-bookworm-minbase.tar'
 DEFAULT_MIRROR = 'http://deb.debian.org/debian'
+DOCKER_CAPS = ['--cap-add', 'NET_RAW,MKNOD,AUDIT_WRITE']    # Docker's 14 = podman's 11 + these
+DOCKER_SECCOMP = ['--security-opt', 'seccomp=DOCKER_LIKE']  # DOCKER_LIKE: docker_like_seccomp's path
 LABEL = 'bnkit.rehearsal'        # every container the rehearsal starts carries it, so cleanup finds them
 CLONE_NAMESPACE_FLAGS = 0x7E020000   # NEWNS | NEWCGROUP | NEWUTS | NEWIPC | NEWUSER | NEWPID | NEWNET
 # What Docker's default profile allows only with CAP_SYS_ADMIN and podman's allows to everyone.
@@ -192,6 +195,14 @@ def docker_like_seccomp(path):
     return str(path)
 
 
+def default_pip_cert():
+    """The CA bundle pip is told to trust here, if any (a network whose TLS goes through a proxy)."""
+    for name in ('PIP_CERT', 'SSL_CERT_FILE', 'REQUESTS_CA_BUNDLE'):
+        if os.environ.get(name) and os.path.isfile(os.environ[name]):
+            return os.environ[name]
+    return None
+
+
 def build_wheel(context, logs):
     """The kit's wheel (pip wheel . --no-deps), built from a clean copy so the checkout gets no build/."""
     with tempfile.TemporaryDirectory(prefix='bnkit-src-') as tmp:
@@ -228,9 +239,11 @@ def build_image(runtime, logs, pip_cert=None):
     print('image: %s (%s, kit %s)' % (IMAGE, (new or '?')[:12], wheel.name))
 
 
-def remove_containers():
-    """Remove every container the rehearsal started (by its label), including those of an interrupted run."""
-    ids = subprocess.run(['podman', 'ps', '-aq', '--filter', 'label=%s' % LABEL], capture_output=True,
+def remove_containers(value=None):
+    """Remove every container the rehearsal started (by its label), including those of an interrupted run;
+    with value, only those whose label has that value (one run's)."""
+    wanted = LABEL if value is None else '%s=%s' % (LABEL, value)
+    ids = subprocess.run(['podman', 'ps', '-aq', '--filter', 'label=%s' % wanted], capture_output=True,
                          text=True).stdout.split()
     if ids:
         subprocess.run(['podman', 'rm', '-f', *ids], capture_output=True)

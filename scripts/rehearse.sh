@@ -2,14 +2,14 @@
 # The heavy rehearsals of whole environments, which the test command leaves out: `bnkit validate` at each
 # isolation level, the whole class through nbgrader at each level (the test command runs its in-kernel cheats
 # at the full level), two grading runs at once (four run in the test command, where a run that hurt another
-# shows), runs in PID namespaces of their own, and the grading image under a real container engine (podman)
-# where it is installed.
+# shows), runs in PID namespaces of their own, and, where podman is installed, the grading image and each
+# assignment's Gradescope bundle under a real container engine.
 #
 #   bash scripts/rehearse.sh [SECONDS]
 #
 # SECONDS (default: no limit) is the time they may take: a rehearsal that would start with less than its
-# expected time left is skipped and says so (CI gives what is left of its own limit). Exit status: non-zero
-# when a rehearsal that ran failed.
+# expected time left is skipped and says so (CI gives what is left of its own limit); one that exits 77
+# could not run here and has said why. Exit status: non-zero when a rehearsal that ran failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$(pwd)/.venv/bin:$PATH"
@@ -28,10 +28,12 @@ rehearse() {
         return
     fi
     echo "== rehearsal: $name"
-    if ! timeout "$(left)" "$@"; then
-        echo "rehearsal FAILED (or ran out of time): $name"
-        status=1
-    fi
+    timeout "$(left)" "$@"
+    case $? in
+        0) ;;
+        77) echo "rehearsal skipped, it cannot run here (see above): $name" ;;
+        *) echo "rehearsal FAILED (or ran out of time): $name"; status=1 ;;
+    esac
 }
 
 # Expected seconds measured on this project's 2-core machine (the slowest first run, rounded up).
@@ -53,7 +55,9 @@ rehearse 'the validation set at the process level' 400 \
     python -m pytest -m rehearsal -p no:cacheprovider -q tests/test_isolation_levels.py -k process
 if command -v podman >/dev/null 2>&1; then
     rehearse 'the grading image under podman' 600 bash scripts/rehearse_podman.sh
+    rehearse 'the Gradescope bundles under podman' 600 bash scripts/rehearse_gradescope.sh
 else
-    echo "rehearsal skipped, podman is not installed: the grading image under podman (apt-get install podman)"
+    echo "rehearsal skipped, podman is not installed: the grading image and the Gradescope bundles under" \
+         "podman (apt-get install podman)"
 fi
 exit $status

@@ -31,8 +31,7 @@ import podman_image as pi  # noqa: E402 - the sibling module, found through the 
 
 ASSIGNMENT = 'BatchNormalization'
 NONROOT = '1000680000:0'     # an arbitrary uid in the root group, as OpenShift's restricted profile gives
-DOCKER_CAPS = ['--cap-add', 'NET_RAW,MKNOD,AUDIT_WRITE']    # Docker's 14 = podman's 11 + these
-DOCKER_SECCOMP = ['--security-opt', 'seccomp=DOCKER_LIKE']  # replaced by the generated profile's path
+DOCKER_CAPS, DOCKER_SECCOMP = pi.DOCKER_CAPS, pi.DOCKER_SECCOMP
 READ_ONLY = ['--read-only', '--read-only-tmpfs=false', '--tmpfs', '/tmp']   # Docker's --read-only: no tmpfs on /run
 ROOT_MINIMAL_CAPS = ['--cap-drop', 'ALL', '--cap-add', 'SETUID,SETGID,CHOWN,KILL,DAC_OVERRIDE']
 
@@ -187,13 +186,6 @@ def table(results):
     return '\n'.join(lines)
 
 
-def default_pip_cert():
-    for name in ('PIP_CERT', 'SSL_CERT_FILE', 'REQUESTS_CA_BUNDLE'):
-        if os.environ.get(name) and os.path.isfile(os.environ[name]):
-            return os.environ[name]
-    return None
-
-
 def rehearse(args):
     settings = [BY_NAME[name] for name in args.settings]
     cache = pi.cache_folder()
@@ -224,7 +216,7 @@ def rehearse(args):
         phase('engine check', start)
         if not args.no_build:
             start = time.monotonic()
-            pi.build_image(runtime, logs, None if args.pip_cert == 'none' else args.pip_cert or default_pip_cert())
+            pi.build_image(runtime, logs, None if args.pip_cert == 'none' else args.pip_cert or pi.default_pip_cert())
             phase('image build (wheel, podman build)', start)
         elif not pi.image_id(pi.IMAGE):
             raise pi.ImageError('--no-build, but there is no image %s yet: run once without it' % pi.IMAGE)
