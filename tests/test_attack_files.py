@@ -4,7 +4,7 @@ import pytest
 
 from autograder.assignments.BatchNormalization import ASSIGNMENT
 from autograder.validation.attack_files import FOLDER, SHARED, SHARED_IMPORT, read_header
-from autograder.validation.hostile import GROUPS, PROMISES, ROLES, RULES, attack_files, hostile_variants
+from autograder.validation.hostile import GROUPS, CONTAINMENTS, ROLES, RULES, attack_files, hostile_variants
 from autograder.validation.kernel_cheats import ATTACKS as IN_KERNEL
 
 ATTACK_PATHS = [path for group in GROUPS for path in sorted((FOLDER / group).glob('*.py'))]
@@ -24,9 +24,9 @@ def test_every_file_compiles(path):
 
 @pytest.mark.parametrize('path', ATTACK_PATHS, ids=lambda p: p.stem)
 def test_every_attack_declares_what_it_attacks_may_earn_and_promises(path):
-    description, header, code = read_header(path, ('attacks', 'unearned', 'promise'))
+    description, header, code = read_header(path, ('attacks', 'earns nothing in', 'containment'))
     assert description and code.strip()
-    assert header['attacks'] in ROLES and header['unearned'] in RULES and header['promise'] in PROMISES
+    assert header['attacks'] in ROLES and header['earns nothing in'] in RULES and header['containment'] in CONTAINMENTS
 
 
 def test_every_shared_piece_is_used():

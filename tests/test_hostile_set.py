@@ -8,7 +8,7 @@ import dataclasses
 
 from autograder.assignment import AttackTargets
 from autograder.assignments.BatchNormalization import ASSIGNMENT
-from autograder.validation.hostile import hostile_variants, unearned_checks
+from autograder.validation.hostile import hostile_variants, checks_earning_nothing
 from autograder.validation.variant import Bug, all_variants, collateral
 
 FORWARD = ('batchnorm_forward_train', 'batchnorm_running_stats_test_mode', 'batchnorm_invalid_mode',
@@ -18,7 +18,7 @@ BACKWARD_ONLY = ('batchnorm_backward',)
 NET = ('fc_net_init', 'fc_net_loss_and_gradients', 'fc_net_test_mode', 'fc_net_training')
 EVERY = FORWARD + NET
 
-# (name, group, promise, the cell it replaces, the checks in which it must earn nothing), group by group
+# (name, group, containment, the cell it replaces, the checks in which it must earn nothing), group by group
 # in the order of hostile.GROUPS, by name within a group
 BATCHNORM_ATTACKS = [
     ('fork_bomb', 'crash', 'robust', 'batchnorm_backward', BACKWARD),
@@ -73,13 +73,13 @@ BATCHNORM_ATTACKS = [
 
 
 def test_batchnorm_gets_exactly_its_attacks():
-    got = [(v.name, v.group, v.promise, *v.cells, v.loses_in) for v in hostile_variants(ASSIGNMENT)]
+    got = [(v.name, v.group, v.containment, *v.cells, v.loses_in) for v in hostile_variants(ASSIGNMENT)]
     assert got == BATCHNORM_ATTACKS
     assert all(v.kind == 'hostile' and v.assignment == ASSIGNMENT.name for v in hostile_variants(ASSIGNMENT))
 
 
 def test_expected_losses_come_from_needs_and_the_declared_training_check():
-    rules = unearned_checks(ASSIGNMENT)
+    rules = checks_earning_nothing(ASSIGNMENT)
     assert sorted(rules.values()) == sorted([FORWARD, BACKWARD_ONLY, BACKWARD, NET, EVERY])
     # Without the declaration, a hostile backward costs only the checks that call it.
     untrained = dataclasses.replace(ASSIGNMENT, training_checks=())

@@ -8,7 +8,7 @@
 
 At the container and process levels the correct variants and every hostile submission (with their stub
 twins) are graded in one run. Correct variants must keep full credit; a hostile submission or a run-level
-row must hold where its promise says the level contains it (``autograder.validation.hostile``): every level
+row must hold where its containment says the level contains it (``autograder.validation.hostile``): every level
 keeps the run alive, everyone else's grade, time and memory bounded ('robust'); container and full keep
 everything inside the sandbox ('isolated'); full, and container where the kernel offers Landlock, keep every
 file outside the allowlist unreadable ('secret'). Where the kernel offers Landlock, the process level keeps
@@ -45,7 +45,7 @@ def landlock_available():
         return False
 
 
-def promised(level):
+def containments_kept_at(level):
     """What docs/sandbox.md says the level keeps on this machine. The process level runs student code as the
     grading user, so only Landlock's allowlist (unprivileged) and the seccomp filter hold it there."""
     with_landlock = {'secret'} if landlock_available() else set()
@@ -98,7 +98,7 @@ def command(level, out):
 
 
 def describe(rows):
-    return '\n'.join('  %s [%s]: expected %s, got %s' % (r['variant'], r.get('promise'), r['expected'], r['got'])
+    return '\n'.join('  %s [%s]: expected %s, got %s' % (r['variant'], r.get('containment'), r['expected'], r['got'])
                      for r in rows)
 
 
@@ -145,7 +145,7 @@ def test_validation_at_isolation_level(level, tmp_path):
     assert requested and requested[0]['ok'], 'the run did not grade at the %s level: %s' % (
         level, describe(requested) or 'no isolation row')
     correct = [r for r in rows if r['kind'] == 'correct']
-    keep = promised(level)
-    broken = [r for r in correct if not r['ok']] + [r for r in rows + run if r.get('promise') in keep and not r['ok']]
+    keep = containments_kept_at(level)
+    broken = [r for r in correct if not r['ok']] + [r for r in rows + run if r.get('containment') in keep and not r['ok']]
     assert correct and not broken, 'at the %s level (which promises %s), not kept:\n%s' % (
         level, ', '.join(sorted(keep)), describe(broken))

@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OPTIONAL = {'matplotlib', 'copydetect', 'markupsafe', 'jupytext', 'pyseccomp', 'nbgrader', 'traitlets',
             'nbconvert', 'ipykernel'}
 LAZY_BY_DESIGN = {'autograder/sandbox/worker_main.py', 'autograder/sandbox/kernel_main.py'}
+STUDENT_CODE = 'autograder/validation/attacks/'     # written as students write, imports and all
 
 
 def contract_layers():
@@ -85,7 +86,7 @@ def test_imports_are_at_the_top_but_for_a_reason():
     found = []
     for path in sorted((ROOT / 'autograder').rglob('*.py')):
         name = str(path.relative_to(ROOT))
-        if name.startswith('autograder/cli/') or name in LAZY_BY_DESIGN:
+        if name.startswith(('autograder/cli/', STUDENT_CODE)) or name in LAZY_BY_DESIGN:
             continue    # a subcommand's module is loaded only when it runs, so `bnkit --help` stays quick
         found += ['%s:%d %s' % (name, line, module) for line, module in function_local_imports(path)
                   if module.split('.')[0] not in OPTIONAL]

@@ -88,7 +88,7 @@ def test_the_hidden_tests_are_one_per_check_in_declaration_order():
 
 
 def test_hostile_groups_are_read_from_what_each_check_needs():
-    rules = hostile.unearned_checks(ASSIGNMENT)
+    rules = hostile.checks_earning_nothing(ASSIGNMENT)
     assert set(rules[hostile.EVERY_CHECK]) == set(ASSIGNMENT.by_name)
     assert rules[hostile.CALL_FORWARD] == ('batchnorm_forward_train', 'batchnorm_running_stats_test_mode',
                                            'batchnorm_invalid_mode', 'batchnorm_backward')

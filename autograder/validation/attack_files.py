@@ -1,7 +1,7 @@
 """Attacks kept as Python files under ``attacks/``: a docstring header, then the attack's code.
 
 The header's prose says what the attack does; its ``key: value`` lines say the rest (the in-kernel cheats'
-``attacks:``; a hostile attack's ``attacks:``, ``unearned:`` and ``promise:``, see ``autograder.validation
+``attacks:``; a hostile attack's ``attacks:``, ``earns_nothing_in:`` and ``containment:``, see ``autograder.validation
 .hostile``). The files are valid Python, so ruff lints them; what makes a file a cell again:
 
 - an import ``from autograder.validation.attacks.shared.<piece> import ...`` stands for that shared piece's

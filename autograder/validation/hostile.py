@@ -2,7 +2,7 @@
 
 Each attack is a Python file, ``attacks/<group>/<name>.py``: its header says which role's cell it replaces
 (``attacks:`` forward, backward or net, as ``Assignment.attack_targets`` names them), the rule of the checks
-in which it must earn nothing (``unearned:``) and which levels must contain it (``promise:``); the code shared
+in which it must earn nothing (``earns_nothing_in:``) and which levels must contain it (``containment:``); the code shared
 by several attacks is in ``attacks/shared/`` (``autograder.validation.attack_files`` reads both).
 
 Each one replaces one or two of the reference's solution cells with what a determined student might write.
@@ -19,7 +19,7 @@ Every case is judged by what it achieved, never by how the sandbox stopped it:
   submission graded with its own score.
 
 Cases are grouped by what they attack (``group``) and say which isolation level must already contain them
-(``promise``):
+(``containment``):
 
 - ``robust``: every level, even a plain process with rlimits: the run finishes, nobody else's grade changes,
   time and memory stay bounded, and nothing crosses the wire but plain data;
@@ -47,7 +47,7 @@ USE_NET = 'checks that use the net'
 EVERY_CHECK = 'every check'
 
 TRACE_PREFIX = 'bnkit-hostile-'      # file names and strings that prove an attack got somewhere
-PROMISES = ('robust', 'isolated', 'secret')
+CONTAINMENTS = ('robust', 'isolated', 'secret')
 GROUPS = {
     'crash': 'crashing, hanging and exhausting the worker',
     'fool': 'fooling the checks',
@@ -72,19 +72,19 @@ class AttackFile:
     name: str
     description: str
     cells: dict
-    unearned: str     # one of RULES: the checks in which it must earn nothing
+    earns_nothing_in: str     # one of RULES: the checks in which it must earn nothing
     group: str
-    promise: str
+    containment: str
 
 
 def read_attack(path):
-    description, header, code = read_header(path, ('attacks', 'unearned', 'promise'))
+    description, header, code = read_header(path, ('attacks', 'earns nothing in', 'containment'))
     group, role = path.parent.name, header['attacks']
-    if group not in GROUPS or role not in ROLES or header['unearned'] not in RULES or header['promise'] not in PROMISES:
-        raise ValueError('%s: its folder must be one of %s, attacks: one of %s, unearned: one of %s, promise: one '
-                         'of %s' % (path, ', '.join(GROUPS), ', '.join(ROLES), '; '.join(RULES), ', '.join(PROMISES)))
+    if group not in GROUPS or role not in ROLES or header['earns nothing in'] not in RULES or header['containment'] not in CONTAINMENTS:
+        raise ValueError('%s: its folder must be one of %s, attacks: one of %s, earns_nothing_in: one of %s, containment: one '
+                         'of %s' % (path, ', '.join(GROUPS), ', '.join(ROLES), '; '.join(RULES), ', '.join(CONTAINMENTS)))
     return AttackFile(path.stem, as_placeholders(description), {role: cell_code(code).replace('NAME', path.stem)},
-                      header['unearned'], group, header['promise'])
+                      header['earns nothing in'], group, header['containment'])
 
 
 def attack_files(folder=FOLDER):
@@ -120,7 +120,7 @@ def function_name(def_line):
     return found.group(1)
 
 
-def unearned_checks(assignment):
+def checks_earning_nothing(assignment):
     """{rule: the names of the checks an attack under that rule must earn nothing in}, in run order."""
     targets = assignment.attack_targets
     forward, backward = function_name(targets.forward[1]), function_name(targets.backward[1])
@@ -158,7 +158,7 @@ def hostile_variants(assignment):
         raise ValueError('%s declares no attack_targets (autograder.assignment.AttackTargets)' % assignment.name)
     targets = assignment.attack_targets
     grade_ids = {'forward': targets.forward[0], 'backward': targets.backward[0], 'net': targets.net}
-    unearned, words = unearned_checks(assignment), placeholders(assignment)
+    earns_nothing_in, words = checks_earning_nothing(assignment), placeholders(assignment)
 
     def concrete(text):
         for placeholder, word in words.items():
@@ -166,5 +166,5 @@ def hostile_variants(assignment):
         return text
     return tuple(Attack(a.name, concrete(a.description),
                         {grade_ids[role]: concrete(source) for role, source in a.cells.items()},
-                        loses_in=unearned[a.unearned], group=a.group, promise=a.promise, assignment=assignment.name)
+                        loses_in=earns_nothing_in[a.earns_nothing_in], group=a.group, containment=a.containment, assignment=assignment.name)
                  for a in ATTACKS)

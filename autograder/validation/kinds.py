@@ -24,7 +24,7 @@ class Variant:
     kind = None
     # The validation table reads these of every row; only an attack has them.
     group = None
-    promise = None
+    containment = None
 
     def sources(self, reference=None):
         """All solution cells: the reference (by default its assignment's), with this variant's replacements."""
@@ -58,7 +58,7 @@ class Attack(Variant):
     kind = 'hostile'
     loses_in: tuple           # the checks in which it must earn nothing
     group: str = field()      # what it attacks (autograder.validation.hostile.GROUPS)
-    promise: str = field()    # which isolation levels must contain it (autograder.validation.hostile.PROMISES)
+    containment: str = field()    # which isolation levels must contain it (autograder.validation.hostile.CONTAINMENTS)
 
 
 @dataclass(frozen=True)

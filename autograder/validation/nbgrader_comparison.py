@@ -2,14 +2,13 @@
 import tempfile
 from pathlib import Path
 
+from autograder.notebook.release import autograde, environment   # imports nbgrader only when it runs
 from autograder.validation.class_notebooks import write_class
 from autograder.validation.fakedata import write_fake_cifar10
 
 
 def nbgrader_agreement(assignment, variants, bnkit_scores, cifar_dir=None):
     """[(variant, nbgrader automatic score, bnkit score)] for the given honest variants."""
-    # nbgrader and nbconvert are loaded only for the comparison, not for every validation run.
-    from autograder.notebook.release import autograde, environment
     with tempfile.TemporaryDirectory(prefix='bnkit-agree-') as tmp:
         tmp = Path(tmp)
         notebooks = write_class(tmp / 'nb', variants, assignment)

@@ -34,7 +34,7 @@ class Row:
     expected: str
     got: str
     ok: bool
-    promise: str = None     # hostile and run rows: which isolation levels must keep it (hostile.PROMISES)
+    containment: str = None     # hostile and run rows: which isolation levels must keep it (hostile.CONTAINMENTS)
     group: str = None       # hostile rows: what the submission attacks
     collateral: float = None   # bugs: points lost outside the check named for them
     beyond_rule: float = None  # bugs: the part of that the rule does not allow (variants.collateral)
@@ -46,7 +46,7 @@ def check_points(data):
 
 def judge(assignment, variant, data, twin=None, evidence=None):
     if data is None:
-        return Row(variant.name, variant.kind, 'graded', 'no results', False, variant.promise, variant.group)
+        return Row(variant.name, variant.kind, 'graded', 'no results', False, variant.containment, variant.group)
     points = check_points(data)
     failed = data['extra_data'].get('grading_failed')
     if variant.kind == 'correct':
@@ -63,7 +63,7 @@ def judge(assignment, variant, data, twin=None, evidence=None):
                    got < full and beyond == 0, collateral=outside, beyond_rule=beyond)
     expected = '<= stub twin, 0 in %d check(s), no trace' % len(variant.loses_in)
     if twin is None:
-        return Row(variant.name, 'hostile', expected, 'its stub twin was not graded', False, variant.promise,
+        return Row(variant.name, 'hostile', expected, 'its stub twin was not graded', False, variant.containment,
                    variant.group)
     earned = {c: points.get(c, 0) for c in variant.loses_in if points.get(c, 0) > 0}
     twin_points = check_points(twin)
@@ -89,7 +89,7 @@ def judge(assignment, variant, data, twin=None, evidence=None):
     if evidence.leaks.get(variant.name):
         problems.append('leaked %s' % ', '.join(sorted(set(evidence.leaks[variant.name]))))
     got = '; '.join(problems) or '%g, stub twin %g' % (data['score'], twin['score'])
-    return Row(variant.name, 'hostile', expected, got, not problems, variant.promise, variant.group)
+    return Row(variant.name, 'hostile', expected, got, not problems, variant.containment, variant.group)
 
 
 def results_intact(assignment, results, notebooks, before, grades):

@@ -1,8 +1,8 @@
 """an infinite loop in TARGET_BACKWARD
 
 attacks: backward
-unearned: checks that call the backward or train the net
-promise: robust
+earns nothing in: checks that call the backward or train the net
+containment: robust
 """
 def TARGET_BACKWARD(dout, cache):
     while True:

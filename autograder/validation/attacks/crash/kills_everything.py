@@ -1,8 +1,8 @@
 """kill(-1, SIGKILL) and then the parent
 
 attacks: backward
-unearned: checks that call the backward or train the net
-promise: robust
+earns nothing in: checks that call the backward or train the net
+containment: robust
 """
 import os, signal  # noqa: E401
 def TARGET_BACKWARD(dout, cache):

@@ -1,8 +1,8 @@
 """allocates memory until something gives
 
 attacks: backward
-unearned: checks that call the backward or train the net
-promise: robust
+earns nothing in: checks that call the backward or train the net
+containment: robust
 """
 def TARGET_BACKWARD(dout, cache):
     hoard = []

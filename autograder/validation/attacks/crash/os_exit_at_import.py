@@ -1,8 +1,8 @@
 """os._exit() while the cells load: the worker dies before it answers
 
 attacks: net
-unearned: every check
-promise: robust
+earns nothing in: every check
+containment: robust
 """
 import os
 os._exit(0)

@@ -1,8 +1,8 @@
 """os._exit() inside TARGET_BACKWARD
 
 attacks: backward
-unearned: checks that call the backward or train the net
-promise: robust
+earns nothing in: checks that call the backward or train the net
+containment: robust
 """
 import os
 def TARGET_BACKWARD(dout, cache):

@@ -1,8 +1,8 @@
 """sys.exit() while the cells load
 
 attacks: net
-unearned: checks that use the net
-promise: robust
+earns nothing in: checks that use the net
+containment: robust
 """
 import sys
 sys.exit("bye")

@@ -1,8 +1,8 @@
 """sys.exit() inside TARGET_BACKWARD
 
 attacks: backward
-unearned: checks that call the backward or train the net
-promise: robust
+earns nothing in: checks that call the backward or train the net
+containment: robust
 """
 import sys
 def TARGET_BACKWARD(dout, cache):

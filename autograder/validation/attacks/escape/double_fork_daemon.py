@@ -2,8 +2,8 @@
 traces and for a minute tampers with the next workers and the results
 
 attacks: backward
-unearned: checks that call the backward or train the net
-promise: isolated
+earns nothing in: checks that call the backward or train the net
+containment: isolated
 """
 import os, time  # noqa: E401
 from autograder.validation.attacks.shared.outlived import grading_is_over

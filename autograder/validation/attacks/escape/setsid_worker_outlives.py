@@ -2,8 +2,8 @@
 later tampers with results and other workers
 
 attacks: backward
-unearned: checks that call the backward or train the net
-promise: isolated
+earns nothing in: checks that call the backward or train the net
+containment: isolated
 """
 import os, threading, time  # noqa: E401
 from autograder.validation.attacks.shared.outlived import grading_is_over

@@ -2,8 +2,8 @@
 SIGHUP are ignored, and it leaves traces once the grader hangs up
 
 attacks: backward
-unearned: checks that call the backward or train the net
-promise: isolated
+earns nothing in: checks that call the backward or train the net
+containment: isolated
 """
 import signal, threading, time  # noqa: E401
 from autograder.validation.attacks.shared.outlived import grading_is_over

@@ -1,8 +1,8 @@
 """fills /dev/shm (at most 512 MiB) and leaves the files
 
 attacks: backward
-unearned: checks that call the backward or train the net
-promise: isolated
+earns nothing in: checks that call the backward or train the net
+containment: isolated
 """
 import os, signal  # noqa: E401
 

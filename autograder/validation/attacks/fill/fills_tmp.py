@@ -1,8 +1,8 @@
 """writes 48 MiB files into /tmp until it is full (at most 512 MiB) and leaves them
 
 attacks: backward
-unearned: checks that call the backward or train the net
-promise: isolated
+earns nothing in: checks that call the backward or train the net
+containment: isolated
 """
 import os, signal  # noqa: E401
 

@@ -1,8 +1,8 @@
 """creates 30,000 empty files each in /var/tmp and /tmp, and 256 MiB in /var/tmp
 
 attacks: backward
-unearned: checks that call the backward or train the net
-promise: isolated
+earns nothing in: checks that call the backward or train the net
+containment: isolated
 """
 import os, signal  # noqa: E401
 

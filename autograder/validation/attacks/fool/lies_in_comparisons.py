@@ -1,8 +1,8 @@
 """returns objects whose comparisons always succeed
 
 attacks: backward
-unearned: checks that call the backward or train the net
-promise: robust
+earns nothing in: checks that call the backward or train the net
+containment: robust
 """
 class Anything:
     def __eq__(self, other):

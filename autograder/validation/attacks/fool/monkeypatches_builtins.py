@@ -1,8 +1,8 @@
 """returns zeros and replaces builtins
 
 attacks: forward
-unearned: checks that call the forward
-promise: robust
+earns nothing in: checks that call the forward
+containment: robust
 """
 import builtins
 def TARGET_FORWARD(x, gamma, beta, param):

@@ -1,8 +1,8 @@
 """returns zeros and makes numpy comparisons lie
 
 attacks: forward
-unearned: checks that call the forward
-promise: robust
+earns nothing in: checks that call the forward
+containment: robust
 """
 def TARGET_FORWARD(x, gamma, beta, param):
     np.allclose = lambda *a, **k: True  # noqa: F821

@@ -1,8 +1,8 @@
 """returns an ndarray subclass that claims equality with anything
 
 attacks: forward
-unearned: checks that call the forward
-promise: robust
+earns nothing in: checks that call the forward
+containment: robust
 """
 class Liar(np.ndarray):  # noqa: F821
     def __eq__(self, other):

@@ -1,8 +1,8 @@
 """returns objects whose unpickling would run a command
 
 attacks: backward
-unearned: checks that call the backward or train the net
-promise: robust
+earns nothing in: checks that call the backward or train the net
+containment: robust
 """
 import os
 class Payload:

@@ -2,8 +2,8 @@
 buffers it all
 
 attacks: backward
-unearned: checks that call the backward or train the net
-promise: robust
+earns nothing in: checks that call the backward or train the net
+containment: robust
 """
 import os, time  # noqa: E401
 from autograder.validation.attacks.shared.wire_framing import frame_header, struct

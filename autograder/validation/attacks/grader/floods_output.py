@@ -2,8 +2,8 @@
 like the stub
 
 attacks: backward
-unearned: checks that call the backward or train the net
-promise: robust
+earns nothing in: checks that call the backward or train the net
+containment: robust
 """
 import os, signal, sys, time  # noqa: E401
 def TARGET_BACKWARD(dout, cache):

@@ -1,8 +1,8 @@
 """writes half of a reply header on every channel to the grader, then sleeps for an hour
 
 attacks: backward
-unearned: checks that call the backward or train the net
-promise: robust
+earns nothing in: checks that call the backward or train the net
+containment: robust
 """
 import os, time  # noqa: E401
 from autograder.validation.attacks.shared.reply_channels import reply_channels

@@ -2,8 +2,8 @@
 next byte
 
 attacks: backward
-unearned: checks that call the backward or train the net
-promise: robust
+earns nothing in: checks that call the backward or train the net
+containment: robust
 """
 import os, struct, time  # noqa: E401
 from autograder.validation.attacks.shared.reply_channels import reply_channels

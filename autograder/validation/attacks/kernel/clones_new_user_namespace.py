@@ -3,8 +3,8 @@ in there, tries to write where only the real root may (/etc, /autograder, /usr/l
 the grader owns
 
 attacks: backward
-unearned: checks that call the backward or train the net
-promise: isolated
+earns nothing in: checks that call the backward or train the net
+containment: isolated
 """
 from autograder.validation.attacks.shared.ctypes_libc import CLONE_NEWNET, CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWUSER, SYS_CLONE, become_root_inside, libc, os
 def TARGET_BACKWARD(dout, cache):

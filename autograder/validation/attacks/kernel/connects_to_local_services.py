@@ -2,8 +2,8 @@
 says hello
 
 attacks: backward
-unearned: checks that call the backward or train the net
-promise: isolated
+earns nothing in: checks that call the backward or train the net
+containment: isolated
 """
 from autograder.validation.attacks.shared.scan_listeners import listeners, socket
 def TARGET_BACKWARD(dout, cache):

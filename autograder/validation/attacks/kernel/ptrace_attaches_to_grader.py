@@ -2,8 +2,8 @@
 through /proc/PID/mem and raises the secrets in it
 
 attacks: backward
-unearned: checks that call the backward or train the net
-promise: isolated
+earns nothing in: checks that call the backward or train the net
+containment: isolated
 """
 from autograder.validation.attacks.shared.ctypes_libc import libc, os
 from autograder.validation.attacks.shared.grader_pids import grader_pids, looks_like_grader, secrets_in

@@ -2,8 +2,8 @@
 tries the TCP listeners on each
 
 attacks: backward
-unearned: checks that call the backward or train the net
-promise: isolated
+earns nothing in: checks that call the backward or train the net
+containment: isolated
 """
 import struct
 from autograder.validation.attacks.shared.scan_listeners import listeners, socket

@@ -2,8 +2,8 @@
 and raises anything that looks like a secret
 
 attacks: backward
-unearned: checks that call the backward or train the net
-promise: isolated
+earns nothing in: checks that call the backward or train the net
+containment: isolated
 """
 import re, socket, time  # noqa: E401
 def TARGET_BACKWARD(dout, cache):

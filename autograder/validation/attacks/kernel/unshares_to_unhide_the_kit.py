@@ -2,8 +2,8 @@
 tmpfs that hides something and hands back the answer key found underneath
 
 attacks: backward
-unearned: checks that call the backward
-promise: isolated
+earns nothing in: checks that call the backward
+containment: isolated
 """
 from autograder.validation.attacks.shared.ctypes_libc import CLONE_NEWNS, CLONE_NEWUSER, MNT_DETACH, MS_PRIVATE, MS_REC, become_root_inside, ctypes, hiding_mounts, libc, os
 

@@ -2,8 +2,8 @@
 direct_url.json) and imports solutions from there
 
 attacks: backward
-unearned: checks that call the backward
-promise: secret
+earns nothing in: checks that call the backward
+containment: secret
 """
 import glob, importlib.util, json, os, re, sys  # noqa: E401, F401
 

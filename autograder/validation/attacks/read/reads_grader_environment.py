@@ -2,8 +2,8 @@
 and raises what it found
 
 attacks: backward
-unearned: checks that call the backward or train the net
-promise: isolated
+earns nothing in: checks that call the backward or train the net
+containment: isolated
 """
 import os
 from autograder.validation.attacks.shared.grader_pids import secrets_in

@@ -2,8 +2,8 @@
 uses its TARGET_BACKWARD
 
 attacks: backward
-unearned: checks that call the backward
-promise: secret
+earns nothing in: checks that call the backward
+containment: secret
 """
 from autograder.validation.attacks.shared.find_files import answer_from, find_files, interesting, os
 

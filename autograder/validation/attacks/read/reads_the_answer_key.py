@@ -2,8 +2,8 @@
 answers
 
 attacks: backward
-unearned: checks that call the backward
-promise: secret
+earns nothing in: checks that call the backward
+containment: secret
 """
 def TARGET_BACKWARD(dout, cache):
     import os, sys, time  # noqa: E401

@@ -2,8 +2,8 @@
 and takes solutions/ANSWERS_FILE out of the zip
 
 attacks: backward
-unearned: checks that call the backward
-promise: secret
+earns nothing in: checks that call the backward
+containment: secret
 """
 from autograder.validation.attacks.shared.find_files import answer_from, find_files, interesting
 

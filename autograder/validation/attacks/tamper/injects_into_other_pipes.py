@@ -2,8 +2,8 @@
 mark into them
 
 attacks: backward
-unearned: checks that call the backward or train the net
-promise: isolated
+earns nothing in: checks that call the backward or train the net
+containment: isolated
 """
 import os, threading, time  # noqa: E401
 from autograder.validation.attacks.shared.wire_framing import frame_header, struct

@@ -2,8 +2,8 @@
 0) and dies, hoping the next worker starts from them
 
 attacks: backward
-unearned: checks that call the backward or train the net
-promise: isolated
+earns nothing in: checks that call the backward or train the net
+containment: isolated
 """
 import json, os, sys  # noqa: E401
 def TARGET_BACKWARD(dout, cache):

@@ -2,8 +2,8 @@
 /etc/shadow, then dies so that the grader reads them
 
 attacks: backward
-unearned: checks that call the backward or train the net
-promise: isolated
+earns nothing in: checks that call the backward or train the net
+containment: isolated
 """
 import os, sys  # noqa: E401
 def TARGET_BACKWARD(dout, cache):

@@ -2,8 +2,8 @@
 so that their code raises its mark
 
 attacks: backward
-unearned: checks that call the backward or train the net
-promise: isolated
+earns nothing in: checks that call the backward or train the net
+containment: isolated
 """
 import threading, time  # noqa: E401
 from autograder.validation.attacks.shared.tamper_workers import tamper_workers

@@ -2,8 +2,8 @@
 /autograder, beside its own folder)
 
 attacks: backward
-unearned: checks that call the backward or train the net
-promise: robust
+earns nothing in: checks that call the backward or train the net
+containment: robust
 """
 def TARGET_BACKWARD(dout, cache):
     import json, os, time  # noqa: E401
