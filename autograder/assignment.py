@@ -12,9 +12,14 @@ Each assignment is a package ``autograder/assignments/<Name>/`` whose ``__init__
 The engine never imports an assignment by name: ``assignments()`` finds them, ``get(name)`` picks one, and
 the modules above load only when something asks for them, so ``bnkit grade`` does not import the notebook
 builder and the worker never sees any of this but ``side.py``.
+
+An assignment package may also live outside ``autograder/assignments/`` (a course's own, or the tests'
+fixture): name it in the environment variable ``BNKIT_ASSIGNMENTS`` (importable package names, separated by
+commas), which every grading subprocess inherits, or pass it to ``register(package)`` in this process.
 """
 import importlib
 import inspect
+import os
 import pkgutil
 from dataclasses import dataclass
 from functools import cached_property
@@ -23,6 +28,8 @@ from pathlib import Path
 from autograder import ROOT
 
 PACKAGE = 'autograder.assignments'
+ENVIRONMENT = 'BNKIT_ASSIGNMENTS'   # more assignment packages, outside PACKAGE: 'courses.week3,courses.week4'
+_registered = []                    # packages given to register()
 
 
 class AssignmentError(Exception):
@@ -143,15 +150,37 @@ class Assignment:
         return 'Assignment(%r)' % self.name
 
 
+def register(package):
+    """Make the assignment of ``package`` (an importable package name holding ``ASSIGNMENT``) one that
+    ``assignments()`` finds, in this process; returns it. A subprocess finds it through ``BNKIT_ASSIGNMENTS``."""
+    assignment = _manifest(package)
+    if assignment is None:
+        raise AssignmentError('%s holds no ASSIGNMENT' % package)
+    if package not in _registered:
+        _registered.append(package)
+    return assignment
+
+
+def _manifest(package):
+    assignment = getattr(importlib.import_module(package), 'ASSIGNMENT', None)
+    return assignment if isinstance(assignment, Assignment) else None
+
+
+def _packages():
+    """Every assignment package: the kit's own, those named in BNKIT_ASSIGNMENTS, those registered."""
+    kit = importlib.import_module(PACKAGE)
+    own = ['%s.%s' % (PACKAGE, info.name) for info in pkgutil.iter_modules(kit.__path__) if info.ispkg]
+    named = [name.strip() for name in os.environ.get(ENVIRONMENT, '').split(',') if name.strip()]
+    return own + named + _registered
+
+
 def assignments():
-    """{name: Assignment} of every assignment package installed, sorted by name."""
+    """{name: Assignment} of every assignment package installed or registered, sorted by name."""
     found = {}
-    package = importlib.import_module(PACKAGE)
-    for info in pkgutil.iter_modules(package.__path__):
-        if info.ispkg:
-            assignment = getattr(importlib.import_module('%s.%s' % (PACKAGE, info.name)), 'ASSIGNMENT', None)
-            if isinstance(assignment, Assignment):
-                found[assignment.name] = assignment
+    for package in _packages():
+        assignment = _manifest(package)
+        if assignment is not None:
+            found[assignment.name] = assignment
     return dict(sorted(found.items()))
 
 

@@ -5,7 +5,7 @@ import numpy as np
 
 from autograder.assignments.BatchNormalization import ASSIGNMENT
 
-from autograder.assignments.BatchNormalization.composed import contract_shapes, map_params
+from autograder.grading.composed import contract_shapes, map_params
 from autograder.assignments.BatchNormalization.side import Side
 from autograder.assignments.BatchNormalization.variants import BUGS, CORRECT
 from autograder.grading.inprocess import InProcessStudent, namespace_of

@@ -4,6 +4,7 @@ Every correct variant earns full credit and every bug loses points in the check 
 else; full credit does not hang on the hidden seed; empty and stub submissions earn nothing.
 """
 import functools
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -16,7 +17,7 @@ from autograder.assignments.LayerNormalization.variants import BUGS, CORRECT
 from cs231n.gradient_check import eval_numerical_gradient, eval_numerical_gradient_array, rel_error
 from solutions.LayerNormalization.fc_net import FullyConnectedNet
 from solutions.LayerNormalization.layers import layernorm_backward, layernorm_forward
-from autograder.grading import inprocess
+from autograder.grading import inprocess, tolerances
 
 ASSIGNMENT = get('LayerNormalization')
 SIDE = ASSIGNMENT.module('side').Side
@@ -181,7 +182,8 @@ def test_full_credit_does_not_depend_on_the_hidden_seed(monkeypatch, seed):
     for module in (settings, layer_checks, net_checks, training_check):
         if hasattr(module, 'SEED'):
             monkeypatch.setattr(module, 'SEED', 1000 + seed)
-    monkeypatch.setattr(training_check, 'TRAINING_SEEDS', (2000 + 2 * seed, 2001 + 2 * seed))
+    monkeypatch.setattr(training_check, 'TRAINING', replace(training_check.TRAINING,
+                                                            seeds=(2000 + 2 * seed, 2001 + 2 * seed)))
     for variant in CORRECT:
         lost = {n: o.messages for n, o in scores(namespace_of(variant.sources())).items() if o.fraction < 1}
         assert not lost, (variant.name, lost)
@@ -199,8 +201,8 @@ def test_tolerances_separate_correct_forms_from_bugs():
         out, _ = namespace['layernorm_forward'](x, gamma, beta, {})
         worst = max(worst, rel_err(out, expected))
     no_eps = namespace_of(next(v for v in BUGS if v.name == 'eps_missing').sources())['layernorm_forward']
-    assert worst < settings.TOL_FLOAT64 / 100
-    assert rel_err(no_eps(x, gamma, beta, {})[0], expected) > settings.TOL_FLOAT64 * 5
+    assert worst < tolerances.TOL_FLOAT64 / 100
+    assert rel_err(no_eps(x, gamma, beta, {})[0], expected) > tolerances.TOL_FLOAT64 * 5
 
 
 SAFE_IN_PROCESS = ('ndarray_subclass', 'lies_in_comparisons', 'prints_fake_scores', 'pickle_payload')

@@ -7,18 +7,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder.assignment import get
 from autograder.grading.inprocess import InProcessStudent, namespace_of
 from autograder.sandbox import Limits, Worker, wire
 from autograder.sandbox.client import WorkerStudent, conform
-from autograder.sandbox.side import NetOperations, OneOf, StudentSide
+from autograder.sandbox.side import NetOperations, OneOf, StudentSide, layer_operations, net_operations
 from autograder.sandbox.student_api import StudentCodeError
+from tests.fixture_assignment import ASSIGNMENT
 from tests.test_wire import roundtrip
 
 ROOT = Path(__file__).resolve().parent.parent
 
-ASSIGNMENT = get('BatchNormalization')
-SIDE = ASSIGNMENT.module('side').Side
+SIDE = ASSIGNMENT.module('side').Side    # the tests' scale layer: a layer's operations, no net
 NET_STATE = {'params': {str: 'array'}, 'bn_params': ['dict'], 'dropout_param': 'dict'}
 LOSS = OneOf('array', ('float', {str: 'array'}))
 
@@ -90,17 +89,34 @@ def test_arrays_of_object_dtype_never_cross_the_wire():
 def test_the_declarations_are_the_decorated_methods_of_the_side():
     engine = {'has', 'changed_inputs', 'seed_numpy'}
     assert set(StudentSide.operations()) == engine
+    assert set(SIDE.operations()) == engine | {'scale_forward', 'scale_backward', 'scale_forward_kept',
+                                               'scale_backward_kept'}
+    assert SIDE.operations()['scale_backward'].returns == ('array', 'array')     # dx, dgamma: one per input
+    assert SIDE.operations()['scale_backward'].results == ('dx', 'dgamma')
+
+
+def test_a_nets_operations_read_the_attributes_the_assignment_declares():
+    class Side(layer_operations('f', 'b', param='f_param'), net_operations({'layers': ['dict'], 'extra': 'dict'}),
+               StudentSide):
+        pass
     net = {'net_create', 'net_state', 'net_set_params', 'net_loss', 'train_and_predict'}
-    assert set(SIDE.operations()) == engine | net | {'batchnorm_forward', 'batchnorm_backward',
-                                                     'batchnorm_forward_kept', 'batchnorm_backward_kept'}
-    assert [n for n, op in SIDE.operations().items() if op.slow] == ['train_and_predict']
-    assert issubclass(SIDE, NetOperations) and issubclass(SIDE, StudentSide)
+    assert set(Side.operations()) == {'has', 'changed_inputs', 'seed_numpy', 'f', 'b', 'f_kept', 'b_kept'} | net
+    assert [n for n, op in Side.operations().items() if op.slow] == ['train_and_predict']
+    assert issubclass(Side, NetOperations) and issubclass(Side, StudentSide)
+    assert Side.operations()['net_state'].returns == {'params': {str: 'array'}, 'layers': ['dict'], 'extra': 'dict'}
+    source = ('class FullyConnectedNet:\n    def __init__(self, **kwargs):\n'
+              "        self.params, self.layers = {'W1': np.ones(2)}, [{'mode': 'train'}]\n")
+    student = InProcessStudent(namespace_of(ASSIGNMENT, {'net': source}), Side)
+    state = student.net_state(student.net_create())
+    assert state['layers'] == [{'mode': 'train'}] and state['extra'] == {}    # an attribute it lacks is empty
 
 
 def test_the_in_process_student_offers_exactly_the_declared_operations():
     student = InProcessStudent(namespace_of(ASSIGNMENT, ASSIGNMENT.reference_cells()), SIDE)
     assert public_callables(student) == set(SIDE.operations())
-    assert student.has('batchnorm_forward') and not student.has('layernorm_forward')
+    assert student.has('scale_forward') and not student.has('batchnorm_forward')
+    out, param = student.scale_forward(np.ones((2, 3)), np.arange(3.0))
+    assert param == {} and np.array_equal(out, np.tile(np.arange(3.0), (2, 1)))
 
 
 TINY_SIDE = '''

@@ -5,18 +5,41 @@ layer trains worse than full credit, the student's net is compared with that ins
 forward), with full credit within CARRIED_FULL of its accuracy and none below CARRIED_NONE (one run's
 standard deviation is about 0.025; the band is as wide as the absolute one). The better of the seeded runs
 counts: one unlucky initialization must not cost a correct net its points.
+
+Every training check trains the same deep net on the same task; an assignment declares what is its own
+(``Training``: the keyword arguments that put its layer into the net, the thresholds its calibration
+measured, the runs' seeds; ``TrainedNet``: the net's reference and feedback's words).
 """
 from dataclasses import dataclass
 
 import numpy as np
 
+from autograder.grading import synthetic
 from autograder.grading.checking import explain
 from autograder.grading.outcome import Outcome
 from autograder.grading.synthetic import accuracy as accuracy_of
+from autograder.grading.tolerances import TOL_NET
 from autograder.sandbox.student_api import StudentCodeError
 
 CARRIED_FULL = 0.10
 CARRIED_NONE = 0.25
+TASK_SEED = 5150   # the synthetic task's data
+DEEP_NET = dict(hidden_dims=[100] * 5, weight_scale=2e-2)
+SOLVER = dict(update_rule='adam', optim_config={'learning_rate': 1e-3}, num_epochs=8, batch_size=50)
+
+
+@dataclass(frozen=True)
+class Training:
+    """An assignment's training check: what it trains and the accuracies that earn full and no credit."""
+    layer_kwargs: dict            # what puts the layer into the deep net: {'use_batchnorm': True}
+    full_credit_accuracy: float   # measured with the assignment's calibrate (autograder.grading.calibration)
+    no_credit_accuracy: float
+    seeds: tuple                  # one training run per seed, the better counts
+
+    def task(self, **net_kwargs):
+        """The synthetic TrainingTask of the deep net with this layer (and ``net_kwargs``, for calibration)."""
+        return synthetic.training_task(TASK_SEED, {**DEEP_NET, **self.layer_kwargs, **net_kwargs}, SOLVER,
+                                       self.full_credit_accuracy, self.no_credit_accuracy)
 
 
 @dataclass(frozen=True)
@@ -26,11 +49,17 @@ class TrainedNet:
     layer: tuple           # the student's (forward, backward) names of the layer
     adjective: str         # 'batch-norm': "training a batch-norm net failed", "your own batch-norm layer"
     noun: str              # 'batch norm': "a deep net with batch norm reached ..."
-    logic_case: object     # () -> (kwargs, seed, X, y, tolerance): where the net must compute the reference logic
+    # A small net with the layer, on whose 8 examples the student's net must compute the reference logic over
+    # their own layer for a training shortfall to be the layer's: its keyword arguments, its weights' seed, and
+    # () -> the generator of its examples.
+    logic_kwargs: dict
+    logic_seed: int
+    logic_rng: object
 
 
-def training_outcome(student, task, seeds, trained):
-    """The Outcome of training the student's net on ``task`` once per seed."""
+def training_outcome(student, training, trained):
+    """The Outcome of training the student's net on the task of ``training`` once per seed."""
+    task, seeds = training.task(), training.seeds
     accuracy, problems = None, []
     for seed in seeds:
         try:
@@ -77,5 +106,6 @@ def training_outcome(student, task, seeds, trained):
 
 
 def _is_reference_logic(student, trained):
-    kwargs, seed, X, y, tol = trained.logic_case()
-    return trained.net.computes_reference_logic(student, kwargs, seed, X, y, tol)
+    kwargs, rng = trained.logic_kwargs, trained.logic_rng()
+    X, y = rng.standard_normal((8, kwargs['input_dim'])), rng.integers(kwargs['num_classes'], size=8)
+    return trained.net.computes_reference_logic(student, kwargs, trained.logic_seed, X, y, TOL_NET)

@@ -2,12 +2,13 @@
 
 A check never touches student objects. It calls operations that take and return only plain data: numpy
 arrays of a numeric dtype (never a subclass, never object dtype), Python numbers, short strings, and dicts
-and lists of those. An assignment declares its operations in its own ``side.py``::
+and lists of those. An assignment declares its operations in its own ``side.py``, from the engine's
+parameterised mixins (a layer's four operations, a net's) and any of its own::
 
-    class Side(NetOperations, StudentSide):
-        @operation(returns=('array', 'dict'))
-        def layernorm_forward(self, x, gamma, beta, ln_param):
-            ...
+    class Side(layer_operations('layernorm_forward', 'layernorm_backward', param='ln_param'),
+               net_operations({'bn_params': ['dict']}), StudentSide):
+        @operation(returns='array')
+        def something_else(self, x): ...
 
 and everything else is derived from that one declaration:
 
@@ -27,9 +28,8 @@ This module runs wherever student code runs: inside the notebook kernel and insi
 (which gets a copy of it). It therefore imports nothing but the standard library and numpy (and
 ``cs231n.solver`` for training), never anything else of ``autograder``, and holds no assignment's content.
 
-Everything an operation returns has passed ``plain_array`` / ``plain_dict``: real ``numpy.ndarray`` objects
-of a numeric dtype, Python numbers and short strings. Problems with what the student's code returned raise
-``BadReturn``; exceptions the student's code raises pass through unchanged for the caller to report.
+Everything an operation returns has passed ``plain_array`` / ``plain_dict``; problems with it raise
+``BadReturn``, exceptions the student's code raises pass through unchanged for the caller to report.
 """
 from dataclasses import dataclass
 
@@ -243,12 +243,15 @@ class StudentSide:
 
 
 class NetOperations:
-    """The operations on cs231n's ``FullyConnectedNet``: a class built with keyword arguments, holding
-    ``params`` (name -> array), ``bn_params`` (a list of dicts) and ``dropout_param`` (a dict), whose
-    ``loss(X)`` gives scores and ``loss(X, y)`` (loss, grads), trained by ``cs231n.solver.Solver``.
+    """The operations on a student's net class (cs231n's ``FullyConnectedNet`` in both normalization
+    assignments): a class built with keyword arguments, holding ``params`` (name -> array), whose ``loss(X)``
+    gives scores and ``loss(X, y)`` (loss, grads), trained by ``cs231n.solver.Solver``.
 
-    Mixed in before ``StudentSide``: ``class Side(NetOperations, StudentSide)``.
+    What else a net holds is the assignment's to declare: ``net_operations(state)`` adds the ``net_state``
+    operation reading those attributes. Mixed in before ``StudentSide``:
+    ``class Side(net_operations({...}), StudentSide)``.
     """
+    net_class = 'FullyConnectedNet'
 
     def __init__(self, namespace):
         super().__init__(namespace)
@@ -256,34 +259,15 @@ class NetOperations:
 
     @operation(returns='int', replay=True, new_net=True)
     def net_create(self, **kwargs):
-        """Construct the student's FullyConnectedNet(**kwargs); returns a handle.
+        """Construct the student's net class(**kwargs); returns a handle.
 
         The caller seeds numpy's global generator through ``seed_numpy`` first when it wants reproducible
         weights.
         """
-        net = self.named('FullyConnectedNet')(**numpy_dtype(kwargs))
+        net = self.named(self.net_class)(**numpy_dtype(kwargs))
         handle = len(self.nets) + 1
         self.nets[handle] = net
         return handle
-
-    @operation(returns={'params': {str: 'array'}, 'bn_params': ['dict'], 'dropout_param': 'dict'},
-               replay=True, where='the net', net_handle=True)
-    def net_state(self, handle):
-        """{'params': {name: array}, 'bn_params': [dict, ...], 'dropout_param': dict} of a net.
-
-        Arrays keep their dtype. Attributes the net lacks come back empty ({} or []).
-        """
-        net = self.nets[handle]
-        params = getattr(net, 'params', {})
-        bn_params = getattr(net, 'bn_params', [])
-        dropout_param = getattr(net, 'dropout_param', {})
-        if not isinstance(bn_params, (list, tuple)):
-            raise BadReturn('bn_params should be a list of dicts, not %s' % type(bn_params).__name__)
-        return {
-            'params': plain_dict(params, 'params'),
-            'bn_params': [plain_dict(p, 'bn_params[%d]' % i) for i, p in enumerate(bn_params)],
-            'dropout_param': plain_dict(dropout_param, 'dropout_param'),
-        }
 
     @operation(returns=None, replay=True, net_handle=True)
     def net_set_params(self, handle, params):
@@ -317,8 +301,98 @@ class NetOperations:
         side: the grader scores the returned predictions itself.
         """
         from cs231n.solver import Solver
-        net = self.named('FullyConnectedNet')(**numpy_dtype(net_kwargs))
+        net = self.named(self.net_class)(**numpy_dtype(net_kwargs))
         Solver(net, dict(data), verbose=False, **solver_kwargs).train()
         scores = [plain_array(net.loss(X_eval[i:i + 500].copy()), 'scores from loss(X)')
                   for i in range(0, X_eval.shape[0], 500)]
         return np.concatenate(scores) if scores else np.zeros((0, 0))
+
+
+def _plain_attribute(net, name, schema):
+    """The net's attribute ``name`` as plain data of ``schema`` ('dict' or ['dict']); empty when it lacks it."""
+    if schema == 'dict':
+        return plain_dict(getattr(net, name, {}), name)
+    value = getattr(net, name, [])
+    if not isinstance(value, (list, tuple)):
+        raise BadReturn('%s should be a list of dicts, not %s' % (name, type(value).__name__))
+    return [plain_dict(p, '%s[%d]' % (name, i)) for i, p in enumerate(value)]
+
+
+def net_operations(state):
+    """``NetOperations`` with a ``net_state`` operation returning the net's ``params`` and the attributes
+    ``state`` declares, {attribute: 'dict' or ['dict']} (e.g. {'bn_params': ['dict'], 'dropout_param': 'dict'})."""
+    state = dict(state)
+
+    @operation(returns=dict({'params': {str: 'array'}}, **state), replay=True, where='the net', net_handle=True)
+    def net_state(self, handle):
+        """{'params': {name: array}, and each declared attribute} of a net. Arrays keep their dtype;
+        attributes the net lacks come back empty ({} or [])."""
+        net = self.nets[handle]
+        found = {'params': plain_dict(getattr(net, 'params', {}), 'params')}
+        found.update((name, _plain_attribute(net, name, schema)) for name, schema in state.items())
+        return found
+
+    return type('NetOperations', (NetOperations,), {'net_state': net_state, '__doc__': NetOperations.__doc__})
+
+
+# ---------------------------------------------------------------- a layer's operations
+
+def _own_copy(param):
+    """The student's code may update arrays of its param dict in place (running averages): it gets its own."""
+    return {k: v.copy() if isinstance(v, np.ndarray) else v for k, v in param.items()}
+
+
+def layer_operations(forward, backward, inputs=('x', 'gamma', 'beta'), param=None):
+    """A mixin of the four operations on a student's layer ``forward(*inputs[, param]) -> (out, cache)`` and
+    ``backward(dout, cache) -> gradients``, one gradient per input ('dx' for 'x', ...):
+
+    - ``<forward>(*inputs[, param])`` -> (out, the param dict as the student's code left it; {} without one);
+    - ``<backward>(*inputs[, param], dout)`` -> gradients, of the student's forward's own cache;
+    - ``<forward>_kept`` -> (out, param after, handle): the cache stays on this side behind the handle;
+    - ``<backward>_kept(handle, dout)`` -> gradients of the kept cache.
+
+    ``inputs`` names the arrays the forward takes (the names ``changed_inputs`` reports); ``param`` names the
+    layer's param dict ('bn_param'), None for a layer that takes none. The caches never leave the student's side.
+    """
+    inputs = tuple(inputs)
+    gradients = tuple('d' + name for name in inputs)
+
+    def run_forward(self, args):
+        values, rest = (args[:-1], (_own_copy(args[-1]),)) if param else (args, ())
+        result = self.call(forward, tuple(zip(inputs, values)), *rest)
+        out, cache = pair(result, forward, ('out', 'cache'))
+        after = plain_dict(rest[0], param) if param else {}
+        return plain_array(out, 'out from %s' % forward), after, cache
+
+    def run_backward(self, cache, dout):
+        grads = pair(self.call(backward, (('dout', dout),), cache), backward, gradients)
+        return tuple(plain_array(g, '%s from %s' % (n, backward)) for g, n in zip(grads, gradients))
+
+    def forward_op(self, *args):
+        out, after, _ = run_forward(self, args)
+        return out, after
+
+    def backward_op(self, *args):
+        _, _, cache = run_forward(self, args[:-1])
+        return run_backward(self, cache, args[-1])
+
+    def forward_kept(self, *args):
+        out, after, cache = run_forward(self, args)
+        return out, after, self.keep(cache)
+
+    def backward_kept(self, handle, dout):
+        return run_backward(self, self.take(handle), dout)
+
+    declared = {   # name: (function, declaration); the docstring above says what each returns
+        forward: (forward_op, dict(returns=('array', 'dict'), replay=True, where='the forward pass',
+                                   results=('output', param or 'param'))),
+        backward: (backward_op, dict(returns=('array',) * len(gradients), replay=True, where='the backward pass',
+                                     results=gradients)),
+        forward + '_kept': (forward_kept, dict(returns=('array', 'dict', 'int'))),
+        backward + '_kept': (backward_kept, dict(returns=('array',) * len(gradients))),
+    }
+    methods = {}
+    for name, (function, declaration) in declared.items():
+        function.__name__ = function.__qualname__ = name
+        methods[name] = operation(**declaration)(function)
+    return type('LayerOperations', (), methods)

@@ -1,6 +1,6 @@
 """Batch normalization: the forward and backward pass of the layer, and a fully connected net that uses it."""
 from autograder.assignment import Assignment, AttackTargets, Question
-from autograder.assignments.BatchNormalization.settings import TOL_FLOAT32, TOL_NET
+from autograder.grading.tolerances import TOL_FLOAT32, TOL_NET
 
 ASSIGNMENT = Assignment(
     name='BatchNormalization',

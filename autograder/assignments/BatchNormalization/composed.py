@@ -6,7 +6,6 @@ operations of ``side.py`` (the caches stay on the student's side behind handles)
 per layer as the student's forward left it after each call.
 """
 from autograder.grading import composed
-from autograder.grading.composed import contract_shapes, map_params  # noqa: F401  (this assignment's names)
 
 
 class ComposedNet(composed.ComposedNet):

@@ -15,7 +15,7 @@ import io
 
 import numpy as np
 
-from autograder.assignments.BatchNormalization.settings import TOL_FLOAT64
+from autograder.grading.tolerances import TOL_FLOAT64
 from autograder.grading.checking import compare, rel_err
 from solutions.BatchNormalization import layers as reference
 

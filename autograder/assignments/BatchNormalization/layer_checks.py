@@ -1,13 +1,10 @@
-"""The batch-norm layer: forward in train and test mode, an invalid mode, the backward.
-
-About 430 lines because the backward check carries the forward's mistakes forward: it reads the
-normalization off the student's own forward output with the same helpers, so the four checks stay together.
-"""
+"""The batch-norm layer: forward in train and test mode, an invalid mode, the backward (the engine's grid,
+``autograder.grading.backward_grid``, on this layer)."""
 import numpy as np
 
-from cs231n.gradient_check import eval_numerical_gradient_array
-from autograder.assignments.BatchNormalization.settings import (TOL_FLOAT32, TOL_FLOAT64, TOL_NUMERIC, hidden_rng,
-                                                                seedlike_activations)
+from autograder.assignments.BatchNormalization.settings import hidden_rng, seedlike_activations
+from autograder.grading.tolerances import TOL_FLOAT32, TOL_FLOAT64
+from autograder.grading.backward_grid import Layer, backward_outcome
 from autograder.grading.checking import Grading, check, compare, explain, rel_err
 from autograder.grading.outcome import Outcome
 from autograder.sandbox.student_api import StudentCodeError
@@ -303,23 +300,18 @@ def batchnorm_invalid_mode(student):
 
 # ---------------------------------------------------------------- backward
 
-def _numeric_gradients(student, x, gamma, beta, dout, h=1e-5):
-    """Centered differences of sum(forward(x) * dout) of the student's own forward, for x, gamma, beta
-    (cs231n's ``eval_numerical_gradient_array``, each input perturbed in turn)."""
-    def forward(xx, gg, bb):
-        out, _ = student.batchnorm_forward(xx, gg, bb, {'mode': 'train'})
-        if out.shape != dout.shape:
-            raise StudentCodeError('batchnorm_forward returned shape %s; expected %s' % (out.shape, dout.shape),
-                                   kind='bad_return')
-        return out
-
-    args = [x.copy(), gamma.copy(), beta.copy()]
-    return [eval_numerical_gradient_array(lambda _: forward(*args), args[which], dout, h) for which in range(3)]
+LAYER = Layer('batchnorm_forward', 'batchnorm_backward', ('x', 'gamma', 'beta'), {'mode': 'train'},
+              reference.batchnorm_forward, reference.batchnorm_backward)
+HINTS = {'dx': ' (dx has three paths: through x_hat, the batch mean and the batch variance; remember gamma)',
+         'dgamma': ' (dgamma sums dout * x_hat over the batch)',
+         'dbeta': ' (dbeta sums dout over the batch)'}
 
 
-def _own_normalization(x, out, gamma, beta):
-    """(x_hat, xc, std) of a train-mode forward that rescales each centred feature, read off its output;
-    None when the output is not of that form."""
+def _own_normalization(inputs, out, dout):
+    """The gradients of the normalization a train-mode forward that rescales each centred feature did, read
+    off its output (an unbiased variance, say, is charged in the forward's own check); None when the output
+    is not of that form."""
+    x, gamma, beta = inputs
     if out.shape != x.shape or not np.all(np.isfinite(out)):
         return None
     x_hat = (out - beta) / gamma
@@ -327,96 +319,18 @@ def _own_normalization(x, out, gamma, beta):
     scale = (x_hat * xc).sum(axis=0) / (xc * xc).sum(axis=0)
     if np.any(scale <= 0) or rel_err(x_hat, xc * scale) > 1e-9:
         return None
-    return xc * scale, xc, 1.0 / scale
+    return reference.batchnorm_backward(dout, (xc * scale, xc, 1.0 / scale, gamma))
 
 
 @check('Batchnorm backward: dx, dgamma and dbeta',
        points=15, needs=('batchnorm_forward', 'batchnorm_backward'), short='backward', column='bwd')
 def batchnorm_backward(student):
     rng = hidden_rng(4)
-    g = Grading()
-    names = ('dx', 'dgamma', 'dbeta')
-    weights = (0.45, 0.25, 0.25)
-    hints = {'dx': ' (dx has three paths: through x_hat, the batch mean and the batch variance; '
-                   'remember gamma)',
-             'dgamma': ' (dgamma sums dout * x_hat over the batch)',
-             'dbeta': ' (dbeta sums dout over the batch)'}
 
     def case(N, D, scale, shift):
         x = scale * rng.standard_normal((N, D)) + shift
-        return x, rng.uniform(0.5, 2.5, D) * rng.choice([-1, 1], D), rng.standard_normal(D), rng.standard_normal((N, D))
+        gamma, beta = rng.uniform(0.5, 2.5, D) * rng.choice([-1, 1], D), rng.standard_normal(D)
+        return (x, gamma, beta), rng.standard_normal((N, D))
 
-    cases = [case(4, 5, 5.0, 12.0), case(16, 7, 2.0, -3.0)]
-    results = {}
-
-    def run(i):
-        if i not in results:
-            x, gamma, beta, dout = cases[i]
-            grads = student.batchnorm_backward(x, gamma, beta, {'mode': 'train'}, dout)
-            changed = student.changed_inputs()
-            out, _ = student.batchnorm_forward(x, gamma, beta, {'mode': 'train'})
-            expected_out, cache = reference.batchnorm_forward(x, gamma, beta, {'mode': 'train'})
-            # Correct float64 forms agree to ~1e-12; anything between that and float32's rounding is a forward
-            # computed in lower precision.
-            forward_ok = out.dtype == np.float64 and compare('out', out, expected_out, 1e-10) is None
-            # A forward computed in float32 cannot be differentiated numerically (its rounding is larger
-            # than the differences); its backward is then judged against the expected gradient, in float32.
-            low_precision = not forward_ok and compare('out', out, expected_out, TOL_FLOAT32) is None
-            expected = reference.batchnorm_backward(dout, cache)
-            if not forward_ok and not low_precision:
-                # A forward that normalizes each feature with a wrong scale (an unbiased variance, say) is
-                # charged in its own check; the backward is judged on the normalization that forward did.
-                own = _own_normalization(x, out, gamma, beta)
-                if own is not None:
-                    expected, forward_ok = reference.batchnorm_backward(dout, own + (gamma,)), True
-            results[i] = (grads, forward_ok, low_precision, expected, changed)
-        return results[i]
-
-    numeric = {}
-
-    def against_numeric(k):
-        grads, _, low_precision, expected, _ = run(0)
-        if low_precision:
-            problem = compare(names[k], grads[k], expected[k], TOL_FLOAT32)
-            return [problem + hints[names[k]]] if problem else []
-        if compare(names[k], grads[k], expected[k], TOL_FLOAT64) is None:
-            # The derivative of batch norm itself: right, even when the forward it pairs with is wrong (the
-            # forward's own checks charge that).
-            return []
-        if 0 not in numeric:
-            x, gamma, beta, dout = cases[0]
-            numeric[0] = _numeric_gradients(student, x, gamma, beta, dout)
-        problem = compare('%s (against a numeric gradient of your own batchnorm_forward)' % names[k],
-                          grads[k], numeric[0][k], TOL_NUMERIC)
-        return [problem + hints[names[k]]] if problem else []
-
-    def against_reference(k):
-        problems = []
-        for i in range(len(cases)):
-            grads, forward_ok, low_precision, expected, _ = run(i)
-            if low_precision:
-                problem = compare(names[k], grads[k], expected[k], TOL_FLOAT32)
-            elif not forward_ok:
-                # A wrong forward costs points in the forward checks; here the backward is judged only
-                # by whether it is the derivative of the student's own forward.
-                continue
-            else:
-                problem = compare(names[k], grads[k], expected[k], TOL_FLOAT64)
-            if problem:
-                problems.append(problem + hints[names[k]])
-                break
-        return problems
-
-    def dout_unchanged():
-        for i in range(len(cases)):
-            changed = run(i)[4]
-            if changed:
-                return ['batchnorm_backward modified its input dout in place (for example `dout *= gamma`); '
-                        'compute into new arrays: the layer below still needs dout']
-        return []
-
-    for k, (name, weight) in enumerate(zip(names, weights)):
-        g.part(0.6 * weight, '%s against the expected gradient' % name, against_reference, k)
-        g.part(0.4 * weight, '%s against a numeric gradient' % name, against_numeric, k)
-    g.part(0.05, 'dout is left unchanged', dout_unchanged)
-    return g.outcome()
+    return backward_outcome(student, LAYER, [case(4, 5, 5.0, 12.0), case(16, 7, 2.0, -3.0)], HINTS,
+                            own_expected=_own_normalization)

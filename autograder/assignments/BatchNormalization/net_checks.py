@@ -1,130 +1,43 @@
 """The fully connected net: its parameters, and its loss and gradients around the student's own layer."""
 import numpy as np
 
-from autograder.assignments.BatchNormalization.composed import ComposedNet, contract_shapes, map_params
-from autograder.assignments.BatchNormalization.settings import SEED, TOL_NET, hidden_rng
+from autograder.assignments.BatchNormalization.composed import ComposedNet
+from autograder.assignments.BatchNormalization.settings import SEED, hidden_rng
+from autograder.grading.tolerances import TOL_NET
 from autograder.grading.checking import Grading, check
-from autograder.grading.composed import NetReference, describe_keys
+from autograder.grading.composed import NetReference
+from autograder.grading.net_parameters import NetParameters
 from solutions.BatchNormalization.fc_net import FullyConnectedNet as ReferenceNet
 
 # ---------------------------------------------------------------- the net: parameters
 
-def _expected_keys(num_hidden, use_batchnorm):
-    keys = set()
-    for i in range(1, num_hidden + 2):
-        keys |= {'W%d' % i, 'b%d' % i}
-        if use_batchnorm and i <= num_hidden:
-            keys |= {'gamma%d' % i, 'beta%d' % i}
-    return keys
+SMALL = dict(hidden_dims=[20, 30], input_dim=15, num_classes=10, use_batchnorm=True, weight_scale=5e-2,
+             dtype='float64')
+BIG = dict(hidden_dims=[60, 50], input_dim=80, num_classes=10, use_batchnorm=True, weight_scale=0.1)
 
 
 @check('FullyConnectedNet: parameters, initialization and architecture',
        points=5, needs=('FullyConnectedNet',), short='init', column='init')
 def fc_net_init(student):
-    g = Grading()
-    states = {}
-
-    def state(name, **kwargs):
-        if name not in states:
-            student.seed_numpy(SEED)
-            states[name] = student.net_state(student.net_create(**kwargs))
-        return states[name]
-
-    bn_kwargs = dict(hidden_dims=[20, 30], input_dim=15, num_classes=10, use_batchnorm=True,
-                     weight_scale=5e-2, dtype='float64')
-    shapes = {'W1': (15, 20), 'b1': (20,), 'W2': (20, 30), 'b2': (30,), 'W3': (30, 10), 'b3': (10,),
-              'gamma1': (20,), 'beta1': (20,), 'gamma2': (30,), 'beta2': (30,)}
-
-    def keys():
-        params = state('bn', **bn_kwargs)['params']
-        got = set(params)
-        if got != set(shapes):
-            hint = ''
-            if map_params(params, shapes) is not None:
-                hint = ('; your names follow another scheme (numbered from 0?). The layers are numbered from 1: '
-                        "'W1' and 'b1' are the first affine layer's, 'gamma1' and 'beta1' the first batch norm's. "
-                        'The other checks still find your parameters by their shapes and order')
-            return ['with use_batchnorm=True and two hidden layers, params should hold W1..W3, b1..b3, '
-                    'gamma1, gamma2, beta1, beta2 (%s)%s' % (describe_keys(got, set(shapes)), hint)]
-        return []
-
-    def shape_of_params():
-        params = state('bn', **bn_kwargs)['params']
-        mapping = map_params(params, shapes) or {k: k for k in shapes}
-        return ['%s has shape %s, expected %s' % (mapping[k], np.shape(params[mapping[k]]), v)
-                for k, v in shapes.items() if mapping[k] in params and np.shape(params[mapping[k]]) != v]
-
-    def initial_values():
-        params = state('bn', **bn_kwargs)['params']
-        problems = []
-        for k in sorted(params):
-            value = np.asarray(params[k], dtype=np.float64)
-            if k.startswith('gamma') and not np.all(value == 1):
-                problems.append('%s should start as ones' % k)
-            if (k.startswith('beta') or k.startswith('b') and k[1:].isdigit()) and not np.all(value == 0):
-                problems.append('%s should start as zeros' % k)
-        return problems
-
-    def weights_scale():
-        params = state('big', hidden_dims=[60, 50], input_dim=80, num_classes=10, use_batchnorm=True,
-                       weight_scale=0.1)['params']
-        mapping = map_params(params, contract_shapes([60, 50], 80, 10, True)) or {}
-        problems = []
-        for k in ('W1', 'W2', 'W3'):
-            if mapping.get(k, k) not in params:
-                return ['%s is missing' % k]
-            w = np.asarray(params[mapping.get(k, k)], dtype=np.float64)
-            if not (0.085 < w.std() < 0.115 and abs(w.mean()) < 0.02):
-                problems.append('%s does not look drawn from weight_scale * randn (mean 0, standard '
-                                'deviation weight_scale)' % k)
-        return problems
-
-    def dtypes():
-        problems = []
-        big = state('big', hidden_dims=[60, 50], input_dim=80, num_classes=10, use_batchnorm=True,
-                    weight_scale=0.1)['params']
-        if any(np.asarray(v).dtype != np.float32 for v in big.values()):
-            problems.append('with the default dtype every parameter should be float32')
-        if any(np.asarray(v).dtype != np.float64 for v in state('bn', **bn_kwargs)['params'].values()):
-            problems.append('with dtype=np.float64 every parameter should be float64')
-        return problems
+    net = NetParameters(student, NET, SEED, SMALL, BIG, dict(SMALL, use_batchnorm=False), 'use_batchnorm=True',
+                        'use_batchnorm=False', 'bn_params')
 
     def bn_params():
-        bn = state('bn', **bn_kwargs)['bn_params']
-        if len(bn) != 2:
-            return ['self.bn_params should be a list with one dict per batch-normalized layer (2 here), found '
-                    '%d' % len(bn)]
-        if any(p.get('mode') != 'train' for p in bn):
+        if any(p.get('mode') != 'train' for p in net.state('normalized')['bn_params']):
             return ["every bn_params dict should start as {'mode': 'train'}"]
         return []
 
-    def without_batchnorm():
-        plain = state('plain', hidden_dims=[20, 30], input_dim=15, num_classes=10, use_batchnorm=False,
-                      dtype='float64')
-        got = set(plain['params'])
-        expected = _expected_keys(2, False)
-        problems = []
-        if got != expected:
-            problems.append('with use_batchnorm=False params should hold only W1..W3 and b1..b3 (%s)'
-                            % describe_keys(got, expected))
-        if plain['bn_params']:
-            problems.append('with use_batchnorm=False there should be no bn_params dicts')
-        return problems
-
     def dropout_param():
-        dp = state('dropout', hidden_dims=[10], input_dim=15, num_classes=10, dropout=0.25, seed=3)['dropout_param']
+        dp = net.state('dropout', hidden_dims=[10], input_dim=15, num_classes=10, dropout=0.25, seed=3)['dropout_param']
         if dp.get('p') != 0.25 or dp.get('mode') != 'train' or dp.get('seed') != 3:
             return ["with dropout=0.25 and seed=3, self.dropout_param should be {'mode': 'train', 'p': 0.25, "
                     "'seed': 3} (p is the probability of dropping a unit)"]
         return []
 
-    g.part(0.25, 'Parameter names', keys)
-    g.part(0.15, 'Parameter shapes', shape_of_params)
-    g.part(0.2, 'Initial biases, gamma and beta', initial_values)
-    g.part(0.1, 'Initial weights', weights_scale)
-    g.part(0.1, 'Parameter dtypes', dtypes)
-    g.part(0.1, 'bn_params', bn_params)
-    g.part(0.15, 'A net without batch norm', without_batchnorm)
+    g = Grading()
+    net.add_common_parts(g)
+    g.part(0.1, 'bn_params', lambda: net.one_dict_per_layer() or bn_params())
+    g.part(0.15, 'A net without batch norm', net.without)
     g.part(0.05, 'dropout_param', dropout_param)
     return g.outcome()
 

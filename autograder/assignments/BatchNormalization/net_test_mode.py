@@ -3,7 +3,8 @@ import numpy as np
 
 from autograder.assignments.BatchNormalization.composed import ComposedNet
 from autograder.assignments.BatchNormalization.net_checks import NET, DROPOUT_NET, dropout_params, relu_net_scores
-from autograder.assignments.BatchNormalization.settings import SEED, TOL_NET, hidden_rng
+from autograder.assignments.BatchNormalization.settings import SEED, hidden_rng
+from autograder.grading.tolerances import TOL_NET
 from autograder.grading.checking import Grading, check, compare
 from autograder.sandbox.student_api import StudentCodeError
 

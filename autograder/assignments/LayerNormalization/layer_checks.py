@@ -1,11 +1,10 @@
 """The layer-norm layer: the forward's values and per-example statistics, and the backward."""
 import numpy as np
 
-from autograder.assignments.LayerNormalization.settings import (TOL_FLOAT32, TOL_FLOAT64, TOL_NUMERIC, hidden_rng,
-                                                                rows_of_different_scales)
+from autograder.assignments.LayerNormalization.settings import hidden_rng, rows_of_different_scales
+from autograder.grading.tolerances import TOL_FLOAT32, TOL_FLOAT64
+from autograder.grading.backward_grid import Layer, backward_outcome
 from autograder.grading.checking import Grading, check, compare
-from autograder.sandbox.student_api import StudentCodeError
-from cs231n.gradient_check import eval_numerical_gradient_array
 from solutions.LayerNormalization import layers as reference
 
 # ---------------------------------------------------------------- forward
@@ -116,7 +115,8 @@ def layernorm_forward_values(student):
 
 # ---------------------------------------------------------------- backward
 
-GRADIENTS = ('dx', 'dgamma', 'dbeta')
+LAYER = Layer('layernorm_forward', 'layernorm_backward', ('x', 'gamma', 'beta'), {},
+              reference.layernorm_forward, reference.layernorm_backward)
 HINTS = {'dx': ' (each example has its own mean and variance: dx has a path through x_hat, one through the '
                "example's mean and one through its variance, each summed over the features, axis 1; remember "
                'gamma)',
@@ -124,107 +124,15 @@ HINTS = {'dx': ' (each example has its own mean and variance: dx has a path thro
          'dbeta': ' (dbeta sums dout over the examples, axis 0: beta has one entry per feature)'}
 
 
-def numeric_gradients(student, x, gamma, beta, dout):
-    """Centered differences of sum(forward(x) * dout) of the student's own layernorm_forward, for x, gamma and
-    beta (cs231n.gradient_check, h=1e-5)."""
-    def forward(xx, gg, bb):
-        out = student.layernorm_forward(xx, gg, bb, {})[0]
-        if out.shape != dout.shape:
-            raise StudentCodeError('layernorm_forward returned shape %s; expected %s' % (out.shape, dout.shape),
-                                   kind='bad_return')
-        return out
-    return (eval_numerical_gradient_array(lambda v: forward(v, gamma, beta), x.copy(), dout),
-            eval_numerical_gradient_array(lambda v: forward(x, v, beta), gamma.copy(), dout),
-            eval_numerical_gradient_array(lambda v: forward(x, gamma, v), beta.copy(), dout))
-
-
 @check('Layernorm backward: dx, dgamma and dbeta',
        points=15, needs=('layernorm_forward', 'layernorm_backward'), short='backward', column='bwd')
 def layernorm_backward(student):
     rng = hidden_rng(2)
-    g = Grading()
 
     def case(N, D):
-        return (rows_of_different_scales(rng, N, D), rng.uniform(0.5, 2.5, D) * rng.choice([-1, 1], D),
-                rng.standard_normal(D), rng.standard_normal((N, D)))
+        inputs = (rows_of_different_scales(rng, N, D), rng.uniform(0.5, 2.5, D) * rng.choice([-1, 1], D),
+                  rng.standard_normal(D))
+        return inputs, rng.standard_normal((N, D))
 
     # The first case is small enough for numeric gradients; the square one shows sums over the wrong axis.
-    cases = [case(4, 5), case(16, 7), case(6, 6)]
-    results = {}
-
-    def run(i):
-        """(student's gradients, how the forward compares, the expected gradients, inputs it changed)."""
-        if i not in results:
-            x, gamma, beta, dout = cases[i]
-            grads = student.layernorm_backward(x, gamma, beta, {}, dout)
-            changed = student.changed_inputs()
-            out, _ = student.layernorm_forward(x, gamma, beta, {})
-            expected_out, cache = reference.layernorm_forward(x, gamma, beta, {})
-            if out.dtype == np.float64 and compare('out', out, expected_out, 1e-10) is None:
-                forward = 'right'
-            elif compare('out', out, expected_out, TOL_FLOAT32) is None:
-                # Right to float32 precision (a float32 computation, eps misplaced): the derivative of layer
-                # norm is then right to about the same precision, and a numeric one is lost in the rounding.
-                forward = 'close'
-            else:
-                forward = 'wrong'   # charged in the forward check
-            results[i] = (grads, forward, reference.layernorm_backward(dout, cache), changed)
-        return results[i]
-
-    numeric = {}
-
-    def carried(k):
-        """A wrong forward's backward (the forward check charges the forward): right when it is the derivative
-        of the student's own forward (numerically) or of layer norm itself."""
-        grads, _, expected, _ = run(0)
-        if compare(GRADIENTS[k], grads[k], expected[k], TOL_FLOAT64) is None:
-            return []
-        if not numeric:
-            numeric['grads'] = numeric_gradients(student, *cases[0])
-        if not np.any(np.abs(numeric['grads'][0]) > 1e-8):
-            # The forward does not depend on x: its derivative says nothing about a backward pass.
-            return [compare(GRADIENTS[k], grads[k], expected[k], TOL_FLOAT64) + HINTS[GRADIENTS[k]]]
-        problem = compare('%s (against a numeric gradient of your own layernorm_forward)' % GRADIENTS[k],
-                          grads[k], numeric['grads'][k], TOL_NUMERIC)
-        return [problem + HINTS[GRADIENTS[k]]] if problem else []
-
-    def against_numeric(k):
-        grads, forward, expected, _ = run(0)
-        if forward == 'wrong':
-            return carried(k)
-        if forward == 'close':
-            problem = compare(GRADIENTS[k], grads[k], expected[k], TOL_FLOAT32)
-            return [problem + HINTS[GRADIENTS[k]]] if problem else []
-        if compare(GRADIENTS[k], grads[k], expected[k], TOL_FLOAT64) is None:
-            return []
-        if not numeric:
-            numeric['grads'] = numeric_gradients(student, *cases[0])
-        problem = compare('%s (against a numeric gradient of your own layernorm_forward)' % GRADIENTS[k],
-                          grads[k], numeric['grads'][k], TOL_NUMERIC)
-        return [problem + HINTS[GRADIENTS[k]]] if problem else []
-
-    def against_reference(k):
-        if run(0)[1] == 'wrong':
-            return carried(k)
-        for i in range(len(cases)):
-            grads, forward, expected, _ = run(i)
-            if forward == 'wrong':
-                continue   # a forward wrong on this shape alone is the forward check's to charge
-            problem = compare(GRADIENTS[k], grads[k], expected[k], TOL_FLOAT32 if forward == 'close' else TOL_FLOAT64)
-            if problem:
-                return [problem + HINTS[GRADIENTS[k]]]
-        return []
-
-    def dout_unchanged():
-        if not np.any(run(0)[0][0]):
-            return ['the backward must compute dx before this part counts']   # doing nothing changes nothing
-        if any(run(i)[3] for i in range(len(cases))):
-            return ['layernorm_backward modified its input dout in place (for example `dout *= gamma`); compute '
-                    'into new arrays: the layer below still needs dout']
-        return []
-
-    for k, weight in enumerate((0.45, 0.25, 0.25)):
-        g.part(0.6 * weight, '%s against the expected gradient' % GRADIENTS[k], against_reference, k)
-        g.part(0.4 * weight, '%s against a numeric gradient' % GRADIENTS[k], against_numeric, k)
-    g.part(0.05, 'dout is left unchanged', dout_unchanged)
-    return g.outcome()
+    return backward_outcome(student, LAYER, [case(4, 5), case(16, 7), case(6, 6)], HINTS)

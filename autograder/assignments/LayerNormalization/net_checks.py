@@ -1,9 +1,11 @@
 """The fully connected net with normalization='layernorm': its parameters, loss, gradients and scores."""
 import numpy as np
 
-from autograder.assignments.LayerNormalization.settings import SEED, TOL_NET, hidden_rng
+from autograder.assignments.LayerNormalization.settings import SEED, hidden_rng
+from autograder.grading.tolerances import TOL_NET
 from autograder.grading import composed
 from autograder.grading.checking import Grading, check, compare
+from autograder.grading.net_parameters import NetParameters
 from solutions.LayerNormalization.fc_net import FullyConnectedNet as ReferenceNet
 
 
@@ -17,7 +19,8 @@ class ComposedNet(composed.ComposedNet):
     def normalize_forward(self, layer, a, gamma, beta, mode):
         if mode == 'test':   # no backward follows: keep no cache
             return self.student.layernorm_forward(a, gamma, beta, {})[0], None
-        return self.student.layernorm_forward_kept(a, gamma, beta, {})
+        out, _, handle = self.student.layernorm_forward_kept(a, gamma, beta, {})
+        return out, handle
 
     def normalize_backward(self, handle, da):
         return self.student.layernorm_backward_kept(handle, da)
@@ -29,97 +32,21 @@ class ComposedNet(composed.ComposedNet):
 
 # ---------------------------------------------------------------- parameters
 
+SMALL = dict(hidden_dims=[20, 30], input_dim=15, num_classes=10, normalization='layernorm', weight_scale=5e-2,
+             dtype='float64')
+BIG = dict(hidden_dims=[60, 50], input_dim=80, num_classes=10, normalization='layernorm', weight_scale=0.1)
+
+
 @check("FullyConnectedNet with normalization='layernorm': parameters and initialization",
        points=5, needs=('FullyConnectedNet',), short='ln init', column='init')
 def layernorm_net_parameters(student):
+    # The net keeps one dict per normalized layer in bn_params, layer norm's too.
+    net = NetParameters(student, NET, SEED, SMALL, BIG, dict(SMALL, normalization=None),
+                        "normalization='layernorm'", 'normalization=None', 'bn_params')
     g = Grading()
-    states = {}
-
-    def state(name, **kwargs):
-        if name not in states:
-            student.seed_numpy(SEED)
-            states[name] = student.net_state(student.net_create(**kwargs))
-        return states[name]
-
-    ln = dict(hidden_dims=[20, 30], input_dim=15, num_classes=10, normalization='layernorm', weight_scale=5e-2,
-              dtype='float64')
-    big = dict(hidden_dims=[60, 50], input_dim=80, num_classes=10, normalization='layernorm', weight_scale=0.1)
-    shapes = NET.shapes(ln)
-
-    def names():
-        params = state('ln', **ln)['params']
-        if set(params) == set(shapes):
-            return []
-        hint = ''
-        if composed.map_params(params, shapes) is not None:
-            hint = ("; your names follow another scheme. The layers are numbered from 1: 'gamma1' and 'beta1' "
-                    'scale and shift the first hidden layer. The other checks still find your parameters by '
-                    'their shapes and order')
-        return ["with normalization='layernorm' and two hidden layers, params should hold W1..W3, b1..b3, gamma1, "
-                'gamma2, beta1 and beta2, as with batch norm (%s)%s'
-                % (composed.describe_keys(set(params), set(shapes)), hint)]
-
-    def shapes_of_params():
-        params = state('ln', **ln)['params']
-        mapping = composed.map_params(params, shapes) or {k: k for k in shapes}
-        return ['%s has shape %s, expected %s' % (mapping[k], np.shape(params[mapping[k]]), v)
-                for k, v in shapes.items() if mapping[k] in params and np.shape(params[mapping[k]]) != v]
-
-    def initial_values():
-        problems = []
-        for k, value in sorted(state('ln', **ln)['params'].items()):
-            value = np.asarray(value, dtype=np.float64)
-            if 'gamma' in k and not np.all(value == 1):
-                problems.append('%s should start as ones' % k)
-            if ('beta' in k or k.startswith('b') and k[1:].isdigit()) and not np.all(value == 0):
-                problems.append('%s should start as zeros' % k)
-        return problems
-
-    def weights():
-        params = state('big', **big)['params']
-        mapping = composed.map_params(params, NET.shapes(big)) or {}
-        for k in ('W1', 'W2', 'W3'):
-            w = params.get(mapping.get(k, k))
-            if w is None:
-                return ['%s is missing' % k]
-            if not (0.085 < np.std(w) < 0.115 and abs(np.mean(w)) < 0.02):
-                return ['%s does not look drawn from weight_scale * randn (mean 0, standard deviation '
-                        'weight_scale)' % k]
-        return []
-
-    def dtypes():
-        problems = []
-        if any(np.asarray(v).dtype != np.float32 for v in state('big', **big)['params'].values()):
-            problems.append('with the default dtype every parameter should be float32')
-        if any(np.asarray(v).dtype != np.float64 for v in state('ln', **ln)['params'].values()):
-            problems.append('with dtype=np.float64 every parameter should be float64')
-        return problems
-
-    def bn_params():
-        found = state('ln', **ln)['bn_params']
-        if len(found) != 2:
-            return ["with normalization='layernorm', self.bn_params should hold one dict per normalized layer (2 "
-                    'here), found %d' % len(found)]
-        return []
-
-    def without_normalization():
-        plain = state('plain', **dict(ln, normalization=None))
-        expected = set(NET.shapes(dict(ln, normalization=None)))
-        problems = []
-        if set(plain['params']) != expected:
-            problems.append('with normalization=None params should hold only W1..W3 and b1..b3 (%s)'
-                            % composed.describe_keys(set(plain['params']), expected))
-        if plain['bn_params']:
-            problems.append('with normalization=None there should be no bn_params dicts')
-        return problems
-
-    g.part(0.25, 'Parameter names', names)
-    g.part(0.15, 'Parameter shapes', shapes_of_params)
-    g.part(0.2, 'Initial biases, gamma and beta', initial_values)
-    g.part(0.1, 'Initial weights', weights)
-    g.part(0.1, 'Parameter dtypes', dtypes)
-    g.part(0.05, 'bn_params', bn_params)
-    g.part(0.15, 'A net without normalization', without_normalization)
+    net.add_common_parts(g)
+    g.part(0.05, 'bn_params', net.one_dict_per_layer)
+    g.part(0.15, 'A net without normalization', net.without)
     return g.outcome()
 
 

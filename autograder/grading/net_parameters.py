@@ -1,0 +1,116 @@
+"""The parts of a net's parameters check: names, shapes, initial values, weight scale, dtypes, a net without
+the layer.
+
+Every normalization assignment's net holds the same parameters ('W1'..'WL', 'b1'..'bL', and 'gamma1',
+'beta1', ... for each normalized hidden layer; ``autograder.grading.composed.contract_shapes``). An
+assignment's parameters check builds a ``NetParameters`` from its declarations (the keyword arguments that
+turn its layer on and off, the words feedback uses for them, the net attribute holding one dict per
+normalized layer) and adds the parts it wants, with its own weights, to a ``Grading``.
+"""
+import numpy as np
+
+from autograder.grading.composed import describe_keys, map_params
+
+
+class NetParameters:
+    """The student's net built with the check's settings, each once, and the parts judging its parameters.
+
+    ``net`` is the assignment's ``NetReference``; ``seed`` seeds numpy before every net is built.
+    ``normalized`` builds a small float64 net with the layer (two hidden layers), ``big`` a float32 one whose
+    weights have weight_scale 0.1, ``plain`` the small net without the layer; ``with_layer`` and
+    ``without_layer`` are how feedback names those settings ("use_batchnorm=True"), and ``layer_state`` is the
+    net's attribute holding one dict per normalized layer ('bn_params').
+    """
+
+    def __init__(self, student, net, seed, normalized, big, plain, with_layer, without_layer, layer_state):
+        self.student, self.net, self.seed = student, net, seed
+        self.settings = {'normalized': normalized, 'big': big, 'plain': plain}
+        self.with_layer, self.without_layer, self.layer_state = with_layer, without_layer, layer_state
+        self.states = {}
+
+    def state(self, name, **kwargs):
+        """The ``net_state`` of the student's net of setting ``name`` (or built with ``kwargs``), built once."""
+        if name not in self.states:
+            self.student.seed_numpy(self.seed)
+            self.states[name] = self.student.net_state(self.student.net_create(**(kwargs or self.settings[name])))
+        return self.states[name]
+
+    def shapes(self, name):
+        return self.net.shapes(self.settings[name])
+
+    # ------------------------------------------------ the parts (each returns its problems)
+    def names(self):
+        params, shapes = self.state('normalized')['params'], self.shapes('normalized')
+        if set(params) == set(shapes):
+            return []
+        hint = ''
+        if map_params(params, shapes) is not None:
+            hint = ("; your names follow another scheme (numbered from 0?). The layers are numbered from 1: 'W1' "
+                    "and 'b1' are the first affine layer's, 'gamma1' and 'beta1' scale and shift the first hidden "
+                    'layer. The other checks still find your parameters by their shapes and order')
+        return ['with %s and two hidden layers, params should hold W1..W3, b1..b3, gamma1, gamma2, beta1 and beta2 '
+                '(%s)%s' % (self.with_layer, describe_keys(set(params), set(shapes)), hint)]
+
+    def shapes_of_params(self):
+        params, shapes = self.state('normalized')['params'], self.shapes('normalized')
+        mapping = map_params(params, shapes) or {k: k for k in shapes}
+        return ['%s has shape %s, expected %s' % (mapping[k], np.shape(params[mapping[k]]), v)
+                for k, v in shapes.items() if mapping[k] in params and np.shape(params[mapping[k]]) != v]
+
+    def initial_values(self):
+        problems = []
+        for k, value in sorted(self.state('normalized')['params'].items()):
+            value = np.asarray(value, dtype=np.float64)
+            if 'gamma' in k and not np.all(value == 1):
+                problems.append('%s should start as ones' % k)
+            if ('beta' in k or k.startswith('b') and k[1:].isdigit()) and not np.all(value == 0):
+                problems.append('%s should start as zeros' % k)
+        return problems
+
+    def weights(self):
+        params = self.state('big')['params']
+        mapping = map_params(params, self.shapes('big')) or {}
+        problems = []
+        for k in ('W1', 'W2', 'W3'):
+            w = params.get(mapping.get(k, k))
+            if w is None:
+                return ['%s is missing' % k]
+            if not (0.085 < np.std(w) < 0.115 and abs(np.mean(w)) < 0.02):
+                problems.append('%s does not look drawn from weight_scale * randn (mean 0, standard deviation '
+                                'weight_scale)' % k)
+        return problems
+
+    def dtypes(self):
+        problems = []
+        if any(np.asarray(v).dtype != np.float32 for v in self.state('big')['params'].values()):
+            problems.append('with the default dtype every parameter should be float32')
+        if any(np.asarray(v).dtype != np.float64 for v in self.state('normalized')['params'].values()):
+            problems.append('with dtype=np.float64 every parameter should be float64')
+        return problems
+
+    def one_dict_per_layer(self):
+        found = self.state('normalized')[self.layer_state]
+        if len(found) != 2:
+            return ['with %s, self.%s should be a list with one dict per normalized layer (2 here), found %d'
+                    % (self.with_layer, self.layer_state, len(found))]
+        return []
+
+    def without(self):
+        plain = self.state('plain')
+        expected = set(self.shapes('plain'))
+        problems = []
+        if set(plain['params']) != expected:
+            problems.append('with %s params should hold only W1..W3 and b1..b3 (%s)'
+                            % (self.without_layer, describe_keys(set(plain['params']), expected)))
+        if plain[self.layer_state]:
+            problems.append('with %s there should be no %s dicts' % (self.without_layer, self.layer_state))
+        return problems
+
+    def add_common_parts(self, g):
+        """Add to the Grading g the parts every net's parameters check starts with, with their weights; the
+        assignment adds the rest (its layer's dicts, ``without``, anything of its own net)."""
+        g.part(0.25, 'Parameter names', self.names)
+        g.part(0.15, 'Parameter shapes', self.shapes_of_params)
+        g.part(0.2, 'Initial biases, gamma and beta', self.initial_values)
+        g.part(0.1, 'Initial weights', self.weights)
+        g.part(0.1, 'Parameter dtypes', self.dtypes)
