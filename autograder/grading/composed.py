@@ -14,7 +14,11 @@ import re
 
 import numpy as np
 
+from autograder.grading.checking import compare
+from autograder.grading.synthetic import accuracy
+from autograder.sandbox.student_api import StudentCodeError
 from cs231n.layers import affine_backward, affine_forward, relu_backward, relu_forward, softmax_loss
+from cs231n.solver import Solver
 
 
 class ComposedNet:
@@ -155,7 +159,6 @@ def net_with_params(student, kwargs, params, shapes):
     parameters check alone: here the student's parameters are matched to layers by their names' pattern,
     order and shapes, and a net whose parameters cannot be matched raises StudentCodeError (bad_return).
     """
-    from autograder.sandbox.student_api import StudentCodeError
     handle = student.net_create(dtype='float64', **kwargs)
     own = student.net_state(handle)['params']
     mapping = map_params(own, shapes, own)
@@ -211,7 +214,6 @@ class NetReference:
     def expected(self, student, kwargs, params, seed):
         """The reference net's logic over the student's own layer; the reference net itself when the student's
         layer cannot be called, so a broken layer is not guessed around."""
-        from autograder.sandbox.student_api import StudentCodeError
         net = self.composed_class(student, {k: v.copy() for k, v in params.items()}, len(kwargs['hidden_dims']) + 1,
                                   self.normalized(kwargs), kwargs.get('reg', 0.0))
         if not net.normalized:
@@ -228,8 +230,6 @@ class NetReference:
     def computes_reference_logic(self, student, kwargs, seed, X, y, tol):
         """Whether the student's net computes what the reference logic over the student's own layer computes
         (train-mode loss and gradients on X, y within ``tol``): then a shortfall of the net is the layer's."""
-        from autograder.grading.checking import compare
-        from autograder.sandbox.student_api import StudentCodeError
         params = {k: v.copy() for k, v in self.reference(seed, dtype=np.float64, **kwargs).params.items()}
         try:
             expected = self.expected(student, kwargs, params, seed)
@@ -249,7 +249,6 @@ class NetReference:
         """Add to the ``Grading`` g, for each (label, kwargs, weight) of ``cases``, a loss part (0.4 of the
         weight) and a gradients part (0.6): the student's net against the reference logic over their own
         ``layer`` (e.g. 'batchnorm'), with non-trivial gamma and beta, on ``inputs(rng, n, d)``."""
-        from autograder.grading.checking import compare
         for index, (label, kwargs, weight) in enumerate(cases):
             ref = self.reference(seed + index, dtype=np.float64, **kwargs)
             # Non-trivial gamma and beta, so that their gradients and their use in the forward pass matter.
@@ -302,10 +301,6 @@ class NetReference:
     def composed_training_accuracy(self, student, task, seed):
         """Held-out accuracy of the reference net's logic over the student's own layer, trained here with the
         task and seed (the student's layer runs on the student's side); None when it cannot train."""
-        from cs231n.solver import Solver
-
-        from autograder.grading.synthetic import accuracy
-        from autograder.sandbox.student_api import StudentCodeError
         kwargs = task.net_kwargs
         shapes = contract_shapes(kwargs['hidden_dims'], kwargs['input_dim'], kwargs['num_classes'], True)
         np.random.seed(seed)

@@ -35,6 +35,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cs231n.solver import Solver
+
 NUMERIC_KINDS = 'biuf'  # bool, signed and unsigned integers, floats
 DTYPE_NAMES = {'float16': np.float16, 'float32': np.float32, 'float64': np.float64}
 MAX_STRING = 200
@@ -300,7 +302,6 @@ class NetOperations:
         ``data`` holds X_train, y_train, X_val, y_val. The labels of X_eval never cross to the student's
         side: the grader scores the returned predictions itself.
         """
-        from cs231n.solver import Solver
         net = self.named(self.net_class)(**numpy_dtype(net_kwargs))
         Solver(net, dict(data), verbose=False, **solver_kwargs).train()
         scores = [plain_array(net.loss(X_eval[i:i + 500].copy()), 'scores from loss(X)')
