@@ -4,7 +4,7 @@ Each assignment is a package ``autograder/assignments/<Name>/`` whose ``__init__
 ``Assignment`` (its manifest) and whose modules hold the rest of its content under fixed names:
 
     checks.py      ``CHECKS``, the ``autograder.grading.checking.Checklist`` of its hidden checks
-    side.py        ``Side``, the operations its checks may call on student code (autograder.sandbox.side)
+    side.py        ``Operations``, the operations its checks may call on student code (autograder.sandbox.side)
     cells.py       ``CELLS``: the notebook's solution cells, as the reference objects of ``solutions/`` that fill them
     variants/      ``CORRECT`` and ``BUGS``, the validation variants (autograder.validation.kinds)
     notebook.py    the notebook's text and visible tests, in Jupytext's percent format

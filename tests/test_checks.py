@@ -9,14 +9,14 @@ import functools
 import pytest
 
 from autograder.assignments.BatchNormalization import ASSIGNMENT
-from autograder.assignments.BatchNormalization.side import Side
+from autograder.assignments.BatchNormalization.side import Operations
 from autograder.assignments.BatchNormalization.variants import BUGS, CORRECT
 from autograder.grading.inprocess import InProcessStudent, namespace_of
 from autograder.validation.variant import collateral
 
 
 def scores(ns):
-    student = InProcessStudent(ns, Side)
+    student = InProcessStudent(ns, Operations)
     return {name: ASSIGNMENT.run_check(name, student) for name in ASSIGNMENT.by_name}
 
 
@@ -64,7 +64,7 @@ def test_stubs_that_raise_earn_nothing():
 
 def test_a_forward_that_always_raises_value_error_gets_nothing_for_invalid_mode():
     ns = namespace_of(ASSIGNMENT, {'f': 'def batchnorm_forward(x, gamma, beta, bn_param):\n    raise ValueError("no")\n'})
-    assert ASSIGNMENT.run_check('batchnorm_invalid_mode', InProcessStudent(ns, Side)).fraction == 0
+    assert ASSIGNMENT.run_check('batchnorm_invalid_mode', InProcessStudent(ns, Operations)).fraction == 0
 
 
 LIARS = '''
@@ -95,7 +95,7 @@ def test_objects_that_lie_in_comparisons_earn_nothing():
 def test_nan_outputs_earn_nothing():
     ns = namespace_of(ASSIGNMENT, {'nan': 'def batchnorm_forward(x, gamma, beta, bn_param):\n'
                               '    return np.full_like(x, np.nan), None\n'})
-    outcome = ASSIGNMENT.run_check('batchnorm_forward_train', InProcessStudent(ns, Side))
+    outcome = ASSIGNMENT.run_check('batchnorm_forward_train', InProcessStudent(ns, Operations))
     assert outcome.fraction == 0
 
 

@@ -27,7 +27,7 @@ def fixture_known(monkeypatch):
 
 
 def in_process(sources):
-    student = InProcessStudent(namespace_of(ASSIGNMENT, sources), ASSIGNMENT.module('side').Side)
+    student = InProcessStudent(namespace_of(ASSIGNMENT, sources), ASSIGNMENT.module('side').Operations)
     return {spec.name: ASSIGNMENT.run_check(spec.name, student).fraction for spec in ASSIGNMENT.checks}
 
 
@@ -56,8 +56,8 @@ def test_the_fixture_is_found_by_name_through_the_environment_and_by_registratio
 def test_the_fixture_needs_no_file_of_the_engine():
     assert ROOT / 'autograder' not in ASSIGNMENT.folder.parents
     assert [spec.name for spec in ASSIGNMENT.checks] == ['scale_forward', 'scale_backward']
-    assert set(ASSIGNMENT.module('side').Side.operations()) >= {'scale_forward', 'scale_backward',
-                                                                 'scale_forward_kept', 'scale_backward_kept'}
+    assert set(ASSIGNMENT.module('side').Operations.operations()) >= {'scale_forward', 'scale_backward',
+                                                                 'scale_forward_keeping_cache', 'scale_backward_keeping_cache'}
 
 
 @pytest.mark.parametrize('grade', [in_process, in_the_sandbox], ids=['in process', 'in the sandbox'])

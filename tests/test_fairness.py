@@ -5,8 +5,8 @@ import numpy as np
 
 from autograder.assignments.BatchNormalization import ASSIGNMENT
 
-from autograder.grading.composed import contract_shapes, map_params
-from autograder.assignments.BatchNormalization.side import Side
+from autograder.grading.net_reference import contract_shapes, map_params
+from autograder.assignments.BatchNormalization.side import Operations
 from autograder.assignments.BatchNormalization.variants import BUGS, CORRECT
 from autograder.grading.inprocess import InProcessStudent, namespace_of
 from autograder.notebook.extract import compile_warnings
@@ -31,7 +31,7 @@ def test_the_load_time_scan_reports_is_with_a_literal_and_nothing_else():
 def test_the_student_side_says_which_input_changed_and_the_grader_keeps_its_own():
     ns = namespace_of(ASSIGNMENT, {'f': 'def batchnorm_forward(x, gamma, beta, bn_param):\n'
                             '    x -= x.mean(axis=0)\n    return x / x.std(axis=0), None\n'})
-    student = InProcessStudent(ns, Side)
+    student = InProcessStudent(ns, Operations)
     x = np.arange(12.0).reshape(4, 3)
     student.batchnorm_forward(x, np.ones(3), np.zeros(3), {'mode': 'train'})
     assert student.changed_inputs() == ['x']
@@ -73,7 +73,7 @@ def test_a_trivial_net_around_a_bogus_layer_earns_no_training_credit():
                '    def loss(self, X, y=None):\n'
                '        return np.zeros((X.shape[0], 5)) if y is None else (0.0, {})\n',
     })
-    assert ASSIGNMENT.run_check('fc_net_training', InProcessStudent(ns, Side)).fraction == 0
+    assert ASSIGNMENT.run_check('fc_net_training', InProcessStudent(ns, Operations)).fraction == 0
 
 
 def test_a_layer_bug_costs_the_net_nothing():

@@ -5,7 +5,7 @@ import numpy as np
 
 from autograder.assignments.BatchNormalization import ASSIGNMENT
 from autograder.assignments.BatchNormalization import figures
-from autograder.assignments.BatchNormalization.side import Side
+from autograder.assignments.BatchNormalization.side import Operations
 from autograder.assignments.BatchNormalization.variants import BUGS
 from autograder.grading.inprocess import InProcessStudent, namespace_of
 from autograder.grading.recording import RecordingStudent
@@ -14,7 +14,7 @@ BUG = {b.name: b for b in BUGS}
 
 
 def figure_of(sources, check):
-    recording = RecordingStudent(InProcessStudent(namespace_of(ASSIGNMENT, sources), Side))
+    recording = RecordingStudent(InProcessStudent(namespace_of(ASSIGNMENT, sources), Operations))
     ASSIGNMENT.run_check(check, recording)
     return figures.for_check(check, recording.calls)
 

@@ -15,8 +15,8 @@ FORWARD = ('batchnorm_forward_train', 'batchnorm_running_stats_test_mode', 'batc
            'batchnorm_backward')
 BACKWARD = ('batchnorm_backward', 'fc_net_training')
 BACKWARD_ONLY = ('batchnorm_backward',)
-NET = ('fc_net_init', 'fc_net_loss_and_gradients', 'fc_net_test_mode', 'fc_net_training')
-EVERY = FORWARD + NET
+NET_CHECKS = ('fc_net_init', 'fc_net_loss_and_gradients', 'fc_net_test_mode', 'fc_net_training')
+EVERY = FORWARD + NET_CHECKS
 
 # (name, group, containment, the cell it replaces, the checks in which it must earn nothing), group by group
 # in the order of hostile.GROUPS, by name within a group
@@ -28,7 +28,7 @@ BATCHNORM_ATTACKS = [
     ('os_exit_at_import', 'crash', 'robust', 'fc_net', EVERY),
     ('os_exit_in_function', 'crash', 'robust', 'batchnorm_backward', BACKWARD),
     ('sleeps_past_timeout', 'crash', 'robust', 'batchnorm_backward', BACKWARD),
-    ('sys_exit_at_import', 'crash', 'robust', 'fc_net', NET),
+    ('sys_exit_at_import', 'crash', 'robust', 'fc_net', NET_CHECKS),
     ('sys_exit_in_function', 'crash', 'robust', 'batchnorm_backward', BACKWARD),
     ('lies_in_comparisons', 'fool', 'robust', 'batchnorm_backward', BACKWARD),
     ('monkeypatches_builtins', 'fool', 'robust', 'batchnorm_forward', FORWARD),
@@ -59,8 +59,8 @@ BATCHNORM_ATTACKS = [
     ('announces_huge_arrays', 'grader', 'robust', 'batchnorm_backward', BACKWARD),
     ('floods_output', 'grader', 'robust', 'batchnorm_backward', BACKWARD),
     ('half_header_then_sleeps', 'grader', 'robust', 'batchnorm_backward', BACKWARD),
-    ('huge_cell', 'grader', 'robust', 'fc_net', NET),
-    ('nests_brackets_past_the_parser', 'grader', 'robust', 'fc_net', NET),
+    ('huge_cell', 'grader', 'robust', 'fc_net', NET_CHECKS),
+    ('nests_brackets_past_the_parser', 'grader', 'robust', 'fc_net', NET_CHECKS),
     ('trickles_reply', 'grader', 'robust', 'batchnorm_backward', BACKWARD),
     ('clones_new_user_namespace', 'kernel', 'isolated', 'batchnorm_backward', BACKWARD),
     ('connects_to_local_services', 'kernel', 'isolated', 'batchnorm_backward', BACKWARD),
@@ -80,7 +80,7 @@ def test_batchnorm_gets_exactly_its_attacks():
 
 def test_expected_losses_come_from_needs_and_the_declared_training_check():
     rules = checks_earning_nothing(ASSIGNMENT)
-    assert sorted(rules.values()) == sorted([FORWARD, BACKWARD_ONLY, BACKWARD, NET, EVERY])
+    assert sorted(rules.values()) == sorted([FORWARD, BACKWARD_ONLY, BACKWARD, NET_CHECKS, EVERY])
     # Without the declaration, a hostile backward costs only the checks that call it.
     untrained = dataclasses.replace(ASSIGNMENT, training_checks=())
     losses = {v.name: v.loses_in for v in hostile_variants(untrained)}

@@ -20,7 +20,7 @@ from solutions.LayerNormalization.layers import layernorm_backward, layernorm_fo
 from autograder.grading import inprocess, tolerances
 
 ASSIGNMENT = get('LayerNormalization')
-SIDE = ASSIGNMENT.module('side').Side
+SIDE = ASSIGNMENT.module('side').Operations
 
 
 def namespace_of(sources):

@@ -12,7 +12,7 @@ from autograder.assignments.BatchNormalization import ASSIGNMENT
 from autograder.assignments.BatchNormalization import variants
 from autograder.assignments.BatchNormalization.variants import BUGS, CORRECT, correct
 from autograder.validation.variant import Bug, patch
-from autograder.assignments.BatchNormalization.side import Side
+from autograder.assignments.BatchNormalization.side import Operations
 from autograder.grading import misconceptions
 from autograder.grading.inprocess import InProcessStudent, namespace_of
 from autograder.grading.misconceptions import diagnose, known_mistakes
@@ -23,7 +23,7 @@ CHECKS = [name for name in ASSIGNMENT.by_name if name != 'fc_net_training']   # 
 
 def diagnosed(sources, force=False):
     """{check: [mistake ids]} for code given as solution cells; ``force`` diagnoses passing checks too."""
-    student = InProcessStudent(namespace_of(ASSIGNMENT, sources), Side)
+    student = InProcessStudent(namespace_of(ASSIGNMENT, sources), Operations)
     found = {}
     for name in CHECKS:
         recording = RecordingStudent(student)
@@ -90,7 +90,7 @@ def test_a_wrong_answer_no_known_mistake_gives_says_nothing():
 
 def test_the_message_names_the_value_the_mistake_and_the_hint():
     sources = dict(ASSIGNMENT.reference_cells(), **REWRITTEN['dx_missing_mean_term'])
-    recording = RecordingStudent(InProcessStudent(namespace_of(ASSIGNMENT, sources), Side))
+    recording = RecordingStudent(InProcessStudent(namespace_of(ASSIGNMENT, sources), Operations))
     ASSIGNMENT.run_check('batchnorm_backward', recording)
     (first, *_) = diagnose(ASSIGNMENT, recording.calls)
     assert first.message() == ('Likely cause: your dx matches what the backward pass gives when the gradient '
@@ -115,7 +115,7 @@ def test_the_diagnosis_leaves_numpy_global_generator_alone():
                                                             "self.params['gamma%d' % i] = np.zeros(d_out)")))
     np.random.seed(5)
     before = np.random.get_state()[1].copy()
-    student = InProcessStudent(namespace_of(ASSIGNMENT, sources), Side)
+    student = InProcessStudent(namespace_of(ASSIGNMENT, sources), Operations)
     recording = RecordingStudent(student)
     ASSIGNMENT.run_check('fc_net_init', recording)
     np.random.seed(5)
@@ -126,6 +126,6 @@ def test_the_diagnosis_leaves_numpy_global_generator_alone():
 def test_what_a_submission_returns_cannot_make_the_recording_grow_without_bound(monkeypatch):
     from autograder.grading import recording
     monkeypatch.setattr(recording, 'MAX_RECORDED_BYTES', 1_000)  # the backward check of correct code makes few calls
-    rec = RecordingStudent(InProcessStudent(namespace_of(ASSIGNMENT, ASSIGNMENT.reference_cells()), Side))
+    rec = RecordingStudent(InProcessStudent(namespace_of(ASSIGNMENT, ASSIGNMENT.reference_cells()), Operations))
     ASSIGNMENT.run_check('batchnorm_backward', rec)
     assert rec.full and 0 < sum(recording.nbytes(c.result) for c in rec.calls) <= 1_000

@@ -1,4 +1,4 @@
-"""The student operations, declared once on an assignment's ``Side``: the grader's client checks every reply
+"""The student operations, declared once on an assignment's ``Operations``: the grader's client checks every reply
 against the declared ``returns``, the worker answers only declared operations, and both students (over the
 wire and in-process) offer exactly the declared ones."""
 import textwrap
@@ -10,14 +10,14 @@ import pytest
 from autograder.grading.inprocess import InProcessStudent, namespace_of
 from autograder.sandbox import Limits, Worker, wire
 from autograder.sandbox.client import WorkerStudent, conform
-from autograder.sandbox.side import NetOperations, OneOf, StudentSide, layer_operations, net_operations
+from autograder.sandbox.side import NetOperations, OneOf, StudentOperations, layer_operations, net_operations
 from autograder.sandbox.student_api import StudentCodeError
 from tests.fixture_assignment import ASSIGNMENT
 from tests.test_wire import roundtrip
 
 ROOT = Path(__file__).resolve().parent.parent
 
-SIDE = ASSIGNMENT.module('side').Side    # the tests' scale layer: a layer's operations, no net
+SIDE = ASSIGNMENT.module('side').Operations    # the tests' scale layer: a layer's operations, no net
 NET_STATE = {'params': {str: 'array'}, 'bn_params': ['dict'], 'dropout_param': 'dict'}
 LOSS = OneOf('array', ('float', {str: 'array'}))
 
@@ -88,25 +88,25 @@ def test_arrays_of_object_dtype_never_cross_the_wire():
 
 def test_the_declarations_are_the_decorated_methods_of_the_side():
     engine = {'has', 'changed_inputs', 'seed_numpy'}
-    assert set(StudentSide.operations()) == engine
-    assert set(SIDE.operations()) == engine | {'scale_forward', 'scale_backward', 'scale_forward_kept',
-                                               'scale_backward_kept'}
+    assert set(StudentOperations.operations()) == engine
+    assert set(SIDE.operations()) == engine | {'scale_forward', 'scale_backward', 'scale_forward_keeping_cache',
+                                               'scale_backward_keeping_cache'}
     assert SIDE.operations()['scale_backward'].returns == ('array', 'array')     # dx, dgamma: one per input
     assert SIDE.operations()['scale_backward'].results == ('dx', 'dgamma')
 
 
 def test_a_nets_operations_read_the_attributes_the_assignment_declares():
-    class Side(layer_operations('f', 'b', param='f_param'), net_operations({'layers': ['dict'], 'extra': 'dict'}),
-               StudentSide):
+    class Operations(layer_operations('f', 'b', param='f_param'), net_operations({'layers': ['dict'], 'extra': 'dict'}),
+               StudentOperations):
         pass
     net = {'net_create', 'net_state', 'net_set_params', 'net_loss', 'train_and_predict'}
-    assert set(Side.operations()) == {'has', 'changed_inputs', 'seed_numpy', 'f', 'b', 'f_kept', 'b_kept'} | net
-    assert [n for n, op in Side.operations().items() if op.slow] == ['train_and_predict']
-    assert issubclass(Side, NetOperations) and issubclass(Side, StudentSide)
-    assert Side.operations()['net_state'].returns == {'params': {str: 'array'}, 'layers': ['dict'], 'extra': 'dict'}
+    assert set(Operations.operations()) == {'has', 'changed_inputs', 'seed_numpy', 'f', 'b', 'f_keeping_cache', 'b_keeping_cache'} | net
+    assert [n for n, op in Operations.operations().items() if op.slow] == ['train_and_predict']
+    assert issubclass(Operations, NetOperations) and issubclass(Operations, StudentOperations)
+    assert Operations.operations()['net_state'].returns == {'params': {str: 'array'}, 'layers': ['dict'], 'extra': 'dict'}
     source = ('class FullyConnectedNet:\n    def __init__(self, **kwargs):\n'
               "        self.params, self.layers = {'W1': np.ones(2)}, [{'mode': 'train'}]\n")
-    student = InProcessStudent(namespace_of(ASSIGNMENT, {'net': source}), Side)
+    student = InProcessStudent(namespace_of(ASSIGNMENT, {'net': source}), Operations)
     state = student.net_state(student.net_create())
     assert state['layers'] == [{'mode': 'train'}] and state['extra'] == {}    # an attribute it lacks is empty
 
@@ -122,10 +122,10 @@ def test_the_in_process_student_offers_exactly_the_declared_operations():
 TINY_SIDE = '''
 import time
 
-from autograder.sandbox.side import StudentSide, operation
+from autograder.sandbox.side import StudentOperations, operation
 
 
-class Side(StudentSide):
+class Operations(StudentOperations):
     @operation(returns='int')
     def double(self, n):
         return self.named('double')(n)
@@ -147,13 +147,13 @@ class Side(StudentSide):
 
 @pytest.fixture
 def tiny_side(tmp_path):
-    """An assignment's side.py with a few operations of its own, and its Side class as the grader loads it."""
+    """An assignment's side.py with a few operations of its own, and its Operations class as the grader loads it."""
     folder = tmp_path / 'Tiny'
     folder.mkdir()
     (folder / 'side.py').write_text(TINY_SIDE)
     namespace = {}
     exec(compile(TINY_SIDE, str(folder / 'side.py'), 'exec'), namespace)
-    return folder / 'side.py', namespace['Side']
+    return folder / 'side.py', namespace['Operations']
 
 
 def cells(source):

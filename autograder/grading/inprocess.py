@@ -3,7 +3,7 @@
 Used by the hidden cells of the nbgrader notebook, where student code and
 checks share a kernel anyway, and by the misconception diagnosis on the kit's
 own code. ``bnkit grade`` never runs student code here: there, the same
-``Side`` runs inside a sandboxed worker process.
+``Operations`` runs inside a sandboxed worker process.
 """
 from autograder.sandbox.side import BadReturn, MissingName
 from autograder.sandbox.student_api import StudentCodeError
@@ -20,7 +20,7 @@ def namespace_of(assignment, sources, label=None):
 
 
 class InProcessStudent:
-    """The operations of ``side_class`` (an assignment's ``Side``) on ``namespace``, called directly.
+    """The operations of ``side_class`` (an assignment's ``Operations``) on ``namespace``, called directly.
 
     The student's own exceptions come out as StudentCodeError, as they do from the sandboxed worker.
     """

@@ -72,7 +72,7 @@ def known_mistakes(assignment):
 
 
 def side_class(assignment):
-    return assignment.module('side').Side
+    return assignment.module('side').Operations
 
 
 @lru_cache(maxsize=None)

@@ -2,14 +2,14 @@
 the layer.
 
 Every normalization assignment's net holds the same parameters ('W1'..'WL', 'b1'..'bL', and 'gamma1',
-'beta1', ... for each normalized hidden layer; ``autograder.grading.composed.contract_shapes``). An
+'beta1', ... for each normalized hidden layer; ``autograder.grading.net_reference.contract_shapes``). An
 assignment's parameters check builds a ``NetParameters`` from its declarations (the keyword arguments that
 turn its layer on and off, the words feedback uses for them, the net attribute holding one dict per
 normalized layer) and adds the parts it wants, with its own weights, to a ``Grading``.
 """
 import numpy as np
 
-from autograder.grading.composed import describe_keys, map_params
+from autograder.grading.net_reference import describe_keys, map_params
 
 
 class NetParameters:

@@ -30,7 +30,7 @@ MAX_DIAGNOSES = 3           # known mistakes named per check, closest first
 class GradingPlugin:
     def __init__(self, assignment, cells, limits=None, isolation='process', check_timeout=120.0, budget=None):
         self.assignment = assignment
-        self.side_class = assignment.module('side').Side
+        self.side_class = assignment.module('side').Operations
         self.figures = assignment.optional_module('figures')
         self.cells = cells
         self.budget = budget

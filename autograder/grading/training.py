@@ -45,7 +45,7 @@ class Training:
 @dataclass(frozen=True)
 class TrainedNet:
     """What a training check trains and how feedback names it."""
-    net: object            # the assignment's autograder.grading.composed.NetReference
+    net: object            # the assignment's autograder.grading.net_reference.NetReference
     layer: tuple           # the student's (forward, backward) names of the layer
     adjective: str         # 'batch-norm': "training a batch-norm net failed", "your own batch-norm layer"
     noun: str              # 'batch norm': "a deep net with batch norm reached ..."

@@ -1,7 +1,7 @@
 """The declared operations over a sandboxed worker process.
 
 ``WorkerStudent(worker, side_class)`` has one method per operation of ``side_class`` (an assignment's
-``Side``, see ``autograder.sandbox.side``), each a request to the worker. Everything the worker sends back
+``Operations``, see ``autograder.sandbox.side``), each a request to the worker. Everything the worker sends back
 is untrusted: it has already been decoded by ``autograder.sandbox.wire`` into plain JSON values and numeric
 arrays, and here it is checked against the operation's ``returns`` schema (``conform``) before any check
 sees it.

@@ -5,14 +5,14 @@ arrays of a numeric dtype (never a subclass, never object dtype), Python numbers
 and lists of those. An assignment declares its operations in its own ``side.py``, from the engine's
 parameterised mixins (a layer's four operations, a net's) and any of its own::
 
-    class Side(layer_operations('layernorm_forward', 'layernorm_backward', param='ln_param'),
-               net_operations({'bn_params': ['dict']}), StudentSide):
+    class Operations(layer_operations('layernorm_forward', 'layernorm_backward', param='ln_param'),
+               net_operations({'bn_params': ['dict']}), StudentOperations):
         @operation(returns='array')
         def something_else(self, x): ...
 
 and everything else is derived from that one declaration:
 
-- inside the sandboxed worker (``autograder.sandbox.worker_main``), ``Side`` runs on the submission's own
+- inside the sandboxed worker (``autograder.sandbox.worker_main``), ``Operations`` runs on the submission's own
   namespace and only its declared operations may be requested;
 - the grader's ``autograder.sandbox.client.WorkerStudent`` offers one method per operation and checks each
   reply against the operation's ``returns`` schema before any check sees it;
@@ -87,7 +87,7 @@ class Operation:
 
 
 def operation(returns, slow=False, replay=False, where=None, results=None, net_handle=False, new_net=False):
-    """Declare a method of a ``StudentSide`` subclass an operation checks may call (see ``Operation``)."""
+    """Declare a method of a ``StudentOperations`` subclass an operation checks may call (see ``Operation``)."""
     def declare(method):
         method.operation = Operation(method.__name__, returns, slow, replay, where, results, net_handle, new_net)
         return method
@@ -167,7 +167,7 @@ def _unchanged(given, original):
 
 # ---------------------------------------------------------------- the sides
 
-class StudentSide:
+class StudentOperations:
     """Performs the declared operations on the functions and classes in ``namespace``.
 
     The student's code receives real arrays of its own (copies of the grader's), exactly as a notebook
@@ -250,8 +250,8 @@ class NetOperations:
     gives scores and ``loss(X, y)`` (loss, grads), trained by ``cs231n.solver.Solver``.
 
     What else a net holds is the assignment's to declare: ``net_operations(state)`` adds the ``net_state``
-    operation reading those attributes. Mixed in before ``StudentSide``:
-    ``class Side(net_operations({...}), StudentSide)``.
+    operation reading those attributes. Mixed in before ``StudentOperations``:
+    ``class Operations(net_operations({...}), StudentOperations)``.
     """
     net_class = 'FullyConnectedNet'
 
@@ -349,8 +349,8 @@ def layer_operations(forward, backward, inputs=('x', 'gamma', 'beta'), param=Non
 
     - ``<forward>(*inputs[, param])`` -> (out, the param dict as the student's code left it; {} without one);
     - ``<backward>(*inputs[, param], dout)`` -> gradients, of the student's forward's own cache;
-    - ``<forward>_kept`` -> (out, param after, handle): the cache stays on this side behind the handle;
-    - ``<backward>_kept(handle, dout)`` -> gradients of the kept cache.
+    - ``<forward>_keeping_cache`` -> (out, param after, handle): the cache stays on this side behind the handle;
+    - ``<backward>_keeping_cache(handle, dout)`` -> gradients of the kept cache.
 
     ``inputs`` names the arrays the forward takes (the names ``changed_inputs`` reports); ``param`` names the
     layer's param dict ('bn_param'), None for a layer that takes none. The caches never leave the student's side.
@@ -377,11 +377,11 @@ def layer_operations(forward, backward, inputs=('x', 'gamma', 'beta'), param=Non
         _, _, cache = run_forward(self, args[:-1])
         return run_backward(self, cache, args[-1])
 
-    def forward_kept(self, *args):
+    def forward_keeping_cache(self, *args):
         out, after, cache = run_forward(self, args)
         return out, after, self.keep(cache)
 
-    def backward_kept(self, handle, dout):
+    def backward_keeping_cache(self, handle, dout):
         return run_backward(self, self.take(handle), dout)
 
     declared = {   # name: (function, declaration); the docstring above says what each returns
@@ -389,8 +389,8 @@ def layer_operations(forward, backward, inputs=('x', 'gamma', 'beta'), param=Non
                                    results=('output', param or 'param'))),
         backward: (backward_op, dict(returns=('array',) * len(gradients), replay=True, where='the backward pass',
                                      results=gradients)),
-        forward + '_kept': (forward_kept, dict(returns=('array', 'dict', 'int'))),
-        backward + '_kept': (backward_kept, dict(returns=('array',) * len(gradients))),
+        forward + '_keeping_cache': (forward_keeping_cache, dict(returns=('array', 'dict', 'int'))),
+        backward + '_keeping_cache': (backward_keeping_cache, dict(returns=('array',) * len(gradients))),
     }
     methods = {}
     for name, (function, declaration) in declared.items():

@@ -8,7 +8,7 @@ before this interpreter starts); of ``autograder`` it imports only those copies.
     python -I -S worker_main.py CONFIG_JSON
 
 CONFIG_JSON gives the protocol's pipe descriptors, the ``sys.path`` to use and the module of the assignment's
-operations (its class ``Side``; without one, the engine's ``StudentSide``). The worker reports
+operations (its class ``Operations``; without one, the engine's ``StudentOperations``). The worker reports
 ``started`` before it reads any student code (so a sandbox that cannot start is told apart from a
 submission that crashes), receives the cells, executes them, reports ``ready`` with the load errors, then
 answers requests until the grader closes the pipe: only the declared operations (and ``ping``) are
@@ -49,8 +49,8 @@ def side_class(side_module):
     """The class whose declared operations this worker performs."""
     import importlib
     if side_module is None:
-        return importlib.import_module(ENGINE_SIDE).StudentSide
-    return importlib.import_module(side_module).Side
+        return importlib.import_module(ENGINE_SIDE).StudentOperations
+    return importlib.import_module(side_module).Operations
 
 
 def serve(config):
@@ -59,8 +59,8 @@ def serve(config):
     import numpy as np  # noqa: F401  (imported before student code runs, so a broken numpy is theirs alone)
     import wire
     from autograder.sandbox.side import BadReturn, MissingName
-    Side = side_class(config.get('side_module'))
-    operations = frozenset(Side.operations())
+    Operations = side_class(config.get('side_module'))
+    operations = frozenset(Operations.operations())
 
     requests = wire.Reader(config['fd_in'])
     proto_out = os.fdopen(config['fd_out'], 'wb')
@@ -73,7 +73,7 @@ def serve(config):
             exec(compile(cell['source'], '<%s>' % cell['label'], 'exec'), namespace)
         except BaseException as exc:  # SystemExit and KeyboardInterrupt included: the submission cannot stop us
             load_errors.append('%s: %s: %s' % (cell['label'], type(exc).__name__, str(exc)[:300]))
-    side = Side(namespace)
+    side = Operations(namespace)
     wire.write_message(proto_out, {'ready': True, 'load_errors': load_errors})
 
     while True:

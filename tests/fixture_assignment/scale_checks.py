@@ -6,7 +6,7 @@ from autograder.grading.tolerances import TOL_FLOAT64, hidden_rng
 from tests.fixture_assignment import reference
 
 SEED = 31
-LAYER = Layer('scale_forward', 'scale_backward', ('x', 'gamma'), None, reference.scale_forward,
+SCALE_LAYER = Layer('scale_forward', 'scale_backward', ('x', 'gamma'), None, reference.scale_forward,
               reference.scale_backward)
 HINTS = {'dx': ' (dx is dout scaled by gamma)', 'dgamma': ' (dgamma sums dout * x over the batch)'}
 
@@ -28,4 +28,4 @@ def scale_backward(student):
 
     def case(N, D):
         return (rng.standard_normal((N, D)), rng.uniform(0.5, 2, D)), rng.standard_normal((N, D))
-    return backward_outcome(student, LAYER, [case(3, 4), case(8, 5)], HINTS, weights=(0.6, 0.4))
+    return backward_outcome(student, SCALE_LAYER, [case(3, 4), case(8, 5)], HINTS, weights=(0.6, 0.4))

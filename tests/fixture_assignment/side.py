@@ -1,6 +1,6 @@
 """The operations the fixture's checks call on student code: the engine's four operations of a layer."""
-from autograder.sandbox.side import StudentSide, layer_operations
+from autograder.sandbox.side import StudentOperations, layer_operations
 
 
-class Side(layer_operations('scale_forward', 'scale_backward', inputs=('x', 'gamma')), StudentSide):
-    """scale_forward, scale_backward and their ``_kept`` forms."""
+class Operations(layer_operations('scale_forward', 'scale_backward', inputs=('x', 'gamma')), StudentOperations):
+    """scale_forward, scale_backward and their ``_keeping_cache`` forms."""

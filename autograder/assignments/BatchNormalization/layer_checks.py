@@ -300,7 +300,7 @@ def batchnorm_invalid_mode(student):
 
 # ---------------------------------------------------------------- backward
 
-LAYER = Layer('batchnorm_forward', 'batchnorm_backward', ('x', 'gamma', 'beta'), {'mode': 'train'},
+NORMALIZATION_LAYER = Layer('batchnorm_forward', 'batchnorm_backward', ('x', 'gamma', 'beta'), {'mode': 'train'},
               reference.batchnorm_forward, reference.batchnorm_backward)
 HINTS = {'dx': ' (dx has three paths: through x_hat, the batch mean and the batch variance; remember gamma)',
          'dgamma': ' (dgamma sums dout * x_hat over the batch)',
@@ -332,5 +332,5 @@ def batchnorm_backward(student):
         gamma, beta = rng.uniform(0.5, 2.5, D) * rng.choice([-1, 1], D), rng.standard_normal(D)
         return (x, gamma, beta), rng.standard_normal((N, D))
 
-    return backward_outcome(student, LAYER, [case(4, 5, 5.0, 12.0), case(16, 7, 2.0, -3.0)], HINTS,
+    return backward_outcome(student, NORMALIZATION_LAYER, [case(4, 5, 5.0, 12.0), case(16, 7, 2.0, -3.0)], HINTS,
                             own_expected=_own_normalization)

@@ -1,11 +1,11 @@
 """The fully connected net: its parameters, and its loss and gradients around the student's own layer."""
 import numpy as np
 
-from autograder.assignments.BatchNormalization.composed import ComposedNet
+from autograder.assignments.BatchNormalization.composed_net import ComposedNet
 from autograder.assignments.BatchNormalization.settings import SEED, hidden_rng
 from autograder.grading.tolerances import TOL_NET
 from autograder.grading.checking import Grading, check
-from autograder.grading.composed import NetReference
+from autograder.grading.net_reference import NetReference
 from autograder.grading.net_parameters import NetParameters
 from solutions.BatchNormalization.fc_net import FullyConnectedNet as ReferenceNet
 
@@ -19,7 +19,7 @@ BIG = dict(hidden_dims=[60, 50], input_dim=80, num_classes=10, use_batchnorm=Tru
 @check('FullyConnectedNet: parameters, initialization and architecture',
        points=5, needs=('FullyConnectedNet',), short='init', column='init')
 def fc_net_init(student):
-    net = NetParameters(student, NET, SEED, SMALL, BIG, dict(SMALL, use_batchnorm=False), 'use_batchnorm=True',
+    net = NetParameters(student, REFERENCE_NET, SEED, SMALL, BIG, dict(SMALL, use_batchnorm=False), 'use_batchnorm=True',
                         'use_batchnorm=False', 'bn_params')
 
     def bn_params():
@@ -44,8 +44,8 @@ def fc_net_init(student):
 
 # ---------------------------------------------------------------- the net: shared steps
 
-# The reference net and its logic over the student's own batch norm (autograder.grading.composed.NetReference).
-NET = NetReference(ReferenceNet, ComposedNet, lambda kwargs: kwargs.get('use_batchnorm', False))
+# The reference net and its logic over the student's own batch norm (autograder.grading.net_reference.NetReference).
+REFERENCE_NET = NetReference(ReferenceNet, ComposedNet, lambda kwargs: kwargs.get('use_batchnorm', False))
 
 
 def relu_net_scores(params, X):
@@ -83,7 +83,7 @@ def fc_net_loss_and_gradients(student):
         ('without batch norm, reg=0.7', dict(hidden_dims=[12, 9], input_dim=8, num_classes=5,
                                              use_batchnorm=False, reg=0.7, weight_scale=0.3), 0.2),
     ]
-    NET.loss_and_gradient_parts(g, student, cases, rng, SEED, TOL_NET, 'batchnorm', LOSS_HINT,
+    REFERENCE_NET.loss_and_gradient_parts(g, student, cases, rng, SEED, TOL_NET, 'batchnorm', LOSS_HINT,
                                 inputs=lambda rng, n, d: rng.standard_normal((n, d)))
 
     def dropout_in_train_mode():
@@ -93,7 +93,7 @@ def fc_net_loss_and_gradients(student):
         x = rng.standard_normal((1, 10))
         relu = np.maximum(0, x.dot(params['W1']) + params['b1'])[0]
         active = relu > 1e-3
-        handle, mapping = NET.student_net(student, DROPOUT_NET, params)
+        handle, mapping = REFERENCE_NET.student_net(student, DROPOUT_NET, params)
         student.seed_numpy(SEED + 61)  # the masks are random: seeded, so regrading draws the same ones
         kept, scales = [], []
         for _ in range(5):

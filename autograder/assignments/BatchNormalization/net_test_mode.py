@@ -1,8 +1,8 @@
 """The fully connected net at test time: running statistics, one bn_param per layer, no dropout."""
 import numpy as np
 
-from autograder.assignments.BatchNormalization.composed import ComposedNet
-from autograder.assignments.BatchNormalization.net_checks import NET, DROPOUT_NET, dropout_params, relu_net_scores
+from autograder.assignments.BatchNormalization.composed_net import ComposedNet
+from autograder.assignments.BatchNormalization.net_checks import REFERENCE_NET, DROPOUT_NET, dropout_params, relu_net_scores
 from autograder.assignments.BatchNormalization.settings import SEED, hidden_rng
 from autograder.grading.tolerances import TOL_NET
 from autograder.grading.checking import Grading, check, compare
@@ -26,7 +26,7 @@ def fc_net_test_mode(student):
     rng = hidden_rng(7)
     g = Grading()
     kwargs = dict(hidden_dims=[16, 16], input_dim=12, num_classes=5, use_batchnorm=True, weight_scale=0.2)
-    params = {k: v.copy() for k, v in NET.reference(SEED + 7, dtype=np.float64, **kwargs).params.items()}
+    params = {k: v.copy() for k, v in REFERENCE_NET.reference(SEED + 7, dtype=np.float64, **kwargs).params.items()}
     batches = [(rng.standard_normal((20, 12)) * 2 + 1, rng.integers(5, size=20)) for _ in range(4)]
     X_test = rng.standard_normal((9, 12)) * 2 + 1
     state = {}
@@ -36,9 +36,9 @@ def fc_net_test_mode(student):
         student's own layer), the parts below compare with that logic exactly; otherwise the loss check
         charges the architecture and these parts judge test mode by its behaviour alone."""
         if not state:
-            expected = NET.expected(student, kwargs, params, SEED + 7)
+            expected = REFERENCE_NET.expected(student, kwargs, params, SEED + 7)
             try:
-                handle, _ = NET.student_net(student, kwargs, params)
+                handle, _ = REFERENCE_NET.student_net(student, kwargs, params)
             except StudentCodeError as exc:
                 if exc.kind != 'bad_return':
                     raise
@@ -200,7 +200,7 @@ def fc_net_test_mode(student):
         params = dropout_params(rng)
         X = rng.standard_normal((5, 10))
         try:
-            handle, _ = NET.student_net(student, DROPOUT_NET, params)
+            handle, _ = REFERENCE_NET.student_net(student, DROPOUT_NET, params)
             expected = relu_net_scores(params, X)
         except StudentCodeError as exc:
             if exc.kind != 'bad_return':

@@ -115,7 +115,7 @@ def layernorm_forward_values(student):
 
 # ---------------------------------------------------------------- backward
 
-LAYER = Layer('layernorm_forward', 'layernorm_backward', ('x', 'gamma', 'beta'), {},
+NORMALIZATION_LAYER = Layer('layernorm_forward', 'layernorm_backward', ('x', 'gamma', 'beta'), {},
               reference.layernorm_forward, reference.layernorm_backward)
 HINTS = {'dx': ' (each example has its own mean and variance: dx has a path through x_hat, one through the '
                "example's mean and one through its variance, each summed over the features, axis 1; remember "
@@ -135,4 +135,4 @@ def layernorm_backward(student):
         return inputs, rng.standard_normal((N, D))
 
     # The first case is small enough for numeric gradients; the square one shows sums over the wrong axis.
-    return backward_outcome(student, LAYER, [case(4, 5), case(16, 7), case(6, 6)], HINTS)
+    return backward_outcome(student, NORMALIZATION_LAYER, [case(4, 5), case(16, 7), case(6, 6)], HINTS)

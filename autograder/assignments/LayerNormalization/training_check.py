@@ -1,5 +1,5 @@
 """The layer-norm net trained on the grader's synthetic task: accuracy, judged against its own layer."""
-from autograder.assignments.LayerNormalization.net_checks import NET
+from autograder.assignments.LayerNormalization.net_checks import REFERENCE_NET
 from autograder.assignments.LayerNormalization.settings import SEED, hidden_rng
 from autograder.grading.checking import check
 from autograder.grading.training import Training, TrainedNet, training_outcome
@@ -12,7 +12,7 @@ TRAINING = Training({'normalization': 'layernorm'}, full_credit_accuracy=0.60, n
                     seeds=(4517, 4518))
 
 
-TRAINED = TrainedNet(NET, ('layernorm_forward', 'layernorm_backward'), 'layer-norm', 'layer norm',
+TRAINED_NET = TrainedNet(REFERENCE_NET, ('layernorm_forward', 'layernorm_backward'), 'layer-norm', 'layer norm',
                      logic_kwargs=dict(hidden_dims=[20, 20], input_dim=15, num_classes=10, normalization='layernorm',
                                        weight_scale=5e-2),
                      logic_seed=SEED + 19, logic_rng=lambda: hidden_rng(9))
@@ -21,4 +21,4 @@ TRAINED = TrainedNet(NET, ('layernorm_forward', 'layernorm_backward'), 'layer-no
 @check("FullyConnectedNet with normalization='layernorm': a deep net trains to good accuracy",
        points=10, needs=('FullyConnectedNet',), short='ln training', column='train')
 def layernorm_net_training(student):
-    return training_outcome(student, TRAINING, TRAINED)
+    return training_outcome(student, TRAINING, TRAINED_NET)
