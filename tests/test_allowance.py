@@ -36,7 +36,7 @@ def test_a_cgroup_memory_limit_cuts_the_jobs_so_each_worker_fits_at_its_limit():
 
 
 def test_file_size_and_process_limits_are_clamped():
-    limits, _, notes = fit(Limits(fsize_mb=64, nproc=64), 4096, Allowance(fsize_mb=10, nproc=40))
+    limits, _, notes = fit(Limits(fsize_mb=64, nproc=64), 4096, Allowance(fsize_kb=10 * 1024, nproc=40))
     assert (limits.fsize_mb, limits.nproc) == (10, 40) and len(notes) == 2
 
 
@@ -44,6 +44,7 @@ def test_file_size_and_process_limits_are_clamped():
     (Allowance(address_space_mb=allowance.MIN_GRADER_MB - 1), 'ulimit -v'),
     (Allowance(cgroup_memory_mb=allowance.GRADER_RESIDENT_MB), "cgroup's memory"),
     (Allowance(nofile=allowance.MIN_NOFILE - 1), 'ulimit -n'),
+    (Allowance(fsize_kb=100), 'ulimit -f'),
     (Allowance(cgroup_pids=3), 'pids'),
 ])
 def test_too_small_names_the_limit_and_the_fix(small, named):
@@ -97,11 +98,15 @@ def test_an_inherited_address_space_limit_is_respected_with_full_credit(tmp_path
 
 @pytest.mark.slow
 @pytest.mark.skipif(not shutil.which('prlimit'), reason='util-linux prlimit is not installed')
-def test_a_limit_too_small_to_grade_is_one_message_and_no_grades(tmp_path):
+@pytest.mark.parametrize('limit, named', [
+    ('--as=%d' % ((allowance.MIN_GRADER_MB - 50) << 20), 'the address-space limit (ulimit -v)'),
+    ('--fsize=%d' % (100 << 10), 'the file-size limit (ulimit -f) is 100 KB'),
+    ('--nofile=64', 'the open-files limit (ulimit -n) is 64')])
+def test_a_limit_too_small_to_grade_is_one_message_and_no_grades(tmp_path, limit, named):
     folder, out = class_folder(tmp_path), tmp_path / 'out'
-    proc = grade_under(['prlimit', '--as=%d' % ((allowance.MIN_GRADER_MB - 50) << 20), '--'], folder, out)
-    assert proc.returncode == 3
-    assert 'cannot grade here: the address-space limit (ulimit -v)' in proc.stderr
+    proc = grade_under(['prlimit', limit, '--'], folder, out)
+    assert proc.returncode == 3, proc.stderr[-3000:]
+    assert 'cannot grade here: ' + named in proc.stderr
     assert 'Traceback' not in proc.stderr
     assert not (out / 'grades.csv').exists()
 

@@ -24,6 +24,10 @@ MIN_GRADER_MB = 512
 MIN_WORKER_MB = 384
 MIN_NOFILE = 256         # descriptors of one grader: pytest, the worker's three pipes, the results' files
 MIN_NPROC = 16           # a grader, its worker, and a few threads of each
+# The largest file a run writes is its class report (29 KB for 4 students, about 2 MB for 2,000) or a
+# feedback page with its figures (tens of KB); past the limit a write kills the writer (SIGXFSZ), so a
+# run under less than this would die mid-way, and that must never become a student's zero.
+MIN_FSIZE_MB = 16
 # What one parallel grading may hold at once in memory: its grader process (121 MB at its peak, measured
 # in results.json's peak_memory_mb on the demo class) with room, and a worker at its whole memory limit,
 # since a hostile one may use all of it.
@@ -34,7 +38,7 @@ GRADER_RESIDENT_MB = 300
 class Allowance:
     address_space_mb: int = None    # hard RLIMIT_AS of each process (None: unlimited)
     nproc: int = None               # hard RLIMIT_NPROC of the user
-    fsize_mb: int = None            # hard RLIMIT_FSIZE: the largest file a process may write
+    fsize_kb: int = None            # hard RLIMIT_FSIZE: the largest file a process may write
     nofile: int = None              # hard RLIMIT_NOFILE
     cgroup_memory_mb: int = None    # the memory limit of the cgroup the run is in (or of one above it)
     cgroup_pids: int = None         # its pids limit
@@ -42,9 +46,14 @@ class Allowance:
     def describe(self):
         """The limits that are set, in one line (empty when nothing limits the run)."""
         parts = [('address space (ulimit -v) %d MB', self.address_space_mb), ('processes (ulimit -u) %d', self.nproc),
-                 ('file size (ulimit -f) %d MB', self.fsize_mb), ('open files (ulimit -n) %d', self.nofile),
+                 ('file size (ulimit -f) %s', _size(self.fsize_kb)), ('open files (ulimit -n) %d', self.nofile),
                  ('cgroup memory %d MB', self.cgroup_memory_mb), ('cgroup pids %d', self.cgroup_pids)]
         return ', '.join(text % value for text, value in parts if value is not None)
+
+
+def _size(kb):
+    """A size in KB as a person reads it: MB from 1 MB on."""
+    return None if kb is None else '%d MB' % (kb // 1024) if kb >= 1024 else '%d KB' % kb
 
 
 def _hard(which, unit=1):
@@ -92,7 +101,7 @@ def read():
     """The allowance of this process, now."""
     memory = _cgroup_limit('memory', 'memory.limit_in_bytes', 'memory.max')
     return Allowance(address_space_mb=_hard(resource.RLIMIT_AS, MB), nproc=_hard(resource.RLIMIT_NPROC),
-                     fsize_mb=_hard(resource.RLIMIT_FSIZE, MB), nofile=_hard(resource.RLIMIT_NOFILE),
+                     fsize_kb=_hard(resource.RLIMIT_FSIZE, 1024), nofile=_hard(resource.RLIMIT_NOFILE),
                      cgroup_memory_mb=memory // MB if memory is not None else None,
                      cgroup_pids=_cgroup_limit('pids', 'pids.max', 'pids.max'))
 
@@ -104,6 +113,8 @@ def too_small(allowance):
          'a grading process needs %d MB: raise it (`ulimit -v unlimited`, or ask the batch system for more memory)'),
         (allowance.cgroup_memory_mb, GRADER_RESIDENT_MB + MIN_WORKER_MB, "the cgroup's memory limit is %d MB",
          'one grading and its worker need %d MB: give the job or the container more memory'),
+        (allowance.fsize_kb, MIN_FSIZE_MB * 1024, 'the file-size limit (ulimit -f) is %d KB',
+         'grading needs %d KB: raise it (`ulimit -f unlimited`)'),
         (allowance.nofile, MIN_NOFILE, 'the open-files limit (ulimit -n) is %d',
          'grading needs %d: raise it (`ulimit -n 1024`)'),
         (allowance.nproc, MIN_NPROC, 'the process limit (ulimit -u) is %d', 'grading needs %d: raise it'),
@@ -131,9 +142,9 @@ def fit(limits, grader_memory_mb, allowance):
         clamped = max(MIN_WORKER_MB, allowance.cgroup_memory_mb - GRADER_RESIDENT_MB)
         notes.append('worker memory %d -> %d MB (cgroup memory)' % (memory, clamped))
         memory = clamped
-    if allowance.fsize_mb is not None and fsize > allowance.fsize_mb:
-        notes.append('worker file size %d -> %d MB (ulimit -f)' % (fsize, allowance.fsize_mb))
-        fsize = allowance.fsize_mb
+    if allowance.fsize_kb is not None and fsize > allowance.fsize_kb // 1024:
+        notes.append('worker file size %d -> %d MB (ulimit -f)' % (fsize, allowance.fsize_kb // 1024))
+        fsize = allowance.fsize_kb // 1024
     if allowance.nproc is not None and nproc > allowance.nproc:
         notes.append('worker processes %d -> %d (ulimit -u)' % (nproc, allowance.nproc))
         nproc = allowance.nproc
