@@ -7,6 +7,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 
 import nbformat
 import pytest
@@ -164,3 +166,17 @@ def test_class_report_shows_hostile_names_as_text(graded):
         assert HOSTILE_NAMES['html'] in names and HOSTILE_NAMES['script'] in names
         assert loaded.errors == []
         assert all(url.startswith(('file:', 'data:')) for url in loaded.requests), loaded.requests
+
+
+def test_a_terminal_that_takes_only_ascii_still_gets_the_whole_run(tmp_path):
+    """A batch system's log or an old terminal may take only ASCII: a student's name it cannot show is
+    escaped in what is printed, kept as it is in the grades, and the run finishes."""
+    folder, out = tmp_path / 'class', tmp_path / 'out'
+    folder.mkdir()
+    write(folder, 'zoë 学生', ASSIGNMENT.reference_cells())
+    env = dict(os.environ, PYTHONIOENCODING='ascii')
+    proc = subprocess.run([sys.executable, '-m', 'autograder.cli', 'grade', str(folder), '--out', str(out), *FAST[:-1]],
+                          capture_output=True, text=True, encoding='ascii', errors='strict', env=env, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert 'zo\\xeb' in proc.stdout
+    assert float(read_grades(out)['zoë 学生']['score']) == ASSIGNMENT.max_automatic_points

@@ -50,6 +50,11 @@ def build_parser(argv=None):
 
 
 def main(argv=None):
+    # A terminal, a log file or a batch system's output may not take every character of a student's name:
+    # what it cannot show is escaped, never an error that stops the run.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, 'reconfigure'):
+            stream.reconfigure(errors='backslashreplace')
     parser = build_parser(argv)
     args = parser.parse_args(argv)
     if not getattr(args, '_run', None):
