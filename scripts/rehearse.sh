@@ -51,7 +51,7 @@ rehearse 'the validation set at the full level' 400 \
     python -m pytest -m rehearsal -p no:cacheprovider -q tests/test_isolation_levels.py -k full
 rehearse 'the whole class through nbgrader, full level' 360 \
     python -m pytest -m rehearsal -p no:cacheprovider -q tests/test_course_cheats.py -k 'full and not cheats'
-rehearse 'in-kernel cheats through nbgrader, container level' 300 \
+rehearse 'in-kernel cheats through nbgrader, container level' 360 \
     python -m pytest -m rehearsal -p no:cacheprovider -q tests/test_course_cheats.py -k container
 rehearse 'in-kernel cheats through nbgrader, process level' 300 \
     python -m pytest -m rehearsal -p no:cacheprovider -q tests/test_course_cheats.py -k process

@@ -6,14 +6,15 @@ from autograder.assignments.BatchNormalization import ASSIGNMENT
 from autograder.validation.attack_files import FOLDER, SHARED, SHARED_IMPORT, read_header
 from autograder.validation.hostile import GROUPS, CONTAINMENTS, ROLES, RULES, attack_files, hostile_variants
 from autograder.validation.kernel_cheats import ATTACKS as IN_KERNEL
+from autograder.validation.tampering import TAMPERINGS
 
 ATTACK_PATHS = [path for group in GROUPS for path in sorted((FOLDER / group).glob('*.py'))]
 EVERY_FILE = sorted(FOLDER.rglob('*.py'))
 
 
-def test_every_folder_is_a_group_the_shared_pieces_or_the_in_kernel_cheats():
+def test_every_folder_is_a_group_the_shared_pieces_the_in_kernel_cheats_or_the_tamperings():
     folders = {path.name for path in FOLDER.iterdir() if path.is_dir() and path.name != '__pycache__'}
-    assert folders == set(GROUPS) | {SHARED.name, IN_KERNEL.name}
+    assert folders == set(GROUPS) | {SHARED.name, IN_KERNEL.name, TAMPERINGS.name}
     assert all(any((FOLDER / group).glob('*.py')) for group in GROUPS)
 
 

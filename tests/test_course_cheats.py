@@ -91,10 +91,17 @@ def measured(**changes):
     ({'left_running': ['123: python kernel_main.py']}, 'nothing of a sandbox is left running'),
     ({'leaks': ['course/feedback/cheat_a/x.html']}, "no one else's files hold the honest student's secret"),
     ({'levels_reported': {'cheat_a': ['process']}}, 'every notebook reports its isolation level'),
+    ({'answer_key_seen': ['course/autograded/cheat_b/x.ipynb']}, "no cheat's files hold a line of the answer key"),
     ({'nbgrader': {'complete': 35.0}, 'bnkit': {'complete': 35.0}, 'nbgrader_after_wait': {'complete': 35.0}},
-     'the honest student keeps full credit in both'),
+     'every honest student keeps full credit in both'),
+    ({'nbgrader': {'honest_stray': 0.0}, 'bnkit': {'honest_stray': 70.0}, 'nbgrader_after_wait': {'honest_stray': 0.0},
+      'levels_reported': {'honest_stray': ['full']}}, None),
 ])
 def test_the_verdicts_catch_each_broken_rule_and_only_it(changes, rule):
     assert all(ok for _, ok, _ in verdicts(measured()))
     failed = [what for what, ok, _ in verdicts(measured(**changes)) if not ok]
-    assert failed == [rule]
+    if rule is None:     # an honest student nbgrader and bnkit grade differently breaks two rules
+        assert failed == ['every honest student keeps full credit in both',
+                          "nbgrader's export equals bnkit grade for every student"]
+    else:
+        assert failed == [rule]

@@ -8,6 +8,7 @@ nbgrader's autograde pipeline:
 - ``grades.SandboxGrades`` just before nbgrader's ``SaveAutoGrades``: each autograded cell's output, from
   which nbgrader reads its points, is written from the kit's own sandboxed grading of the submitted file.
 
-``isolation`` holds the options both share. The instructor's commands stay nbgrader's: ``autograde``,
+``metadata.RestoreCellMetadata``, first in its sanitizing, puts back every cell's nbgrader flags from the source
+notebook. ``isolation`` holds the options both share. The instructor's commands stay nbgrader's: ``autograde``,
 ``generate_feedback``, ``export`` and the formgrader.
 """

@@ -87,9 +87,17 @@ c.Exchange.root = os.path.join(root, 'exchange')
 
 # Feedback without the hidden blocks' source (nbgrader's default feedback pipeline shows them).
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor  # noqa: E402
-from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, GetGrades,  # noqa: E402
-                                    IgnorePattern, LimitOutput, SaveAutoGrades)
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, ClearOutput,  # noqa: E402
+                                    DeduplicateIds, GetGrades, IgnorePattern, LimitOutput, OverwriteCells,
+                                    OverwriteKernelspec, SaveAutoGrades)
 c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+
+# Autograde's sanitizing: nbgrader's own, with each cell's nbgrader flags first put back from the source
+# notebook and deleted graded cells put back (RestoreCellMetadata, RestoreMissingGradedCells), so that no
+# edit of a submission's metadata stops its autograde, or the class's.
+from autograder.course.metadata import RestoreCellMetadata, RestoreMissingGradedCells  # noqa: E402
+c.Autograde.sanitize_preprocessors = [ClearOutput, RestoreCellMetadata, RestoreMissingGradedCells, DeduplicateIds,
+                                      OverwriteKernelspec, OverwriteCells, CheckCellMetadata]
 
 # Autograde: nbgrader's own pipeline, with the student's kernel in bnkit's sandbox (SandboxedExecute, in
 # place of nbgrader's Execute) and every autograded cell's points written from bnkit's sandboxed grading of

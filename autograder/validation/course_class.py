@@ -1,6 +1,7 @@
 """A class through nbgrader's own commands in the kit's course, the in-kernel cheats among it, judged by outcome.
 
     python -m autograder.validation.course_class WORK OUT.json [--assignment NAME] [--level LEVEL]
+        [--cheats-only] [--cheats FOLDER ...] [--tampered NOTEBOOK ...]
 
 Hostile code runs for real: run it as ``bnkit validate --nbgrader`` does, in a PID namespace of its own.
 
@@ -14,6 +15,7 @@ processes left running, where the secret leaked and the levels each notebook rep
 it: the rules are written once, here, for ``bnkit validate --nbgrader`` and the tests alike.
 """
 import argparse
+import copy
 import csv
 import json
 import os
@@ -31,6 +33,7 @@ from autograder.notebook.fill import fill_solution_cells
 from autograder.notebook.release import generate_release
 from autograder.validation.hostile import hostile_variants
 from autograder.validation.kernel_cheats import cheat_notebook, cheats
+from autograder.validation.tampering import tamperings
 
 WAIT_FOR_LEFTOVERS = 12     # seconds: a cheat's leftover process acts after 8
 BUDGET = 60.0               # seconds per submission for its code and every check (a correct one needs about 1;
@@ -70,10 +73,13 @@ def one_of_each_group(variants):
     return list(first.values())
 
 
-def run_class(work, assignment, level=None, hostile=True):
+def run_class(work, assignment, level=None, hostile=True, cheat_folders=(), tampered=()):
     """Hand in the class in a new course under ``work``, grade it both ways; returns what was measured.
 
-    ``hostile=False`` leaves out the validation set's hostile submissions: the in-kernel cheats alone."""
+    ``hostile=False`` leaves out the validation set's hostile submissions: the in-kernel cheats alone.
+    ``cheat_folders`` adds the cheats of other folders (files as in ``attacks/in_kernel/``), ``tampered``
+    whole notebooks handed in as they are (a release whose metadata or outputs were edited by hand): each
+    is judged as a cheat."""
     work = Path(work).resolve()
     course = work / 'course'
     env = dict(os.environ, PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get('PATH', ''))
@@ -88,12 +94,23 @@ def run_class(work, assignment, level=None, hostile=True):
     (course / 'instructor_config.py').write_text('\n'.join(settings) + '\n')
     release_nb = work / 'release' / assignment.name / (assignment.name + '.ipynb')
     secret = 'classmate-secret-' + secrets.token_hex(8)
-    complete = fill_solution_cells(release_nb, assignment.reference_cells())
+    answer = fill_solution_cells(release_nb, assignment.reference_cells())
+    complete = copy.deepcopy(answer)
     first = next(c for c in complete.cells if c.metadata.get('nbgrader', {}).get('solution') and c.cell_type == 'code')
     first.source = '# %s\n%s' % (secret, first.source)
     notebooks = {'complete': complete, 'untouched': nbformat.read(str(release_nb), as_version=4)}
-    attacks = cheats()
+    attacks = cheats() + [cheat for folder in cheat_folders for cheat in cheats(folder)]
     notebooks.update({'cheat_' + cheat.name: cheat_notebook(release_nb, cheat) for cheat in attacks})
+    described = {'cheat_' + c.name: {'attacks': c.attacks, 'summary': c.summary} for c in attacks}
+    # Notebooks whose metadata was edited: cheats from the release, honest students from the complete answer.
+    for edit in tamperings():
+        student = ('cheat_' if edit.starts_from == 'release' else 'honest_') + edit.name
+        notebooks[student] = edit.notebook(notebooks['untouched'], answer)
+        if edit.starts_from == 'release':
+            described[student] = {'attacks': edit.attacks, 'summary': edit.summary}
+    for path in map(Path, tampered):
+        notebooks['cheat_' + path.stem] = nbformat.read(str(path), as_version=4)
+        described['cheat_' + path.stem] = {'attacks': 'the notebook file', 'summary': str(path)}
     # The validation set's hostile submissions aimed at bnkit grade, one of each attack class: under nbgrader
     # too they must be graded exactly as bnkit grade grades them, and leave nothing behind.
     reference = assignment.reference_cells()
@@ -127,6 +144,18 @@ def run_class(work, assignment, level=None, hostile=True):
             for file in path.rglob('*') if path.exists() else ():
                 if file.is_file() and secret in file.read_text(errors='replace'):
                     leaks.append(str(file.relative_to(work)))
+    # What students are given (the notebook and the framework) is no secret: the answer key is the rest of it.
+    release_text = '\n'.join([cell.source for cell in notebooks['untouched'].cells] +
+                              [path.read_text() for path in (release_nb.parent / 'cs231n').glob('*.py')])
+    answer_key = {line.strip() for source in reference.values() for line in source.splitlines()
+                  if len(line.strip()) >= 30 and line.strip() not in release_text}
+    answer_key_seen = []
+    for student in (s for s in notebooks if s.startswith('cheat_')):
+        for path in [course / 'feedback' / student, course / 'autograded' / student, work / 'bnkit' / student]:
+            for file in path.rglob('*') if path.exists() else ():
+                text = file.read_text(errors='replace') if file.is_file() else ''
+                if any(line in text for line in answer_key):
+                    answer_key_seen.append(str(file.relative_to(work)))
     levels = {}
     for student in notebooks:
         autograded = course / 'autograded' / student / assignment.name / (assignment.name + '.ipynb')
@@ -138,8 +167,8 @@ def run_class(work, assignment, level=None, hostile=True):
         'autograde_exit': autograde_code, 'autograde_log_tail': autograde_log[-3000:], 'autograde_seconds': autograde_seconds,
         'bnkit_exit': grade_code, 'bnkit_log_tail': grade_log[-2000:],
         'nbgrader': first_export, 'nbgrader_after_wait': second_export, 'bnkit': bnkit,
-        'cheats': {'cheat_' + c.name: {'attacks': c.attacks, 'summary': c.summary} for c in attacks},
-        'left_running': sandbox_processes(), 'leaks': leaks,
+        'cheats': described,
+        'left_running': sandbox_processes(), 'leaks': leaks, 'answer_key_seen': answer_key_seen,
     }
 
 
@@ -148,6 +177,8 @@ def verdicts(result):
     assignment = get(result['assignment'])
     nbgrader, bnkit = result['nbgrader'], result['bnkit']
     full = assignment.max_automatic_points
+    honest = [s for s in set(nbgrader) | set(bnkit) if s == 'complete' or s.startswith('honest_')]
+    short = {s: (nbgrader.get(s), bnkit.get(s)) for s in honest if not nbgrader.get(s) == bnkit.get(s) == full}
     over = {s: nbgrader.get(s) for s in result['cheats'] if nbgrader.get(s, 0) > nbgrader.get('untouched', 0)}
     differ = {s: (nbgrader.get(s), bnkit.get(s)) for s in set(nbgrader) | set(bnkit)
               if nbgrader.get(s) is None or bnkit.get(s) is None or abs(nbgrader[s] - bnkit[s]) > 1e-6}
@@ -159,13 +190,15 @@ def verdicts(result):
         ('nbgrader autograde finished for every student', result['autograde_exit'] == 0,
          'exit %s' % result['autograde_exit']),
         ('bnkit grade finished', result['bnkit_exit'] == 0, 'exit %s' % result['bnkit_exit']),
-        ('the honest student keeps full credit in both', nbgrader.get('complete') == bnkit.get('complete') == full,
-         'nbgrader %s, bnkit %s of %s' % (nbgrader.get('complete'), bnkit.get('complete'), full)),
+        ('every honest student keeps full credit in both', not short,
+         short or '%d honest students at %s' % (len(honest), full)),
         ('no cheat earns more than the untouched release', not over, over or '%d cheats' % len(result['cheats'])),
         ("nbgrader's export equals bnkit grade for every student", not differ, differ or '%d students' % len(nbgrader)),
         ('the gradebook is unchanged after autograde', not changed, changed or 'the same'),
         ('nothing of a sandbox is left running', not result['left_running'], result['left_running'] or 'nothing'),
         ("no one else's files hold the honest student's secret", not result['leaks'], result['leaks'] or 'none'),
+        ("no cheat's files hold a line of the answer key", not result.get('answer_key_seen'),
+         result.get('answer_key_seen') or 'none'),
         ('every notebook reports its isolation level', set(reported) == set(nbgrader) and not wrong_level,
          wrong_level or sorted({lv for levels in reported.values() for lv in levels})),
     ]
@@ -179,8 +212,13 @@ def main(argv=None):
     parser.add_argument('--level', default=None)
     parser.add_argument('--cheats-only', action='store_true',
                         help="leave out the validation set's hostile submissions")
+    parser.add_argument('--cheats', action='append', default=[], metavar='FOLDER',
+                        help='also hand in the cheats of FOLDER (files as in attacks/in_kernel/)')
+    parser.add_argument('--tampered', action='append', default=[], metavar='NOTEBOOK',
+                        help='also hand in NOTEBOOK as it is, judged as a cheat')
     args = parser.parse_args(argv)
-    result = run_class(args.work, get(args.assignment), args.level, hostile=not args.cheats_only)
+    result = run_class(args.work, get(args.assignment), args.level, hostile=not args.cheats_only,
+                       cheat_folders=args.cheats, tampered=args.tampered)
     Path(args.out).write_text(json.dumps(result, indent=1))
     return 0
 
