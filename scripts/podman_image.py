@@ -12,6 +12,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -34,6 +35,25 @@ SYS_ADMIN_ONLY = ('unshare', 'mount', 'umount', 'umount2', 'pivot_root', 'open_t
 
 class ImageError(RuntimeError):
     """The rehearsal cannot build what it needs; the message names the cause and the fix."""
+
+
+def _interrupted(signum, frame):
+    raise KeyboardInterrupt('signal %d' % signum)     # so that the rehearsal's own cleanup runs
+
+
+def run_rehearsal(rehearse, *args, errors=()):
+    """``rehearse(*args)``'s exit status, with SIGTERM and SIGHUP ending it through its cleanup, and an
+    ImageError (or one of ``errors``) as one line and status 2 instead of a traceback."""
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _interrupted)
+    try:
+        return rehearse(*args)
+    except (ImageError, *errors) as exc:
+        print('\nerror: %s' % exc, file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print('\ninterrupted (containers removed)', file=sys.stderr)
+        return 130
 
 
 def run(cmd, log=None, check=True, **kwargs):

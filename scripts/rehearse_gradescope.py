@@ -30,7 +30,6 @@ import json
 import os
 import shlex
 import shutil
-import signal
 import sys
 import tempfile
 import time
@@ -297,10 +296,6 @@ def cannot_rehearse_here():
     return None
 
 
-def _interrupted(signum, frame):
-    raise KeyboardInterrupt('signal %d' % signum)     # so that the cleanup in rehearse() runs
-
-
 def main(argv=None):
     known = assignments()
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
@@ -336,16 +331,7 @@ def main(argv=None):
     if why:
         print('skipped: %s' % why)
         return CANNOT_REHEARSE_HERE
-    for signum in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, _interrupted)
-    try:
-        return rehearse(args, chosen)
-    except (RehearsalError, pi.ImageError) as exc:
-        print('\nerror: %s' % exc, file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print('\ninterrupted (containers removed)', file=sys.stderr)
-        return 130
+    return pi.run_rehearsal(rehearse, args, chosen, errors=(RehearsalError,))
 
 
 if __name__ == '__main__':

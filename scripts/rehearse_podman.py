@@ -18,7 +18,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -253,10 +252,6 @@ def rehearse(args):
     return 0
 
 
-def _interrupted(signum, frame):
-    raise KeyboardInterrupt('signal %d' % signum)
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     parser.add_argument('--settings', default=','.join(BY_NAME), type=lambda s: [n.strip() for n in s.split(',') if n.strip()],
@@ -271,15 +266,7 @@ def main(argv=None):
     unknown = [n for n in args.settings if n not in BY_NAME]
     if unknown:
         parser.error('unknown setting(s) %s; choose from %s' % (', '.join(unknown), ', '.join(BY_NAME)))
-    signal.signal(signal.SIGTERM, _interrupted)     # so that the cleanup in rehearse() runs
-    try:
-        return rehearse(args)
-    except pi.ImageError as exc:
-        print('\nerror: %s' % exc, file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print('\ninterrupted (containers removed)', file=sys.stderr)
-        return 130
+    return pi.run_rehearsal(rehearse, args)
 
 
 if __name__ == '__main__':

@@ -11,6 +11,8 @@ import importlib
 import importlib.util
 import sys
 
+from autograder.assignment import AssignmentError
+
 SUBCOMMANDS = {
     # name: (module, one-line help)
     'fetch-data': ('autograder.cli.fetch_data', 'download and verify the CIFAR-10 archive'),
@@ -62,6 +64,9 @@ def main(argv=None):
         return 2
     try:
         return args._run(args) or 0
+    except AssignmentError as exc:     # an unknown --assignment, or one that has to be chosen
+        print('error: %s' % exc, file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print('interrupted', file=sys.stderr)
         return 130

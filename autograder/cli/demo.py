@@ -7,7 +7,6 @@ import sys
 import time
 from pathlib import Path
 
-from autograder.assignment import AssignmentError
 from autograder.cli import choose, isolation
 from autograder.grading.options import GradingOptions
 from autograder.grading.runner import grade_all
@@ -25,11 +24,7 @@ def add_arguments(parser):
 
 
 def run(args):
-    try:
-        chosen = choose.chosen_or_all(args.assignment)
-    except AssignmentError as exc:
-        print('error: %s' % exc, file=sys.stderr)
-        return 2
+    chosen = choose.chosen_or_all(args.assignment)
     out = args.out.resolve()
     if out.exists():
         shutil.rmtree(out)

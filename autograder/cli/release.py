@@ -9,7 +9,6 @@ notebook.py and the reference first with --rebuild-source when either changed.
 import sys
 from pathlib import Path
 
-from autograder.assignment import AssignmentError
 from autograder.cli import choose
 from autograder.notebook.release import ROOT, ReleaseError, generate_release
 
@@ -26,11 +25,7 @@ def add_arguments(parser):
 
 def run(args):
     from autograder.notebook import build as notebook_build   # jupytext: an instructor's tool, imported here only
-    try:
-        chosen = choose.chosen_or_all(args.assignment)
-    except AssignmentError as exc:
-        print('error: %s' % exc, file=sys.stderr)
-        return 1
+    chosen = choose.chosen_or_all(args.assignment)
     for assignment in chosen:
         only = ['--assignment', assignment.name]
         if args.rebuild_source:

@@ -17,7 +17,6 @@ import tempfile
 from pathlib import Path
 
 from autograder.cli import choose, isolation
-from autograder.assignment import AssignmentError
 from autograder.assignment import get as get_assignment
 from autograder.grading.options import GradingOptions
 from autograder.grading.runner import GraderFailure, grade_all, record_failure
@@ -67,11 +66,7 @@ def _not_graded(results, cause, fix):
 def run(args):
     """0 with results.json written; 3 (no results.json, so Gradescope reports an autograder error) when the
     sandbox cannot run: a grader failure must never reach the student as a score."""
-    try:
-        assignment = get_assignment(args.assignment)
-    except AssignmentError as exc:
-        print('error: %s' % exc, file=sys.stderr)
-        return 2
+    assignment = get_assignment(args.assignment)
     why = _unwritable(args.results)       # before grading: a score nobody can store is time wasted
     if why:
         return _cannot_write(args.results, why)

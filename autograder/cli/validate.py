@@ -11,8 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from autograder import assignment as assignments
-from autograder.cli import isolation
+from autograder.cli import choose, isolation
 from autograder.grading.options import GradingOptions
 from autograder.validation.nbgrader_comparison import nbgrader_agreement
 from autograder.validation.runner import validate
@@ -54,11 +53,7 @@ def run(args):
             return code
         if not os.environ.get(CONTAINED_ENV):
             print('note: running without an outer PID namespace (needs root and util-linux)', file=sys.stderr)
-    try:
-        chosen = [assignments.get(args.assignment)] if args.assignment else list(assignments.assignments().values())
-    except assignments.AssignmentError as exc:
-        print('bnkit validate: %s' % exc, file=sys.stderr)
-        return 2
+    chosen = choose.chosen_or_all(args.assignment)
     if args.nbgrader and args.keep is None:
         # The comparison needs bnkit's grades after the run: keep them in a folder of our own.
         import tempfile
