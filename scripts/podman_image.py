@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import subprocess
@@ -152,7 +153,6 @@ def ensure_base_image(tarball, logs):
 
 
 def _hard_limit(name):
-    import resource
     return resource.getrlimit(getattr(resource, name))[1]
 
 

@@ -5,10 +5,12 @@ Hostile code runs here on purpose. When this machine allows it (root, util-linux
 moved into a PID namespace of its own with an outer memory limit, so that even a sandbox bug could not let a
 kill(-1) or a fork bomb reach anything outside it.
 """
+import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from autograder.cli import choose, isolation
@@ -56,7 +58,6 @@ def run(args):
     chosen = choose.chosen_or_all(args.assignment)
     if args.nbgrader and args.keep is None:
         # The comparison needs bnkit's grades after the run: keep them in a folder of our own.
-        import tempfile
         args.keep = Path(tempfile.mkdtemp(prefix='bnkit-validate-'))
     level = isolation.pick(args)
     if level is None:
@@ -79,7 +80,6 @@ def validate_one(assignment, keep, args, level):
     print('\n%d submissions graded in %.0f s with --jobs %d' % (len(rows), seconds, args.jobs))
     ok = all(r.ok for r in rows + global_rows)
     if args.nbgrader:
-        import json
         honest = list(assignment.module('variants').CORRECT) + list(assignment.module('variants').BUGS)
         grades = keep / 'grades'
         bnkit_scores = {v.name: json.loads((grades / v.name / 'results.json').read_text())['score'] for v in honest}
