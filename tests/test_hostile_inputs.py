@@ -180,3 +180,17 @@ def test_a_terminal_that_takes_only_ascii_still_gets_the_whole_run(tmp_path):
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert 'zo\\xeb' in proc.stdout
     assert float(read_grades(out)['zoë 学生']['score']) == ASSIGNMENT.max_automatic_points
+
+
+def test_a_reader_that_stops_early_costs_no_traceback_and_no_grades(tmp_path):
+    """`bnkit grade ... | head -1`: the pipe closes before the table is printed; the grades are whole."""
+    folder, out = tmp_path / 'class', tmp_path / 'out'
+    folder.mkdir()
+    write(folder, 'reference', ASSIGNMENT.reference_cells())
+    grade = subprocess.Popen([sys.executable, '-m', 'autograder.cli', 'grade', str(folder), '--out', str(out),
+                              *FAST[:-1]], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    grade.stdout.close()      # what `head -1` does after its line, here before the first
+    stderr = grade.stderr.read().decode()
+    assert grade.wait(timeout=600) in (0, 141), stderr[-3000:]
+    assert 'Traceback' not in stderr
+    assert float(read_grades(out)['reference']['score']) == ASSIGNMENT.max_automatic_points

@@ -9,6 +9,7 @@ and one broken subcommand cannot break the others.
 import argparse
 import importlib
 import importlib.util
+import os
 import sys
 
 from autograder.assignment import AssignmentError
@@ -70,4 +71,9 @@ def main(argv=None):
     except KeyboardInterrupt:
         print('interrupted', file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader of our output went away (`bnkit grade ... | head`): whatever was written to files is
+        # whole, and what was left to print has no one to read it.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
