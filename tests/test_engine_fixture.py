@@ -4,10 +4,12 @@ The fixture (tests/fixture_assignment/) lives outside ``autograder/assignments/`
 the engine through ``autograder.assignment``'s registration alone, and its backward check is the engine's
 shared grid (``autograder.grading.backward_grid``).
 """
+import csv
 import os
 import subprocess
 import sys
 
+import nbformat
 import pytest
 
 from autograder import ROOT, assignment
@@ -82,3 +84,32 @@ def test_a_grading_subprocess_finds_the_fixture_through_the_environment():
     code = 'from autograder.assignment import get; print(get("Scale").title)'
     out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == ASSIGNMENT.title
+
+
+def test_bnkit_grade_grades_the_fixture_end_to_end(tmp_path):
+    """The command line, the sandboxed worker, the hidden tests and the reports, on notebooks of the fixture."""
+    def notebook(sources):
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(ASSIGNMENT.setup_source)])
+        for grade_id, source in sources.items():
+            cell = nbformat.v4.new_code_cell(source)
+            cell.metadata['nbgrader'] = {'solution': True, 'grade': False, 'grade_id': grade_id, 'locked': False,
+                                         'schema_version': 3}
+            nb.cells.append(cell)
+        return nb
+
+    folder, out = tmp_path / 'class', tmp_path / 'out'
+    folder.mkdir()
+    nbformat.write(notebook(ASSIGNMENT.reference_cells()), str(folder / 'reference.ipynb'))
+    for variant in BUGS:
+        nbformat.write(notebook(variant.sources()), str(folder / (variant.name + '.ipynb')))
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.run([sys.executable, '-m', 'autograder.cli', 'grade', str(folder), '--out', str(out),
+                           '--assignment', 'Scale', '--jobs', '2', '--quiet'], capture_output=True, text=True,
+                          env=env, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    with open(out / 'grades.csv') as f:
+        rows = {row['student']: row for row in csv.DictReader(f)}
+    full = sum(spec.points for spec in ASSIGNMENT.checks)
+    assert float(rows['reference']['score']) == full
+    for variant in BUGS:
+        assert float(rows[variant.name]['score']) < full, variant.name
