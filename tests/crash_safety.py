@@ -15,6 +15,7 @@ import random
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -26,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 from autograder.assignment import get  # noqa: E402
 from autograder.notebook.fill import fill_solution_cells  # noqa: E402
 from autograder.reports.results import PARTIAL  # noqa: E402
+from autograder.sandbox import leftovers  # noqa: E402
 
 ASSIGNMENT = get('BatchNormalization')
 
@@ -132,6 +134,8 @@ def main(argv=None):
         and (full / 'grades.csv').read_text() == baseline,
         'full_disk_rerun_broken': rerun_broken,
         'full_disk_kept_its_results': all(rerun_records.get(s) == r for s, r in filled_records.items()),
+        # Each rerun sweeps what the killed run's graders left in the temporary folder.
+        'sandbox_folders_left': sorted(n for n in os.listdir(tempfile.gettempdir()) if n.startswith(leftovers.PREFIXES)),
     }
     subprocess.run(['umount', '-l', str(full)])
     Path(args.out).write_text(json.dumps(result, indent=1))

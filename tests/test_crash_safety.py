@@ -27,6 +27,7 @@ def test_kills_and_a_full_disk_lose_nothing(tmp_path):
         assert kill['same_as_baseline'], kill
     assert r['broken_results'] == [] and r['changed_results'] == []
     assert r['partial_files_after_rerun'] == []
+    assert r['sandbox_folders_left'] == []
     # The full disk stops the run as the grader's failure, with nothing half written and no zero recorded.
     assert r['full_disk_exit'] == 3, r['full_disk_stderr']
     assert 'cannot write the results' in r['full_disk_stderr'] and 'no student was charged' in r['full_disk_stderr']

@@ -32,7 +32,7 @@ from autograder.reports import results as reports
 from autograder.reports.answers import answers_of, write_answers
 from autograder.reports.safetext import terminal
 from autograder.sandbox import choose_level, landlock, lockdown, view
-from autograder.sandbox import allowance, process_tree
+from autograder.sandbox import allowance, leftovers, process_tree
 from autograder.sandbox.allowance import within
 from autograder.version import KIT_VERSION
 
@@ -219,6 +219,7 @@ def grade_submissions(assignment, submissions, outdir, options=None, progress=Tr
     # What every grader process is told: the level chosen once for the run, and the limits fitted to here.
     options = replace(options, limits=limits, jobs=jobs, isolation=isolation)
     _adopt_orphans()
+    leftovers.sweep()       # the folders of graders that were killed, on this machine, by any run
     if isolation == 'container' and landlock.abi_version() < 1:
         # Without Landlock the worker uids see the host: lock the kit, the results and the class first.
         lockdown.lock(lockdown.kit_paths() | {outdir} | class_folders(submissions.values()),

@@ -13,11 +13,11 @@ import dataclasses
 import os
 import shutil
 import subprocess
-import tempfile
 import threading
 
 import cs231n
 
+from autograder.sandbox import leftovers
 from autograder.sandbox.levels import BY_NAME
 from autograder.sandbox.limits import Limits
 from autograder.sandbox.worker import HERE, SandboxError, Worker
@@ -35,7 +35,7 @@ OUTPUT_TAIL = 4000
 def _owned_folder(prefix, uid):
     """A folder of the sandbox's uid that others may pass through but not list: at the full level the
     sandbox starts as a root without CAP_DAC_OVERRIDE, and must reach it before it becomes that uid."""
-    folder = tempfile.mkdtemp(prefix=prefix)
+    folder = leftovers.make(prefix)
     if uid is not None:
         os.chown(folder, uid, uid)
         os.chmod(folder, 0o711)
@@ -56,7 +56,7 @@ class KernelSandbox(Worker):
         self._tail = b''
 
     def _make_folder(self):
-        folder = tempfile.mkdtemp(prefix='bnkit-kernel-')
+        folder = leftovers.make('bnkit-kernel-')
         for name in ('kernel_main.py', 'worker_main.py'):
             shutil.copy(HERE / name, folder)
         os.chmod(folder, 0o755)
@@ -137,6 +137,6 @@ class KernelSandbox(Worker):
         finally:
             for folder in (self.sockets, self.workdir):
                 if folder:
-                    shutil.rmtree(folder, ignore_errors=True)
+                    leftovers.forget(folder)
             self.sockets = self.workdir = None
 

@@ -15,13 +15,12 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import cs231n
 
-from autograder.sandbox import lockdown, process_tree, uids, wire
+from autograder.sandbox import leftovers, lockdown, process_tree, uids, wire
 from autograder.sandbox import view as views
 from autograder.sandbox.cgroups import Cgroup
 from autograder.sandbox.levels import BY_NAME
@@ -56,7 +55,7 @@ def _make_folder(side_file=None):
         autograder/__init__.py  autograder/sandbox/{__init__,side}.py
         autograder/assignments/__init__.py  autograder/assignments/<Name>/{__init__,side}.py
     """
-    folder = tempfile.mkdtemp(prefix='bnkit-worker-')
+    folder = leftovers.make('bnkit-worker-')
     for path in WORKER_FILES:
         shutil.copy(path, folder)
     modules = {'autograder.sandbox.side': ENGINE_SIDE}
@@ -139,7 +138,7 @@ class Worker:
                 self.cgroup = Cgroup.create('bnkit-%d-%d' % (self.uid.uid, os.getpid()),
                                             self.limits.memory_mb << 20, self.limits.nproc)
             if self.level != 'full':
-                self.scratch = tempfile.mkdtemp(prefix='bnkit-scratch-')
+                self.scratch = leftovers.make('bnkit-scratch-')
                 if self.uid:
                     os.chown(self.scratch, self.uid.uid, self.uid.uid)
         except (OSError, uids.UidError) as exc:
@@ -234,7 +233,7 @@ class Worker:
             self.cgroup = None
         for folder in (self.scratch, self.folder):
             if folder:
-                shutil.rmtree(folder, ignore_errors=True)   # fd-based on Linux: follows no symlink
+                leftovers.forget(folder)
         self.scratch = self.folder = None
         if self.uid and self.level == 'container' and not survivors:
             lockdown.remove_files_of(self.uid.uid)   # Landlock kept it out of them; without it, clean by owner
