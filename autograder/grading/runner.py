@@ -93,7 +93,7 @@ def _adopt_orphans():
         ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)   # PR_SET_CHILD_SUBREAPER
 
 
-def _sweep_leftovers():
+def _kill_orphans():
     """Kill what a finished grader left behind in this run's process tree: orphans reparented to this
     process, which is their subreaper, and everything below them (frozen first, as a fork bomb's tree would
     outrun a kill of one generation at a time). Nothing outside the tree is touched: another run's workers
@@ -139,7 +139,7 @@ def grade_one_process(assignment, sub, outdir, options, grader_memory_mb=GRADER_
     finally:
         with _LIVE_LOCK:
             _LIVE_GRADERS.discard(proc.pid)
-        _sweep_leftovers()
+        _kill_orphans()
     if proc.returncode in (SANDBOX_FAILED, OUTPUT_FAILED):
         raise GraderFailure((stderr.decode(errors='replace').strip().splitlines() or ['no message'])[-1][:1000])
     if proc.returncode != 0:
@@ -264,5 +264,5 @@ def _sweep_until_settled(seconds=2.0):
             left = [pid for pid in process_tree.children_of(os.getpid()) if pid not in _LIVE_GRADERS]
         if not left:
             return
-        _sweep_leftovers()
+        _kill_orphans()
         time.sleep(0.05)
