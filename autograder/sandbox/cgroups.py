@@ -7,8 +7,9 @@ worker is verified gone. Both cgroup v1 (memory and pids hierarchies) and a dele
 neither can be written (most containers), ``create`` returns None and the rlimits remain.
 """
 import os
-import signal
 import time
+
+from autograder.sandbox import process_tree
 
 ROOT = '/sys/fs/cgroup'
 
@@ -107,11 +108,7 @@ class Cgroup:
                 return True
             if time.monotonic() > deadline:
                 return False
-            for pid in pids:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
+            process_tree.signal_each(pids)
             time.sleep(0.01)
 
     def remove(self):

@@ -48,11 +48,13 @@ def descendants(roots, table):
     return found
 
 
-def _signal(pid, sig):
-    try:
-        os.kill(pid, sig)
-    except (ProcessLookupError, PermissionError):
-        pass
+def signal_each(pids, sig=signal.SIGKILL):
+    """Send ``sig`` to each of ``pids`` that still exists and may be signalled."""
+    for pid in pids:
+        try:
+            os.kill(pid, sig)
+        except (ProcessLookupError, PermissionError):
+            pass
 
 
 def kill_tree(roots_in):
@@ -67,14 +69,12 @@ def kill_tree(roots_in):
         new = descendants(roots_in(table), table) - stopped
         if not new:
             break
-        for pid in new:
-            _signal(pid, signal.SIGSTOP)
+        signal_each(new, signal.SIGSTOP)
         stopped |= new
         _wait_stopped(new)
     table = parents()
     frozen = stopped & descendants(roots_in(table), table)   # frozen, so it cannot have changed but by a kill
-    for pid in frozen:
-        _signal(pid, signal.SIGKILL)
+    signal_each(frozen)
     return _wait_gone(frozen)
 
 

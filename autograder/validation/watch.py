@@ -9,11 +9,10 @@ import ctypes
 import json
 import os
 import shutil
-import signal
 import time
 from pathlib import Path
 
-from autograder.sandbox import uids
+from autograder.sandbox import process_tree, uids
 from autograder.validation.hostile import TRACE_PREFIX
 
 PWNED = Path('/tmp/bnkit-pwned')   # what the pickle payload would create if anything ever unpickled it
@@ -132,12 +131,7 @@ def remove(path):
 def clean_up(left, new_files, evidence):
     """End what the run left behind: its own processes, and the files its hostile submissions made."""
     contained = os.environ.get(CONTAINED_ENV) == '1'
-    for pid, (_, _, _, ours) in left.items():
-        if ours or contained:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
+    process_tree.signal_each([pid for pid, (_, _, _, ours) in left.items() if ours or contained])
     time.sleep(0.2)
     reap()
     for path in new_files:
