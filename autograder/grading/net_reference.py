@@ -7,14 +7,14 @@ object: the caches stay on the student's side behind handles, and no reference c
 A net that is right around a wrong layer then matches exactly, and a wrong net around a right layer does
 not. An assignment subclasses ``ComposedNet`` with the two calls into its layer.
 
-Parameters carry the contract's names here ('W1', 'gamma1', ...); ``map_params`` relates the student's
-own names to them, so that names cost points once, in the parameters check.
+Parameters carry the contract's names and shapes here ('W1', 'gamma1' of shape (D,), ...);
+``autograder.grading.param_matching`` relates the student's own keys and layouts to them by structure, so
+that a naming scheme costs points once, in the parameters check.
 """
-import re
-
 import numpy as np
 
 from autograder.grading.checking import compare
+from autograder.grading.param_matching import Mismatch, describe_keys, match_params
 from autograder.grading.synthetic import accuracy
 from autograder.sandbox.student_api import StudentCodeError
 from cs231n.layers import affine_backward, affine_forward, relu_backward, relu_forward, softmax_loss
@@ -92,82 +92,22 @@ def contract_shapes(hidden_dims, input_dim, num_classes, normalized):
     return shapes
 
 
-def _kind(name):
-    low = name.lower()
-    if 'gamma' in low:
-        return 'gamma'
-    if 'beta' in low:
-        return 'beta'
-    if low.startswith('w'):
-        return 'W'
-    if low.startswith('b'):
-        return 'b'
-    return None
-
-
-def _number(name):
-    digits = re.findall(r'\d+', name)
-    return int(digits[-1]) if digits else -1
-
-
-def map_params(student_params, shapes, initial=None):
-    """{contract name: the student's name} for a net whose parameters follow any consistent scheme.
-
-    Each student name is classified by its pattern (gamma, beta, W..., b...), ordered by the number in it,
-    and the order must give the contract's shapes (and, when ``initial`` maps names to arrays, gamma
-    starting at ones tells it apart from a bias of the same size). Returns None when no consistent mapping
-    exists; the parameters check says what is wrong with the names.
-    """
-    if set(student_params) == set(shapes):
-        return {k: k for k in shapes}
-    by_kind = {}
-    for name in student_params:
-        by_kind.setdefault(_kind(name), []).append(name)
-    if None in by_kind:
-        return None
-    mapping = {}
-    for kind in ('W', 'b', 'gamma', 'beta'):
-        wanted = sorted((k for k in shapes if re.fullmatch(kind + r'\d+', k)), key=_number)
-        found = sorted(by_kind.get(kind, []), key=lambda n: (_number(n), n))
-        if len(found) != len(wanted):
-            return None
-        for contract, mine in zip(wanted, found):
-            if tuple(np.shape(student_params[mine])) != tuple(shapes[contract]):
-                return None
-            if initial is not None and kind == 'gamma' and not np.all(np.asarray(initial[mine]) == 1):
-                return None
-            mapping[contract] = mine
-    return mapping
-
-
-# ---------------------------------------------------------------- the student's net, with given parameters
-
-def describe_keys(got, expected):
-    """'missing ...; unexpected ...' between two sets of parameter names."""
-    parts = []
-    if expected - got:
-        parts.append('missing %s' % ', '.join(sorted(expected - got)))
-    if got - expected:
-        parts.append('unexpected %s' % ', '.join(sorted(got - expected)))
-    return '; '.join(parts)
-
-
 def net_with_params(student, kwargs, params, shapes):
-    """A student net built with kwargs (float64) holding ``params`` (contract names), and its name mapping.
+    """A student net built with kwargs (float64) holding ``params`` (contract names), and its ``Matching``.
 
     ``shapes`` are the contract's ({name: shape}, ``contract_shapes``). Parameter names are charged in the
-    parameters check alone: here the student's parameters are matched to layers by their names' pattern,
-    order and shapes, and a net whose parameters cannot be matched raises StudentCodeError (bad_return).
+    parameters check alone: here the student's parameters are matched to layers by structure
+    (``param_matching``), and a net whose parameters cannot be matched raises StudentCodeError (bad_return)
+    saying which candidates were considered.
     """
     handle = student.net_create(dtype='float64', **kwargs)
     own = student.net_state(handle)['params']
-    mapping = map_params(own, shapes, own)
-    if mapping is None:
+    matching = match_params(own, shapes, own)
+    if isinstance(matching, Mismatch):
         raise StudentCodeError("this part cannot be judged: the net's parameters could not be matched to its "
-                               'layers by their names, order and shapes (%s; the parameters check says more)'
-                               % describe_keys(set(own), set(shapes)), kind='bad_return')
-    student.net_set_params(handle, {mapping[k]: v.copy() for k, v in params.items()})
-    return handle, mapping
+                               'layers: %s (the parameters check says more)' % matching, kind='bad_return')
+    student.net_set_params(handle, matching.to_student(params))
+    return handle, matching
 
 
 def regularization_mistake(diff, reg, params):
@@ -236,13 +176,14 @@ class NetReference:
             if not isinstance(expected, self.composed_class):
                 return False
             expected_loss, expected_grads = expected.loss(X, y)
-            handle, mapping = self.student_net(student, kwargs, params)
+            handle, matching = self.student_net(student, kwargs, params)
             loss, grads = student.net_loss(handle, X, y)
         except StudentCodeError:
             return False
         if abs(loss - expected_loss) > tol * max(1.0, abs(expected_loss)):
             return False
-        return all(mapping[k] in grads and compare(k, grads[mapping[k]], v, tol, floor=1e-6) is None
+        grads = matching.to_contract(grads, self.shapes(kwargs))
+        return all(k in grads and compare(k, grads[k], v, tol, floor=1e-6) is None
                    for k, v in expected_grads.items())
 
     def loss_and_gradient_parts(self, g, student, cases, rng, seed, tol, layer, hint, inputs):
@@ -263,10 +204,10 @@ class NetReference:
                 """(student's loss, grads in contract names, expected loss, expected grads, mapping), once."""
                 if not computed:
                     expected = self.expected(student, kwargs, params, seed + index).loss(X, y)
-                    handle, mapping = self.student_net(student, kwargs, params)
+                    handle, matching = self.student_net(student, kwargs, params)
                     loss, grads = student.net_loss(handle, X, y)
-                    back = {v: k for k, v in mapping.items()}
-                    computed['result'] = (loss, {back.get(k, k): v for k, v in grads.items()}, *expected, mapping)
+                    computed['result'] = (loss, matching.to_contract(grads, self.shapes(kwargs)), *expected,
+                                          matching)
                 return computed['result']
 
             def loss_part(kwargs=kwargs, params=params, fn=both):
