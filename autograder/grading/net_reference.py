@@ -17,17 +17,23 @@ from autograder.grading.checking import compare
 from autograder.grading.param_matching import Mismatch, describe_keys, match_params
 from autograder.grading.synthetic import accuracy
 from autograder.sandbox.student_api import StudentCodeError
-from cs231n.layers import affine_backward, affine_forward, relu_backward, relu_forward, softmax_loss
+from cs231n.layers import (affine_backward, affine_forward, dropout_backward, dropout_forward, relu_backward,
+                           relu_forward, softmax_loss)
 from cs231n.solver import Solver
 
 
+NET_BUILD_SEED = 231
+
+
 class ComposedNet:
-    """{affine - [student's normalization] - relu} x (L - 1) - affine - softmax, without dropout.
+    """{affine - [student's normalization] - relu - [dropout]} x (L - 1) - affine - softmax.
 
     ``params`` holds float64 arrays under the contract's names. A subclass that normalizes defines
     ``normalize_forward(layer, a, gamma, beta, mode) -> (out, handle)`` and
     ``normalize_backward(handle, da) -> (da, dgamma, dbeta)``; ``layer`` counts the hidden layers from 1.
     """
+
+    dropout_param = None     # {'p': ..., 'seed': ...}: cs231n's dropout after each hidden ReLU (the seed fixes the masks)
 
     def __init__(self, params, num_layers, normalized, reg=0.0):
         self.params = params
@@ -59,7 +65,10 @@ class ComposedNet:
                 a, handle = self.normalize_forward(i, a, self.params['gamma%d' % i], self.params['beta%d' % i],
                                                    mode)
             h, relu_cache = relu_forward(a)
-            caches.append((fc_cache, handle, relu_cache))
+            drop = None
+            if self.dropout_param:
+                h, drop = dropout_forward(h, dict(self.dropout_param, mode=mode))
+            caches.append((fc_cache, handle, relu_cache, drop))
         scores, out_cache = affine_forward(h, self.params['W%d' % L], self.params['b%d' % L])
         if y is None:
             return scores
@@ -67,7 +76,9 @@ class ComposedNet:
         loss, dscores = softmax_loss(scores, y)
         dh, grads['W%d' % L], grads['b%d' % L] = affine_backward(dscores, out_cache)
         for i in range(L - 1, 0, -1):
-            fc_cache, handle, relu_cache = caches[i - 1]
+            fc_cache, handle, relu_cache, drop = caches[i - 1]
+            if drop is not None:
+                dh = dropout_backward(dh, drop)
             da = relu_backward(dh, relu_cache)
             if self.normalized:
                 da, grads['gamma%d' % i], grads['beta%d' % i] = self.normalize_backward(handle, da)
@@ -100,6 +111,9 @@ def net_with_params(student, kwargs, params, shapes):
     (``param_matching``), and a net whose parameters cannot be matched raises StudentCodeError (bad_return)
     saying which candidates were considered.
     """
+    # Seeded, so that the initial weights (replaced below) are the same in every run and in the diagnosis's
+    # replay: values drawn at random would be no evidence of anything.
+    student.seed_numpy(NET_BUILD_SEED)
     handle = student.net_create(dtype='float64', **kwargs)
     own = student.net_state(handle)['params']
     matching = match_params(own, shapes, own)
@@ -137,9 +151,10 @@ class NetReference:
         self.composed_class = composed_class
         self.normalized = normalized
 
-    def reference(self, seed, **kwargs):
-        """The reference net, its weights drawn after seeding numpy's global generator with ``seed``."""
-        np.random.seed(seed)
+    def reference(self, init_seed, /, **kwargs):
+        """The reference net, its weights drawn after seeding numpy's global generator with ``init_seed``
+        (``kwargs`` may hold the net's own dropout ``seed``)."""
+        np.random.seed(init_seed)
         return self.reference_class(**kwargs)
 
     def shapes(self, kwargs):
@@ -156,6 +171,8 @@ class NetReference:
         layer cannot be called, so a broken layer is not guessed around."""
         net = self.composed_class(student, {k: v.copy() for k, v in params.items()}, len(kwargs['hidden_dims']) + 1,
                                   self.normalized(kwargs), kwargs.get('reg', 0.0))
+        if kwargs.get('dropout', 0) > 0:
+            net.dropout_param = {'p': kwargs['dropout'], **({'seed': kwargs['seed']} if 'seed' in kwargs else {})}
         if not net.normalized:
             return net
         try:

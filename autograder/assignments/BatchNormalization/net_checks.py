@@ -5,6 +5,7 @@ from autograder.assignments.BatchNormalization.composed_net import ComposedNet
 from autograder.assignments.BatchNormalization.settings import SEED, hidden_rng
 from autograder.grading.tolerances import TOL_NET
 from autograder.grading.checking import Grading, check
+from autograder.grading.net_options import combination_parts
 from autograder.grading.net_reference import NetReference
 from autograder.grading.net_parameters import NetParameters
 from solutions.BatchNormalization.fc_net import FullyConnectedNet as ReferenceNet
@@ -62,6 +63,11 @@ def dropout_params(rng):
 
 
 # ---------------------------------------------------------------- the net: loss and gradients
+
+# The net's options, each (off, on): every combination of two or more on is checked together
+# (autograder.grading.net_options), on this net.
+NET_OPTIONS = {'use_batchnorm': (False, True), 'dropout': (0.0, 0.4)}
+COMBINED_NET = dict(hidden_dims=[20, 20], input_dim=15, num_classes=10, reg=0.0, weight_scale=5e-2)
 
 LOSS_HINT = ('check, in this order: the architecture {affine - batchnorm - relu} x (L-1) - affine - softmax (no '
              'batch norm after the last affine layer, batch norm before the ReLU), which gamma/beta each layer '
@@ -122,6 +128,8 @@ def fc_net_loss_and_gradients(student):
         return []
 
     g.part(0.15, 'Train mode with dropout', dropout_in_train_mode)
+    combination_parts(g, REFERENCE_NET, student, COMBINED_NET, NET_OPTIONS, 0.15, rng, SEED + 80, TOL_NET,
+                      inputs=lambda rng, n, d: rng.standard_normal((n, d)))
     return g.outcome()
 
 

@@ -2,10 +2,12 @@
 import numpy as np
 
 from autograder.assignments.BatchNormalization.composed_net import ComposedNet
-from autograder.assignments.BatchNormalization.net_checks import REFERENCE_NET, DROPOUT_NET, dropout_params, relu_net_scores
+from autograder.assignments.BatchNormalization.net_checks import (COMBINED_NET, DROPOUT_NET, NET_OPTIONS, REFERENCE_NET,
+                                                                  dropout_params, relu_net_scores)
 from autograder.assignments.BatchNormalization.settings import SEED, hidden_rng
 from autograder.grading.tolerances import TOL_NET
 from autograder.grading.checking import Grading, check, compare
+from autograder.grading.net_options import combinations, label
 from autograder.sandbox.student_api import StudentCodeError
 
 
@@ -237,9 +239,58 @@ def fc_net_test_mode(student):
                               'test time is the identity']
         return [problem + '; at test time dropout must be the identity'] if problem else []
 
+    def options_together():
+        """Test mode of a net with two or more options on, after one train step. When that step is the reference
+        logic's over the student's layer (same dropout seed), each test call must give what that logic gives
+        with the net's running averages as they stand; otherwise (the loss check charges the difference, or
+        the masks ignore the seed) test mode is judged by behaviour: the same scores twice."""
+        problems = []
+        for index, setting in enumerate(combinations(NET_OPTIONS)):
+            kwargs = dict(COMBINED_NET, **setting, seed=SEED + 90 + index)
+            init = {k: v for k, v in kwargs.items() if k != 'seed'}
+            params = {k: v.copy() for k, v in REFERENCE_NET.reference(SEED + 90, dtype=np.float64, **init).params.items()}
+            try:
+                handle, _ = REFERENCE_NET.student_net(student, kwargs, params)
+                expected = REFERENCE_NET.expected(student, kwargs, params, SEED + 90)
+            except StudentCodeError as exc:
+                if exc.kind != 'bad_return':
+                    raise
+                # Parameters that cannot be matched (charged elsewhere): behaviour alone.
+                student.seed_numpy(SEED)
+                handle, expected = student.net_create(dtype='float64', **kwargs), None
+            X, y = rng.standard_normal((10, kwargs['input_dim'])), rng.integers(kwargs['num_classes'], size=10)
+            exact = isinstance(expected, ComposedNet)
+            try:
+                loss, _ = student.net_loss(handle, X, y)
+                exact = exact and abs(loss - expected.loss(X, y)[0]) <= TOL_NET * max(1.0, abs(loss))
+            except StudentCodeError:
+                exact = False       # a train mode that fails is the loss check's to charge
+            previous = None
+            for _ in range(2):
+                running = layer_states(student.net_state(handle)['bn_params'], len(kwargs['hidden_dims']))
+                got = student.net_loss(handle, X[:6])
+                if exact:
+                    expected.bn_params = [dict(p) for p in running]
+                    problem = compare('with %s, the test-time scores' % label(setting), got, expected.loss(X[:6]),
+                                      TOL_NET)
+                    if problem:
+                        problems.append(problem + '; at test time batch norm uses its running averages and dropout '
+                                                  'is the identity')
+                        break
+                elif not (got.shape == (6, kwargs['num_classes']) and np.all(np.isfinite(got))
+                          and np.any(got.std(axis=0) > 1e-12)):
+                    problems.append('with %s, loss(X) returned scores that do not depend on X' % label(setting))
+                    break
+                elif previous is not None and (got.shape != previous.shape or not np.array_equal(got, previous)):
+                    problems.append('with %s, test-time scores differ between two calls: dropout still runs at '
+                                    'test time' % label(setting))
+                previous = got
+        return problems
+
     g.part(0.25, 'Running averages of each layer', running_statistics)
     g.part(0.3, 'Test-time scores', scores)
     g.part(0.1, 'Test-time scores of one example', single_example)
     g.part(0.1, 'Test time changes nothing', running_unchanged)
     g.part(0.25, 'Test time with dropout', dropout_at_test_time)
+    g.part(0.1, 'Test time with the options together', options_together)
     return g.outcome()

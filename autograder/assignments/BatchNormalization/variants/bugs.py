@@ -5,7 +5,6 @@ describes the mistake, and beside it the words the misconception diagnosis tells
 from autograder.assignments.BatchNormalization import ASSIGNMENT
 from autograder.assignments.BatchNormalization.variants.correct import (HANDWRITTEN_DROPOUT_LINES, INLINE_NET_LOSS,
                                                                         REFERENCE, REFERENCE_VARIANCE, RUNNING_UPDATE)
-from autograder.assignments.BatchNormalization.variants.structures import STRUCTURES
 from autograder.validation.kinds import Bug, of_assignment, patch
 
 ZERO_BASED_NAMES = '''        dims = [input_dim] + list(hidden_dims) + [num_classes]
@@ -332,4 +331,4 @@ BUGS = of_assignment(ASSIGNMENT, [
         loses_in='batchnorm_running_stats_test_mode',
         explanation='test mode changes the running mean',
         hint='Check what test mode writes back into bn_param.'),
-]) + STRUCTURES
+])
