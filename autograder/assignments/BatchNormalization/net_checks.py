@@ -120,6 +120,11 @@ def fc_net_loss_and_gradients(student):
             return ['with dropout=0.4, loss(X, y) dropped %.0f%% of the hidden units; p is the probability of '
                     'dropping a unit, so about 40%% should be dropped' % (100 * dropped)]
         if not np.allclose(scales, 1 / 0.6, rtol=1e-6):
+            if not np.allclose(scales, np.median(scales), rtol=1e-6):
+                # No single scale: neither a missing nor a wrong rescaling gives this, so none is claimed.
+                return ['with dropout=0.4, the hidden units after dropout are not the ReLU outputs masked and '
+                        'rescaled: their ratios to the ReLU outputs differ from unit to unit; check where dropout '
+                        'is applied (after each hidden ReLU, nowhere else)']
             if np.allclose(scales, 1.0, rtol=1e-6):
                 return ['the units dropout keeps are not rescaled; inverted dropout divides them by (1 - p) in '
                         'train mode so that test time needs no scaling']
