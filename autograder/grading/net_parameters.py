@@ -9,7 +9,8 @@ normalized layer) and adds the parts it wants, with its own weights, to a ``Grad
 """
 import numpy as np
 
-from autograder.grading.param_matching import Mismatch, describe_keys, match_params, numbering_offset, renamed
+from autograder.grading.param_matching import (KINDS, Mismatch, describe_keys, match_params, name_kind,
+                                               numbering_offset, renamed)
 
 
 class NetParameters:
@@ -70,7 +71,9 @@ class NetParameters:
         params = self.state('normalized')['params']
         matching = self.matching('normalized')
         if isinstance(matching, Mismatch):
-            return ['the initial values cannot be told apart: %s' % matching]
+            # The names part charges a structure that cannot be matched; here each parameter the net has is
+            # judged by the kind its name says.
+            matching = {'%s%d' % (name_kind(k), i): k for i, k in enumerate(params) if name_kind(k) in KINDS}
         problems = []
         for k, mine in sorted(matching.items()):
             value = np.asarray(params[mine], dtype=np.float64)
@@ -84,10 +87,12 @@ class NetParameters:
         params = self.state('big')['params']
         matching = self.matching('big')
         if isinstance(matching, Mismatch):
-            return ['the weight matrices cannot be told apart: %s' % matching]
+            matching = {k: k for k in ('W1', 'W2', 'W3')}   # the names part charges the structure
         problems = []
         for k in ('W1', 'W2', 'W3'):
-            w = params[matching[k]]
+            w = params.get(matching[k])
+            if w is None:
+                return ['%s is missing' % k]
             if not (0.085 < np.std(w) < 0.115 and abs(np.mean(w)) < 0.02):
                 problems.append('%s does not look drawn from weight_scale * randn (mean 0, standard deviation '
                                 'weight_scale)' % matching[k])
