@@ -99,3 +99,18 @@ def test_every_named_cause_of_the_whole_set_reproduces_every_wrong_value(name):
     assignment = get(name)
     for bug in assignment.module('variants').BUGS:
         graded(assignment, bug)
+
+
+@pytest.mark.parametrize('name', ASSIGNMENTS)
+def test_no_correct_variant_gets_a_cause_or_an_observation_even_when_asked(name):
+    assignment = get(name)
+    layer = assignment.module('checks').LAYER
+    for correct in assignment.module('variants').CORRECT:
+        student = InProcessStudent(namespace_of(assignment, correct.sources()), assignment.module('side').Operations)
+        for spec in assignment.checks:
+            if spec.name in assignment.training_checks:
+                continue
+            recording = RecordingStudent(student)
+            assignment.run_check(spec.name, recording)
+            assert misconceptions.diagnose(assignment, recording.calls, check=spec.name) == [], (correct.name, spec.name)
+            assert observations(layer, recording.calls) == [], (correct.name, spec.name)
