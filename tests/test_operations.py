@@ -103,12 +103,14 @@ def test_a_nets_operations_read_the_attributes_the_assignment_declares():
     assert set(Operations.operations()) == {'has', 'changed_inputs', 'seed_numpy', 'f', 'b', 'f_keeping_cache', 'b_keeping_cache'} | net
     assert [n for n, op in Operations.operations().items() if op.slow] == ['train_and_predict']
     assert issubclass(Operations, NetOperations) and issubclass(Operations, StudentOperations)
-    assert Operations.operations()['net_state'].returns == {'params': {str: 'array'}, 'layers': ['dict'], 'extra': 'dict'}
+    assert Operations.operations()['net_state'].returns == {'params': {str: 'array'}, 'containers': {str: 'str'},
+                                                            'layers': ['dict'], 'extra': 'dict'}
     source = ('class FullyConnectedNet:\n    def __init__(self, **kwargs):\n'
               "        self.params, self.layers = {'W1': np.ones(2)}, [{'mode': 'train'}]\n")
     student = InProcessStudent(namespace_of(ASSIGNMENT, {'net': source}), Operations)
     state = student.net_state(student.net_create())
     assert state['layers'] == [{'mode': 'train'}] and state['extra'] == {}    # an attribute it lacks is empty
+    assert state['containers'] == {'layers': 'list', 'extra': 'NoneType'}
 
 
 def test_the_in_process_student_offers_exactly_the_declared_operations():
@@ -202,11 +204,11 @@ def test_a_slow_operation_gets_the_long_timeout(tiny_side):
 
 
 def test_student_code_in_the_worker_reaches_only_the_copied_operations(tiny_side):
-    """Of ``autograder`` only the copies of the two side.py files load (from the worker's own folder), even
+    """Of ``autograder`` only the copies of the two side.py files (and plain.py) load (from the worker's own folder), even
     for code that puts the kit's checkout on sys.path; the rest of the grader and the answer key are refused."""
     side_file, _ = tiny_side
     found = {}
-    for name in ('autograder.sandbox.side', 'autograder.assignments.Tiny.side', 'autograder.grading.checking',
+    for name in ('autograder.sandbox.side', 'autograder.sandbox.plain', 'autograder.assignments.Tiny.side', 'autograder.grading.checking',
                  'autograder.sandbox.client', 'autograder.assignment', 'autograder.assignments.BatchNormalization',
                  'solutions'):
         source = ('import importlib, sys\nsys.path.insert(0, %r)\n'
@@ -215,6 +217,7 @@ def test_student_code_in_the_worker_reaches_only_the_copied_operations(tiny_side
             (error,) = worker.load_errors
             found[name] = error.replace(worker.folder, 'FOLDER')
     assert found.pop('autograder.sandbox.side') == 'cell: RuntimeError: FOLDER/autograder/sandbox/side.py'
+    assert found.pop('autograder.sandbox.plain') == 'cell: RuntimeError: FOLDER/autograder/sandbox/plain.py'
     assert found.pop('autograder.assignments.Tiny.side') == 'cell: RuntimeError: FOLDER/autograder/assignments/Tiny/side.py'
     for name, error in found.items():     # refused at the first package of it that was not copied
         refused = error.removeprefix('cell: ImportError: ').removesuffix(' is not available to submissions')

@@ -10,10 +10,12 @@ hints. The grid is the same for every layer:
 - 0.05 for leaving dout unchanged, which counts only for a backward that computes something.
 
 The backward is judged on the student's own forward (error carried forward): each case's forward is
-'right' (float64, within 1e-10 of the reference), 'close' (within float32 precision: its derivative is then
-right to about that precision, and a numeric one is lost in the rounding, so both parts compare in float32)
-or 'wrong'. A wrong forward costs points in the forward's checks; its backward is right when it is the
-reference layer's derivative, or numerically that of the student's own forward (``carried``), unless that
+'right' (float64, within 1e-10 of the reference), 'close' (a lower-precision result within float32 precision:
+its derivative is then right to about that precision, and a numeric one is lost in the rounding, so both
+parts compare in float32) or 'wrong'. The train param names every setting (eps too), so that a forward's
+wrong default does not reach the backward. A wrong forward costs points in the forward's checks; its
+backward is right when it is the reference layer's derivative, what the release's backward gives on that
+forward's own cache, or numerically the derivative of the student's own forward (``carried``), unless that
 forward does not depend on x at all.
 """
 from dataclasses import dataclass
@@ -40,6 +42,11 @@ class Layer:
     train_param: object           # the param dict of a train-mode call ({'mode': 'train'}); None: it takes none
     reference_forward: object     # (*inputs[, param]) -> (out, cache)
     reference_backward: object    # (dout, cache) -> gradients
+    # What the properties of autograder.grading.properties read: the axis its statistics are taken over
+    # (0 for batch norm, 1 for layer norm) and its param dict's defaults.
+    statistics_axis: int = 0
+    default_eps: float = 1e-5
+    default_momentum: float = 0.9
 
     @property
     def gradients(self):
@@ -81,8 +88,9 @@ def backward_outcome(student, layer, cases, hints, weights=None, own_expected=No
 
     ``hints`` {gradient name: ' (what to look at)'} follow a gradient's problem. ``weights`` are the
     gradients' (default 0.45 for dx, 0.25 for each other). ``own_expected(inputs, out, dout)``, when given,
-    reads a wrong forward's own normalization off its output and returns the gradients of that
-    normalization (None when the output is not of that form): the backward is then judged on it, as right.
+    reads a wrong forward's own normalization off its output and returns what the release's backward gives
+    on that normalization's cache (None when the output is not of that form): a wrong forward's backward
+    that gives it is right for the layer, and keeps its points.
     """
     names = layer.gradients
     weights = weights or (0.45,) + (0.25,) * (len(names) - 1)
@@ -99,15 +107,23 @@ def backward_outcome(student, layer, cases, hints, weights=None, own_expected=No
             expected = layer.reference_backward(dout, cache)
             if out.dtype == np.float64 and compare('out', out, expected_out, FORWARD_AGREEMENT) is None:
                 forward = RIGHT
-            elif compare('out', out, expected_out, TOL_FLOAT32) is None:
+            elif out.dtype != np.float64 and compare('out', out, expected_out, TOL_FLOAT32) is None:
+                # Float32 precision is said of float32 results only: a float64 forward that is merely close
+                # (another eps default, say) is wrong, and its backward is judged on its own forward below.
                 forward = CLOSE
             else:
                 forward = WRONG
-                own = own_expected(inputs, out, dout) if own_expected else None
-                if own is not None:
-                    expected, forward = own, RIGHT
             results[i] = (grads, forward, expected, changed)
         return results[i]
+
+    def on_own_cache(i):
+        """What the release's backward gives on the cache of case i's wrong forward, read off its output (None
+        when ``own_expected`` cannot tell): a backward right for the layer keeps its points."""
+        if ('own', i) not in results:
+            inputs, dout = cases[i]
+            out = layer.student_forward(student, inputs)
+            results[('own', i)] = own_expected(inputs, out, dout) if own_expected else None
+        return results[('own', i)]
 
     def problem_of(k, got, expected, tol):
         problem = compare(names[k], got, expected, tol)
@@ -129,6 +145,9 @@ def backward_outcome(student, layer, cases, hints, weights=None, own_expected=No
         the student's own forward."""
         grads, _, expected, _ = run(0)
         if compare(names[k], grads[k], expected[k], TOL_FLOAT64) is None:
+            return []
+        own = on_own_cache(0)
+        if own is not None and compare(names[k], grads[k], own[k], TOL_FLOAT64) is None:
             return []
         return against_own_numeric(k, guard=True)
 

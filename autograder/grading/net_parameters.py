@@ -9,7 +9,8 @@ normalized layer) and adds the parts it wants, with its own weights, to a ``Grad
 """
 import numpy as np
 
-from autograder.grading.net_reference import describe_keys, map_params
+from autograder.grading.param_matching import (KINDS, Mismatch, describe_keys, match_params, name_kind,
+                                               numbering_offset, renamed)
 
 
 class NetParameters:
@@ -39,45 +40,62 @@ class NetParameters:
         return self.net.shapes(self.settings[name])
 
     # ------------------------------------------------ the parts (each returns its problems)
+    def matching(self, name):
+        """The ``Matching`` of setting ``name``'s parameters to the contract's, or a ``Mismatch``."""
+        params = self.state(name)['params']
+        return match_params(params, self.shapes(name), params)
+
     def names(self):
         params, shapes = self.state('normalized')['params'], self.shapes('normalized')
         if set(params) == set(shapes):
             return []
-        hint = ''
-        if map_params(params, shapes) is not None:
-            hint = ("; your names follow another scheme (numbered from 0?). The layers are numbered from 1: 'W1' "
-                    "and 'b1' are the first affine layer's, 'gamma1' and 'beta1' scale and shift the first hidden "
-                    'layer. The other checks still find your parameters by their shapes and order')
-        return ['with %s and two hidden layers, params should hold W1..W3, b1..b3, gamma1, gamma2, beta1 and beta2 '
-                '(%s)%s' % (self.with_layer, describe_keys(set(params), set(shapes)), hint)]
+        matching = self.matching('normalized')
+        if isinstance(matching, Mismatch):
+            return ['with %s and two hidden layers, params should hold W1..W3, b1..b3, gamma1, gamma2, beta1 and '
+                    'beta2 (%s); %s' % (self.with_layer, describe_keys(set(params), set(shapes)), matching)]
+        scheme = 'are numbered from 0' if numbering_offset(matching) == -1 else 'follow another naming scheme'
+        return ["your parameters %s (%s). The release numbers the layers from 1: 'W1' "
+                "and 'b1' are the first affine layer's, 'gamma1' and 'beta1' scale and shift the first hidden "
+                'layer. Only this part charges the names: the other checks find your parameters by their shapes, '
+                'initial values and order' % (scheme, renamed(matching))]
 
     def shapes_of_params(self):
         params, shapes = self.state('normalized')['params'], self.shapes('normalized')
-        mapping = map_params(params, shapes) or {k: k for k in shapes}
-        return ['%s has shape %s, expected %s' % (mapping[k], np.shape(params[mapping[k]]), v)
-                for k, v in shapes.items() if mapping[k] in params and np.shape(params[mapping[k]]) != v]
+        matching = self.matching('normalized')
+        if isinstance(matching, Mismatch):
+            matching = {k: k for k in shapes}
+        return ['%s has shape %s, expected %s' % (matching[k], np.shape(params[matching[k]]), v)
+                for k, v in shapes.items() if matching[k] in params and np.shape(params[matching[k]]) != v]
 
     def initial_values(self):
+        params = self.state('normalized')['params']
+        matching = self.matching('normalized')
+        if isinstance(matching, Mismatch):
+            # The names part charges a structure that cannot be matched; here each parameter the net has is
+            # judged by the kind its name says.
+            matching = {'%s%d' % (name_kind(k), i): k for i, k in enumerate(params) if name_kind(k) in KINDS}
         problems = []
-        for k, value in sorted(self.state('normalized')['params'].items()):
-            value = np.asarray(value, dtype=np.float64)
-            if 'gamma' in k and not np.all(value == 1):
-                problems.append('%s should start as ones' % k)
-            if ('beta' in k or k.startswith('b') and k[1:].isdigit()) and not np.all(value == 0):
-                problems.append('%s should start as zeros' % k)
+        for k, mine in sorted(matching.items()):
+            value = np.asarray(params[mine], dtype=np.float64)
+            if k.startswith('gamma') and not np.all(value == 1):
+                problems.append('%s should start as ones' % mine)
+            if (k.startswith('beta') or k.startswith('b') and k[1:].isdigit()) and not np.all(value == 0):
+                problems.append('%s should start as zeros' % mine)
         return problems
 
     def weights(self):
         params = self.state('big')['params']
-        mapping = map_params(params, self.shapes('big')) or {}
+        matching = self.matching('big')
+        if isinstance(matching, Mismatch):
+            matching = {k: k for k in ('W1', 'W2', 'W3')}   # the names part charges the structure
         problems = []
         for k in ('W1', 'W2', 'W3'):
-            w = params.get(mapping.get(k, k))
+            w = params.get(matching[k])
             if w is None:
                 return ['%s is missing' % k]
             if not (0.085 < np.std(w) < 0.115 and abs(np.mean(w)) < 0.02):
                 problems.append('%s does not look drawn from weight_scale * randn (mean 0, standard deviation '
-                                'weight_scale)' % k)
+                                'weight_scale)' % matching[k])
         return problems
 
     def dtypes(self):
@@ -89,7 +107,13 @@ class NetParameters:
         return problems
 
     def one_dict_per_layer(self):
-        found = self.state('normalized')[self.layer_state]
+        state = self.state('normalized')
+        found = state[self.layer_state]
+        container = state.get('containers', {}).get(self.layer_state)
+        if found and container != 'list':
+            return ['with %s, self.%s should be a list with one dict per normalized layer; yours is a %s (the other '
+                    'checks take your dicts as they are, layer by layer)' % (self.with_layer, self.layer_state,
+                                                                            container)]
         if len(found) != 2:
             return ['with %s, self.%s should be a list with one dict per normalized layer (2 here), found %d'
                     % (self.with_layer, self.layer_state, len(found))]
@@ -99,7 +123,8 @@ class NetParameters:
         plain = self.state('plain')
         expected = set(self.shapes('plain'))
         problems = []
-        if set(plain['params']) != expected:
+        # Another naming scheme is charged in the names part alone; here only what the net holds counts.
+        if isinstance(self.matching('plain'), Mismatch):
             problems.append('with %s params should hold only W1..W3 and b1..b3 (%s)'
                             % (self.without_layer, describe_keys(set(plain['params']), expected)))
         if plain[self.layer_state]:

@@ -7,27 +7,33 @@ object: the caches stay on the student's side behind handles, and no reference c
 A net that is right around a wrong layer then matches exactly, and a wrong net around a right layer does
 not. An assignment subclasses ``ComposedNet`` with the two calls into its layer.
 
-Parameters carry the contract's names here ('W1', 'gamma1', ...); ``map_params`` relates the student's
-own names to them, so that names cost points once, in the parameters check.
+Parameters carry the contract's names and shapes here ('W1', 'gamma1' of shape (D,), ...);
+``autograder.grading.param_matching`` relates the student's own keys and layouts to them by structure, so
+that a naming scheme costs points once, in the parameters check.
 """
-import re
-
 import numpy as np
 
 from autograder.grading.checking import compare
+from autograder.grading.param_matching import Mismatch, describe_keys, match_params
 from autograder.grading.synthetic import accuracy
 from autograder.sandbox.student_api import StudentCodeError
-from cs231n.layers import affine_backward, affine_forward, relu_backward, relu_forward, softmax_loss
+from cs231n.layers import (affine_backward, affine_forward, dropout_backward, dropout_forward, relu_backward,
+                           relu_forward, softmax_loss)
 from cs231n.solver import Solver
 
 
+NET_BUILD_SEED = 231
+
+
 class ComposedNet:
-    """{affine - [student's normalization] - relu} x (L - 1) - affine - softmax, without dropout.
+    """{affine - [student's normalization] - relu - [dropout]} x (L - 1) - affine - softmax.
 
     ``params`` holds float64 arrays under the contract's names. A subclass that normalizes defines
     ``normalize_forward(layer, a, gamma, beta, mode) -> (out, handle)`` and
     ``normalize_backward(handle, da) -> (da, dgamma, dbeta)``; ``layer`` counts the hidden layers from 1.
     """
+
+    dropout_param = None     # {'p': ..., 'seed': ...}: cs231n's dropout after each hidden ReLU (the seed fixes the masks)
 
     def __init__(self, params, num_layers, normalized, reg=0.0):
         self.params = params
@@ -59,7 +65,10 @@ class ComposedNet:
                 a, handle = self.normalize_forward(i, a, self.params['gamma%d' % i], self.params['beta%d' % i],
                                                    mode)
             h, relu_cache = relu_forward(a)
-            caches.append((fc_cache, handle, relu_cache))
+            drop = None
+            if self.dropout_param:
+                h, drop = dropout_forward(h, dict(self.dropout_param, mode=mode))
+            caches.append((fc_cache, handle, relu_cache, drop))
         scores, out_cache = affine_forward(h, self.params['W%d' % L], self.params['b%d' % L])
         if y is None:
             return scores
@@ -67,7 +76,9 @@ class ComposedNet:
         loss, dscores = softmax_loss(scores, y)
         dh, grads['W%d' % L], grads['b%d' % L] = affine_backward(dscores, out_cache)
         for i in range(L - 1, 0, -1):
-            fc_cache, handle, relu_cache = caches[i - 1]
+            fc_cache, handle, relu_cache, drop = caches[i - 1]
+            if drop is not None:
+                dh = dropout_backward(dh, drop)
             da = relu_backward(dh, relu_cache)
             if self.normalized:
                 da, grads['gamma%d' % i], grads['beta%d' % i] = self.normalize_backward(handle, da)
@@ -92,82 +103,25 @@ def contract_shapes(hidden_dims, input_dim, num_classes, normalized):
     return shapes
 
 
-def _kind(name):
-    low = name.lower()
-    if 'gamma' in low:
-        return 'gamma'
-    if 'beta' in low:
-        return 'beta'
-    if low.startswith('w'):
-        return 'W'
-    if low.startswith('b'):
-        return 'b'
-    return None
-
-
-def _number(name):
-    digits = re.findall(r'\d+', name)
-    return int(digits[-1]) if digits else -1
-
-
-def map_params(student_params, shapes, initial=None):
-    """{contract name: the student's name} for a net whose parameters follow any consistent scheme.
-
-    Each student name is classified by its pattern (gamma, beta, W..., b...), ordered by the number in it,
-    and the order must give the contract's shapes (and, when ``initial`` maps names to arrays, gamma
-    starting at ones tells it apart from a bias of the same size). Returns None when no consistent mapping
-    exists; the parameters check says what is wrong with the names.
-    """
-    if set(student_params) == set(shapes):
-        return {k: k for k in shapes}
-    by_kind = {}
-    for name in student_params:
-        by_kind.setdefault(_kind(name), []).append(name)
-    if None in by_kind:
-        return None
-    mapping = {}
-    for kind in ('W', 'b', 'gamma', 'beta'):
-        wanted = sorted((k for k in shapes if re.fullmatch(kind + r'\d+', k)), key=_number)
-        found = sorted(by_kind.get(kind, []), key=lambda n: (_number(n), n))
-        if len(found) != len(wanted):
-            return None
-        for contract, mine in zip(wanted, found):
-            if tuple(np.shape(student_params[mine])) != tuple(shapes[contract]):
-                return None
-            if initial is not None and kind == 'gamma' and not np.all(np.asarray(initial[mine]) == 1):
-                return None
-            mapping[contract] = mine
-    return mapping
-
-
-# ---------------------------------------------------------------- the student's net, with given parameters
-
-def describe_keys(got, expected):
-    """'missing ...; unexpected ...' between two sets of parameter names."""
-    parts = []
-    if expected - got:
-        parts.append('missing %s' % ', '.join(sorted(expected - got)))
-    if got - expected:
-        parts.append('unexpected %s' % ', '.join(sorted(got - expected)))
-    return '; '.join(parts)
-
-
 def net_with_params(student, kwargs, params, shapes):
-    """A student net built with kwargs (float64) holding ``params`` (contract names), and its name mapping.
+    """A student net built with kwargs (float64) holding ``params`` (contract names), and its ``Matching``.
 
     ``shapes`` are the contract's ({name: shape}, ``contract_shapes``). Parameter names are charged in the
-    parameters check alone: here the student's parameters are matched to layers by their names' pattern,
-    order and shapes, and a net whose parameters cannot be matched raises StudentCodeError (bad_return).
+    parameters check alone: here the student's parameters are matched to layers by structure
+    (``param_matching``), and a net whose parameters cannot be matched raises StudentCodeError (bad_return)
+    saying which candidates were considered.
     """
+    # Seeded, so that the initial weights (replaced below) are the same in every run and in the diagnosis's
+    # replay: values drawn at random would be no evidence of anything.
+    student.seed_numpy(NET_BUILD_SEED)
     handle = student.net_create(dtype='float64', **kwargs)
     own = student.net_state(handle)['params']
-    mapping = map_params(own, shapes, own)
-    if mapping is None:
+    matching = match_params(own, shapes, own)
+    if isinstance(matching, Mismatch):
         raise StudentCodeError("this part cannot be judged: the net's parameters could not be matched to its "
-                               'layers by their names, order and shapes (%s; the parameters check says more)'
-                               % describe_keys(set(own), set(shapes)), kind='bad_return')
-    student.net_set_params(handle, {mapping[k]: v.copy() for k, v in params.items()})
-    return handle, mapping
+                               'layers: %s (the parameters check says more)' % matching, kind='bad_return')
+    student.net_set_params(handle, matching.to_student(params))
+    return handle, matching
 
 
 def regularization_mistake(diff, reg, params):
@@ -197,9 +151,10 @@ class NetReference:
         self.composed_class = composed_class
         self.normalized = normalized
 
-    def reference(self, seed, **kwargs):
-        """The reference net, its weights drawn after seeding numpy's global generator with ``seed``."""
-        np.random.seed(seed)
+    def reference(self, init_seed, /, **kwargs):
+        """The reference net, its weights drawn after seeding numpy's global generator with ``init_seed``
+        (``kwargs`` may hold the net's own dropout ``seed``)."""
+        np.random.seed(init_seed)
         return self.reference_class(**kwargs)
 
     def shapes(self, kwargs):
@@ -216,6 +171,8 @@ class NetReference:
         layer cannot be called, so a broken layer is not guessed around."""
         net = self.composed_class(student, {k: v.copy() for k, v in params.items()}, len(kwargs['hidden_dims']) + 1,
                                   self.normalized(kwargs), kwargs.get('reg', 0.0))
+        if kwargs.get('dropout', 0) > 0:
+            net.dropout_param = {'p': kwargs['dropout'], **({'seed': kwargs['seed']} if 'seed' in kwargs else {})}
         if not net.normalized:
             return net
         try:
@@ -236,13 +193,14 @@ class NetReference:
             if not isinstance(expected, self.composed_class):
                 return False
             expected_loss, expected_grads = expected.loss(X, y)
-            handle, mapping = self.student_net(student, kwargs, params)
+            handle, matching = self.student_net(student, kwargs, params)
             loss, grads = student.net_loss(handle, X, y)
         except StudentCodeError:
             return False
         if abs(loss - expected_loss) > tol * max(1.0, abs(expected_loss)):
             return False
-        return all(mapping[k] in grads and compare(k, grads[mapping[k]], v, tol, floor=1e-6) is None
+        grads = matching.to_contract(grads, self.shapes(kwargs))
+        return all(k in grads and compare(k, grads[k], v, tol, floor=1e-6) is None
                    for k, v in expected_grads.items())
 
     def loss_and_gradient_parts(self, g, student, cases, rng, seed, tol, layer, hint, inputs):
@@ -263,10 +221,10 @@ class NetReference:
                 """(student's loss, grads in contract names, expected loss, expected grads, mapping), once."""
                 if not computed:
                     expected = self.expected(student, kwargs, params, seed + index).loss(X, y)
-                    handle, mapping = self.student_net(student, kwargs, params)
+                    handle, matching = self.student_net(student, kwargs, params)
                     loss, grads = student.net_loss(handle, X, y)
-                    back = {v: k for k, v in mapping.items()}
-                    computed['result'] = (loss, {back.get(k, k): v for k, v in grads.items()}, *expected, mapping)
+                    computed['result'] = (loss, matching.to_contract(grads, self.shapes(kwargs)), *expected,
+                                          matching)
                 return computed['result']
 
             def loss_part(kwargs=kwargs, params=params, fn=both):

@@ -18,6 +18,7 @@ import pytest
 
 from autograder.grading.checking import explain
 from autograder.grading.misconceptions import diagnose
+from autograder.grading.properties import observations
 from autograder.grading.outcome import PartialCredit
 from autograder.grading.recording import RecordingStudent
 from autograder.sandbox import SandboxError, Worker
@@ -130,10 +131,12 @@ class GradingPlugin:
             fraction, messages = 0.0, ['the grader itself failed on this check (%s); please report it to the '
                                        'course staff' % call.excinfo.typename]
         recording, self.recording = self.recording, None
-        diagnoses = self._diagnose(recording) if fraction < 1 else []
+        diagnoses = self._diagnose(recording, name) if fraction < 1 else []
         figure = self._figure(name, recording) if fraction < 1 else None
         messages = list(messages) + [d.repeated() if d.mistake.id in self.diagnosed else d.message()
                                      for d in diagnoses]
+        if fraction < 1 and not diagnoses:
+            messages += self._observations(recording)
         self.diagnosed += [d.mistake.id for d in diagnoses if d.mistake.id not in self.diagnosed]
         self.results[name] = {'fraction': float(min(max(fraction, 0.0), 1.0)), 'messages': messages,
                               'seconds': round(call.duration, 3), 'diagnoses': [d.mistake.id for d in diagnoses],
@@ -148,11 +151,22 @@ class GradingPlugin:
             print('feedback figure failed: %r' % exc, file=sys.stderr)
             return None
 
-    def _diagnose(self, recording):
+    def _observations(self, recording):
+        """What the calls show about the assignment's layer (``properties``), when no known mistake explains them."""
+        layer = getattr(self.assignment.module('checks'), 'LAYER', None)
+        if recording is None or layer is None:
+            return []
+        try:
+            return observations(layer, recording.calls)
+        except Exception as exc:    # the kit's own failure: the student keeps the check's plain feedback
+            print('property diagnosis failed: %r' % exc, file=sys.stderr)
+            return []
+
+    def _diagnose(self, recording, check):
         if recording is None:
             return []
         try:
-            return diagnose(self.assignment, recording.calls)[:MAX_DIAGNOSES]
+            return diagnose(self.assignment, recording.calls, check=check)[:MAX_DIAGNOSES]
         except Exception as exc:    # the kit's own failure: the student keeps the check's plain feedback
             print('misconception diagnosis failed: %r' % exc, file=sys.stderr)
             return []

@@ -25,26 +25,23 @@ Any failure of the student's side (an exception in their code, a missing name, a
 malformed return value) reaches a check as ``autograder.sandbox.student_api.StudentCodeError``.
 
 This module runs wherever student code runs: inside the notebook kernel and inside the sandboxed worker
-(which gets a copy of it). It therefore imports nothing but the standard library and numpy (and
-``cs231n.solver`` for training), never anything else of ``autograder``, and holds no assignment's content.
+(which gets a copy of it and of ``autograder.sandbox.plain``). It therefore imports nothing but the standard
+library, numpy, ``plain`` (and ``cs231n.solver`` for training), and holds no assignment's content.
 
 Everything an operation returns has passed ``plain_array`` / ``plain_dict``; problems with it raise
 ``BadReturn``, exceptions the student's code raises pass through unchanged for the caller to report.
 """
+import re
 from dataclasses import dataclass
 
 import numpy as np
 
+from autograder.sandbox.plain import (MAX_STRING, BadReturn, key_text, pair, plain_array, plain_dict, plain_params,
+                                      plain_scalar)
 from cs231n.solver import Solver
 
-NUMERIC_KINDS = 'biuf'  # bool, signed and unsigned integers, floats
 DTYPE_NAMES = {'float16': np.float16, 'float32': np.float32, 'float64': np.float64}
-MAX_STRING = 200
 MAX_KEPT = 64   # objects kept for the grader behind handles (e.g. a composed net's caches, a few per layer)
-
-
-class BadReturn(Exception):
-    """The student's code returned something the contract does not allow."""
 
 
 class MissingName(Exception):
@@ -92,63 +89,6 @@ def operation(returns, slow=False, replay=False, where=None, results=None, net_h
         method.operation = Operation(method.__name__, returns, slow, replay, where, results, net_handle, new_net)
         return method
     return declare
-
-
-# ---------------------------------------------------------------- plain data out of student objects
-
-def plain_array(value, what):
-    """A fresh plain ndarray with value's numbers, or BadReturn naming ``what``."""
-    if isinstance(value, np.ndarray) and type(value) is not np.ndarray:
-        raise BadReturn('%s is a %s, a subclass of numpy.ndarray; return a plain numpy array'
-                        % (what, type(value).__name__))
-    if not isinstance(value, (np.ndarray, np.generic, int, float, bool, list, tuple)):
-        raise BadReturn('%s should be a numpy array, not %s' % (what, type(value).__name__))
-    try:
-        arr = np.array(value, copy=True, subok=False)
-    except Exception as exc:  # ragged lists and the like
-        raise BadReturn('%s could not be read as a numeric array (%s)' % (what, exc)) from None
-    if type(arr) is not np.ndarray or arr.dtype.kind not in NUMERIC_KINDS:
-        raise BadReturn('%s should hold numbers, but its dtype is %s' % (what, arr.dtype))
-    return arr
-
-
-def plain_scalar(value, what):
-    """A Python float from a number or a one-element array."""
-    arr = plain_array(value, what)
-    if arr.size != 1:
-        raise BadReturn('%s should be a single number, but has shape %s' % (what, arr.shape))
-    return float(arr.reshape(()))
-
-
-def plain_value(value, what):
-    """Strings, numbers and arrays survive; anything else is described, not passed on."""
-    if isinstance(value, str) and type(value) is str:
-        return value[:MAX_STRING]
-    if value is None:
-        return None
-    if type(value) in (bool, int, float) or isinstance(value, (np.generic, np.ndarray)):
-        arr = plain_array(value, what)
-        return arr if arr.ndim else arr.reshape(()).item()
-    return '<%s>' % type(value).__name__[:MAX_STRING]
-
-
-def plain_dict(value, what):
-    if not isinstance(value, dict):
-        raise BadReturn('%s should be a dict, not %s' % (what, type(value).__name__))
-    out = {}
-    for key, item in list(value.items()):
-        if not isinstance(key, str):
-            raise BadReturn('%s has a key that is not a string: %s' % (what, type(key).__name__))
-        out[str(key)[:MAX_STRING]] = plain_value(item, '%s[%r]' % (what, key))
-    return out
-
-
-def pair(result, what, names):
-    """``result`` when it is a tuple (or list) of len(names) parts, else BadReturn saying what was expected."""
-    if not isinstance(result, (tuple, list)) or len(result) != len(names):
-        raise BadReturn('%s should return a tuple %s, but returned %s'
-                        % (what, '(' + ', '.join(names) + ')', type(result).__name__))
-    return result
 
 
 def numpy_dtype(kwargs):
@@ -275,11 +215,12 @@ class NetOperations:
     def net_set_params(self, handle, params):
         """Replace the net's params with copies of the given arrays (same keys)."""
         current = self.nets[handle].params
-        for key in list(current):
-            if key not in params:
+        own_keys = {key_text(key): key for key in current}
+        for text, key in own_keys.items():
+            if text not in params:
                 del current[key]
-        for key, value in params.items():
-            current[key] = value.copy()
+        for text, value in params.items():
+            current[own_keys.get(text, text)] = value.copy()
 
     @operation(returns=OneOf('array', ('float', {str: 'array'})), replay=True, where='the net',
                results=OneOf('scores', ('loss', 'grads')), net_handle=True)
@@ -289,7 +230,7 @@ class NetOperations:
         if y is None:
             return plain_array(self.call(net.loss, (('X', X),)), 'scores from loss(X)')
         loss, grads = pair(self.call(net.loss, (('X', X), ('y', y))), 'loss(X, y)', ('loss', 'grads'))
-        grads = plain_dict(grads, 'grads')
+        grads = plain_params(grads, 'grads')
         for key, value in grads.items():
             if not isinstance(value, np.ndarray):
                 raise BadReturn('grads[%r] should be an array' % key)
@@ -314,6 +255,11 @@ def _plain_attribute(net, name, schema):
     if schema == 'dict':
         return plain_dict(getattr(net, name, {}), name)
     value = getattr(net, name, [])
+    if isinstance(value, dict) and all(isinstance(p, dict) for p in value.values()):
+        # One dict per layer kept in a dict keyed by layer: in the order of the numbers in its keys, else as made.
+        numbers = [re.findall(r'\d+', str(k))[-1:] for k in value]
+        order = sorted(range(len(value)), key=lambda i: int(numbers[i][0]) if all(numbers) else i)
+        value = [list(value.values())[i] for i in order]
     if not isinstance(value, (list, tuple)):
         raise BadReturn('%s should be a list of dicts, not %s' % (name, type(value).__name__))
     return [plain_dict(p, '%s[%d]' % (name, i)) for i, p in enumerate(value)]
@@ -324,12 +270,15 @@ def net_operations(state):
     ``state`` declares, {attribute: 'dict' or ['dict']} (e.g. {'bn_params': ['dict'], 'dropout_param': 'dict'})."""
     state = dict(state)
 
-    @operation(returns=dict({'params': {str: 'array'}}, **state), replay=True, where='the net', net_handle=True)
+    @operation(returns=dict({'params': {str: 'array'}, 'containers': {str: 'str'}}, **state), replay=True,
+               where='the net', net_handle=True)
     def net_state(self, handle):
-        """{'params': {name: array}, and each declared attribute} of a net. Arrays keep their dtype;
-        attributes the net lacks come back empty ({} or [])."""
+        """{'params': {name: array}, each declared attribute, and 'containers': {attribute: the type it had}}
+        of a net. Arrays keep their dtype; attributes the net lacks come back empty ({} or []). A list of dicts
+        kept as a dict keyed by layer comes back as a list, and its container says 'dict'."""
         net = self.nets[handle]
-        found = {'params': plain_dict(getattr(net, 'params', {}), 'params')}
+        found = {'params': plain_params(getattr(net, 'params', {}), 'params'),
+                 'containers': {name: type(getattr(net, name, None)).__name__[:MAX_STRING] for name in state}}
         found.update((name, _plain_attribute(net, name, schema)) for name, schema in state.items())
         return found
 

@@ -30,6 +30,7 @@ from autograder.sandbox.student_api import StudentCodeError
 HERE = Path(__file__).resolve().parent
 WORKER_FILES = (HERE / 'worker_main.py', HERE / 'wire.py')
 ENGINE_SIDE = HERE / 'side.py'
+ENGINE_PLAIN = HERE / 'plain.py'   # imported by side.py
 OUTPUT_TAIL = 4000
 PR_SET_CHILD_SUBREAPER = 36
 
@@ -49,16 +50,16 @@ def side_module(side_file):
 
 def _make_folder(side_file=None):
     """The worker's read-only folder, owned by the grader: its code, the students' cs231n, and a stripped
-    ``autograder`` package holding only the engine's side.py and the assignment's (empty ``__init__.py``s)::
+    ``autograder`` package holding only the engine's side.py (with plain.py) and the assignment's (empty ``__init__.py``s)::
 
         worker_main.py  wire.py  cs231n/
-        autograder/__init__.py  autograder/sandbox/{__init__,side}.py
+        autograder/__init__.py  autograder/sandbox/{__init__,side,plain}.py
         autograder/assignments/__init__.py  autograder/assignments/<Name>/{__init__,side}.py
     """
     folder = leftovers.make('bnkit-worker-')
     for path in WORKER_FILES:
         shutil.copy(path, folder)
-    modules = {'autograder.sandbox.side': ENGINE_SIDE}
+    modules = {'autograder.sandbox.side': ENGINE_SIDE, 'autograder.sandbox.plain': ENGINE_PLAIN}
     if side_file is not None:
         modules[side_module(side_file)] = Path(side_file)
     for name, source in modules.items():

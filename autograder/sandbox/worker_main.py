@@ -21,12 +21,13 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 BLOCKED_PACKAGES = ('solutions', 'autograder')
 ENGINE_SIDE = 'autograder.sandbox.side'
+ENGINE_PLAIN = 'autograder.sandbox.plain'   # imported by side.py
 
 
 def copied_modules(side_module):
     """The modules of ``autograder`` this folder holds: the operations' modules and their packages."""
     names = set()
-    for module in filter(None, (ENGINE_SIDE, side_module)):
+    for module in filter(None, (ENGINE_SIDE, ENGINE_PLAIN, side_module)):
         parts = module.split('.')
         names.update('.'.join(parts[:i]) for i in range(1, len(parts) + 1))
     return frozenset(names)

@@ -21,6 +21,9 @@ class Variant:
     description: str
     cells: dict = field(default_factory=dict)   # grade_id -> replacement source (None: keep the release's stub)
     assignment: str = field(default=None, kw_only=True)   # the assignment whose reference cells it changes
+    # Kept apart from the diagnosis's tuning: its rate of named causes is measured on these alone
+    # (docs/validation.md, "The held-out part").
+    held_out: bool = field(default=False, kw_only=True)
     kind = None
     # The validation table reads these of every row; only an attack has them.
     group = None

@@ -9,3 +9,6 @@ from autograder.grading.checking import Checklist
 
 CHECKS = Checklist(layer_checks, net_checks, net_test_mode, training_check)
 
+
+# The layer whose outputs autograder.grading.properties describes when no known mistake explains them.
+LAYER = layer_checks.NORMALIZATION_LAYER

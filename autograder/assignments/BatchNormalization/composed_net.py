@@ -9,7 +9,7 @@ from autograder.grading import net_reference
 
 
 class ComposedNet(net_reference.ComposedNet):
-    """{affine - [student batchnorm] - relu} x (L - 1) - affine - softmax, without dropout."""
+    """{affine - [student batchnorm] - relu - [dropout]} x (L - 1) - affine - softmax."""
 
     def __init__(self, student, params, num_layers, use_batchnorm, reg=0.0):
         super().__init__(params, num_layers, use_batchnorm, reg)

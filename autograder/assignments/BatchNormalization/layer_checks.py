@@ -42,7 +42,9 @@ def batchnorm_forward_train(student):
         expected, _ = reference.batchnorm_forward(x.astype(np.float64), gamma.astype(np.float64),
                                                   beta.astype(np.float64), dict(bn_param))
         problem = compare('the output ' + what, out, expected, tol)
-        if problem and x.dtype == np.float64 and compare('out', out, expected, TOL_FLOAT32) is None:
+        # Said of a float32 result only: a float64 output that is merely close (another eps default) is not that.
+        if (problem and x.dtype == np.float64 and out.dtype != np.float64
+                and compare('out', out, expected, TOL_FLOAT32) is None):
             problem += ('; it agrees only to float32 precision: compute in the dtype of x (a cast to float32 '
                         'loses half the digits)')
         return [problem]
@@ -176,8 +178,9 @@ def batchnorm_running_stats_test_mode(student):
 
     def defaults():
         x = (rng.standard_normal((30, D)) + 2.0).astype(np.float32)
+        # eps given (a wrong default is the train-mode check's); momentum and the averages left to their defaults
         out, after = student.batchnorm_forward(x, np.ones(D, np.float32), np.zeros(D, np.float32),
-                                               {'mode': 'train'})
+                                               {'mode': 'train', 'eps': 1e-5})
         x64 = x.astype(np.float64)
         own_var = _own_variance(x64, out.astype(np.float64), tol=1e-5)  # a wrong variance is charged in its own check
         problems = []
@@ -223,25 +226,30 @@ def batchnorm_running_stats_test_mode(student):
     x_test = rng.standard_normal((25, D)) * 2 + 1
     gamma, beta = rng.uniform(0.5, 2, D), rng.standard_normal(D)
 
-    def eps_ignored_in_train():
-        x = rng.standard_normal((16, D)) * 0.3
-        out, _ = student.batchnorm_forward(x, np.ones(D), np.zeros(D), {'mode': 'train', 'eps': 0.5})
-        expected, _ = reference.batchnorm_forward(x, np.ones(D), np.zeros(D), {'mode': 'train'})
-        return compare('out', out, expected, TOL_FLOAT64) is None
+    def train_mode_scale(eps):
+        """What the student's train mode divides each centred feature by when the batch's own statistics are
+        the running averages (two rows, mean -/+ sqrt(running_var)); None when its output is not of that form."""
+        spread = np.sqrt(running_var)
+        probe = np.vstack([running_mean - spread, running_mean + spread])
+        out, _ = student.batchnorm_forward(probe, np.ones(D), np.zeros(D), {'mode': 'train', 'eps': eps})
+        if out.shape != probe.shape or not np.all(np.isfinite(out)) or np.any(out[1] <= 0):
+            return None
+        return spread / np.asarray(out[1], dtype=np.float64)
 
     def test_mode(eps):
-        bn_param = {'mode': 'test', 'running_mean': running_mean.copy(), 'running_var': running_var.copy()}
-        if eps is not None:
-            bn_param['eps'] = eps
+        # eps is always given: a wrong default is the train-mode check's to charge, once.
+        bn_param = {'mode': 'test', 'running_mean': running_mean.copy(), 'running_var': running_var.copy(),
+                    'eps': eps}
         out, after = student.batchnorm_forward(x_test, gamma, beta, bn_param)
         expected, _ = reference.batchnorm_forward(x_test, gamma, beta, dict(bn_param))
         tol = TOL_FLOAT32 if out.dtype == np.float32 else TOL_FLOAT64
         problem = compare('the test-mode output', out, expected, tol)
-        if problem and eps is not None and eps_ignored_in_train():
-            default, _ = reference.batchnorm_forward(x_test, gamma, beta, dict(bn_param, eps=1e-5))
-            if compare('out', out, default, tol) is None:
-                return []  # bn_param['eps'] ignored here as in train mode: charged once, in the train-mode check
         if problem and out.shape == x_test.shape:
+            scale = train_mode_scale(eps)
+            if scale is not None and compare('out', out, gamma * (x_test - running_mean) / scale + beta, tol) is None:
+                # Test mode normalizes exactly as this train mode does (eps outside the root, or ignored, in
+                # both): the train-mode check charges that once.
+                return []
             batch_stats, _ = reference.batchnorm_forward(x_test, gamma, beta, {'mode': 'train'})
             if rel_err(out, batch_stats) < 1e-6:
                 problem = ('test mode normalizes with the batch statistics; it must use '
@@ -250,11 +258,19 @@ def batchnorm_running_stats_test_mode(student):
                 problem += ' (test mode computes (x - running_mean) / sqrt(running_var + eps))'
         return [problem]
 
+    def reads_running_averages():
+        """Whether test mode's output depends on the running averages it is given."""
+        outputs = []
+        for shift in (0.0, 1.0):
+            bn_param = {'mode': 'test', 'running_mean': running_mean + shift, 'running_var': running_var.copy()}
+            outputs.append(student.batchnorm_forward(x_test, gamma, beta, bn_param)[0])
+        return outputs[0].shape != outputs[1].shape or not np.allclose(outputs[0], outputs[1])
+
     def test_mode_keeps_running_averages():
-        # Only meaningful for a test mode that works: a function that ignores bn_param altogether
-        # trivially "changes nothing".
-        if test_mode(None) != [None]:
-            return ['the test-mode output must be right before this part counts']
+        # Only meaningful for a test mode that reads the running averages: one that ignores them trivially
+        # "changes nothing". A test mode that reads them but computes a wrong output keeps this part.
+        if not reads_running_averages():
+            return ['test mode must normalize with the running averages before this part counts']
         bn_param = {'mode': 'test', 'running_mean': running_mean.copy(), 'running_var': running_var.copy()}
         _, after = student.batchnorm_forward(x_test, gamma, beta, bn_param)
         for key, before in (('running_mean', running_mean), ('running_var', running_var)):
@@ -266,7 +282,7 @@ def batchnorm_running_stats_test_mode(student):
     g.part(0.3, 'Running averages after a train-mode call', running_update)
     g.part(0.1, 'Running averages that start absent', defaults)
     g.part(0.1, 'Running averages have shape (D,) and the dtype of x', shape_and_dtype)
-    g.part(0.25, 'Test-mode output', test_mode, None)
+    g.part(0.25, 'Test-mode output', test_mode, 1e-5)
     g.part(0.15, "Test-mode output with bn_param['eps'] set", test_mode, 0.25)
     g.part(0.1, 'Test mode leaves the running averages alone', test_mode_keeps_running_averages)
     return g.outcome()
@@ -300,8 +316,9 @@ def batchnorm_invalid_mode(student):
 
 # ---------------------------------------------------------------- backward
 
-NORMALIZATION_LAYER = Layer('batchnorm_forward', 'batchnorm_backward', ('x', 'gamma', 'beta'), {'mode': 'train'},
-              reference.batchnorm_forward, reference.batchnorm_backward)
+# eps is given: a forward whose own default is wrong (charged in the forward check) must not reach the backward.
+NORMALIZATION_LAYER = Layer('batchnorm_forward', 'batchnorm_backward', ('x', 'gamma', 'beta'),
+                            {'mode': 'train', 'eps': 1e-5}, reference.batchnorm_forward, reference.batchnorm_backward)
 HINTS = {'dx': ' (dx has three paths: through x_hat, the batch mean and the batch variance; remember gamma)',
          'dgamma': ' (dgamma sums dout * x_hat over the batch)',
          'dbeta': ' (dbeta sums dout over the batch)'}

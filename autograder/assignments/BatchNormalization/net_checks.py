@@ -5,6 +5,7 @@ from autograder.assignments.BatchNormalization.composed_net import ComposedNet
 from autograder.assignments.BatchNormalization.settings import SEED, hidden_rng
 from autograder.grading.tolerances import TOL_NET
 from autograder.grading.checking import Grading, check
+from autograder.grading.net_options import combination_parts
 from autograder.grading.net_reference import NetReference
 from autograder.grading.net_parameters import NetParameters
 from solutions.BatchNormalization.fc_net import FullyConnectedNet as ReferenceNet
@@ -63,6 +64,11 @@ def dropout_params(rng):
 
 # ---------------------------------------------------------------- the net: loss and gradients
 
+# The net's options, each (off, on): every combination of two or more on is checked together
+# (autograder.grading.net_options), on this net.
+NET_OPTIONS = {'use_batchnorm': (False, True), 'dropout': (0.0, 0.4)}
+COMBINED_NET = dict(hidden_dims=[20, 20], input_dim=15, num_classes=10, reg=0.0, weight_scale=5e-2)
+
 LOSS_HINT = ('check, in this order: the architecture {affine - batchnorm - relu} x (L-1) - affine - softmax (no '
              'batch norm after the last affine layer, batch norm before the ReLU), which gamma/beta each layer '
              'uses, and the 0.5 * reg * sum(W**2) term')
@@ -114,6 +120,11 @@ def fc_net_loss_and_gradients(student):
             return ['with dropout=0.4, loss(X, y) dropped %.0f%% of the hidden units; p is the probability of '
                     'dropping a unit, so about 40%% should be dropped' % (100 * dropped)]
         if not np.allclose(scales, 1 / 0.6, rtol=1e-6):
+            if not np.allclose(scales, np.median(scales), rtol=1e-6):
+                # No single scale: neither a missing nor a wrong rescaling gives this, so none is claimed.
+                return ['with dropout=0.4, the hidden units after dropout are not the ReLU outputs masked and '
+                        'rescaled: their ratios to the ReLU outputs differ from unit to unit; check where dropout '
+                        'is applied (after each hidden ReLU, nowhere else)']
             if np.allclose(scales, 1.0, rtol=1e-6):
                 return ['the units dropout keeps are not rescaled; inverted dropout divides them by (1 - p) in '
                         'train mode so that test time needs no scaling']
@@ -122,6 +133,8 @@ def fc_net_loss_and_gradients(student):
         return []
 
     g.part(0.15, 'Train mode with dropout', dropout_in_train_mode)
+    combination_parts(g, REFERENCE_NET, student, COMBINED_NET, NET_OPTIONS, 0.15, rng, SEED + 80, TOL_NET,
+                      inputs=lambda rng, n, d: rng.standard_normal((n, d)))
     return g.outcome()
 
 

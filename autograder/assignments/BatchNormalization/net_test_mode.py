@@ -2,10 +2,12 @@
 import numpy as np
 
 from autograder.assignments.BatchNormalization.composed_net import ComposedNet
-from autograder.assignments.BatchNormalization.net_checks import REFERENCE_NET, DROPOUT_NET, dropout_params, relu_net_scores
+from autograder.assignments.BatchNormalization.net_checks import (COMBINED_NET, DROPOUT_NET, NET_OPTIONS, REFERENCE_NET,
+                                                                  dropout_params, relu_net_scores)
 from autograder.assignments.BatchNormalization.settings import SEED, hidden_rng
 from autograder.grading.tolerances import TOL_NET
 from autograder.grading.checking import Grading, check, compare
+from autograder.grading.net_options import combinations, label
 from autograder.sandbox.student_api import StudentCodeError
 
 
@@ -20,6 +22,16 @@ def _mode_problem(bn_params):
         next(p.get('mode') for p in bn_params if p.get('mode') != 'test'),)
 
 
+def layer_states(bn_params, layers):
+    """The net's bn_param dicts that belong to its ``layers`` normalized layers, in order: all of them when
+    there are that many; else those that hold running averages, when exactly that many do (a list indexed from
+    1 whose first dict is never used behaves rightly, and the parameters check alone charges its length)."""
+    if len(bn_params) == layers:
+        return bn_params
+    used = [p for p in bn_params if isinstance(p.get('running_mean'), np.ndarray)]
+    return used if len(used) == layers else bn_params
+
+
 @check('FullyConnectedNet: test mode (running statistics, one bn_param per layer, no dropout)',
        points=5, needs=('FullyConnectedNet',), short='test mode', column='test')
 def fc_net_test_mode(student):
@@ -30,6 +42,9 @@ def fc_net_test_mode(student):
     batches = [(rng.standard_normal((20, 12)) * 2 + 1, rng.integers(5, size=20)) for _ in range(4)]
     X_test = rng.standard_normal((9, 12)) * 2 + 1
     state = {}
+
+    def bn_states(handle):
+        return layer_states(student.net_state(handle)['bn_params'], len(kwargs['hidden_dims']))
 
     def trained():
         """Trains the student's net four steps. When its train-mode loss is the reference logic's (over the
@@ -50,7 +65,7 @@ def fc_net_test_mode(student):
                     expected_loss, _ = expected.loss(X, y)
                     if abs(loss - expected_loss) > TOL_NET * max(1.0, abs(expected_loss)):
                         expected = None
-            state.update(handle=handle, running=student.net_state(handle)['bn_params'], expected=expected,
+            state.update(handle=handle, running=bn_states(handle), expected=expected,
                          expected_running=[dict(p) for p in expected.bn_params] if expected is not None else None)
         return state['handle']
 
@@ -67,9 +82,9 @@ def fc_net_test_mode(student):
     def test_call(X):
         """(student's scores, expected scores, net's bn_params after, expected bn_params after) for loss(X)."""
         handle = trained()
-        before = student.net_state(handle)['bn_params']
+        before = bn_states(handle)
         got = student.net_loss(handle, X)
-        after = student.net_state(handle)['bn_params']
+        after = bn_states(handle)
         expected, expected_after = expected_scores(X, before)
         return got, expected, after, expected_after
 
@@ -132,7 +147,7 @@ def fc_net_test_mode(student):
 
     def test_time_cause(handle):
         """The likeliest reason, in the order a TA would look, that test time went wrong (after a loss(X))."""
-        after = student.net_state(handle)['bn_params']
+        after = bn_states(handle)
         cause = _mode_problem(after) if after else None
         if cause is None and len(after) == len(state['running']) and any(
                 not isinstance(a.get(k), np.ndarray) or not isinstance(b.get(k), np.ndarray)
@@ -177,9 +192,9 @@ def fc_net_test_mode(student):
             return ['the running averages must be right before this part counts']
         handle = trained()
         if state['expected'] is None:
-            before = student.net_state(handle)['bn_params']
+            before = bn_states(handle)
             student.net_loss(handle, X_test)
-            after = student.net_state(handle)['bn_params']
+            after = bn_states(handle)
             expected_after = kept = before
         else:
             # What the reference logic's bn_params look like after the same call: a layer that itself changes
@@ -224,9 +239,58 @@ def fc_net_test_mode(student):
                               'test time is the identity']
         return [problem + '; at test time dropout must be the identity'] if problem else []
 
+    def options_together():
+        """Test mode of a net with two or more options on, after one train step. When that step is the reference
+        logic's over the student's layer (same dropout seed), each test call must give what that logic gives
+        with the net's running averages as they stand; otherwise (the loss check charges the difference, or
+        the masks ignore the seed) test mode is judged by behaviour: the same scores twice."""
+        problems = []
+        for index, setting in enumerate(combinations(NET_OPTIONS)):
+            kwargs = dict(COMBINED_NET, **setting, seed=SEED + 90 + index)
+            init = {k: v for k, v in kwargs.items() if k != 'seed'}
+            params = {k: v.copy() for k, v in REFERENCE_NET.reference(SEED + 90, dtype=np.float64, **init).params.items()}
+            try:
+                handle, _ = REFERENCE_NET.student_net(student, kwargs, params)
+                expected = REFERENCE_NET.expected(student, kwargs, params, SEED + 90)
+            except StudentCodeError as exc:
+                if exc.kind != 'bad_return':
+                    raise
+                # Parameters that cannot be matched (charged elsewhere): behaviour alone.
+                student.seed_numpy(SEED)
+                handle, expected = student.net_create(dtype='float64', **kwargs), None
+            X, y = rng.standard_normal((10, kwargs['input_dim'])), rng.integers(kwargs['num_classes'], size=10)
+            exact = isinstance(expected, ComposedNet)
+            try:
+                loss, _ = student.net_loss(handle, X, y)
+                exact = exact and abs(loss - expected.loss(X, y)[0]) <= TOL_NET * max(1.0, abs(loss))
+            except StudentCodeError:
+                exact = False       # a train mode that fails is the loss check's to charge
+            previous = None
+            for _ in range(2):
+                running = layer_states(student.net_state(handle)['bn_params'], len(kwargs['hidden_dims']))
+                got = student.net_loss(handle, X[:6])
+                if exact:
+                    expected.bn_params = [dict(p) for p in running]
+                    problem = compare('with %s, the test-time scores' % label(setting), got, expected.loss(X[:6]),
+                                      TOL_NET)
+                    if problem:
+                        problems.append(problem + '; at test time batch norm uses its running averages and dropout '
+                                                  'is the identity')
+                        break
+                elif not (got.shape == (6, kwargs['num_classes']) and np.all(np.isfinite(got))
+                          and np.any(got.std(axis=0) > 1e-12)):
+                    problems.append('with %s, loss(X) returned scores that do not depend on X' % label(setting))
+                    break
+                elif previous is not None and (got.shape != previous.shape or not np.array_equal(got, previous)):
+                    problems.append('with %s, test-time scores differ between two calls: dropout still runs at '
+                                    'test time' % label(setting))
+                previous = got
+        return problems
+
     g.part(0.25, 'Running averages of each layer', running_statistics)
     g.part(0.3, 'Test-time scores', scores)
     g.part(0.1, 'Test-time scores of one example', single_example)
     g.part(0.1, 'Test time changes nothing', running_unchanged)
     g.part(0.25, 'Test time with dropout', dropout_at_test_time)
+    g.part(0.1, 'Test time with the options together', options_together)
     return g.outcome()

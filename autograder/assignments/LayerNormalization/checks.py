@@ -3,3 +3,6 @@ from autograder.assignments.LayerNormalization import layer_checks, net_checks, 
 from autograder.grading.checking import Checklist
 
 CHECKS = Checklist(layer_checks, net_checks, training_check)
+
+# The layer whose outputs autograder.grading.properties describes when no known mistake explains them.
+LAYER = layer_checks.NORMALIZATION_LAYER

@@ -4,7 +4,7 @@ import numpy as np
 from autograder.assignments.LayerNormalization.settings import hidden_rng, rows_of_different_scales
 from autograder.grading.tolerances import TOL_FLOAT32, TOL_FLOAT64
 from autograder.grading.backward_grid import Layer, backward_outcome
-from autograder.grading.checking import Grading, check, compare
+from autograder.grading.checking import Grading, check, compare, rel_err
 from solutions.LayerNormalization import layers as reference
 
 # ---------------------------------------------------------------- forward
@@ -115,13 +115,31 @@ def layernorm_forward_values(student):
 
 # ---------------------------------------------------------------- backward
 
-NORMALIZATION_LAYER = Layer('layernorm_forward', 'layernorm_backward', ('x', 'gamma', 'beta'), {},
-              reference.layernorm_forward, reference.layernorm_backward)
+# eps is given: a forward whose own default is wrong (charged in the forward check) must not reach the backward.
+NORMALIZATION_LAYER = Layer('layernorm_forward', 'layernorm_backward', ('x', 'gamma', 'beta'), {'eps': 1e-5},
+                            reference.layernorm_forward, reference.layernorm_backward, statistics_axis=1)
 HINTS = {'dx': ' (each example has its own mean and variance: dx has a path through x_hat, one through the '
                "example's mean and one through its variance, each summed over the features, axis 1; remember "
                'gamma)',
          'dgamma': ' (dgamma sums dout * x_hat over the examples, axis 0: gamma has one entry per feature)',
          'dbeta': ' (dbeta sums dout over the examples, axis 0: beta has one entry per feature)'}
+
+
+def _own_normalization(inputs, out, dout):
+    """The gradients the release's backward gives on the cache of a forward that scaled each centred example,
+    or each centred feature (the wrong axis), by its own factor (an unbiased variance, say): read off its
+    output, so that such a forward is charged in its own check and a right backward keeps its points. None
+    when the output is of neither form."""
+    x, gamma, beta = inputs
+    if out.shape != x.shape or not np.all(np.isfinite(out)) or np.any(gamma == 0):
+        return None
+    x_hat = (out - beta) / gamma
+    for axis in (1, 0):
+        xc = x - x.mean(axis=axis, keepdims=True)
+        scale = (x_hat * xc).sum(axis=axis, keepdims=True) / (xc * xc).sum(axis=axis, keepdims=True)
+        if np.all(scale > 0) and rel_err(x_hat, xc * scale) <= 1e-9:
+            return reference.layernorm_backward(dout, (xc * scale, 1.0 / scale, gamma))
+    return None
 
 
 @check('Layernorm backward: dx, dgamma and dbeta',
@@ -135,4 +153,5 @@ def layernorm_backward(student):
         return inputs, rng.standard_normal((N, D))
 
     # The first case is small enough for numeric gradients; the square one shows sums over the wrong axis.
-    return backward_outcome(student, NORMALIZATION_LAYER, [case(4, 5), case(16, 7), case(6, 6)], HINTS)
+    return backward_outcome(student, NORMALIZATION_LAYER, [case(4, 5), case(16, 7), case(6, 6)], HINTS,
+                            own_expected=_own_normalization)

@@ -1,0 +1,90 @@
+"""Nets that keep their parameters and per-layer state in another consistent structure than the release's.
+
+Each is right in behaviour; the release states the structure ('W1' .. 'gamma1' of shape (hidden_dim,), a list
+of L - 1 bn_param dicts), so each loses points in the parameters check, and only there: the other checks
+match parameters and per-layer dicts to layers by structure (``autograder.grading.param_matching``). Each
+description says where the structure was seen: the tracker's measurement of about forty public nets of this
+assignment (issue 22) found every one of them in real students' code.
+"""
+import re
+
+from autograder.assignments.BatchNormalization import ASSIGNMENT
+from autograder.assignments.BatchNormalization.variants.correct import REFERENCE
+from autograder.validation.kinds import Bug, of_assignment, patch
+
+NET = REFERENCE['fc_net']
+KEY = re.compile(r"'(W|b|gamma|beta)%d' % (i|L)")
+
+
+def keyed(template, source=NET):
+    """The reference net with every parameter key 'W%d' % i written as ``template`` (format fields ``kind``
+    and ``layer``), e.g. "('{kind}', {layer})" for tuple keys."""
+    return KEY.sub(lambda m: template.format(kind=m.group(1), layer=m.group(2)), source)
+
+
+def row_shaped(source):
+    """gamma and beta created with shape (1, D) instead of (D,)."""
+    for kind, fill in (('gamma', 'ones'), ('beta', 'zeros')):
+        source = re.sub(r"(\[[^\]]*%s[^\]]*\] = np\.%s\()d_out\)" % (kind, fill), r'\1(1, d_out))', source)
+    return source
+
+
+BN_PARAMS_AS_DICT = (
+    ("        self.bn_params = []\n", "        self.bn_params = {}\n"),
+    ("self.bn_params = [{'mode': 'train'} for _ in range(self.num_layers - 1)]",
+     "self.bn_params = {i: {'mode': 'train'} for i in range(1, self.num_layers)}"),
+    ("        for bn_param in self.bn_params:\n", "        for bn_param in self.bn_params.values():\n"),
+    ("self.bn_params[i - 1])", "self.bn_params[i])"),
+)
+
+BN_PARAMS_FROM_ONE = (
+    ("self.bn_params = [{'mode': 'train'} for _ in range(self.num_layers - 1)]",
+     "self.bn_params = [{'mode': 'train'} for _ in range(self.num_layers)]"),
+    ("self.bn_params[i - 1])", "self.bn_params[i])"),
+)
+
+SEED_NAMES = {'W': "'W%d'", 'b': "'b%d'", 'gamma': "'BN%dgamma'", 'beta': "'BN%dbeta'"}
+
+
+def seed_answer():
+    """The seed's real answer: W0..W2, b0..b2, BN0gamma, BN0beta of shape (1, D), and `bn_param[mode] = mode`."""
+    source = KEY.sub(lambda m: '%s %% (%s - 1)' % (SEED_NAMES[m.group(1)], m.group(2)), NET)
+    source = row_shaped(source)
+    return patch({'fc_net': source}, 'fc_net', ("bn_param['mode'] = mode", 'bn_param[mode] = mode'))
+
+
+NAMES = 'the parameters follow another naming scheme than the release states'
+NAMES_HINT = 'Compare your parameter names with the docstring of __init__.'
+
+STRUCTURES = of_assignment(ASSIGNMENT, [
+    Bug('seed_answer', "the seed's real student answer: W0..W2, b0..b2, BN0gamma/BN0beta of shape (1, D), and "
+        '`bn_param[mode] = mode` (source: the seed submission described in issue 22; names and shapes cost only '
+        'the parameters check, the typo only test mode)',
+        seed_answer(), loses_in='fc_net_init', also_loses_in=('fc_net_test_mode',),
+        explanation=NAMES, hint=NAMES_HINT),
+    Bug('tuple_keys', "params keyed by tuples ('W', 1), ('gamma', 1) (seen in public nets: issue 22, "
+        '"parameter keys that are tuples")',
+        {'fc_net': keyed("('{kind}', {layer})")}, loses_in='fc_net_init',
+        explanation=NAMES, hint=NAMES_HINT),
+    Bug('suffix_names_row_gamma', "names with a prefix and suffix ('layer1_W', 'layer1_gamma') and gamma/beta "
+        'of shape (1, H) (seen in public nets: issue 22, "a nonstandard name together with (1, H) shapes")',
+        {'fc_net': row_shaped(keyed("'layer%d_{kind}' % {layer}"))},
+        loses_in='fc_net_init', explanation=NAMES, hint=NAMES_HINT),
+    Bug('row_gamma_only', 'gamma and beta of shape (1, H), names as the release states (seen in public nets: issue 22)',
+        {'fc_net': row_shaped(NET)}, loses_in='fc_net_init',
+        explanation='gamma and beta have shape (1, H)', hint='Compare the shape of gamma with the docstring.'),
+    Bug('bn_params_dict', 'bn_params kept as a dict keyed by layer number (seen in public nets: '
+        'issue 22, "bn_params kept as a dict instead of a list")',
+        patch(REFERENCE, 'fc_net', *BN_PARAMS_AS_DICT), loses_in='fc_net_init',
+        explanation='self.bn_params is a dict, not a list', hint='Check what type the docstring gives bn_params.'),
+    Bug('bn_params_from_one', 'a list of L bn_params indexed from 1, the first never used (seen in public nets: '
+        'issue 22, "an index offset in bn_params whose behaviour is right")',
+        patch(REFERENCE, 'fc_net', *BN_PARAMS_FROM_ONE), loses_in='fc_net_init',
+        explanation='bn_params holds one dict more than there are normalized layers',
+        hint='Count the bn_param dicts your constructor creates.'),
+    Bug('zero_based_row_gamma_tuple', "tuple keys numbered from 0 with (1, H) gamma and beta (the schemes of issue 22's public nets combined)",
+        {'fc_net': row_shaped(keyed("('{kind}', {layer} - 1)"))}, loses_in='fc_net_init',
+        explanation=NAMES, hint=NAMES_HINT),
+])
+
+__all__ = ['STRUCTURES']

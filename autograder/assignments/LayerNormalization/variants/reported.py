@@ -1,0 +1,61 @@
+"""Mistakes (and a right answer) reported in public discussions of layer normalization, written afresh.
+
+Each description ends with its source (facts carry over, code does not). Variants marked ``held_out`` are
+kept apart from the diagnosis's tuning (docs/validation.md).
+"""
+from autograder.assignments.LayerNormalization import ASSIGNMENT
+from autograder.assignments.LayerNormalization.variants.correct import REFERENCE, REFERENCE_VARIANCE
+from autograder.validation.kinds import Bug, CorrectVariant, of_assignment, patch
+
+TRANSPOSED = '''def layernorm_forward(x, gamma, beta, ln_param):
+    eps = ln_param.get('eps', 1e-5)
+    xt = x.T                                   # features x examples: batch norm's statistics, per column
+    mean = xt.mean(axis=0)
+    xc = xt - mean
+    var = (xc ** 2).mean(axis=0)
+    std = np.sqrt(var + eps)
+    x_hat = (xc / std).T
+    return gamma * x_hat + beta, (x_hat, std[:, None], gamma)
+
+
+def layernorm_backward(dout, cache):
+    x_hat, std, gamma = cache
+    dgamma = np.sum(dout * x_hat, axis=0)
+    dbeta = np.sum(dout, axis=0)
+    dxt = (dout * gamma).T                      # batch norm's backward, per column, then back
+    xt_hat = x_hat.T
+    N = dxt.shape[0]
+    dx = (N * dxt - dxt.sum(axis=0) - xt_hat * np.sum(dxt * xt_hat, axis=0)) / (N * std.T)
+    return dx.T, dgamma, dbeta
+'''
+
+CORRECT_REPORTED = of_assignment(ASSIGNMENT, [
+    CorrectVariant('transposed_batch_norm', "layer norm as batch norm of the transposed input (source: "
+                   'PaddlePaddle issue 7174, "layer normalization is just transpose the input X first, and then the '
+                   'left calculation is the same as in batch normalization")', {
+                       'layernorm_forward': TRANSPOSED.split('\n\n\n')[0] + '\n',
+                       'layernorm_backward': TRANSPOSED.split('\n\n\n')[1]}),
+])
+
+BUGS_REPORTED = of_assignment(ASSIGNMENT, [
+    Bug('batch_axis_forward_only', 'the forward normalizes over the batch (axis 0); the backward is the right one '
+        '(source: issue 22, real layer sets whose right backward lost points to a wrong-axis forward)',
+        patch(REFERENCE, 'layernorm_forward', ('mean = x.mean(axis=1, keepdims=True)', 'mean = x.mean(axis=0, keepdims=True)'),
+              (REFERENCE_VARIANCE, '    var = np.mean(xc * xc, axis=0, keepdims=True)\n')),
+        loses_in='layernorm_forward_values',
+        explanation='each feature is normalized over the batch (axis 0), as batch norm does',
+        hint='Layer norm normalizes each example over its own features: check the axis of your mean and variance.'),
+    Bug('unbiased_variance', "the variance divides by D - 1, torch.var's default (source: PyTorch torch.var docs, "
+        'correction=1 by default)',
+        patch(REFERENCE, 'layernorm_forward', (REFERENCE_VARIANCE, '    var = x.var(axis=1, ddof=1, keepdims=True)\n')),
+        loses_in='layernorm_forward_values', held_out=True,
+        explanation='the variance is the unbiased one (dividing by D - 1)',
+        hint='Layer norm divides by the number of features D: check which variance your code computes.'),
+    Bug('eps_default_keras', "eps defaults to 1e-3 (source: Keras' LayerNormalization, epsilon=0.001 by default)",
+        patch(REFERENCE, 'layernorm_forward', ("eps = ln_param.get('eps', 1e-5)", "eps = ln_param.get('eps', 1e-3)")),
+        loses_in='layernorm_forward_values', held_out=True,
+        explanation="eps defaults to another value than 1e-5 when ln_param has no 'eps'",
+        hint='Check the default your code gives eps against the docstring.'),
+])
+
+__all__ = ['BUGS_REPORTED', 'CORRECT_REPORTED']
