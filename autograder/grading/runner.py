@@ -25,11 +25,14 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
+from autograder.grading import merge
 from autograder.grading.grade_one import OUTPUT_FAILED, SANDBOX_FAILED, build_results, empty_results
 from autograder.grading.options import GradingOptions
-from autograder.grading.submissions import accept
+from autograder.grading.shard_records import finish_record, remove_other_splits, start_record
+from autograder.grading.shards import WHOLE_CLASS
+from autograder.grading.submissions import accept, results_folders
 from autograder.reports import results as reports
-from autograder.reports.answers import answers_of, write_answers
+from autograder.reports.answers import answers_of, write_student_answers
 from autograder.reports.safetext import terminal
 from autograder.sandbox import choose_level, landlock, lockdown, view
 from autograder.sandbox import allowance, process_tree
@@ -180,19 +183,18 @@ def grade_all(assignment, submissions, outdir, options=None, progress=True):
     (a regular file of at most ``options.max_notebook_mb``) into a private copy, and gets ``options.budget``
     seconds of wall clock for loading and all checks. ``options.isolation`` is the level chosen by
     ``autograder.sandbox.choose_level`` (probed here when None). ``progress`` shows a bar on stderr. Raises
-    GraderFailure when the sandbox fails mid-run; results already written stay.
+    GraderFailure when the sandbox fails mid-run; results already written stay. The reports are the merge's
+    (``autograder.grading.merge``), the same a class graded in shards gets from ``bnkit report``.
     """
     options = options or GradingOptions()
-    started = time.monotonic()
-    answers = grade_submissions(assignment, submissions, outdir, options, progress)
-    outdir = Path(outdir).resolve()
-    all_results = {s: r for s, r in reports.load_results(outdir).items() if s in submissions}
-    failures = reports.failures_of(all_results)
+    if options.shard is not None and options.shard.count > 1:
+        raise ValueError('grade_all grades a whole class; a shard is graded by grade_submissions')
+    grade_submissions(assignment, submissions, outdir, options, progress)
     with output_failures(outdir):
-        reports.write_class_reports(outdir, assignment, all_results, failures, run_seconds=time.monotonic() - started,
-                                    environment=fit_run(options.limits, options.jobs).line)
-        write_answers(outdir, assignment, answers)
-    return all_results, failures
+        try:
+            return merge.publish(merge.gather([outdir]), outdir)
+        except merge.MergeError as exc:
+            raise GraderFailure(str(exc)) from None
 
 
 @contextmanager
@@ -207,9 +209,11 @@ def output_failures(outdir):
 
 
 def grade_submissions(assignment, submissions, outdir, options=None, progress=True):
-    """What ``grade_all`` does but the class's reports: each student's results.json and feedback in outdir.
-    Returns {student: (folder, written answers)} for the class's answers page."""
+    """What ``grade_all`` does but the class's reports, for the part of {student: notebook} that
+    ``options.shard`` names (the whole class when None): each student's results.json, feedback and written
+    answers in outdir, and the shard's record (``shard_records``). Returns the record."""
     options = options or GradingOptions()
+    shard = options.shard or WHOLE_CLASS
     outdir = Path(outdir).resolve()
     run = fit_run(options.limits, options.jobs)
     limits, jobs = run.limits, run.jobs
@@ -223,12 +227,17 @@ def grade_submissions(assignment, submissions, outdir, options=None, progress=Tr
         # Without Landlock the worker uids see the host: lock the kit, the results and the class first.
         lockdown.lock(lockdown.kit_paths() | {outdir} | class_folders(submissions.values()),
                       keep=lockdown.needed_by_workers(view.build()))
-    reports.remove_partial_files(outdir)
-    subs = accept(submissions, options.max_notebook_mb)
-    answers = {sub.student: (sub.folder, None if sub.rejected else answers_of(assignment, sub.path, sub.content))
-               for sub in subs}
+    folders = results_folders(submissions)      # the whole class's, so that every shard names them alike
+    mine = shard.select(submissions)
+    for student in mine:
+        reports.remove_partial_files(outdir / folders[student])
+    subs = accept(mine, options.max_notebook_mb, folders)
     with output_failures(outdir):
+        remove_other_splits(outdir, shard)
+        record = start_record(outdir, assignment, shard, folders, {sub.student: sub.sha256 for sub in subs}, run.line)
         for sub in subs:
+            texts = None if sub.rejected else answers_of(assignment, sub.path, sub.content)
+            write_student_answers(outdir / sub.folder, assignment, sub.student, texts)
             if sub.rejected:
                 record_failure(assignment, outdir, sub, sub.rejected, isolation, rejected=True)
     todo = [sub for sub in subs if not sub.rejected and not already_graded(assignment, outdir, sub)]
@@ -251,7 +260,9 @@ def grade_submissions(assignment, submissions, outdir, options=None, progress=Tr
                 future.cancel()
             raise
     _sweep_until_settled()
-    return answers
+    with output_failures(outdir):
+        finish_record(record)
+    return record
 
 
 def _sweep_until_settled(seconds=2.0):
