@@ -1,4 +1,4 @@
-"""Grading a class: one grader process per submission, --jobs at a time, resumable.
+"""Grading a class: --jobs warm graders, each submission graded in a process of its own, resumable.
 
 A submission whose results.json already records the same notebook hash and
 kit version is skipped, so a run that was killed and started again finishes the
@@ -16,11 +16,10 @@ import json
 import os
 import resource
 import signal
-import subprocess
 import sys
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor, as_completed, wait
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -31,6 +30,7 @@ from autograder.grading.options import GradingOptions
 from autograder.grading.shard_records import finish_record, remove_other_splits, start_record
 from autograder.grading.shards import WHOLE_CLASS
 from autograder.grading.submissions import accept, results_folders
+from autograder.grading.warm_pool import WarmGraderDied, WarmPool
 from autograder.reports import results as reports
 from autograder.reports.answers import answers_of, write_student_answers
 from autograder.reports.safetext import terminal
@@ -119,35 +119,42 @@ def fit_run(limits, jobs):
         raise GraderFailure(str(exc)) from None
 
 
-def grade_one_process(assignment, sub, outdir, options, grader_memory_mb=GRADER_MEMORY_MB):
-    """Grade one submission in its own grader process; returns None or the reason it failed.
-
-    ``options`` are the run's, with its chosen isolation level and its fitted limits. The process gets
-    ``options.budget`` seconds for the student's code and a margin for its own start and reports; past that
-    it is killed. The options reach it as one JSON document; the notebook's bytes, as read when the
-    submission was accepted, on its standard input."""
-    submission_timeout = options.budget + GRADER_MARGIN
-    cmd = [sys.executable, '-m', 'autograder.grading.grade_one', '-', sub.folder, str(outdir), '--assignment', assignment.name,
-           '--student', sub.student, '--sha256', sub.sha256, '--submission', sub.path, '--options', options.to_json()]
+def _register(start):
+    """Start a grader process under the lock, so a sweep running in another thread never takes it for an
+    orphan."""
     with _LIVE_LOCK:
-        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                start_new_session=True, preexec_fn=_grader_limits(grader_memory_mb))
+        proc = start()
         _LIVE_GRADERS.add(proc.pid)
+    return proc
+
+
+def grade_one_process(pool, sub, outdir, options):
+    """Grade one submission in a child of a warm grader of ``pool``; returns None or the reason it failed.
+
+    ``options`` are the run's, with its chosen isolation level and its fitted limits. The grading gets
+    ``options.budget`` seconds for the student's code and a margin for its own start and reports; past that
+    it is killed. The notebook's bytes, as read when the submission was accepted, reach it on a pipe."""
+    submission_timeout = options.budget + GRADER_MARGIN
     try:
-        _, stderr = proc.communicate(sub.content, timeout=submission_timeout)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.communicate()
-        return 'grading took longer than %g s and was stopped' % submission_timeout
+        grader = pool.take()
+    except WarmGraderDied as exc:
+        raise GraderFailure(str(exc)) from None
+    alive = True
+    try:
+        code, stderr = grader.grade(sub, outdir, submission_timeout)
+    except WarmGraderDied as exc:
+        alive = False
+        return 'the grader failed (%s)' % str(exc)[:300]
     finally:
-        with _LIVE_LOCK:
-            _LIVE_GRADERS.discard(proc.pid)
+        pool.give_back(grader, alive)
         _sweep_leftovers()
-    if proc.returncode in (SANDBOX_FAILED, OUTPUT_FAILED):
-        raise GraderFailure((stderr.decode(errors='replace').strip().splitlines() or ['no message'])[-1][:1000])
-    if proc.returncode != 0:
-        tail = stderr.decode(errors='replace').strip().splitlines()[-1:] or ['no message']
-        return 'the grader failed (exit code %d: %s)' % (proc.returncode, tail[0][:300])
+    if code is None:
+        return stderr
+    if code in (SANDBOX_FAILED, OUTPUT_FAILED):
+        raise GraderFailure((stderr.strip().splitlines() or ['no message'])[-1][:1000])
+    if code != 0:
+        tail = stderr.strip().splitlines()[-1:] or ['no message']
+        return 'the grader failed (exit code %d: %s)' % (code, tail[0][:300])
     return None
 
 
@@ -242,9 +249,9 @@ def grade_submissions(assignment, submissions, outdir, options=None, progress=Tr
                 record_failure(assignment, outdir, sub, sub.rejected, isolation, rejected=True)
     todo = [sub for sub in subs if not sub.rejected and not already_graded(assignment, outdir, sub)]
     bar = Progress(len(todo)) if progress and todo else None
+    graders = WarmPool(assignment, options, max(1, jobs), _grader_limits(run.grader_memory_mb), _register)
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(grade_one_process, assignment, sub, outdir, options, run.grader_memory_mb): sub
-                   for sub in todo}
+        futures = {pool.submit(grade_one_process, graders, sub, outdir, options): sub for sub in todo}
         try:
             for future in as_completed(futures):
                 sub = futures[future]
@@ -259,6 +266,13 @@ def grade_submissions(assignment, submissions, outdir, options=None, progress=Tr
             for future in futures:
                 future.cancel()
             raise
+        finally:
+            for future in futures:
+                future.cancel()
+            wait(futures)
+            graders.close()
+            with _LIVE_LOCK:
+                _LIVE_GRADERS.difference_update(grader.proc.pid for grader in graders.all)
     _sweep_until_settled()
     with output_failures(outdir):
         finish_record(record)
