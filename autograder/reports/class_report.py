@@ -190,20 +190,38 @@ def _students_table(assignment, all_results, folders):
             '</table></div>' % (head, ''.join(rows)))
 
 
-def _similarity_section(pairs, threshold):
+# What the class report holds of the similar pairs, so that its size stays bounded whatever the class:
+REPORT_SIDE_BY_SIDE = 20    # the most similar pairs, with their code
+REPORT_LISTED = 200         # further pairs by name and shares; the rest are in similarity.html
+
+
+def _similarity_section(pairs, threshold, side_by_side=None, listed=None):
+    """The pairs, the first ``side_by_side`` (all that have their code when None) with their code, the next
+    ``listed`` (all when None) by name, and a line for the rest."""
     if pairs is None:
         return ('<p>Not computed. <code>bnkit similarity SUBMISSIONS --out OUTDIR</code> adds this section '
                 '(it needs <code>pip install bnkit[instructor]</code>).</p>')
     if not pairs:
         return '<p>No pair of solutions is above the threshold (%.0f%% of shared code).</p>' % (100 * threshold)
-    blocks = ['<p>Pairs whose solution cells share at least %.0f%% of their code with the release\'s starter '
+    blocks = ['<p>%d pairs whose solution cells share at least %.0f%% of their code with the release\'s starter '
               'code left out. This is evidence for a person to look at, not a verdict, and it changes no '
-              'grade.</p>' % (100 * threshold)]
-    for pair in pairs:
+              'grade.</p>' % (len(pairs), 100 * threshold)]
+    with_code = [p for p in pairs if 'html_a' in p][:side_by_side]
+    for pair in with_code:
         blocks.append('<div class="pair"><h3>%s and %s: %.0f%% and %.0f%% shared</h3><div class="side">'
                       '<pre>%s</pre><pre>%s</pre></div></div>'
                       % (esc(pair['a']), esc(pair['b']), 100 * pair['share_a'], 100 * pair['share_b'],
                          pair['html_a'], pair['html_b']))   # already escaped and highlighted by similarity
+    rest = pairs[len(with_code):]
+    shown = rest[:listed]
+    if shown:
+        blocks.append('<table><thead><tr><th>student</th><th>student</th><th class="num">shares</th></tr></thead>'
+                      '<tbody>%s</tbody></table>' % ''.join(
+                          '<tr><td>%s</td><td>%s</td><td class="num">%.0f%% and %.0f%%</td></tr>'
+                          % (esc(p['a']), esc(p['b']), 100 * p['share_a'], 100 * p['share_b']) for p in shown))
+    if len(rest) > len(shown):
+        blocks.append('<p>%d more pairs are listed in <a href="similarity.html">similarity.html</a>.</p>'
+                      % (len(rest) - len(shown)))
     return ''.join(blocks)
 
 
@@ -249,5 +267,6 @@ def report_html(assignment, all_results, failures, folders, histogram_png=None, 
         '<h2 id="not-graded">Submissions that need a look</h2>', _failures_section(failures),
         '<h2 id="students-heading">Students</h2><p>Click a column to sort; a name opens the student\'s '
         'feedback.</p>', _students_table(assignment, all_results, folders),
-        '<h2 id="similarity">Similar solutions</h2>', _similarity_section(similarity_pairs, threshold),
+        '<h2 id="similarity">Similar solutions</h2>',
+        _similarity_section(similarity_pairs, threshold, REPORT_SIDE_BY_SIDE, REPORT_LISTED),
     ]), SCRIPT)
