@@ -48,7 +48,7 @@ def warm_up(assignment):
     for name in ('checks', 'side'):
         assignment.module(name)
     assignment.optional_module('figures')
-    run_hidden_tests(GradingPlugin(assignment, []), ['--collect-only', '-q'])
+    run_hidden_tests(GradingPlugin(assignment, []), ['--collect-only'])
 
 
 def read_exactly(fd, size):

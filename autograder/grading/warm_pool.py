@@ -17,6 +17,9 @@ import sys
 import time
 
 READY_TIMEOUT = 120.0   # importing and collecting once: 0.5 s measured on a quiet machine, minutes under load
+# One BLAS thread per grader: the run already grades --jobs submissions at once, one per core, and BLAS
+# threads on top of that only compete for the same cores (the workers get the same setting).
+ONE_THREAD = {'OPENBLAS_NUM_THREADS': '1', 'OMP_NUM_THREADS': '1', 'MKL_NUM_THREADS': '1'}
 
 
 class WarmGraderDied(RuntimeError):
@@ -29,7 +32,7 @@ class WarmGrader:
                '--options', options.to_json()]
         self.proc = register(lambda: subprocess.Popen(
             cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
-            preexec_fn=preexec))
+            env=dict(os.environ, **ONE_THREAD), preexec_fn=preexec))
         self._buffer = b''
         self._selector = selectors.DefaultSelector()
         self._selector.register(self.proc.stdout, selectors.EVENT_READ)
