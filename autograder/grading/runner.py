@@ -29,7 +29,7 @@ from autograder.grading.grade_one import OUTPUT_FAILED, SANDBOX_FAILED, build_re
 from autograder.grading.options import GradingOptions
 from autograder.grading.shard_records import finish_record, remove_other_splits, start_record
 from autograder.grading.shards import WHOLE_CLASS
-from autograder.grading.submissions import accept, results_folders
+from autograder.grading.submissions import SubmissionRejected, accept_each, read_again, results_folders
 from autograder.grading.warm_pool import WarmGraderDied, WarmPool
 from autograder.reports import results as reports
 from autograder.reports.answers import answers_of, write_student_answers
@@ -133,8 +133,14 @@ def grade_one_process(pool, sub, outdir, options):
 
     ``options`` are the run's, with its chosen isolation level and its fitted limits. The grading gets
     ``options.budget`` seconds for the student's code and a margin for its own start and reports; past that
-    it is killed. The notebook's bytes, as read when the submission was accepted, reach it on a pipe."""
+    it is killed. The notebook's bytes, those accepted (kept, or read again and checked to hash the same),
+    reach it on a pipe."""
     submission_timeout = options.budget + GRADER_MARGIN
+    try:
+        if sub.content is None:
+            sub.content = read_again(sub, options.max_notebook_mb)
+    except SubmissionRejected as exc:
+        return str(exc)
     try:
         grader = pool.take()
     except WarmGraderDied as exc:
@@ -146,6 +152,7 @@ def grade_one_process(pool, sub, outdir, options):
         alive = False
         return 'the grader failed (%s)' % str(exc)[:300]
     finally:
+        sub.content = None      # handed over: no need to hold it any longer
         pool.give_back(grader, alive)
         _sweep_leftovers()
     if code is None:
@@ -238,15 +245,23 @@ def grade_submissions(assignment, submissions, outdir, options=None, progress=Tr
     mine = shard.select(submissions)
     for student in mine:
         reports.remove_partial_files(outdir / folders[student])
-    subs = accept(mine, options.max_notebook_mb, folders)
+    subs = []
+    # Each notebook is read, hashed and checked here, its written answers kept, and its bytes let go, so a
+    # class of any size is never in memory at once: it is read again when graded and must hash the same.
+    # Where student code could reach the class's files (the process level without Landlock), a rewritten
+    # file would cost its student the grading, so there the bytes are kept from the first reading.
+    keep_read = isolation == 'process' and landlock.abi_version() < 1
     with output_failures(outdir):
         remove_other_splits(outdir, shard)
-        record = start_record(outdir, assignment, shard, folders, {sub.student: sub.sha256 for sub in subs}, run.line)
-        for sub in subs:
+        for sub in accept_each(mine, options.max_notebook_mb, folders):
             texts = None if sub.rejected else answers_of(assignment, sub.path, sub.content)
             write_student_answers(outdir / sub.folder, assignment, sub.student, texts)
             if sub.rejected:
                 record_failure(assignment, outdir, sub, sub.rejected, isolation, rejected=True)
+            if not keep_read:
+                sub.content = None
+            subs.append(sub)
+        record = start_record(outdir, assignment, shard, folders, {sub.student: sub.sha256 for sub in subs}, run.line)
     todo = [sub for sub in subs if not sub.rejected and not already_graded(assignment, outdir, sub)]
     bar = Progress(len(todo)) if progress and todo else None
     graders = WarmPool(assignment, options, max(1, jobs), _grader_limits(run.grader_memory_mb), _register)
@@ -256,7 +271,6 @@ def grade_submissions(assignment, submissions, outdir, options=None, progress=Tr
             for future in as_completed(futures):
                 sub = futures[future]
                 why = future.result()
-                sub.content = None      # handed over: no need to hold every notebook until the end
                 if why:
                     with output_failures(outdir):
                         record_failure(assignment, outdir, sub, why, isolation)
