@@ -8,7 +8,7 @@
 2. That time per submission against the checks' own compute: every check run in this process on the
    reference through ``InProcessStudent`` (no sandbox, no pytest), median of 5. Target: at most 2x.
 3. ``--jobs 2`` against ``--jobs 1`` on the same class. Target: at least 1.8x.
-4. The demo's five kinds of student over 30 students: 3 shards at once (``--shard K/3 --jobs 1`` each, one
+4. The demo's five kinds of student over --shard-class students (60): 3 shards at once (``--shard K/3 --jobs 1`` each, one
    shared output folder) plus ``bnkit report``, against one run with ``--jobs 3`` (as many graders at once).
    Target: the same grades.csv, and a time within 10%.
 """
@@ -71,6 +71,7 @@ def sharded(folder, out, shards):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--class-size', type=int, default=20)
+    parser.add_argument('--shard-class', type=int, default=60)
     args = parser.parse_args(argv)
     print('bench_throughput %s, load average at the start %.1f %.1f %.1f'
           % (time.strftime('%Y-%m-%d %H:%M'), *os.getloadavg()))
@@ -92,7 +93,7 @@ def main(argv=None):
         nbgrader = time.perf_counter() - start
 
         mixed = tmp / 'mixed'
-        write_class(ASSIGNMENT, ASSIGNMENT.release_notebook, mixed, 30)
+        write_class(ASSIGNMENT, ASSIGNMENT.release_notebook, mixed, args.shard_class)
         whole = grade(mixed, tmp / 'whole', '--jobs', '3')
         shards = sharded(mixed, tmp / 'shards', 3)
         same = (tmp / 'whole' / 'grades.csv').read_text() == (tmp / 'shards' / 'grades.csv').read_text()
@@ -105,7 +106,8 @@ def main(argv=None):
         ('that, vs the checks\' own compute (in process, no sandbox)', one, compute, one / compute, '<= 2x',
          one / compute <= 2),
         ('--jobs 2 per submission vs --jobs 1', two, one, one / two, '>= 1.8x', one / two >= 1.8),
-        ('3 shards at once + bnkit report vs one run --jobs 3 (30 students; same grades.csv: %s)' % same,
+        ('3 shards at once + bnkit report vs one run --jobs 3 (%d students; same grades.csv: %s)'
+         % (args.shard_class, same),
          shards, whole, shards / whole, '<= 1.10x and the same grades', same and shards / whole <= 1.10),
     ]
     for label, value, baseline, ratio, target, met in rows:
