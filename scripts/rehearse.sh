@@ -65,7 +65,7 @@ rehearse 'the validation set at the container level' 400 \
     python -m pytest -m rehearsal -p no:cacheprovider -q tests/test_isolation_levels.py -k container
 rehearse 'the validation set at the process level' 400 \
     python -m pytest -m rehearsal -p no:cacheprovider -q tests/test_isolation_levels.py -k process
-rehearse 'grading on Slurm: a job array, its merge, a task cancelled and requeued' 420 bash scripts/rehearse_slurm.sh
+rehearse 'grading on Slurm: a job array, its merge, a task cancelled and requeued' 180 bash scripts/rehearse_slurm.sh
 rehearse 'the Kubernetes manifests, checked offline' 60 python scripts/check_kubernetes.py
 if command -v podman >/dev/null 2>&1; then
     rehearse 'the grading image under podman' 600 bash scripts/rehearse_podman.sh
