@@ -9,8 +9,9 @@ it forks a child that grades that one submission exactly as ``grade_one`` does (
 the checks in pytest, the results written atomically) and exits. So
 
 - every submission gets a fresh worker, started by a child that has run no other submission's checks;
-- no student's data outlives their child: the child's memory goes with it, and this process never reads a
-  notebook: the bytes it passes on are overwritten with zeros as soon as the child is forked;
+- no student's data outlives their child: the child's memory goes with it, and this process never parses a
+  notebook: it takes the bytes off its input, and its copy is overwritten with zeros as soon as the child
+  is forked;
 - a child that dies, hangs (the run kills it) or is killed costs its own submission only; this process,
   and the next submission, are not touched.
 
