@@ -3,7 +3,9 @@
 # isolation level, the whole class through nbgrader at each level (the test command runs its in-kernel cheats
 # at the full level), two grading runs at once (four run in the test command, where a run that hurt another
 # shows), runs in PID namespaces of their own, and, where podman is installed, the grading image and each
-# assignment's Gradescope bundle under a real container engine.
+# assignment's Gradescope bundle under a real container engine; grading on Slurm for real (a single-node
+# cluster on this machine: a job array of shards and its merge, a task cancelled and requeued), and the
+# Kubernetes manifests checked offline.
 #
 #   bash scripts/rehearse.sh [SECONDS]
 #
@@ -63,6 +65,8 @@ rehearse 'the validation set at the container level' 400 \
     python -m pytest -m rehearsal -p no:cacheprovider -q tests/test_isolation_levels.py -k container
 rehearse 'the validation set at the process level' 400 \
     python -m pytest -m rehearsal -p no:cacheprovider -q tests/test_isolation_levels.py -k process
+rehearse 'grading on Slurm: a job array, its merge, a task cancelled and requeued' 180 bash scripts/rehearse_slurm.sh
+rehearse 'the Kubernetes manifests, checked offline' 60 python scripts/check_kubernetes.py
 if command -v podman >/dev/null 2>&1; then
     rehearse 'the grading image under podman' 600 bash scripts/rehearse_podman.sh
     rehearse 'the Gradescope bundles under podman' 600 bash scripts/rehearse_gradescope.sh

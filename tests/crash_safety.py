@@ -39,8 +39,12 @@ def write_class(folder):
     notebooks = {'complete': reference, 'untouched': {}}
     for bug in list(variants.BUGS)[:1]:
         notebooks[bug.name] = {k: v for k, v in bug.sources(reference).items() if v is not None}
+    # Four of each: a run of three went from its first result to its end too fast for random kills to land
+    # in between once graders were kept warm.
     for name, sources in notebooks.items():
-        nbformat.write(fill_solution_cells(ASSIGNMENT.release_notebook, sources), str(folder / (name + '.ipynb')))
+        for copy in range(4):
+            nbformat.write(fill_solution_cells(ASSIGNMENT.release_notebook, sources),
+                           str(folder / ('%s%d.ipynb' % (name, copy))))
 
 
 def grade_cmd(folder, out):

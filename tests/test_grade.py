@@ -202,6 +202,27 @@ def test_feedback_does_not_reveal_hidden_tests(honest_class):
         assert 'BEGIN HIDDEN' not in text and 'solutions' not in text and 'autograder' not in text
 
 
+def test_three_shards_at_once_in_one_folder_grade_the_class_as_one_run(honest_class, tmp_path):
+    folder, one_run = honest_class
+    shared = tmp_path / 'shared'
+    fast = [a for a in FAST if a not in ('--jobs', '2')] + ['--jobs', '1']
+    runs = [subprocess.Popen([sys.executable, '-m', 'autograder.cli', 'grade', str(folder), '--out', str(shared),
+                              '--shard', '%d/3' % k, *fast], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for k in range(3)]
+    for run in runs:
+        _, err = run.communicate(timeout=600)
+        assert run.returncode == 0, err
+    assert not (shared / 'grades.csv').exists(), 'a shard publishes nothing of the class'
+    graded_by = {json.loads(p.read_text())['shard'][0]: json.loads(p.read_text())['students']
+                 for p in (shared / 'shards').glob('*.json')}
+    assert sorted(graded_by) == [0, 1, 2]
+    assert sorted(s for students in graded_by.values() for s in students) == sorted(read_grades(one_run))
+    report = bnkit('report', shared, '--quiet')
+    assert report.returncode == 0, report.stderr
+    for page in ('grades.csv', 'answers.md'):
+        assert (shared / page).read_text() == (one_run / page).read_text(), page
+
+
 def test_nbgrader_tree_is_found(tmp_path):
     for student in ('ann', 'ben'):
         (tmp_path / 'submitted' / student / 'BatchNormalization').mkdir(parents=True)

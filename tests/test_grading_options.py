@@ -5,6 +5,7 @@ import json
 import pytest
 
 from autograder.grading import grade_one
+from autograder.grading.shards import Shard
 from autograder.grading.options import DEFAULT_BUDGET, DEFAULT_CHECK_TIMEOUT, GradingOptions, OptionsError
 from autograder.grading.submissions import MAX_NOTEBOOK_MB
 from autograder.sandbox import Limits
@@ -25,7 +26,8 @@ def test_options_are_frozen():
 
 def test_a_round_trip_through_json_gives_the_same_options():
     options = GradingOptions(budget=42.5, check_timeout=7, limits=Limits(memory_mb=999, call_timeout=3.5, nproc=9),
-                             isolation='process', require_isolation='process', max_notebook_mb=1.5, jobs=3)
+                             isolation='process', require_isolation='process', max_notebook_mb=1.5, jobs=3,
+                             shard=Shard(1, 3))
     text = options.to_json()
     assert json.loads(text)['limits']['memory_mb'] == 999
     assert GradingOptions.from_json(text) == options
@@ -46,6 +48,8 @@ def test_a_field_left_out_takes_its_default():
     ({'isolation': 'docker'}, 'isolation'),
     ({'require_isolation': 3}, 'require_isolation'),
     ({'shard': [1, 2]}, 'shard'),
+    ({'shard': {'index': 2, 'count': 2}}, 'shard'),
+    ({'shard': {'index': 0}}, 'shard'),
     ({'limits': [1]}, 'limits'),
     ({'limits': {'memory_mb': '2048'}}, 'limits.memory_mb'),
     ({'limits': {'call_timeout': -2}}, 'limits.call_timeout'),

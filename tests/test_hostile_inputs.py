@@ -2,7 +2,6 @@
 folder, every bad file is listed with its reason, and every report is safe in the program that opens it
 (a spreadsheet, a markdown viewer, a browser, a terminal)."""
 import csv
-import html
 import json
 import os
 import re
@@ -152,15 +151,21 @@ def test_student_folders_are_safe_names_and_keep_the_original_name(graded):
 def test_class_report_shows_hostile_names_as_text(graded):
     out, _ = graded
     page = (out['salted'] / 'report.html').read_text()
-    assert page.count('<script') == 1 and page.count('<img') == 1      # the page's own script and figure
+    # the page's own script, the students' rows as an inert JSON block, and its figure
+    assert page.count('<script') == 2 and page.count('<script type="application/json"') == 1
+    assert page.count('<img') == 1
+    block = page.split('<script type="application/json" id="students-data">')[1].split('</script>')[0]
+    assert '<' not in block, 'nothing in the rows can end their block'
     for name in HOSTILE_NAMES.values():
         if name != '..':
-            assert html.escape(name, quote=True) in page, name
+            as_json = json.dumps(name)[1:-1].replace('<', '\\u003c').replace('&', '\\u0026')
+            assert as_json in block, name
     if not find_chromium():
         pytest.skip('Chromium is not installed (Debian: apt-get install chromium)')
     with Browser() as browser:
         loaded = browser.open(out['salted'] / 'report.html')
-        assert browser.evaluate("[document.scripts.length, document.images.length]") == [1, 1]
+        assert browser.evaluate("[Array.from(document.scripts).filter(s => s.type !== 'application/json').length,"
+                                " document.images.length]") == [1, 1]
         names = browser.evaluate("Array.from(document.querySelectorAll('#students tbody tr td:first-child'))"
                                  ".map(td => td.textContent)")
         assert HOSTILE_NAMES['html'] in names and HOSTILE_NAMES['script'] in names

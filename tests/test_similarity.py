@@ -77,3 +77,41 @@ def test_the_starter_code_counts_for_nothing(tmp_path):
     proc = bnkit('similarity', tmp_path, '--out', tmp_path / 'out', '--assignment', 'BatchNormalization')
     assert proc.returncode == 0, proc.stderr
     assert json.loads((tmp_path / 'out' / 'similarity.json').read_text())['pairs'] == []
+
+
+class Prints:
+    """What candidate_pairs reads of a copydetect fingerprint: its hashes."""
+
+    def __init__(self, hashes):
+        self.hashes = set(hashes)
+
+
+def test_the_pairs_compared_grow_with_the_class_not_with_its_pairs():
+    from autograder.reports.similarity import CANDIDATES, COMMON_IN, candidate_pairs
+    n = 2000
+    # everyone has the common code (in more than COMMON_IN students) and code of their own; students 2k and
+    # 2k + 1 share a passage, and 0..29 all share one more
+    prints = {'s%04d' % i: Prints(set(range(100)) | {10_000 + i * 50 + j for j in range(50)}
+                                  | {1_000_000 + i // 2} | ({2_000_000} if i < 30 else set()))
+              for i in range(n)}
+    pairs = candidate_pairs(prints)
+    assert len(pairs) <= n * CANDIDATES
+    assert all(('s%04d' % (2 * k), 's%04d' % (2 * k + 1)) in pairs for k in range(n // 2))
+    partners = {}
+    for a, b in pairs:
+        partners.setdefault(a, set()).add(b)
+        partners.setdefault(b, set()).add(a)
+    # a passage 30 students share is common: it makes no pair beyond the twins
+    assert 30 > COMMON_IN and all(len(p) == 1 for p in partners.values())
+
+
+def test_the_class_report_shows_a_bounded_part_of_many_pairs():
+    from autograder.reports.class_report import REPORT_LISTED, REPORT_SIDE_BY_SIDE, report_html
+    pairs = [{'a': 'a%05d' % i, 'b': 'b%05d' % i, 'share_a': 0.9, 'share_b': 0.8}
+             for i in range(20_000)]
+    for pair in pairs[:200]:
+        pair.update(html_a='<mark>code</mark>', html_b='<mark>code</mark>')
+    page = report_html(ASSIGNMENT, {}, [], {}, similarity=(pairs, 0.6))
+    assert page.count('<div class="pair">') == REPORT_SIDE_BY_SIDE
+    assert '%d more pairs are listed' % (20_000 - REPORT_SIDE_BY_SIDE - REPORT_LISTED) in page
+    assert len(page) < 100_000

@@ -19,6 +19,7 @@ SUBCOMMANDS = {
     'fetch-data': ('autograder.cli.fetch_data', 'download and verify the CIFAR-10 archive'),
     'release': ('autograder.cli.release', 'generate the student release with nbgrader'),
     'grade': ('autograder.cli.grade', 'grade submissions in sandboxed workers'),
+    'report': ('autograder.cli.report', 'publish a class graded in shards: its grades.csv and pages'),
     'demo': ('autograder.cli.demo', 'generate the release, grade the sample submissions, print the table'),
     'gradescope-bundle': ('autograder.cli.gradescope_bundle', "write Gradescope's autograder.zip"),
     'run-autograder': ('autograder.cli.run_autograder', "grade one submission the way Gradescope's run_autograder does"),

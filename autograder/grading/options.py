@@ -8,6 +8,7 @@ import json
 import math
 from dataclasses import asdict, dataclass, field, fields
 
+from autograder.grading.shards import Shard, ShardError
 from autograder.grading.submissions import MAX_NOTEBOOK_MB
 from autograder.sandbox import LEVELS, Limits
 
@@ -30,7 +31,7 @@ class GradingOptions:
     require_isolation: str = None   # the weakest level accepted when the level is probed (None: any)
     max_notebook_mb: float = MAX_NOTEBOOK_MB        # larger submissions are not graded
     jobs: int = 1                   # submissions graded in parallel
-    shard: None = None              # which part of the class this run grades (None: all of it)
+    shard: Shard = None             # which part of the class this run grades (None: all of it)
 
     def __post_init__(self):
         for name in ('budget', 'check_timeout', 'max_notebook_mb'):
@@ -47,8 +48,8 @@ class GradingOptions:
             if getattr(self, name) not in (None,) + LEVELS:
                 raise OptionsError('%s: expected one of %s or null, got %r' % (name, ', '.join(LEVELS), getattr(self, name)))
         _positive_int('jobs', self.jobs)
-        if self.shard is not None:
-            raise OptionsError('shard: this kit grades a whole class in one run (expected null, got %r)' % (self.shard,))
+        if self.shard is not None and not isinstance(self.shard, Shard):
+            raise OptionsError('shard: expected a Shard (K of N), got %r' % (self.shard,))
 
     def to_json(self):
         """The options as one JSON document (``from_json`` reads it back equal)."""
@@ -75,6 +76,14 @@ class GradingOptions:
             if unknown:
                 raise OptionsError('limits.%s: not a worker limit' % unknown[0])
             data = dict(data, limits=Limits(**limits))
+        if data.get('shard') is not None:
+            shard = data['shard']
+            if not isinstance(shard, dict) or set(shard) != {'index', 'count'}:
+                raise OptionsError('shard: expected {"index": K, "count": N} or null, got %r' % (shard,))
+            try:
+                data = dict(data, shard=Shard(**shard))
+            except ShardError as exc:
+                raise OptionsError('shard: %s' % exc) from None
         return cls(**data)
 
 

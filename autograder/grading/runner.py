@@ -1,4 +1,4 @@
-"""Grading a class: one grader process per submission, --jobs at a time, resumable.
+"""Grading a class: --jobs warm graders, each submission graded in a process of its own, resumable.
 
 A submission whose results.json already records the same notebook hash and
 kit version is skipped, so a run that was killed and started again finishes the
@@ -16,20 +16,23 @@ import json
 import os
 import resource
 import signal
-import subprocess
 import sys
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor, as_completed, wait
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
+from autograder.grading import merge
 from autograder.grading.grade_one import OUTPUT_FAILED, SANDBOX_FAILED, build_results, empty_results
 from autograder.grading.options import GradingOptions
-from autograder.grading.submissions import accept
+from autograder.grading.shard_records import finish_record, remove_other_splits, start_record
+from autograder.grading.shards import WHOLE_CLASS
+from autograder.grading.submissions import SubmissionRejected, accept_each, read_again, results_folders
+from autograder.grading.warm_pool import WarmGraderDied, WarmPool
 from autograder.reports import results as reports
-from autograder.reports.answers import answers_of, write_answers
+from autograder.reports.answers import answers_of, write_student_answers
 from autograder.reports.safetext import terminal
 from autograder.sandbox import choose_level, landlock, lockdown, view
 from autograder.sandbox import allowance, leftovers, process_tree
@@ -116,35 +119,49 @@ def fit_run(limits, jobs):
         raise GraderFailure(str(exc)) from None
 
 
-def grade_one_process(assignment, sub, outdir, options, grader_memory_mb=GRADER_MEMORY_MB):
-    """Grade one submission in its own grader process; returns None or the reason it failed.
-
-    ``options`` are the run's, with its chosen isolation level and its fitted limits. The process gets
-    ``options.budget`` seconds for the student's code and a margin for its own start and reports; past that
-    it is killed. The options reach it as one JSON document; the notebook's bytes, as read when the
-    submission was accepted, on its standard input."""
-    submission_timeout = options.budget + GRADER_MARGIN
-    cmd = [sys.executable, '-m', 'autograder.grading.grade_one', '-', sub.folder, str(outdir), '--assignment', assignment.name,
-           '--student', sub.student, '--sha256', sub.sha256, '--submission', sub.path, '--options', options.to_json()]
+def _register(start):
+    """Start a grader process under the lock, so a sweep running in another thread never takes it for an
+    orphan."""
     with _LIVE_LOCK:
-        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                start_new_session=True, preexec_fn=_grader_limits(grader_memory_mb))
+        proc = start()
         _LIVE_GRADERS.add(proc.pid)
+    return proc
+
+
+def grade_one_process(pool, sub, outdir, options):
+    """Grade one submission in a child of a warm grader of ``pool``; returns None or the reason it failed.
+
+    ``options`` are the run's, with its chosen isolation level and its fitted limits. The grading gets
+    ``options.budget`` seconds for the student's code and a margin for its own start and reports; past that
+    it is killed. The notebook's bytes, those accepted (kept, or read again and checked to hash the same),
+    reach it on a pipe."""
+    submission_timeout = options.budget + GRADER_MARGIN
     try:
-        _, stderr = proc.communicate(sub.content, timeout=submission_timeout)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.communicate()
-        return 'grading took longer than %g s and was stopped' % submission_timeout
+        if sub.content is None:
+            sub.content = read_again(sub, options.max_notebook_mb)
+    except SubmissionRejected as exc:
+        return str(exc)
+    try:
+        grader = pool.take()
+    except WarmGraderDied as exc:
+        raise GraderFailure(str(exc)) from None
+    alive = True
+    try:
+        code, stderr = grader.grade(sub, outdir, submission_timeout)
+    except WarmGraderDied as exc:
+        alive = False
+        return 'the grader failed (%s)' % str(exc)[:300]
     finally:
-        with _LIVE_LOCK:
-            _LIVE_GRADERS.discard(proc.pid)
+        sub.content = None      # handed over: no need to hold it any longer
+        pool.give_back(grader, alive)
         _kill_orphans()
-    if proc.returncode in (SANDBOX_FAILED, OUTPUT_FAILED):
-        raise GraderFailure((stderr.decode(errors='replace').strip().splitlines() or ['no message'])[-1][:1000])
-    if proc.returncode != 0:
-        tail = stderr.decode(errors='replace').strip().splitlines()[-1:] or ['no message']
-        return 'the grader failed (exit code %d: %s)' % (proc.returncode, tail[0][:300])
+    if code is None:
+        return stderr
+    if code in (SANDBOX_FAILED, OUTPUT_FAILED):
+        raise GraderFailure((stderr.strip().splitlines() or ['no message'])[-1][:1000])
+    if code != 0:
+        tail = stderr.strip().splitlines()[-1:] or ['no message']
+        return 'the grader failed (exit code %d: %s)' % (code, tail[0][:300])
     return None
 
 
@@ -180,19 +197,18 @@ def grade_all(assignment, submissions, outdir, options=None, progress=True):
     (a regular file of at most ``options.max_notebook_mb``) into a private copy, and gets ``options.budget``
     seconds of wall clock for loading and all checks. ``options.isolation`` is the level chosen by
     ``autograder.sandbox.choose_level`` (probed here when None). ``progress`` shows a bar on stderr. Raises
-    GraderFailure when the sandbox fails mid-run; results already written stay.
+    GraderFailure when the sandbox fails mid-run; results already written stay. The reports are the merge's
+    (``autograder.grading.merge``), the same a class graded in shards gets from ``bnkit report``.
     """
     options = options or GradingOptions()
-    started = time.monotonic()
-    answers = grade_submissions(assignment, submissions, outdir, options, progress)
-    outdir = Path(outdir).resolve()
-    all_results = {s: r for s, r in reports.load_results(outdir).items() if s in submissions}
-    failures = reports.failures_of(all_results)
+    if options.shard is not None and options.shard.count > 1:
+        raise ValueError('grade_all grades a whole class; a shard is graded by grade_submissions')
+    grade_submissions(assignment, submissions, outdir, options, progress)
     with output_failures(outdir):
-        reports.write_class_reports(outdir, assignment, all_results, failures, run_seconds=time.monotonic() - started,
-                                    environment=fit_run(options.limits, options.jobs).line)
-        write_answers(outdir, assignment, answers)
-    return all_results, failures
+        try:
+            return merge.publish(merge.gather([outdir]), outdir)
+        except merge.MergeError as exc:
+            raise GraderFailure(str(exc)) from None
 
 
 @contextmanager
@@ -207,9 +223,11 @@ def output_failures(outdir):
 
 
 def grade_submissions(assignment, submissions, outdir, options=None, progress=True):
-    """What ``grade_all`` does but the class's reports: each student's results.json and feedback in outdir.
-    Returns {student: (folder, written answers)} for the class's answers page."""
+    """What ``grade_all`` does but the class's reports, for the part of {student: notebook} that
+    ``options.shard`` names (the whole class when None): each student's results.json, feedback and written
+    answers in outdir, and the shard's record (``shard_records``). Returns the record."""
     options = options or GradingOptions()
+    shard = options.shard or WHOLE_CLASS
     outdir = Path(outdir).resolve()
     run = fit_run(options.limits, options.jobs)
     limits, jobs = run.limits, run.jobs
@@ -224,24 +242,36 @@ def grade_submissions(assignment, submissions, outdir, options=None, progress=Tr
         # Without Landlock the worker uids see the host: lock the kit, the results and the class first.
         lockdown.lock(lockdown.kit_paths() | {outdir} | class_folders(submissions.values()),
                       keep=lockdown.needed_by_workers(view.build()))
-    reports.remove_partial_files(outdir)
-    subs = accept(submissions, options.max_notebook_mb)
-    answers = {sub.student: (sub.folder, None if sub.rejected else answers_of(assignment, sub.path, sub.content))
-               for sub in subs}
+    folders = results_folders(submissions)      # the whole class's, so that every shard names them alike
+    mine = shard.select(submissions)
+    for student in mine:
+        reports.remove_partial_files(outdir / folders[student])
+    subs = []
+    # Each notebook is read, hashed and checked here, its written answers kept, and its bytes let go, so a
+    # class of any size is never in memory at once: it is read again when graded and must hash the same.
+    # Where student code could reach the class's files (the process level without Landlock), a rewritten
+    # file would cost its student the grading, so there the bytes are kept from the first reading.
+    keep_read = isolation == 'process' and landlock.abi_version() < 1
     with output_failures(outdir):
-        for sub in subs:
+        remove_other_splits(outdir, shard)
+        for sub in accept_each(mine, options.max_notebook_mb, folders):
+            texts = None if sub.rejected else answers_of(assignment, sub.path, sub.content)
+            write_student_answers(outdir / sub.folder, assignment, sub.student, texts)
             if sub.rejected:
                 record_failure(assignment, outdir, sub, sub.rejected, isolation, rejected=True)
+            if not keep_read:
+                sub.content = None
+            subs.append(sub)
+        record = start_record(outdir, assignment, shard, folders, {sub.student: sub.sha256 for sub in subs}, run.line)
     todo = [sub for sub in subs if not sub.rejected and not already_graded(assignment, outdir, sub)]
     bar = Progress(len(todo)) if progress and todo else None
+    graders = WarmPool(assignment, options, max(1, jobs), _grader_limits(run.grader_memory_mb), _register)
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(grade_one_process, assignment, sub, outdir, options, run.grader_memory_mb): sub
-                   for sub in todo}
+        futures = {pool.submit(grade_one_process, graders, sub, outdir, options): sub for sub in todo}
         try:
             for future in as_completed(futures):
                 sub = futures[future]
                 why = future.result()
-                sub.content = None      # handed over: no need to hold every notebook until the end
                 if why:
                     with output_failures(outdir):
                         record_failure(assignment, outdir, sub, why, isolation)
@@ -251,8 +281,17 @@ def grade_submissions(assignment, submissions, outdir, options=None, progress=Tr
             for future in futures:
                 future.cancel()
             raise
+        finally:
+            for future in futures:
+                future.cancel()
+            wait(futures)
+            graders.close()
+            with _LIVE_LOCK:
+                _LIVE_GRADERS.difference_update(grader.proc.pid for grader in graders.all)
     _sweep_until_settled()
-    return answers
+    with output_failures(outdir):
+        finish_record(record)
+    return record
 
 
 def _sweep_until_settled(seconds=2.0):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.notebook.extract import NotebookError, read_notebook
-from autograder.reports.safetext import folder_name
+from autograder.reports.safetext import FoldedNames, folder_name
 
 
 class SubmissionError(Exception):
@@ -109,23 +109,39 @@ class SubmissionRejected(Exception):
     """A submission that is not a file the grader will read; the message says why, for student and staff."""
 
 
-def accept(submissions, max_mb=MAX_NOTEBOOK_MB):
+def results_folders(students):
+    """{student: the name of their results folder}, for the whole class at once: a name made safe for the file
+    system, made unique in the order of the names. Every shard of a class computes it over the whole class, so
+    all shards agree on every student's folder."""
+    folders, taken = {}, FoldedNames()
+    for student in sorted(students):
+        folders[student] = folder_name(student, taken)
+        taken.add(folders[student])
+    return folders
+
+
+def accept(submissions, max_mb=MAX_NOTEBOOK_MB, folders=None):
     """[Submission] for {student: path}: each read once, before any student code runs, or rejected.
 
-    The bytes stay in the grader's memory (at most ``max_mb`` each) and reach the grading process on a pipe:
-    no copy on disk that a worker could reach and rewrite. They are read as a notebook here, with every
+    The bytes are held in the grader's memory (at most ``max_mb`` each) and reach the grading process on a
+    pipe: no copy on disk that a worker could reach and rewrite (a run that lets them go reads them again
+    with ``read_again``). They are read as a notebook here, with every
     size bounded (``read_notebook``), so a file no parser of the grader's may take is rejected with the
-    reason before anything else decodes it, and only that student is not graded."""
-    accepted, taken = [], set()
+    reason before anything else decodes it, and only that student is not graded. ``folders`` are the results
+    folders of the whole class (``results_folders``; by default, of these submissions)."""
+    return list(accept_each(submissions, max_mb, folders))
+
+
+def accept_each(submissions, max_mb=MAX_NOTEBOOK_MB, folders=None):
+    """``accept``, one Submission at a time, so that a class's notebooks need not all be in memory at once."""
+    folders = folders or results_folders(submissions)
     for student in sorted(submissions):
-        folder = folder_name(student, taken)
-        taken.add(folder)
-        sub = Submission(student=student, path=str(submissions[student]), folder=folder)
+        sub = Submission(student=student, path=str(submissions[student]), folder=folders[student])
         try:
             data = read_once(submissions[student], int(max_mb * 1e6))
         except SubmissionRejected as exc:
             sub.rejected = str(exc)
-            accepted.append(sub)
+            yield sub
             continue
         sub.sha256 = hashlib.sha256(data).hexdigest()
         try:
@@ -134,5 +150,14 @@ def accept(submissions, max_mb=MAX_NOTEBOOK_MB):
             sub.rejected = str(exc)
         else:
             sub.content = data
-        accepted.append(sub)
-    return accepted
+        yield sub
+
+
+def read_again(sub, max_mb=MAX_NOTEBOOK_MB):
+    """The bytes of an accepted submission whose content was let go, read again when it is graded: the same
+    bytes (same sha256) as were accepted, or SubmissionRejected saying it changed."""
+    data = read_once(sub.path, int(max_mb * 1e6))
+    if hashlib.sha256(data).hexdigest() != sub.sha256:
+        raise SubmissionRejected('the notebook changed on disk while the class was being graded; grade it again '
+                                 'to grade the new file')
+    return data

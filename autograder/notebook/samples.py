@@ -7,6 +7,7 @@ one (the last graded cell does not compile, the first one's function exits the p
 release. A graded cell is one that defines a name some check calls (a notebook may have solution cells no
 check grades, such as code pasted from an earlier assignment for an experiment).
 """
+import argparse
 import ast
 from pathlib import Path
 
@@ -75,3 +76,35 @@ def write_samples(assignment, release_notebook, folder):
         nbformat.write(fill_solution_cells(release_notebook, cells), str(path))
         paths[student] = path
     return paths
+
+
+def write_class(assignment, release_notebook, folder, size):
+    """Write a class of ``size`` students, the sample students over and over (``s00001-complete``,
+    ``s00002-partly_done``, ...), for rehearsals and benchmarks of large classes; returns {student: path}.
+    Each kind's notebook is built once and its bytes copied."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    kinds = [(kind, nbformat.writes(fill_solution_cells(release_notebook, cells)))
+             for kind, cells in sample_class(assignment).items()]
+    paths = {}
+    for number in range(1, size + 1):
+        kind, text = kinds[(number - 1) % len(kinds)]
+        student = 's%05d-%s' % (number, kind)
+        paths[student] = folder / ('%s.ipynb' % student)
+        paths[student].write_text(text)
+    return paths
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description='write a class of sample students: the demo\'s five kinds repeated')
+    parser.add_argument('folder')
+    parser.add_argument('--size', type=int, required=True)
+    parser.add_argument('--assignment', default='BatchNormalization')
+    args = parser.parse_args(argv)
+    assignment = get(args.assignment)
+    write_class(assignment, assignment.release_notebook, args.folder, args.size)
+    print('%d notebooks of %s in %s' % (args.size, assignment.name, args.folder))
+
+
+if __name__ == '__main__':
+    main()

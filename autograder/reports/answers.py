@@ -5,6 +5,7 @@ from the bytes read when the submission was accepted (the same bytes that are gr
 and writes ``<out>/<student>/answer.md`` and one page for the class, ``<out>/answers.md``, with every answer
 verbatim under its student's name and a line for the points.
 """
+import json
 from pathlib import Path
 
 from autograder.notebook.extract import NotebookError, read_notebook
@@ -50,19 +51,48 @@ def _answer_lines(assignment, answers, heading):
     return lines
 
 
-def write_answers(outdir, assignment, answers):
-    """answers: {student: (folder, {question id: text or None} or None)}. Writes the per-student files and the
-    class page; an assignment without questions writes nothing."""
+STUDENT_ANSWERS = 'written_answers.json'   # a student's answers as found, for rebuilding the class page
+
+
+def write_student_answers(folder, assignment, student, texts):
+    """A student's answer.md, and their answers as found (``texts``: {question id: text or None}, or None
+    when the notebook could not be read) kept beside it for ``write_class_answers``."""
     if not assignment.questions:
         return
-    outdir = Path(outdir)
+    folder = Path(folder)
+    write_atomically(folder / 'answer.md', '\n'.join(
+        ['# Written answers: %s' % md_inline(student), ''] + _answer_lines(assignment, texts or {}, '##')))
+    write_atomically(folder / STUDENT_ANSWERS, json.dumps({'student': student, 'answers': texts}) + '\n')
+
+
+def read_student_answers(folder, student):
+    """The answers ``write_student_answers`` kept in ``folder`` for ``student``, or None (none kept there, or
+    another student's)."""
+    try:
+        data = json.loads((Path(folder) / STUDENT_ANSWERS).read_text())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get('student') != student or not isinstance(data.get('answers'), dict):
+        return None
+    return {str(k): (v if isinstance(v, str) else None) for k, v in data['answers'].items()}
+
+
+def write_class_answers(outdir, assignment, answers):
+    """answers.md, the class's page: answers is {student: {question id: text or None} or None}."""
+    if not assignment.questions:
+        return
     page = ['# %s: written answers' % assignment.title, '',
             'Graded by hand: %s. One section per student, each answer verbatim.'
             % '; '.join('%s (%g points)' % (q.title, q.points) for q in assignment.questions)]
-    for student, (folder, texts) in sorted(answers.items()):
-        body = _answer_lines(assignment, texts or {}, '###')
-        page += ['', '## %s' % md_inline(student), ''] + body
-        (outdir / folder).mkdir(parents=True, exist_ok=True)
-        write_atomically(outdir / folder / 'answer.md', '\n'.join(
-            ['# Written answers: %s' % md_inline(student), ''] + _answer_lines(assignment, texts or {}, '##')))
-    write_atomically(outdir / 'answers.md', '\n'.join(page).rstrip() + '\n')
+    for student, texts in sorted(answers.items()):
+        page += ['', '## %s' % md_inline(student), ''] + _answer_lines(assignment, texts or {}, '###')
+    write_atomically(Path(outdir) / 'answers.md', '\n'.join(page).rstrip() + '\n')
+
+
+def write_answers(outdir, assignment, answers):
+    """answers: {student: (folder, {question id: text or None} or None)}. Writes the per-student files and the
+    class page; an assignment without questions writes nothing."""
+    outdir = Path(outdir)
+    for student, (folder, texts) in answers.items():
+        write_student_answers(outdir / folder, assignment, student, texts)
+    write_class_answers(outdir, assignment, {student: texts for student, (_, texts) in answers.items()})

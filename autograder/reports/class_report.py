@@ -45,31 +45,64 @@ mark { background: #ffe08a; }
 img.figure { max-width: 100%; }
 """
 
-# Sorts a table.sortable by the clicked header: numbers by data-value, text by its content; clicking again
-# reverses. Ties keep their order.
+# The students' table: its rows are data (an inert JSON block, OUTDIR's students in name order) that this
+# script sorts and shows a page at a time, so a class of thousands opens and sorts as fast as a small one.
+# Sorting by a header: numbers by value, text by its lower case; clicking again reverses; ties keep their
+# order. Every text is set with textContent: nothing a student named is ever parsed as HTML.
 SCRIPT = """
-document.querySelectorAll('table.sortable').forEach(function (table) {
+(function () {
+  var table = document.getElementById('students'), data = JSON.parse(document.getElementById('students-data').textContent);
+  var rows = data.rows, maxima = data.maxima, page = 0, size = data.page;
   var headers = Array.prototype.slice.call(table.tHead.rows[0].cells);
+  var info = document.getElementById('students-page'), prev = document.getElementById('students-prev'),
+      next = document.getElementById('students-next');
+  function cell(tr, text, cls, value) {
+    var td = document.createElement('td'); td.textContent = text; if (cls) td.className = cls;
+    if (value !== undefined) td.setAttribute('data-value', value); tr.appendChild(td); return td;
+  }
+  function show() {
+    var body = document.createElement('tbody'), last = Math.min(rows.length, (page + 1) * size);
+    for (var i = page * size; i < last; i++) {
+      var r = rows[i], tr = document.createElement('tr'), name = cell(tr, '');
+      if (r.folder) { var a = document.createElement('a'); a.href = encodeURIComponent(r.folder) + '/feedback.html';
+                      a.textContent = r.student; name.appendChild(a); } else { name.textContent = r.student; }
+      cell(tr, String(r.score), 'num', r.score);
+      r.points.forEach(function (p, k) { cell(tr, String(p), 'num ' + (p >= maxima[k] ? 'full' : 'lost'), p); });
+      cell(tr, r.mistakes); cell(tr, r.seconds.toFixed(1), 'num', r.seconds); cell(tr, r.note, 'note');
+      body.appendChild(tr);
+    }
+    table.replaceChild(body, table.tBodies[0]);
+    info.textContent = rows.length ? (page * size + 1) + '\u2013' + last + ' of ' + rows.length : 'none';
+    prev.disabled = page === 0; next.disabled = last >= rows.length;
+  }
+  function key(r, col) {
+    var checks = maxima.length;
+    if (col === 0) return r.student.toLowerCase();
+    if (col === 1) return r.score;
+    if (col < 2 + checks) return r.points[col - 2];
+    if (col === 2 + checks) return r.mistakes.toLowerCase();
+    if (col === 3 + checks) return r.seconds;
+    return r.note.toLowerCase();
+  }
   headers.forEach(function (th, col) {
     th.addEventListener('click', function () {
       var ascending = th.getAttribute('aria-sort') !== 'ascending';
       headers.forEach(function (h) { h.removeAttribute('aria-sort'); });
       th.setAttribute('aria-sort', ascending ? 'ascending' : 'descending');
-      var numeric = th.classList.contains('num');
-      var rows = Array.prototype.slice.call(table.tBodies[0].rows).map(function (row, i) {
-        var cell = row.cells[col];
-        var key = cell.hasAttribute('data-value') ? cell.getAttribute('data-value') : cell.textContent.trim();
-        return {row: row, i: i, key: numeric ? parseFloat(key) : key.toLowerCase()};
-      });
-      rows.sort(function (a, b) {
-        var order = numeric ? (a.key - b.key) : (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+      var keyed = rows.map(function (r, i) { return {r: r, i: i, k: key(r, col)}; });
+      keyed.sort(function (a, b) {
+        var order = a.k < b.k ? -1 : a.k > b.k ? 1 : 0;
         return (ascending ? order : -order) || a.i - b.i;
       });
-      rows.forEach(function (r) { table.tBodies[0].appendChild(r.row); });
+      rows = keyed.map(function (x) { return x.r; }); page = 0; show();
     });
   });
-});
+  prev.addEventListener('click', function () { if (page > 0) { page--; show(); } });
+  next.addEventListener('click', function () { if ((page + 1) * size < rows.length) { page++; show(); } });
+  show();
+})();
 """
+PAGE_ROWS = 100     # students shown at once; the table sorts all of them
 
 
 def folders_of(outdir):
@@ -165,6 +198,8 @@ def _failures_section(failures):
 
 
 def _students_table(assignment, all_results, folders):
+    """The sortable, paged table of students: headers, an empty body the script fills, and the rows as an
+    inert JSON block (``<`` escaped, so no text in it can end the block)."""
     head = ('<th>student</th><th class="num">score</th>'
             + ''.join('<th class="num" title="%s">%s</th>' % (esc(spec.title), esc(spec.short))
                       for spec in assignment.checks)
@@ -174,36 +209,50 @@ def _students_table(assignment, all_results, folders):
         data = all_results[student]
         points = check_points(data)
         extra = data['extra_data']
-        note = extra.get('not_graded') or extra.get('grading_failed') or ''
-        cells = ['<td>%s</td>' % _link(student, folders),
-                 '<td class="num" data-value="%g">%g</td>' % (data['score'], data['score'])]
-        for spec in assignment.checks:
-            got = points.get(spec.name, 0)
-            cells.append('<td class="num %s" data-value="%g">%g</td>'
-                         % ('full' if got >= spec.points else 'lost', got, got))
-        cells.append('<td>%s</td>' % esc(', '.join(mistakes_of(data))))
-        cells.append('<td class="num" data-value="%g">%.1f</td>' % (data.get('execution_time', 0),
-                                                                    data.get('execution_time', 0)))
-        cells.append('<td class="note">%s</td>' % esc(note))
-        rows.append('<tr>%s</tr>' % ''.join(cells))
-    return ('<div class="scroll"><table class="sortable" id="students"><thead><tr>%s</tr></thead><tbody>%s</tbody>'
-            '</table></div>' % (head, ''.join(rows)))
+        rows.append({'student': student, 'folder': folders.get(student), 'score': data['score'],
+                     'points': [points.get(spec.name, 0) for spec in assignment.checks],
+                     'mistakes': ', '.join(mistakes_of(data)), 'seconds': round(data.get('execution_time', 0), 1),
+                     'note': extra.get('not_graded') or extra.get('grading_failed') or ''})
+    block = json.dumps({'rows': rows, 'maxima': [spec.points for spec in assignment.checks], 'page': PAGE_ROWS},
+                       separators=(',', ':')).replace('<', '\\u003c').replace('&', '\\u0026')
+    return ('<p class="pager"><button type="button" id="students-prev">previous</button> <span id="students-page">'
+            '</span> <button type="button" id="students-next">next</button></p>'
+            '<div class="scroll"><table class="sortable" id="students"><thead><tr>%s</tr></thead><tbody></tbody>'
+            '</table></div><script type="application/json" id="students-data">%s</script>' % (head, block))
 
 
-def _similarity_section(pairs, threshold):
+# What the class report holds of the similar pairs, so that its size stays bounded whatever the class:
+REPORT_SIDE_BY_SIDE = 20    # the most similar pairs, with their code
+REPORT_LISTED = 200         # further pairs by name and shares; the rest are in similarity.html
+
+
+def _similarity_section(pairs, threshold, side_by_side=None, listed=None):
+    """The pairs, the first ``side_by_side`` (all that have their code when None) with their code, the next
+    ``listed`` (all when None) by name, and a line for the rest."""
     if pairs is None:
         return ('<p>Not computed. <code>bnkit similarity SUBMISSIONS --out OUTDIR</code> adds this section '
                 '(it needs <code>pip install bnkit[instructor]</code>).</p>')
     if not pairs:
         return '<p>No pair of solutions is above the threshold (%.0f%% of shared code).</p>' % (100 * threshold)
-    blocks = ['<p>Pairs whose solution cells share at least %.0f%% of their code with the release\'s starter '
+    blocks = ['<p>%d pairs whose solution cells share at least %.0f%% of their code with the release\'s starter '
               'code left out. This is evidence for a person to look at, not a verdict, and it changes no '
-              'grade.</p>' % (100 * threshold)]
-    for pair in pairs:
+              'grade.</p>' % (len(pairs), 100 * threshold)]
+    with_code = [p for p in pairs if 'html_a' in p][:side_by_side]
+    for pair in with_code:
         blocks.append('<div class="pair"><h3>%s and %s: %.0f%% and %.0f%% shared</h3><div class="side">'
                       '<pre>%s</pre><pre>%s</pre></div></div>'
                       % (esc(pair['a']), esc(pair['b']), 100 * pair['share_a'], 100 * pair['share_b'],
                          pair['html_a'], pair['html_b']))   # already escaped and highlighted by similarity
+    rest = pairs[len(with_code):]
+    shown = rest[:listed]
+    if shown:
+        blocks.append('<table><thead><tr><th>student</th><th>student</th><th class="num">shares</th></tr></thead>'
+                      '<tbody>%s</tbody></table>' % ''.join(
+                          '<tr><td>%s</td><td>%s</td><td class="num">%.0f%% and %.0f%%</td></tr>'
+                          % (esc(p['a']), esc(p['b']), 100 * p['share_a'], 100 * p['share_b']) for p in shown))
+    if len(rest) > len(shown):
+        blocks.append('<p>%d more pairs are listed in <a href="similarity.html">similarity.html</a>.</p>'
+                      % (len(rest) - len(shown)))
     return ''.join(blocks)
 
 
@@ -247,7 +296,8 @@ def report_html(assignment, all_results, failures, folders, histogram_png=None, 
         '<p>Known mistakes whose output a student\'s output matched on the hidden inputs, most common first.</p>',
         _mistakes_section(assignment, all_results, folders),
         '<h2 id="not-graded">Submissions that need a look</h2>', _failures_section(failures),
-        '<h2 id="students-heading">Students</h2><p>Click a column to sort; a name opens the student\'s '
-        'feedback.</p>', _students_table(assignment, all_results, folders),
-        '<h2 id="similarity">Similar solutions</h2>', _similarity_section(similarity_pairs, threshold),
+        '<h2 id="students-heading">Students</h2><p>Click a column to sort (all students, %d a page); a name '
+        'opens the student\'s feedback.</p>' % PAGE_ROWS, _students_table(assignment, all_results, folders),
+        '<h2 id="similarity">Similar solutions</h2>',
+        _similarity_section(similarity_pairs, threshold, REPORT_SIDE_BY_SIDE, REPORT_LISTED),
     ]), SCRIPT)

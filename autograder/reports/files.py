@@ -24,10 +24,10 @@ def write_atomically(path, text):
         raise
 
 
-def remove_partial_files(outdir):
-    """What a run that was killed while writing left behind (the output folder and its student folders)."""
-    outdir = Path(outdir)
-    for partial in [*outdir.glob(PARTIAL + '*'), *outdir.glob('*/' + PARTIAL + '*')]:
+def remove_partial_files(folder):
+    """What a writer that was killed left half written in ``folder`` (not below it): only the folders a run
+    writes are cleared, so runs that share an output folder (shards) never clear each other's."""
+    for partial in Path(folder).glob(PARTIAL + '*'):
         try:
             partial.unlink()
         except OSError:

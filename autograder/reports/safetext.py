@@ -43,11 +43,20 @@ def md_block(text):
     return '%s\n%s\n%s' % (fence, text, fence)
 
 
+class FoldedNames(set):
+    """Folder names already taken, in lower case (so a case-insensitive file system cannot merge two): kept
+    by a caller that names a whole class, so each name costs one look-up, not a pass over the class."""
+
+    def add(self, name):
+        super().add(name.lower())
+
+
 def folder_name(name, taken=()):
     """A name safe as one folder: no separators, no leading dots, bounded, and not in ``taken``."""
     text = unicodedata.normalize('NFKC', str(name))
     text = re.sub(r'[^A-Za-z0-9._-]+', '_', text).lstrip('.')[:MAX_NAME] or 'student'
+    taken = taken if isinstance(taken, FoldedNames) else {t.lower() for t in taken}
     candidate, n = text, 2
-    while candidate.lower() in {t.lower() for t in taken}:
+    while candidate.lower() in taken:
         candidate, n = '%s-%d' % (text[:MAX_NAME - 6], n), n + 1
     return candidate

@@ -12,7 +12,7 @@ copydetect is an optional dependency (``pip install bnkit[instructor]``); ``load
 import ast
 import io
 import json
-from itertools import combinations
+from collections import Counter, defaultdict
 from pathlib import Path
 
 from autograder.notebook.extract import NotebookError, read_cell, read_notebook
@@ -26,6 +26,12 @@ NOISE_TOKENS = 25       # copydetect's k: a match shorter than this many tokens 
 GUARANTEE_TOKENS = 30   # a match at least this long is always found (copydetect's window is the difference + 1)
 MIN_TOKENS = 40         # a submission with less code of its own than this is left out (stubs, empty cells)
 RESULTS_FILE = 'similarity.json'
+# The bound that keeps a class of any size near linear (docs/feedback.md, "Similar solutions at scale"):
+COMMON_IN = 20          # a fingerprint in more students' code than this is common code, like the starter code
+                        # (MOSS ignores such passages too: its -m); it makes no pair a candidate
+CANDIDATES = 10         # each student is compared with at most this many others: those sharing the most
+                        # fingerprints with them that are not common
+SHOWN_PAIRS = 200       # pairs whose code is kept and shown side by side (similarity.html); the rest by name
 
 
 def without_docstrings(source):
@@ -67,20 +73,43 @@ def _highlighted(fingerprint, slices):
     return text
 
 
+def candidate_pairs(prints):
+    """The pairs of students worth comparing, sorted: for each student, the ``CANDIDATES`` others who share the
+    most fingerprints with them, leaving out fingerprints in more than ``COMMON_IN`` students. Each fingerprint
+    costs at most COMMON_IN squared counts, so the work grows with the class's code, not with its pairs."""
+    holders = defaultdict(list)
+    for student, fingerprint in prints.items():
+        for digest in set(fingerprint.hashes):
+            holders[digest].append(student)
+    shared = defaultdict(Counter)
+    for who in holders.values():
+        if 1 < len(who) <= COMMON_IN:
+            for a in who:
+                shared[a].update(b for b in who if b != a)
+    pairs = set()
+    for a, counts in shared.items():
+        pairs.update(tuple(sorted((a, b))) for b, _ in
+                     sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:CANDIDATES])
+    return sorted(pairs)
+
+
 def compare(codes, starter, threshold=THRESHOLD):
-    """Pairs of {student: code} above ``threshold``, most similar first: dicts with a, b, share_a, share_b
-    and each side's code as escaped HTML with the shared parts in <mark>."""
+    """Pairs of {student: code} above ``threshold``, most similar first: dicts with a, b, share_a, share_b and,
+    for the first ``SHOWN_PAIRS``, each side's code as escaped HTML with the shared parts in <mark>. Only the
+    candidate pairs (``candidate_pairs``) are compared."""
     from copydetect import compare_files
     boilerplate = _fingerprint(starter).hashes if starter else ()
     prints = {s: _fingerprint(code, boilerplate) for s, code in sorted(codes.items())}
     prints = {s: fp for s, fp in prints.items() if fp.token_coverage >= MIN_TOKENS}
-    pairs = []
-    for a, b in combinations(sorted(prints), 2):
-        _, (share_a, share_b), (slices_a, slices_b) = compare_files(prints[a], prints[b])
+    found = []
+    for a, b in candidate_pairs(prints):
+        _, (share_a, share_b), slices = compare_files(prints[a], prints[b])
         if min(share_a, share_b) >= threshold:
-            pairs.append({'a': a, 'b': b, 'share_a': float(share_a), 'share_b': float(share_b),
-                          'html_a': _highlighted(prints[a], slices_a), 'html_b': _highlighted(prints[b], slices_b)})
-    return sorted(pairs, key=lambda p: -min(p['share_a'], p['share_b']))
+            found.append(({'a': a, 'b': b, 'share_a': float(share_a), 'share_b': float(share_b)}, slices))
+    found.sort(key=lambda item: (-min(item[0]['share_a'], item[0]['share_b']), item[0]['a'], item[0]['b']))
+    for pair, (slices_a, slices_b) in found[:SHOWN_PAIRS]:
+        pair.update(html_a=_highlighted(prints[pair['a']], slices_a), html_b=_highlighted(prints[pair['b']], slices_b))
+    return [pair for pair, _ in found]
 
 
 def compare_notebooks(accepted, release_nb, threshold=THRESHOLD):
