@@ -12,9 +12,10 @@ import nbformat
 import pytest
 
 from autograder.assignments.BatchNormalization import ASSIGNMENT
-from autograder.grading.submissions import find_submissions
+from autograder.grading.submissions import find_submissions, results_folders
 from autograder.notebook.extract import extract
 from autograder.notebook.fill import fill_solution_cells
+from autograder.reports.files import CLASS_ENTRIES
 from autograder.sandbox import LEVELS
 from autograder.validation.variant import patch
 from tests.browser import Browser, find_chromium
@@ -190,6 +191,9 @@ def test_similarity_adds_its_section_to_the_class_report(honest_class, tmp_path)
     assert 'reference and forgot_the_mean' in section or 'forgot_the_mean and reference' in section
     assert '<mark>' in section and 'untouched' not in section
     assert (copy / 'grades.csv').read_text() == (out / 'grades.csv').read_text()   # no grade changes
+    # Everything beside the students' folders is a name no student's folder may take.
+    beside = {p.name for p in copy.iterdir() if not (p / 'results.json').exists()}
+    assert beside <= set(CLASS_ENTRIES), beside - set(CLASS_ENTRIES)
     if find_chromium():
         with Browser() as browser:
             assert browser.open(copy / 'report.html').errors == []
@@ -221,6 +225,14 @@ def test_three_shards_at_once_in_one_folder_grade_the_class_as_one_run(honest_cl
     assert report.returncode == 0, report.stderr
     for page in ('grades.csv', 'answers.md'):
         assert (shared / page).read_text() == (one_run / page).read_text(), page
+
+
+def test_no_student_folder_takes_the_name_of_a_class_page_or_record():
+    students = ['shards', 'Grades.csv', 'report.html', 'slurm-logs', 'alice']
+    folders = results_folders(students)
+    assert len(set(folders.values())) == len(students)
+    assert not {f.lower() for f in folders.values()} & {e.lower() for e in CLASS_ENTRIES}
+    assert folders['alice'] == 'alice'
 
 
 def test_nbgrader_tree_is_found(tmp_path):

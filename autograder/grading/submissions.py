@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.notebook.extract import NotebookError, read_notebook
+from autograder.reports.files import CLASS_ENTRIES
 from autograder.reports.safetext import FoldedNames, folder_name
 
 
@@ -114,6 +115,8 @@ def results_folders(students):
     system, made unique in the order of the names. Every shard of a class computes it over the whole class, so
     all shards agree on every student's folder."""
     folders, taken = {}, FoldedNames()
+    for entry in CLASS_ENTRIES:
+        taken.add(entry)
     for student in sorted(students):
         folders[student] = folder_name(student, taken)
         taken.add(folders[student])
