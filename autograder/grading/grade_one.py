@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from autograder.assignment import get as get_assignment
-from autograder.grading.options import GradingOptions, OptionsError
+from autograder.grading.options import options_argument
 from autograder.grading.pytest_plugin import GradingPlugin
 from autograder.grading.submissions import Submission
 from autograder.notebook.extract import NotebookError, extract
@@ -145,12 +145,7 @@ def main(argv=None):
     parser.add_argument('--options', required=True,
                         help="the run's GradingOptions as one JSON document, its isolation level chosen")
     args = parser.parse_args(argv)
-    try:
-        options = GradingOptions.from_json(args.options)
-    except OptionsError as exc:
-        parser.error('--options: %s' % exc)
-    if options.isolation is None:
-        parser.error('--options: isolation: the run chooses the level before it starts a grading process')
+    options = options_argument(parser, args.options)
     sub = Submission(student=args.student, path=args.submission, folder=args.folder, sha256=args.sha256)
     if args.notebook == '-':
         sub.content = sys.stdin.buffer.read()

@@ -95,3 +95,15 @@ def _positive_number(name, value):
 def _positive_int(name, value):
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise OptionsError('%s: expected a positive whole number, got %r' % (name, value))
+
+
+def options_argument(parser, text):
+    """The run's GradingOptions as a grading process is given them (``--options``), or the parser's error:
+    one JSON document whose isolation level the run has already chosen."""
+    try:
+        options = GradingOptions.from_json(text)
+    except OptionsError as exc:
+        parser.error('--options: %s' % exc)
+    if options.isolation is None:
+        parser.error('--options: isolation: the run chooses the level before it starts a grading process')
+    return options

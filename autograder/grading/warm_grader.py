@@ -34,7 +34,7 @@ import numpy  # noqa: F401  (imported once here, so that no child pays for it)
 
 from autograder.assignment import get as get_assignment
 from autograder.grading.grade_one import grade_and_exit_code, run_hidden_tests
-from autograder.grading.options import GradingOptions, OptionsError
+from autograder.grading.options import options_argument
 from autograder.grading.pytest_plugin import GradingPlugin
 from autograder.grading.submissions import Submission
 
@@ -147,12 +147,7 @@ def main(argv=None):
     parser.add_argument('--assignment', required=True)
     parser.add_argument('--options', required=True, help="the run's GradingOptions, its isolation level chosen")
     args = parser.parse_args(argv)
-    try:
-        options = GradingOptions.from_json(args.options)
-    except OptionsError as exc:
-        parser.error('--options: %s' % exc)
-    if options.isolation is None:
-        parser.error('--options: isolation: the run chooses the level before it starts a grading process')
+    options = options_argument(parser, args.options)
     return serve(get_assignment(args.assignment), options)
 
 
