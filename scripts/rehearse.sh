@@ -52,7 +52,7 @@ rehearse() {
 rehearse 'the validation set at the full level' 400 \
     python -m pytest -m rehearsal -p no:cacheprovider -q tests/test_isolation_levels.py -k full
 rehearse 'the whole class through nbgrader, full level' 360 \
-    python -m pytest -m rehearsal -p no:cacheprovider -q tests/test_course_cheats.py -k 'full and not cheats'
+    python -m pytest -m rehearsal -p no:cacheprovider -q 'tests/test_course_cheats.py::test_in_kernel_cheats_through_nbgrader[full]'
 rehearse 'in-kernel cheats through nbgrader, container level' 360 \
     python -m pytest -m rehearsal -p no:cacheprovider -q tests/test_course_cheats.py -k container
 rehearse 'in-kernel cheats through nbgrader, process level' 300 \
