@@ -11,6 +11,7 @@ the source does not have, and the earlier copies, are ordinary cells again. nbgr
 ``OverwriteCells`` then restores the locked cells' sources and types as always, and the points still come
 only from the kit's sandbox (``autograder.course.grades``).
 """
+import functools
 from pathlib import Path
 
 import nbformat
@@ -24,10 +25,18 @@ KEPT = ('checksum', 'cell_type')
 
 
 def source_notebook(preprocessor, info):
-    """The instructor's source notebook of the submission nbgrader is processing (``resources['nbgrader']``)."""
+    """The instructor's source notebook of the submission nbgrader is processing (``resources['nbgrader']``),
+    read once per autograde for both preprocessors and every student, and again only if it changes. Read only:
+    a cell taken from it is copied first."""
     coursedir = CourseDirectory(parent=preprocessor)
-    folder = Path(coursedir.format_path(coursedir.source_directory, '.', info['assignment']))
-    return nbformat.read(str(folder / (info['notebook'] + '.ipynb')), as_version=4)
+    path = Path(coursedir.format_path(coursedir.source_directory, '.', info['assignment'])) / (info['notebook'] + '.ipynb')
+    stat = path.stat()
+    return _read_source(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _read_source(path, mtime_ns, size):
+    return nbformat.read(path, as_version=4)
 
 
 def grade_id(cell):
