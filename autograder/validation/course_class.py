@@ -66,6 +66,15 @@ def sandbox_processes():
     return left
 
 
+def files_of(student, places):
+    """(path, text) of every file a student has under each of ``places``."""
+    for place in places:
+        folder = place / student
+        for file in folder.rglob('*') if folder.exists() else ():
+            if file.is_file():
+                yield file, file.read_text(errors='replace')
+
+
 def one_of_each_group(variants):
     first = {}
     for variant in variants:
@@ -136,26 +145,20 @@ def run_class(work, assignment, level=None, hostile=True, cheat_folders=(), tamp
     second_export = nbgrader_scores(work / 'export-2.csv', assignment)
     with open(work / 'bnkit' / 'grades.csv') as f:
         bnkit = {row['student']: float(row['score']) for row in csv.DictReader(f)}
-    leaks = []
-    for student in notebooks:
-        if student == 'complete':
-            continue
-        for path in [course / 'feedback' / student, course / 'autograded' / student, work / 'bnkit' / student]:
-            for file in path.rglob('*') if path.exists() else ():
-                if file.is_file() and secret in file.read_text(errors='replace'):
-                    leaks.append(str(file.relative_to(work)))
     # What students are given (the notebook and the framework) is no secret: the answer key is the rest of it.
     release_text = '\n'.join([cell.source for cell in notebooks['untouched'].cells] +
                               [path.read_text() for path in (release_nb.parent / 'cs231n').glob('*.py')])
     answer_key = {line.strip() for source in reference.values() for line in source.splitlines()
                   if len(line.strip()) >= 30 and line.strip() not in release_text}
-    answer_key_seen = []
-    for student in (s for s in notebooks if s.startswith('cheat_')):
-        for path in [course / 'feedback' / student, course / 'autograded' / student, work / 'bnkit' / student]:
-            for file in path.rglob('*') if path.exists() else ():
-                text = file.read_text(errors='replace') if file.is_file() else ''
-                if any(line in text for line in answer_key):
-                    answer_key_seen.append(str(file.relative_to(work)))
+    leaks, answer_key_seen = [], []
+    for student in notebooks:
+        if student == 'complete':
+            continue
+        for file, text in files_of(student, [course / 'feedback', course / 'autograded', work / 'bnkit']):
+            if secret in text:
+                leaks.append(str(file.relative_to(work)))
+            if student.startswith('cheat_') and any(line in text for line in answer_key):
+                answer_key_seen.append(str(file.relative_to(work)))
     levels = {}
     for student in notebooks:
         autograded = course / 'autograded' / student / assignment.name / (assignment.name + '.ipynb')
