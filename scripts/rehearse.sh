@@ -50,21 +50,21 @@ rehearse() {
 
 # Expected seconds measured on this project's 2-core machine (the slowest first run, rounded up).
 rehearse 'the validation set at the full level' 400 \
-    python -m pytest -m rehearsal -p no:cacheprovider -q tests/test_isolation_levels.py -k full
+    python -m pytest -m rehearsal -p no:cacheprovider -q tests/sandbox/test_isolation_levels.py -k full
 rehearse 'the whole class through nbgrader, full level' 360 \
-    python -m pytest -m rehearsal -p no:cacheprovider -q 'tests/test_course_cheats.py::test_in_kernel_cheats_through_nbgrader[full]'
+    python -m pytest -m rehearsal -p no:cacheprovider -q 'tests/course/test_course_cheats.py::test_in_kernel_cheats_through_nbgrader[full]'
 rehearse 'in-kernel cheats through nbgrader, container level' 360 \
-    python -m pytest -m rehearsal -p no:cacheprovider -q tests/test_course_cheats.py -k container
+    python -m pytest -m rehearsal -p no:cacheprovider -q tests/course/test_course_cheats.py -k container
 rehearse 'in-kernel cheats through nbgrader, process level' 300 \
-    python -m pytest -m rehearsal -p no:cacheprovider -q tests/test_course_cheats.py -k process
+    python -m pytest -m rehearsal -p no:cacheprovider -q tests/course/test_course_cheats.py -k process
 rehearse 'two grading runs at once' 150 \
-    python -m pytest -m rehearsal -p no:cacheprovider -q tests/test_side_by_side.py -k 'once and 2'
+    python -m pytest -m rehearsal -p no:cacheprovider -q tests/sandbox/test_side_by_side.py -k 'once and 2'
 rehearse 'runs in PID namespaces of their own' 200 \
-    python -m pytest -m rehearsal -p no:cacheprovider -q tests/test_side_by_side.py -k namespaces
+    python -m pytest -m rehearsal -p no:cacheprovider -q tests/sandbox/test_side_by_side.py -k namespaces
 rehearse 'the validation set at the container level' 400 \
-    python -m pytest -m rehearsal -p no:cacheprovider -q tests/test_isolation_levels.py -k container
+    python -m pytest -m rehearsal -p no:cacheprovider -q tests/sandbox/test_isolation_levels.py -k container
 rehearse 'the validation set at the process level' 400 \
-    python -m pytest -m rehearsal -p no:cacheprovider -q tests/test_isolation_levels.py -k process
+    python -m pytest -m rehearsal -p no:cacheprovider -q tests/sandbox/test_isolation_levels.py -k process
 rehearse 'grading on Slurm: a job array, its merge, a task cancelled and requeued' 180 bash scripts/rehearse_slurm.sh
 rehearse 'the Kubernetes manifests, checked offline' 60 python scripts/check_kubernetes.py
 if command -v podman >/dev/null 2>&1; then

@@ -15,7 +15,7 @@ nothing of the student's is trusted beyond the plain arrays it returned):
   the layer's axis (the path through the mean) or proportional to x_hat (the path through the variance).
 
 Each is silent unless its evidence is exact to the float64 precision the hidden inputs allow, so that a
-right answer never gets an observation (``tests/test_properties.py`` plants each mistake and runs every
+right answer never gets an observation (``tests/assignments/test_properties.py`` plants each mistake and runs every
 correct variant).
 """
 import numpy as np

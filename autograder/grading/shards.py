@@ -9,7 +9,7 @@ scores the student by a hash of (shard, student id), and the highest score wins.
   resumed after late submissions arrived regrades none of its students;
 - is balanced by student: every shard is equally likely for every student, so each shard gets close to
   1/N of the class (a binomial spread: for 2,000 students in 3 shards, one standard deviation is 21
-  students, about 3% of a shard's share; measured in ``tests/test_shards.py``).
+  students, about 3% of a shard's share; measured in ``tests/engine/test_shards.py``).
 
 The student's id is the name ``bnkit grade`` finds (a notebook's stem, an nbgrader student folder), the
 same name grades.csv lists.

@@ -1,0 +1,1 @@
+"""The framework students get (cs231n/): data loading, its download, the optimizers and the Solver."""
