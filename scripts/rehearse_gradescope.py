@@ -26,7 +26,6 @@ row says "warn" (--strict: fail). Exit status: 0 when every verdict is ok, 1 on 
 rehearsal itself could not run, 77 when it cannot run here (no podman, not root), 130 when interrupted.
 """
 import argparse
-import json
 import os
 import shlex
 import shutil
@@ -44,7 +43,8 @@ sys.path.insert(0, str(pi.ROOT))
 from autograder.assignment import assignments  # noqa: E402 - the kit of this checkout, found the same way
 from autograder.validation.hostile import hostile_variants, stub_twin  # noqa: E402
 from autograder.validation.class_notebooks import write_class  # noqa: E402
-from autograder.validation.verdicts import check_points, judge  # noqa: E402
+from autograder.reports.results_schema import Results, ResultsError  # noqa: E402
+from autograder.validation.verdicts import judge  # noqa: E402
 from autograder.validation.variant import all_variants  # noqa: E402
 
 CANNOT_REHEARSE_HERE = 77          # the conventional "skipped" status: no podman, or not root
@@ -125,36 +125,35 @@ def verdict(assignment, sub, status, data, twin_data):
     if status != 0 or data is None:
         return False, 'autograder error (exit %d%s)' % (status, '' if data else ', no results.json'), None
     if sub.kind == 'correct':
-        return data['score'] == full, '%g/%g' % (data['score'], full), None
+        return data.score == full, '%g/%g' % (data.score, full), None
     if sub.kind == 'stub':
-        return data['score'] == 0, '%g, expected 0' % data['score'], None
+        return data.score == 0, '%g, expected 0' % data.score, None
     if sub.kind == 'twin':
         return True, 'stub twin of the hostile ones', None
     if twin_data is None:
         return False, 'its stub twin was not graded', None
-    points, twin_points = check_points(data), check_points(twin_data)
+    points, twin_points = data.points, twin_data.points
     attacked = {c: points.get(c, 0) for c in sub.variant.loses_in if points.get(c, 0) > 0}
     above = {c: p for c, p in points.items() if p > twin_points.get(c, 0) + 1e-9}
-    if data['score'] > twin_data['score'] + 1e-9 or attacked or above:
+    if data.score > twin_data.score + 1e-9 or attacked or above:
         earned = dict(attacked, **above)
-        return False, '%g, stub twin %g; earned %s' % (data['score'], twin_data['score'], ', '.join(
+        return False, '%g, stub twin %g; earned %s' % (data.score, twin_data.score, ', '.join(
             '%s %g' % kv for kv in earned.items()) or 'more'), None
     row = judge(assignment, sub.variant, data, twin_data)
-    return True, '%g <= stub twin %g' % (data['score'], twin_data['score']), None if row.ok else row.got
+    return True, '%g <= stub twin %g' % (data.score, twin_data.score), None if row.ok else row.got
 
 
 def read_results(path):
-    """results.json as data, or None when it is missing or not JSON (never trusted beyond that)."""
+    """results.json as ``Results``, or None when it is missing or not one the grader writes."""
     try:
-        return json.loads(path.read_text())
-    except (OSError, ValueError):
+        return Results.read(path)
+    except ResultsError:
         return None
 
 
 def isolation_of(data):
-    """extra_data's isolation level, with how files were guarded ('allowlist: Landlock', 'none: ...')."""
-    extra = (data or {}).get('extra_data', {})
-    isolation, guard = extra.get('isolation') or '-', extra.get('isolation_files') or ''
+    """The isolation level, with how files were guarded ('allowlist: Landlock', 'none: ...')."""
+    isolation, guard = (data and data.isolation) or '-', (data and data.isolation_files) or ''
     if guard:
         head = guard.partition(':')[0]
         isolation += ' (%s)' % (guard if head == 'allowlist' else head)
@@ -221,7 +220,7 @@ class Rehearsal:
             ok, why, warning = verdict(assignment, sub, status, data, graded.get(sub.twin))
             if warning and self.args.strict:
                 ok, why, warning = False, warning, None
-            score = '-' if data is None else '%g' % data['score']
+            score = '-' if data is None else '%g' % data.score
             word = 'FAIL' if not ok else 'warn' if warning else 'ok'
             rows.append((setting, sub.name, status, score, isolation_of(data), seconds, word, warning or why))
             print('  %-32s exit %-3d score %-5s isolation %-58s %6.1f s  %s: %s' % rows[-1][1:], flush=True)

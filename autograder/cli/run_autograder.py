@@ -14,6 +14,7 @@ import json
 import os
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from autograder.cli import choose, isolation
@@ -22,6 +23,7 @@ from autograder.grading.options import GradingOptions
 from autograder.grading.runner import GraderFailure, grade_all, record_failure
 from autograder.grading.submissions import Submission, SubmissionError, find_single_notebook
 from autograder.reports.results import write_atomically
+from autograder.reports.results_schema import Results, ResultsError
 
 
 def add_arguments(parser):
@@ -91,19 +93,23 @@ def run(args):
             except GraderFailure as exc:
                 print('error: the grader failed, no score was written: %s' % exc, file=sys.stderr)
                 return 3
-        data = json.loads((Path(tmp) / 'submission' / 'results.json').read_text())
+        try:
+            data = Results.read(Path(tmp) / 'submission' / 'results.json')
+        except ResultsError as exc:
+            print('error: the grader failed, no score was written: %s' % exc, file=sys.stderr)
+            return 3
         feedback = (Path(tmp) / 'submission' / 'feedback.md').read_text()
         answer = Path(tmp) / 'submission' / 'answer.md'
         if answer.exists():
             # The written answers, for the person reading the autograder output on Gradescope.
             body = answer.read_text().split('\n', 1)[1].strip()
             feedback += '\n## Your written answers (graded by hand)\n%s\n' % ('\n' + body).replace('\n## ', '\n### ')
-            data['extra_data']['written_answers'] = body
-    data['output'] = feedback
-    data['output_format'] = 'md'
+            data = replace(data, written_answers=body)
+    # Gradescope shows the whole feedback, as Markdown, above the checks.
+    data = replace(data, output=feedback, output_format='md')
     try:
-        write_atomically(args.results, json.dumps(data, indent=2) + '\n')
+        write_atomically(args.results, data.text(sort_keys=False))
     except OSError as exc:
         return _cannot_write(args.results, exc.strerror or str(exc))
-    print('score %g written to %s' % (data['score'], args.results))
+    print('score %g written to %s' % (data.score, args.results))
     return 0

@@ -5,7 +5,6 @@ Hostile code runs here on purpose. When this machine allows it (root, util-linux
 moved into a PID namespace of its own with an outer memory limit, so that even a sandbox bug could not let a
 kill(-1) or a fork bomb reach anything outside it.
 """
-import json
 import os
 import shutil
 import subprocess
@@ -15,6 +14,7 @@ from pathlib import Path
 
 from autograder.cli import choose, isolation
 from autograder.grading.options import GradingOptions
+from autograder.reports.results_schema import Results
 from autograder.validation.nbgrader_comparison import nbgrader_agreement
 from autograder.validation.runner import validate
 from autograder.validation.verdict_table import table
@@ -82,7 +82,7 @@ def validate_one(assignment, keep, args, level):
     if args.nbgrader:
         honest = list(assignment.module('variants').CORRECT) + list(assignment.module('variants').BUGS)
         grades = keep / 'grades'
-        bnkit_scores = {v.name: json.loads((grades / v.name / 'results.json').read_text())['score'] for v in honest}
+        bnkit_scores = {v.name: Results.read(grades / v.name / 'results.json').score for v in honest}
         print('\nnbgrader autograde of the same notebooks (automatic points):')
         agreement = nbgrader_agreement(assignment, honest, bnkit_scores)
         for name, nb_score, bn_score in agreement:

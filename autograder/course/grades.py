@@ -47,7 +47,7 @@ class SandboxGrades(NbGraderPreprocessor, BnkitSandbox):
         coursedir = CourseDirectory(parent=self)
         submitted = Path(coursedir.format_path(coursedir.submitted_directory, info['student'], info['assignment']))
         data = self.grade(assignment, info['student'], submitted / (info['notebook'] + '.ipynb'))
-        by_check = {test['tags'][0]: test for test in data['tests']}
+        by_check = {test.check: test for test in data.tests}
         cells = {cell.id: cell.checks for cell in checks_cells(assignment)}
         header = self.header(data, resources.get(KERNEL_NOTE))
         for cell in nb.cells:
@@ -81,23 +81,22 @@ class SandboxGrades(NbGraderPreprocessor, BnkitSandbox):
 
     @staticmethod
     def header(data, kernel):
-        extra = data['extra_data']
-        lines = ['Scored by bnkit in its sandbox, isolation level %s (%s).' % (extra['isolation'], extra['isolation_files'])]
+        lines = ['Scored by bnkit in its sandbox, isolation level %s (%s).' % (data.isolation, data.isolation_files)]
         lines.append(kernel or 'Under nbgrader, the notebook was not executed (the course executes no student code).')
-        if extra.get('isolation_warning'):
-            lines.append('Warning: %s.' % extra['isolation_warning'])
-        if data.get('output'):
-            lines += data['output'].splitlines()
+        if data.isolation_warning:
+            lines.append('Warning: %s.' % data.isolation_warning)
+        if data.output:
+            lines += data.output.splitlines()
         return lines
 
 
 def cell_outputs(header, tests, data):
     """The outputs nbgrader reads a cell's points from: the checks' lines, then the points as the result."""
-    points = round(sum(test['score'] for test in tests), 2)
+    points = round(sum(test.score for test in tests), 2)
     lines = list(header)
     for test in tests:
-        lines.append('%s: %g / %g' % (test['name'], test['score'], test['max_score']))
-        lines.extend('  - ' + line for line in test['output'].splitlines())
+        lines.append('%s: %g / %g' % (test.name, test.score, test.max_score))
+        lines.extend('  - ' + line for line in test.output.splitlines())
     text = '\n'.join(lines) + '\n'
     if points == 0:
         return [error_output('NoPoints', 'no points from the hidden checks\n' + text)]

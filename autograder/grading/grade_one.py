@@ -3,7 +3,7 @@
     python -m autograder.grading.grade_one NOTEBOOK FOLDER OUTDIR --assignment NAME --student NAME --sha256 HEX
         --submission PATH --options JSON
 
-grades NOTEBOOK with the checks of the assignment NAME and writes OUTDIR/FOLDER/results.json (Gradescope's schema) and the feedback files,
+grades NOTEBOOK with the checks of the assignment NAME and writes OUTDIR/FOLDER/results.json (``Results``) and the feedback files,
 atomically. JSON is the run's ``GradingOptions`` as one document (``GradingOptions.to_json``), with the level
 the run chose and its limits fitted to the environment. NOTEBOOK ``-`` reads the notebook's bytes from standard input: the batch runner hands over what
 it read when it accepted the submission, so no file on disk (which another submission's code might reach at
@@ -28,6 +28,7 @@ from autograder.grading.pytest_plugin import GradingPlugin
 from autograder.grading.submissions import Submission
 from autograder.notebook.extract import NotebookError, extract
 from autograder.reports import results as reports
+from autograder.reports.results_schema import CheckResult, Results
 from autograder.sandbox import SandboxError
 from autograder.sandbox.levels import file_guard, process_level_warning
 from autograder.version import KIT_VERSION
@@ -86,38 +87,27 @@ def grade_notebook(assignment, path, options, raw=None):
 
 
 def build_results(assignment, student, submission, sha256, results, messages, isolation, seconds, not_graded=None):
+    """The ``Results`` of one submission from its per-check results (``grade_notebook``'s first item)."""
     tests, score = [], 0.0
     for number, spec in enumerate(assignment.checks, start=1):
         r = results[spec.name]
         points = round(r['fraction'] * spec.points, 2)
         score += points
-        tests.append({'name': spec.title, 'number': str(number), 'score': points, 'max_score': spec.points,
-                      'status': 'passed' if r['fraction'] >= 1 else 'failed',
-                      'output': '\n'.join(r['messages']), 'visibility': 'visible',
-                      'tags': [spec.name]})
-    return {
-        'score': round(score, 2),
-        'execution_time': round(seconds, 2),
-        'output': '\n'.join(messages),
-        'visibility': 'visible',
-        'stdout_visibility': 'hidden',
-        'tests': tests,
-        'extra_data': {
-            'assignment': assignment.name, 'student': student, 'submission': str(submission), 'submission_sha256': sha256,
-            **({'not_graded': not_graded} if not_graded else {}),
-            'max_score': assignment.max_automatic_points, 'kit_version': KIT_VERSION, 'isolation': isolation,
-            # check -> ids of the known mistakes (autograder.grading.misconceptions) its lost points match
-            'diagnoses': {s.name: results[s.name]['diagnoses'] for s in assignment.checks
-                          if results[s.name].get('diagnoses')},
-            # check -> the numbers of the feedback's figure (the assignment's figures module)
-            'figures': {s.name: results[s.name]['figure'] for s in assignment.checks if results[s.name].get('figure')},
-            'isolation_files': file_guard(isolation) if isolation else None,
-            **({'isolation_warning': process_level_warning()} if isolation == 'process' else {}),
-            'peak_memory_mb': {
-                'grader': round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-                'workers': round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)},
-        },
-    }
+        tests.append(CheckResult(name=spec.title, number=str(number), score=points, max_score=spec.points,
+                                 status='passed' if r['fraction'] >= 1 else 'failed',
+                                 output='\n'.join(r['messages']), tags=(spec.name,)))
+    return Results(
+        score=round(score, 2), execution_time=round(seconds, 2), output='\n'.join(messages), tests=tuple(tests),
+        assignment=assignment.name, student=student, submission=str(submission), submission_sha256=sha256,
+        not_graded=not_graded or None, max_score=assignment.max_automatic_points, kit_version=KIT_VERSION,
+        isolation=isolation, isolation_files=file_guard(isolation) if isolation else None,
+        isolation_warning=process_level_warning() if isolation == 'process' else None,
+        diagnoses={s.name: tuple(results[s.name]['diagnoses']) for s in assignment.checks
+                   if results[s.name].get('diagnoses')},
+        figures={s.name: results[s.name]['figure'] for s in assignment.checks if results[s.name].get('figure')},
+        peak_memory_mb={
+            'grader': round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            'workers': round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)})
 
 
 def grade_to_folder(assignment, sub, outdir, options, notebook=None):

@@ -6,12 +6,11 @@ folders, accounts for every student of the class, and writes grades.csv, summary
 report.html (with the similarity section when similarity.json is there) and answers.md. A run of the whole
 class ends with this same merge, so a class graded in shards and merged gets the very pages one run writes.
 
-A student is accounted for by a results.json in their folder, written for them (``extra_data.student``) and
+A student is accounted for by a results.json in their folder, written for them (``Results.student``) and
 for the hand-in their shard read (the sha256 in its record). A student with none is missing: the merge then
 refuses to publish and lists them, unless a partial class is asked for, whose pages list them as not graded
 yet.
 """
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from autograder.grading.shards import shard_of
 from autograder.reports import results as reports
 from autograder.reports.answers import STUDENT_ANSWERS, read_student_answers, write_class_answers
 from autograder.reports.files import remove_partial_files, write_atomically
+from autograder.reports.results_schema import Results, ResultsError
 from autograder.reports.similarity import RESULTS_FILE as SIMILARITY_FILE
 
 STUDENT_FILES = ('feedback.md', 'feedback.html', 'answer.md', STUDENT_ANSWERS, 'results.json')  # results last
@@ -80,11 +80,10 @@ def _one(records, what, value_of):
 
 def _results_in(folder, student, assignment):
     try:
-        data = json.loads((folder / 'results.json').read_text())
-        extra = data['extra_data']
-    except (OSError, ValueError, KeyError, TypeError):
+        data = Results.read(folder / 'results.json')
+    except ResultsError:
         return None
-    if extra.get('student') != student or extra.get('assignment') != assignment.name:
+    if data.student != student or data.assignment != assignment.name:
         return None
     return data
 
@@ -113,7 +112,7 @@ def gather(outdirs):
         candidates = [(data, outdir) for outdir in outdirs
                       for data in [_results_in(outdir / folder, student, assignment)] if data is not None]
         if student in read:
-            current = [c for c in candidates if c[0]['extra_data'].get('submission_sha256') == read[student]]
+            current = [c for c in candidates if c[0].submission_sha256 == read[student]]
             why = 'its results are of another hand-in than the one its shard read' if candidates else None
             candidates = current
         else:

@@ -12,7 +12,6 @@ process runs under its own memory limit and dies with the run; after it ends,
 any process it left behind in a sandbox uid is killed.
 """
 import ctypes
-import json
 import os
 import resource
 import signal
@@ -33,6 +32,7 @@ from autograder.grading.submissions import SubmissionRejected, accept_each, read
 from autograder.grading.warm_pool import WarmGraderDied, WarmPool
 from autograder.reports import results as reports
 from autograder.reports.answers import answers_of, write_student_answers
+from autograder.reports.results_schema import Results, ResultsError
 from autograder.reports.safetext import terminal
 from autograder.sandbox import choose_level, landlock, lockdown, view
 from autograder.sandbox import allowance, leftovers, process_tree
@@ -50,12 +50,11 @@ class GraderFailure(RuntimeError):
 def already_graded(assignment, outdir, sub):
     """Whether this exact hand-in (same bytes, assignment and kit version) already has its results."""
     try:
-        extra = json.loads((Path(outdir) / sub.folder / 'results.json').read_text())['extra_data']
-    except (OSError, ValueError, KeyError, TypeError):
+        done = Results.read(Path(outdir) / sub.folder / 'results.json')
+    except ResultsError:
         return False
-    return (extra.get('submission_sha256') == sub.sha256 and extra.get('student') == sub.student
-            and extra.get('assignment') == assignment.name
-            and extra.get('kit_version') == KIT_VERSION and not extra.get('grading_failed'))
+    return (done.submission_sha256 == sub.sha256 and done.student == sub.student
+            and done.assignment == assignment.name and done.kit_version == KIT_VERSION and not done.grading_failed)
 
 
 class Progress:
@@ -174,7 +173,7 @@ def record_failure(assignment, outdir, sub, why, isolation=None, rejected=False)
     data = build_results(assignment, sub.student, sub.path, sub.sha256, results, messages, isolation, 0.0,
                          not_graded=why if rejected else None)
     if not rejected:
-        data['extra_data']['grading_failed'] = why
+        data = replace(data, grading_failed=why)
     reports.write_student_reports(Path(outdir) / sub.folder, data, assignment)
 
 

@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 from urllib.parse import quote
 
+from autograder.reports.results_schema import Results, ResultsError
 from autograder.reports.safetext import html as esc
 
 CSS = """
@@ -110,20 +111,16 @@ def folders_of(outdir):
     out = {}
     for path in sorted(Path(outdir).glob('*/results.json')):
         try:
-            out[str(json.loads(path.read_text())['extra_data']['student'])] = path.parent.name
-        except (OSError, ValueError, KeyError, TypeError):
+            out[Results.read(path).student] = path.parent.name
+        except ResultsError:
             continue
     return out
-
-
-def check_points(data):
-    return {t['tags'][0]: t['score'] for t in data['tests']}
 
 
 def mistakes_of(data):
     """The known mistakes diagnosed in one student's results, each once, in the order of the checks."""
     seen = []
-    for ids in data['extra_data'].get('diagnoses', {}).values():
+    for ids in data.diagnoses.values():
         seen += [i for i in ids if i not in seen]
     return seen
 
@@ -139,16 +136,15 @@ def class_mistakes(all_results):
 
 def run_facts(all_results, run_seconds=None):
     """Grading time and memory, from every student's results."""
-    times = [d.get('execution_time', 0.0) for d in all_results.values()]
-    memory = [d['extra_data'].get('peak_memory_mb') or {} for d in all_results.values()]
+    times = [d.execution_time for d in all_results.values()]
+    memory = [d.peak_memory_mb for d in all_results.values()]
     return {
         'students': len(all_results),
         'seconds_total': sum(times), 'seconds_max': max(times, default=0.0), 'run_seconds': run_seconds,
         'grader_mb': max((m.get('grader') or 0 for m in memory), default=0),
         'worker_mb': max((m.get('workers') or 0 for m in memory), default=0),
-        'isolation': sorted({str(d['extra_data'].get('isolation')) for d in all_results.values()}),
-        'warnings': sorted({d['extra_data']['isolation_warning'] for d in all_results.values()
-                            if d['extra_data'].get('isolation_warning')}),
+        'isolation': sorted({str(d.isolation) for d in all_results.values()}),
+        'warnings': sorted({d.isolation_warning for d in all_results.values() if d.isolation_warning}),
     }
 
 
@@ -161,7 +157,7 @@ def _link(student, folders, text=None):
 def _checks_table(assignment, all_results):
     rows = []
     for spec in assignment.checks:
-        got = [check_points(d).get(spec.name, 0) for d in all_results.values()]
+        got = [d.points.get(spec.name, 0) for d in all_results.values()]
         full = sum(g >= spec.points for g in got)
         rate = full / len(got) if got else 0.0
         rows.append('<tr><td>%s</td><td class="num"><span class="bar%s" style="width:%dpx"></span>%.0f%%</td>'
@@ -207,12 +203,11 @@ def _students_table(assignment, all_results, folders):
     rows = []
     for student in sorted(all_results):
         data = all_results[student]
-        points = check_points(data)
-        extra = data['extra_data']
-        rows.append({'student': student, 'folder': folders.get(student), 'score': data['score'],
+        points = data.points
+        rows.append({'student': student, 'folder': folders.get(student), 'score': data.score,
                      'points': [points.get(spec.name, 0) for spec in assignment.checks],
-                     'mistakes': ', '.join(mistakes_of(data)), 'seconds': round(data.get('execution_time', 0), 1),
-                     'note': extra.get('not_graded') or extra.get('grading_failed') or ''})
+                     'mistakes': ', '.join(mistakes_of(data)), 'seconds': round(data.execution_time, 1),
+                     'note': data.failure or ''})
     block = json.dumps({'rows': rows, 'maxima': [spec.points for spec in assignment.checks], 'page': PAGE_ROWS},
                        separators=(',', ':')).replace('<', '\\u003c').replace('&', '\\u0026')
     return ('<p class="pager"><button type="button" id="students-prev">previous</button> <span id="students-page">'
@@ -273,7 +268,7 @@ def similarity_page(assignment, pairs, threshold):
 
 def report_html(assignment, all_results, failures, folders, histogram_png=None, run_seconds=None, similarity=None):
     facts = run_facts(all_results, run_seconds)
-    scores = [d['score'] for d in all_results.values()]
+    scores = [d.score for d in all_results.values()]
     mean = sum(scores) / len(scores) if scores else 0.0
     median = sorted(scores)[len(scores) // 2] if scores else 0.0
     figure = ('<img class="figure" alt="histogram of the automatic scores" src="data:image/png;base64,%s">'

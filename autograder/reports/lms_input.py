@@ -183,7 +183,7 @@ def read_grades_csv(path, assignment, max_mb):
 
 def graded_assignment(folder, named):
     """The assignment a `bnkit grade` folder holds, read from its results.json (grades.csv does not say)."""
-    held = sorted({str(a) for d in load_results(folder).values() if (a := d['extra_data'].get('assignment'))})
+    held = sorted({d.assignment for d in load_results(folder).values()})
     if len(held) > 1:
         raise ExportError('%s holds results of several assignments (%s): not one `bnkit grade` output folder'
                           % (folder, ', '.join(held)))

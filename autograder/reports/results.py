@@ -1,6 +1,7 @@
 """What grading leaves behind: per-student results and feedback, the class CSV and summary.
 
-OUTDIR/<student>/results.json   Gradescope's schema (written last: its presence means "graded")
+OUTDIR/<student>/results.json   ``Results`` (autograder.reports.results_schema), written last: its presence
+                                means "graded"
 OUTDIR/<student>/feedback.md    what failed and why, in words a student can act on
 OUTDIR/<student>/feedback.html  the same, for a browser or an LMS
 OUTDIR/grades.csv               student,score,max_score, then one column per check
@@ -18,25 +19,25 @@ import os
 from pathlib import Path
 
 from autograder.reports import class_report, similarity
+from autograder.reports.results_schema import Results, ResultsError
 from autograder.reports.files import PARTIAL, remove_partial_files, write_atomically  # noqa: F401 (the run's API)
 from autograder.reports.safetext import csv_cell, md_inline, terminal
 from autograder.reports.safetext import html as html_text
 
 
 def feedback_markdown(data, assignment):
-    extra = data['extra_data']
     lines = ['# %s: automatic feedback' % assignment.title, '',
-             '**Score: %g / %g**' % (data['score'], extra['max_score']), '']
-    if data.get('output'):
-        lines += ['## About your notebook', ''] + ['- %s' % md_inline(m) for m in data['output'].splitlines()] + ['']
+             '**Score: %g / %g**' % (data.score, data.max_score), '']
+    if data.output:
+        lines += ['## About your notebook', ''] + ['- %s' % md_inline(m) for m in data.output.splitlines()] + ['']
     lines += ['| check | points |', '|---|---|']
-    lines += ['| %s | %g / %g |' % (md_inline(t['name']), t['score'], t['max_score']) for t in data['tests']]
-    failed = [t for t in data['tests'] if t['status'] != 'passed']
+    lines += ['| %s | %g / %g |' % (md_inline(t.name), t.score, t.max_score) for t in data.tests]
+    failed = [t for t in data.tests if not t.passed]
     if failed:
         lines += ['', '## What to fix', '']
         for t in failed:
-            lines.append('### %s (%g / %g)' % (md_inline(t['name']), t['score'], t['max_score']))
-            lines += ['- %s' % md_inline(m) for m in t['output'].splitlines()] or ['- (no details)']
+            lines.append('### %s (%g / %g)' % (md_inline(t.name), t.score, t.max_score))
+            lines += ['- %s' % md_inline(m) for m in t.output.splitlines()] or ['- (no details)']
             lines.append('')
     else:
         lines += ['', 'Every automatic check passed.']
@@ -63,25 +64,23 @@ figure { margin: .5em 0 1em; } figure img { max-width: 100%; } figcaption { colo
 
 def feedback_html(data, assignment):
     """The feedback as one self-contained page (inline style, no external resources), every text escaped."""
-    extra = data['extra_data']
     rows = ''.join('<tr class="%s"><td>%s</td><td class="status">%s</td><td class="points">%g / %g</td></tr>'
-                   % ('passed' if t['status'] == 'passed' else 'failed', html_text(t['name']),
-                      'passed' if t['status'] == 'passed' else 'to fix', t['score'], t['max_score'])
-                   for t in data['tests'])
-    figures = extra.get('figures') or {}
+                   % ('passed' if t.passed else 'failed', html_text(t.name),
+                      'passed' if t.passed else 'to fix', t.score, t.max_score)
+                   for t in data.tests)
     drawing = assignment.optional_module('figures')
     details = ''.join('<h3>%s</h3><ul>%s</ul>%s'
-                      % (html_text(t['name']), ''.join('<li>%s</li>' % html_text(m) for m in t['output'].splitlines()),
-                         drawing.figure_html(t['tags'][0], figures.get(t['tags'][0])) if drawing else '')
-                      for t in data['tests'] if t['status'] != 'passed')
-    notes = ''.join('<li>%s</li>' % html_text(m) for m in data.get('output', '').splitlines())
+                      % (html_text(t.name), ''.join('<li>%s</li>' % html_text(m) for m in t.output.splitlines()),
+                         drawing.figure_html(t.check, data.figures.get(t.check)) if drawing else '')
+                      for t in data.tests if not t.passed)
+    notes = ''.join('<li>%s</li>' % html_text(m) for m in data.output.splitlines())
     return ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             '<title>Automatic feedback</title><style>%s</style></head><body>'
             '<h1>%s: automatic feedback</h1><p class="score">Score: %g / %g</p>%s'
             '<table><tr><th>check</th><th>result</th><th class="points">points</th></tr>%s</table>%s'
             '%s</body></html>\n'
-            % (FEEDBACK_CSS, html_text(assignment.title), data['score'], extra['max_score'],
+            % (FEEDBACK_CSS, html_text(assignment.title), data.score, data.max_score,
                '<div class="notice"><ul>%s</ul></div>' % notes if notes else '', rows,
                '<h2>What to fix</h2>' + details if details else '<p>Every automatic check passed.</p>',
                '<p>%s</p>' % html_text(hand_graded_sentence(assignment)) if assignment.questions else ''))
@@ -91,19 +90,20 @@ def write_student_reports(folder, data, assignment):
     folder = Path(folder)
     write_atomically(folder / 'feedback.md', feedback_markdown(data, assignment))
     write_atomically(folder / 'feedback.html', feedback_html(data, assignment))
-    write_atomically(folder / 'results.json', json.dumps(data, indent=2, sort_keys=True) + '\n')
+    data.write(folder / 'results.json')
 
 
 def load_results(outdir):
-    """{student: results} for every finished student folder under outdir, keyed by the student's own name
-    (``extra_data.student``; folders hold a name made safe for the file system)."""
+    """{student: Results} for every finished student folder under outdir, keyed by the student's own name
+    (``Results.student``; folders hold a name made safe for the file system). A file that is not a
+    results.json the grader wrote is passed over: that student is not graded."""
     out = {}
     for path in sorted(Path(outdir).glob('*/results.json')):
         try:
-            data = json.loads(path.read_text())
-            out[str(data['extra_data']['student'])] = data
-        except (OSError, ValueError, KeyError, TypeError):
+            data = Results.read(path)
+        except ResultsError:
             continue
+        out[data.student] = data
     return out
 
 
@@ -113,10 +113,10 @@ def grades_csv(assignment, all_results):
     writer.writerow(['student', 'score', 'max_score'] + [s.name for s in assignment.checks] + ['note'])
     for student in sorted(all_results):
         data = all_results[student]
-        by_tag = {t['tags'][0]: t['score'] for t in data['tests']}
-        note = data['extra_data'].get('not_graded') or data['extra_data'].get('grading_failed') or ''
-        writer.writerow([csv_cell(student), '%g' % data['score'], '%g' % data['extra_data']['max_score']]
-                        + ['%g' % by_tag.get(s.name, 0) for s in assignment.checks]
+        points = data.points
+        note = data.failure or ''
+        writer.writerow([csv_cell(student), '%g' % data.score, '%g' % data.max_score]
+                        + ['%g' % points.get(s.name, 0) for s in assignment.checks]
                         + [csv_cell('not graded: %s' % note) if note else ''])
     return buf.getvalue()
 
@@ -127,9 +127,9 @@ def score_table(assignment, all_results):
     lines = [header, '-' * len(header)]
     for student in sorted(all_results):
         data = all_results[student]
-        by_tag = {t['tags'][0]: t['score'] for t in data['tests']}
-        lines.append('%-24s %7s  ' % (terminal(student, 24), '%g/%g' % (data['score'], data['extra_data']['max_score']))
-                     + ' '.join('%5g' % by_tag.get(s.name, 0) for s in assignment.checks))
+        points = data.points
+        lines.append('%-24s %7s  ' % (terminal(student, 24), '%g/%g' % (data.score, data.max_score))
+                     + ' '.join('%5g' % points.get(s.name, 0) for s in assignment.checks))
     return '\n'.join(lines)
 
 
@@ -144,12 +144,10 @@ def failures_of(all_results):
     """[(student, why)] of the submissions that were not graded, or graded with a notice about the notebook."""
     failures = []
     for student, data in sorted(all_results.items()):
-        extra = data['extra_data']
-        why = extra.get('not_graded') or extra.get('grading_failed')
-        if why:
-            failures.append((student, 'not graded: %s' % why if extra.get('not_graded') else why))
-        elif data.get('output'):
-            failures.append((student, data['output'].splitlines()[0]))
+        if data.failure:
+            failures.append((student, 'not graded: %s' % data.not_graded if data.not_graded else data.grading_failed))
+        elif data.output:
+            failures.append((student, data.output.splitlines()[0]))
     return failures
 
 
@@ -167,7 +165,7 @@ def write_class_reports(outdir, assignment, all_results, failures=(), run_second
         write_atomically(outdir / 'run.json', json.dumps({'run_seconds': round(run_seconds, 1),
                                                           'environment_limits': environment or None}) + '\n')
     write_atomically(outdir / 'grades.csv', grades_csv(assignment, all_results))
-    scores = [d['score'] for d in all_results.values()]
+    scores = [d.score for d in all_results.values()]
     facts = class_report.run_facts(all_results, run_seconds)
     lines = ['# %s: class summary' % assignment.title, '', '%d submissions graded.' % len(all_results)]
     levels = facts['isolation']
@@ -184,7 +182,7 @@ def write_class_reports(outdir, assignment, all_results, failures=(), run_second
                         facts['worker_mb']))
         lines += ['', '| check | mean points | full credit |', '|---|---|---|']
         for spec in assignment.checks:
-            got = [next(t['score'] for t in d['tests'] if t['tags'][0] == spec.name) for d in all_results.values()]
+            got = [next(t.score for t in d.tests if t.check == spec.name) for d in all_results.values()]
             lines.append('| %s | %.2f / %g | %d of %d |' % (spec.title, sum(got) / len(got), spec.points,
                                                              sum(g >= spec.points for g in got), len(got)))
     mistakes = class_report.class_mistakes(all_results)

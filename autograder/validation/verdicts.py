@@ -40,18 +40,14 @@ class Row:
     beyond_rule: float = None  # bugs: the part of that the rule does not allow (variants.collateral)
 
 
-def check_points(data):
-    return {t['tags'][0]: t['score'] for t in data['tests']}
-
-
 def judge(assignment, variant, data, twin=None, evidence=None):
     if data is None:
         return Row(variant.name, variant.kind, 'graded', 'no results', False, variant.containment, variant.group)
-    points = check_points(data)
-    failed = data['extra_data'].get('grading_failed')
+    points = data.points
+    failed = data.grading_failed
     if variant.kind == 'correct':
         full = assignment.max_automatic_points
-        return Row(variant.name, 'correct', 'full credit', '%g/%g' % (data['score'], full), data['score'] == full)
+        return Row(variant.name, 'correct', 'full credit', '%g/%g' % (data.score, full), data.score == full)
     if variant.kind == 'bug':
         full = assignment.by_name[variant.loses_in].points
         got = points.get(variant.loses_in, 0)
@@ -66,13 +62,13 @@ def judge(assignment, variant, data, twin=None, evidence=None):
         return Row(variant.name, 'hostile', expected, 'its stub twin was not graded', False, variant.containment,
                    variant.group)
     earned = {c: points.get(c, 0) for c in variant.loses_in if points.get(c, 0) > 0}
-    twin_points = check_points(twin)
+    twin_points = twin.points
     earned.update({c: p for c, p in points.items() if p > twin_points.get(c, 0) + 1e-9})
     problems = []
     if failed:
         problems.append('grading failed: %s' % failed)
-    elif data.get('execution_time', 0) > submission_timeout(assignment):
-        problems.append('graded in %.0f s' % data['execution_time'])
+    elif data.execution_time > submission_timeout(assignment):
+        problems.append('graded in %.0f s' % data.execution_time)
     if earned:
         problems.append('earned %s' % ', '.join('%s %g' % kv for kv in earned.items()))
     evidence = evidence or Evidence()
@@ -88,7 +84,7 @@ def judge(assignment, variant, data, twin=None, evidence=None):
         problems.append('its mark (a success it reported) in %s' % ', '.join(marked))
     if evidence.leaks.get(variant.name):
         problems.append('leaked %s' % ', '.join(sorted(set(evidence.leaks[variant.name]))))
-    got = '; '.join(problems) or '%g, stub twin %g' % (data['score'], twin['score'])
+    got = '; '.join(problems) or '%g, stub twin %g' % (data.score, twin.score)
     return Row(variant.name, 'hostile', expected, got, not problems, variant.containment, variant.group)
 
 
@@ -102,13 +98,13 @@ def results_intact(assignment, results, notebooks, before, grades):
     for name in notebooks:
         data = results.get(name)
         try:
-            extra = data['extra_data']
-            assert extra['student'] == name, 'student %r' % extra['student']
-            assert extra['submission_sha256'] == before[name], 'another notebook'
-            assert len(data['tests']) == len(assignment.checks), '%d tests' % len(data['tests'])
-            assert abs(float(csv_scores.get(name, 'nan')) - data['score']) < 0.01, 'grades.csv disagrees'
+            assert data is not None, 'no results'
+            assert data.student == name, 'student %r' % data.student
+            assert data.submission_sha256 == before[name], 'another notebook'
+            assert len(data.tests) == len(assignment.checks), '%d tests' % len(data.tests)
+            assert abs(float(csv_scores.get(name, 'nan')) - data.score) < 0.01, 'grades.csv disagrees'
             shown = re.search(r'Score: ([0-9.]+) /', (Path(grades) / name / 'feedback.md').read_text())
-            assert not shown or abs(float(shown.group(1)) - data['score']) < 0.01, 'feedback.md disagrees'
+            assert not shown or abs(float(shown.group(1)) - data.score) < 0.01, 'feedback.md disagrees'
         except (AssertionError, KeyError, TypeError, ValueError, OSError) as exc:
             broken.append('%s (%s)' % (name, str(exc) or 'unreadable'))
     return broken
@@ -121,15 +117,14 @@ def run_rows(ctx):
     changed = [name for name, h in digest(notebooks).items() if before[name] != h]
     # A hostile submission's own grading failure is its own verdict; anyone else's is the run's.
     failed_others = sorted(name for name, data in results.items() if ctx['kinds'].get(name) != 'hostile' and
-                           (data['extra_data'].get('grading_failed') or data['extra_data'].get('not_graded')))
+                           data.failure)
     broken = results_intact(ctx['assignment'], results, notebooks, before, ctx['grades'])
     touched = {}
     for owner, files in evidence.marks.items():
         victims = sorted({f.split(os.sep)[0] for f in files if os.sep in f} - {owner})
         if victims:
             touched[owner] = victims
-    memory = {name: (data['extra_data'].get('peak_memory_mb') or {}).get('grader', 0) for name, data in results.items()
-              if not data['extra_data'].get('grading_failed')}
+    memory = {name: data.peak_memory_mb.get('grader', 0) for name, data in results.items() if not data.grading_failed}
     worst = max(memory.items(), key=lambda kv: kv[1] or 0, default=(None, 0))
     file_leaks = {label: files for label, files in evidence.leaked_files.items() if label not in planted.grader_secrets}
     grader_leaks = {label: files for label, files in evidence.leaked_files.items() if label in planted.grader_secrets}
@@ -176,8 +171,7 @@ def run_rows(ctx):
                               else ''), True),
     ]
     if ctx['isolation'] is not None:
-        levels = sorted({str(data['extra_data'].get('isolation')) for data in results.values()
-                         if not data['extra_data'].get('grading_failed')})
+        levels = sorted({str(data.isolation) for data in results.values() if not data.grading_failed})
         rows.append(Row('isolation as requested', 'run', ctx['isolation'], ', '.join(levels) or 'none',
                         levels == [ctx['isolation']], 'robust'))
     return rows

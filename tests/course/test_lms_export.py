@@ -45,7 +45,7 @@ def graded_folder(path, fractions):
         taken.append(folder_name(student, taken))
         reports.write_student_reports(path / taken[-1], data, ASSIGNMENT)
     reports.write_atomically(path / 'grades.csv', reports.grades_csv(ASSIGNMENT, all_results))
-    return {s: d['score'] for s, d in all_results.items() if d['extra_data'].get('not_graded') is None}
+    return {s: d.score for s, d in all_results.items() if d.not_graded is None}
 
 
 def write_csv(path, rows, encoding='utf-8', delimiter=','):

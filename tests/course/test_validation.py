@@ -22,7 +22,7 @@ def test_nbgrader_autograde_agrees_with_bnkit_grade(tmp_path, fake_cifar_dir):
     """A representative sample here; `bnkit validate --nbgrader` compares every honest variant."""
     notebooks = write_class(tmp_path / 'nb', AGREEMENT_SAMPLE, ASSIGNMENT)
     results, _ = grade_all(ASSIGNMENT, notebooks, tmp_path / 'grades', GradingOptions(jobs=2), progress=False)
-    bnkit_scores = {name: data['score'] for name, data in results.items()}
+    bnkit_scores = {name: data.score for name, data in results.items()}
     for name, nbgrader_score, bnkit_score in nbgrader_agreement(ASSIGNMENT, AGREEMENT_SAMPLE, bnkit_scores,
                                                                             fake_cifar_dir):
         assert nbgrader_score == pytest.approx(bnkit_score, abs=0.05), name

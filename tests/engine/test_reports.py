@@ -61,5 +61,5 @@ def test_results_are_loaded_by_the_students_own_name_not_the_folder(tmp_path):
     (tmp_path / 'nameless' / 'results.json').write_text('{"score": 1}')
     loaded = reports.load_results(tmp_path)
     assert sorted(loaded) == ['Zoë / ../x', 'ann']
-    assert loaded['ann']['score'] == ASSIGNMENT.max_automatic_points - ASSIGNMENT.by_name['scale_forward'].points
+    assert loaded['ann'].score == ASSIGNMENT.max_automatic_points - ASSIGNMENT.by_name['scale_forward'].points
     assert (tmp_path / 'student-1' / 'feedback.md').read_text().startswith('# %s' % ASSIGNMENT.title)

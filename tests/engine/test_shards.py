@@ -3,6 +3,7 @@ import json
 import statistics
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -70,8 +71,8 @@ def graded(outdir, student, folder, score_everything=True, sha='0' * 64):
     if score_everything:
         for r in results.values():
             r['fraction'] = 1.0
-    data = build_results(ASSIGNMENT, student, '%s.ipynb' % student, sha, results, messages, 'full', 1.5)
-    data['extra_data']['peak_memory_mb'] = {'grader': 60.0, 'workers': 50.0}
+    data = replace(build_results(ASSIGNMENT, student, '%s.ipynb' % student, sha, results, messages, 'full', 1.5),
+                   peak_memory_mb={'grader': 60.0, 'workers': 50.0})
     write_student_reports(Path(outdir) / folder, data, ASSIGNMENT)
     write_student_answers(Path(outdir) / folder, ASSIGNMENT, student, {q.id: 'answer of %s' % student
                                                                        for q in ASSIGNMENT.questions})

@@ -8,7 +8,7 @@
   against the student's own forward, as the check does).
 
 The numbers come from the calls the check recorded (``autograder.grading.recording``) and are kept in results.json
-(``extra_data.figures``); the feedback page draws them as embedded PNGs.
+(``Results.figures``); the feedback page draws them as embedded PNGs.
 """
 import base64
 import io
