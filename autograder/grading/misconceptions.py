@@ -19,6 +19,11 @@ failed is held to it), and it must be one that loses points in this check (its `
 never name two causes of one wrong answer. Every mistake that does is reported, closest first (the one that agrees more exactly).
 When none does, nothing is said. Adding a bug to the validation set adds a diagnosis; no code here names a
 mistake or an operation.
+
+Beyond the listed bugs, the assignment's mistake families (``autograder.grading.families``) generate
+mistakes as edits of the reference: each is replayed the same way and held to the same rule. They are
+tried only when no known mistake explains the check (a listed bug's own words come first), and of those
+that do, one per explanation is kept (the closest).
 """
 import copy
 from dataclasses import dataclass
@@ -26,6 +31,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from autograder.grading import families
 from autograder.grading.checking import rel_err
 from autograder.grading.inprocess import InProcessStudent, namespace_of
 from autograder.sandbox.side import OneOf
@@ -44,6 +50,7 @@ class Mistake:
     hint: str
     check: str            # the check the mistake loses points in
     sources: tuple        # ((grade_id, source), ...) of its solution cells
+    family: str = None    # the family that generated it (``autograder.grading.families``); None: a listed bug
 
 
 @dataclass
@@ -70,13 +77,41 @@ class Diagnosis:
 def known_mistakes(assignment):
     """Every bug of the assignment's validation set that carries an explanation, as a Mistake; the held-out
     bugs are not among them: the diagnosis is measured on those (docs/validation.md), so it must not know them."""
-    return [Mistake(bug.name, bug.explanation, bug.hint, bug.loses_in,
+    bugs = assignment.module('variants').BUGS
+    cached = _KNOWN.get(assignment.name)
+    # Read once per list of bugs: each bug's cells come from the reference's source (inspect), which is slow.
+    if cached is None or cached[0] is not bugs:
+        cached = _KNOWN[assignment.name] = (bugs, [
+            Mistake(bug.name, bug.explanation, bug.hint, bug.loses_in,
                     tuple((k, v) for k, v in bug.sources().items() if v is not None))
-            for bug in assignment.module('variants').BUGS if bug.explanation and not bug.held_out]
+            for bug in bugs if bug.explanation and not bug.held_out])
+    return list(cached[1])
+
+
+_KNOWN = {}     # assignment name -> (its BUGS list, their Mistakes)
+
+
+def generated_mistakes(assignment):
+    """Every setting of the assignment's mistake families, as a Mistake (``autograder.grading.families``)."""
+    return [Mistake(g.id, g.explanation, g.hint, g.check, g.sources, family=g.family)
+            for g in families.generated(assignment)]
 
 
 def side_class(assignment):
     return assignment.module('side').Operations
+
+
+@lru_cache(maxsize=None)
+def _reference(assignment):
+    return tuple(assignment.reference_cells().items())
+
+
+def prepare(assignment):
+    """Read and compile the reference and every mistake once, before any check fails (a warm grader does this
+    before it forks, so that no submission's diagnosis pays for it)."""
+    for sources in [_reference(assignment)] + [m.sources for m in known_mistakes(assignment)
+                                                + generated_mistakes(assignment)]:
+        _namespace(assignment, sources)
 
 
 @lru_cache(maxsize=None)
@@ -90,7 +125,12 @@ def _implementation(assignment, sources, side):
 
 def replay(calls, implementation):
     """The results of the same calls made on ``implementation`` (MISSING where it failed)."""
-    handles, results = {}, []
+    return list(replayed(calls, implementation))
+
+
+def replayed(calls, implementation):
+    """Each result of ``replay`` as it comes: a mistake is left as soon as one value shows it is not the student's."""
+    handles = {}
     for call in calls:
         declared = implementation.operations[call.op]
         args = copy.deepcopy(list(call.args))
@@ -102,8 +142,7 @@ def replay(calls, implementation):
             result = MISSING
         if declared.new_net and result is not MISSING and not call.failed:
             handles[call.result] = result
-        results.append(result)
-    return results
+        yield result
 
 
 def leaves(value, path=()):
@@ -175,21 +214,11 @@ def name_of(declared, result, path):
     return text
 
 
-def contradicts(theirs, their_leaves, right, tolerances):
-    """Whether a mistake gets wrong (or fails on) a value the student got right: then it is not theirs."""
-    for i, path, _, value in right:
-        if theirs[i] is MISSING:
-            return True
-        if i not in their_leaves:
-            their_leaves[i] = leaves(theirs[i])
-        if not agree(their_leaves[i].get(path, MISSING), value, tolerances):
-            return True
-    return False
-
-
-def diagnose(assignment, calls, mistakes=None, check=None):
+def diagnose(assignment, calls, mistakes=None, check=None, generated=None):
     """[Diagnosis], closest first, for the recorded calls of the check ``check`` of ``assignment`` (any
-    check's mistakes when None); [] when nothing is wrong or no known mistake explains all that is."""
+    check's mistakes when None); [] when nothing is wrong or no mistake explains all that is. ``mistakes``
+    (the known ones by default) are tried first; the families' mistakes only when none explains the check
+    and ``generated`` (by default, when ``mistakes`` is not given)."""
     side = side_class(assignment)
     operations = side.operations()
     tolerances = assignment.diagnosis_tolerances
@@ -197,12 +226,13 @@ def diagnose(assignment, calls, mistakes=None, check=None):
     compared = {name for name, op in operations.items() if op.where}    # calls whose results count
     if not any(c.op in compared and not c.failed for c in calls):
         return []
+    generated = mistakes is None if generated is None else generated
     mistakes = known_mistakes(assignment) if mistakes is None else mistakes
     if check is not None:
         mistakes = [m for m in mistakes if m.check == check]
     state = np.random.get_state()      # the reference and the mistakes seed numpy's global generator
     try:
-        reference = tuple(assignment.reference_cells().items())
+        reference = _reference(assignment)
         expected = replay(calls, _implementation(assignment, reference, side))
         # Values the reference itself draws at random (a net's initial weights, unseeded) are no evidence:
         # replayed from another state of numpy's generator, they change.
@@ -220,28 +250,65 @@ def diagnose(assignment, calls, mistakes=None, check=None):
                     (i, path, got.get(path, MISSING), value))
         if not wrong:
             return []
-        found = []
-        for mistake in mistakes:
-            theirs = replay(calls, _implementation(assignment, mistake.sources, side))
-            their_leaves = {}
-            what, errors, first = [], [], None
-            for i, path, got, value in wrong:
-                if theirs[i] is MISSING:
-                    break       # the mistake's code failed where the student's answered: not theirs
-                if i not in their_leaves:
-                    their_leaves[i] = leaves(theirs[i])
-                their = their_leaves[i].get(path, MISSING)
-                if not (agree(got, their, tolerances) and not agree(their, value, tolerances)):
-                    break       # a wrong value of a failed part it does not reproduce: not the whole cause
-                errors.append(difference(got, their))
-                first = calls[i] if first is None else first
-                name = name_of(operations[calls[i].op], calls[i].result, path)
-                if name not in what:
-                    what.append(name)
-            else:
-                if errors and not contradicts(theirs, their_leaves, right, tolerances):
-                    found.append(Diagnosis(mistake, what, operations[first.op].where or 'your code', len(errors),
-                                           max(errors)))
+        found = _explaining(assignment, calls, mistakes, wrong, right, side, operations, tolerances)
+        if not found and generated:
+            found = _explaining(assignment, calls, [m for m in generated_mistakes(assignment)
+                                                    if check is None or m.check == check],
+                                wrong, right, side, operations, tolerances)
+            found = _one_per_explanation(found)
     finally:
         np.random.set_state(state)
     return sorted(found, key=lambda d: (-d.explained, d.error))
+
+
+def _explaining(assignment, calls, mistakes, wrong, right, side, operations, tolerances):
+    """[Diagnosis] of each of ``mistakes`` whose replay reproduces every wrong value and contradicts no right one,
+    each replay stopped at the first value that rules its mistake out."""
+    last = max(i for i, *_ in wrong + right)
+    by_call = {}
+    for kind, entries in (('wrong', wrong), ('right', right)):
+        for i, path, got, value in entries:
+            by_call.setdefault(i, []).append((kind, path, got, value))
+    found = []
+    for mistake in mistakes:
+        what, errors, first = [], [], None
+        for i, theirs in enumerate(replayed(calls, _implementation(assignment, mistake.sources, side))):
+            if i in by_call and not _consistent(theirs, by_call[i], tolerances, errors):
+                break
+            if i in by_call and any(kind == 'wrong' for kind, *_ in by_call[i]):
+                first = calls[i] if first is None else first
+                for kind, path, _, _ in by_call[i]:
+                    name = name_of(operations[calls[i].op], calls[i].result, path)
+                    if kind == 'wrong' and name not in what:
+                        what.append(name)
+            if i == last:
+                found.append(Diagnosis(mistake, what, operations[first.op].where or 'your code', len(errors),
+                                       max(errors)))
+                break
+    return found
+
+
+def _consistent(theirs, entries, tolerances, errors):
+    """Whether a mistake's result of one call reproduces each of the student's wrong values in it (each
+    agreement's difference added to ``errors``) and gets right each value the student got right."""
+    if theirs is MISSING:
+        return False        # the mistake's code failed where the student's answered: not theirs
+    their_leaves = leaves(theirs)
+    for kind, path, got, value in entries:
+        their = their_leaves.get(path, MISSING)
+        if kind == 'right':
+            if not agree(their, value, tolerances):
+                return False    # it gets wrong a value the student got right: not theirs
+        elif not (agree(got, their, tolerances) and not agree(their, value, tolerances)):
+            return False        # a wrong value it does not reproduce: not the whole cause
+        else:
+            errors.append(difference(got, their))
+    return True
+
+
+def _one_per_explanation(found):
+    """The closest diagnosis of each explanation (two settings of a family may read the same to a student)."""
+    best = {}
+    for d in sorted(found, key=lambda d: (-d.explained, d.error)):
+        best.setdefault(d.mistake.explanation, d)
+    return list(best.values())

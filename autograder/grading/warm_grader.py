@@ -33,6 +33,7 @@ import sys
 import numpy  # noqa: F401  (imported once here, so that no child pays for it)
 
 from autograder.assignment import get as get_assignment
+from autograder.grading import misconceptions
 from autograder.grading.grade_one import grade_and_exit_code, run_hidden_tests
 from autograder.grading.options import options_argument
 from autograder.grading.pytest_plugin import GradingPlugin
@@ -44,11 +45,12 @@ HEADER_FIELDS = {'student', 'folder', 'sha256', 'submission', 'outdir', 'size'}
 
 
 def warm_up(assignment):
-    """Load what every grading needs: the assignment's modules, and pytest with the hidden tests collected
-    once (no worker is started: collecting runs no check)."""
+    """Load what every grading needs: the assignment's modules, the diagnosis's mistakes compiled, and pytest
+    with the hidden tests collected once (no worker is started: collecting runs no check)."""
     for name in ('checks', 'side'):
         assignment.module(name)
     assignment.optional_module('figures')
+    misconceptions.prepare(assignment)
     run_hidden_tests(GradingPlugin(assignment, []), ['--collect-only'])
 
 

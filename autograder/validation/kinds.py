@@ -51,6 +51,10 @@ class Bug(Variant):
     # "Your dx matches what the backward pass gives when ..."; the hint says where to look, not what to write.
     explanation: str
     hint: str
+    # The mistake family (autograder/grading/families.py) whose generated mistake this bug is, as that mistake's
+    # id (the family's id with its setting, 'eps_default[1e-3]'), set from the bug's description; None when no
+    # family describes it. The held-out part's rate counts a generated cause right by it (docs/validation.md).
+    family: str = None
     # A mistake that breaks a second stated requirement (batch norm after the last layer adds parameters the
     # parameters check counts): that check may lose points too.
     also_loses_in: tuple = ()

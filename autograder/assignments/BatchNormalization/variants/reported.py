@@ -94,7 +94,7 @@ BUGS_REPORTED = of_assignment(ASSIGNMENT, [
         'tf.contrib.keras.backend.batch_normalization documents output = (x - mean) / (sqrt(var) + epsilon))',
         patch(REFERENCE, 'batchnorm_forward', (TRAIN_STD, 'std = np.sqrt(sample_var) + eps'),
               (TEST_NORMALIZE, 'x_hat = (x - running_mean) / (np.sqrt(running_var) + eps)')),
-        loses_in='batchnorm_forward_train', held_out=True,
+        loses_in='batchnorm_forward_train', held_out=True, family='eps_outside_root:both',
         explanation='eps is added after the square root',
         hint='Check where eps enters the standard deviation.'),
     Bug('momentum_on_the_batch', 'running averages weight the batch by momentum (source: cs231n/cs231n.github.io '
@@ -112,7 +112,7 @@ BUGS_REPORTED = of_assignment(ASSIGNMENT, [
         'via the unbiased estimator")',
         patch(REFERENCE, 'batchnorm_forward', (RUNNING_UPDATE, RUNNING_UPDATE.replace(
             '(1 - momentum) * sample_var', '(1 - momentum) * sample_var * N / (N - 1)'))),
-        loses_in='batchnorm_running_stats_test_mode', held_out=True,
+        loses_in='batchnorm_running_stats_test_mode', held_out=True, family='unbiased_variance:running',
         explanation='the running variance is built from the unbiased batch variance',
         hint='Check which variance your running average accumulates.'),
     Bug('test_mode_on_batch_statistics', 'test mode normalizes with the batch statistics (source: torchedup.dev '

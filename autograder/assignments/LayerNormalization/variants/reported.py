@@ -48,12 +48,12 @@ BUGS_REPORTED = of_assignment(ASSIGNMENT, [
     Bug('unbiased_variance', "the variance divides by D - 1, torch.var's default (source: PyTorch torch.var docs, "
         'correction=1 by default)',
         patch(REFERENCE, 'layernorm_forward', (REFERENCE_VARIANCE, '    var = x.var(axis=1, ddof=1, keepdims=True)\n')),
-        loses_in='layernorm_forward_values', held_out=True,
+        loses_in='layernorm_forward_values', held_out=True, family='unbiased_variance',
         explanation='the variance is the unbiased one (dividing by D - 1)',
         hint='Layer norm divides by the number of features D: check which variance your code computes.'),
     Bug('eps_default_keras', "eps defaults to 1e-3 (source: Keras' LayerNormalization, epsilon=0.001 by default)",
         patch(REFERENCE, 'layernorm_forward', ("eps = ln_param.get('eps', 1e-5)", "eps = ln_param.get('eps', 1e-3)")),
-        loses_in='layernorm_forward_values', held_out=True,
+        loses_in='layernorm_forward_values', held_out=True, family='eps_default[1e-3]',
         explanation="eps defaults to another value than 1e-5 when ln_param has no 'eps'",
         hint='Check the default your code gives eps against the docstring.'),
 ])

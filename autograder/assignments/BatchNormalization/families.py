@@ -1,0 +1,120 @@
+"""The mistake families of batch normalization (``autograder.grading.families``): kinds of mistake written as
+edits of the reference's lines, each setting one mistake the diagnosis may name, in the check it costs.
+
+Written from the kinds of mistake the layer invites (where eps goes and what it defaults to, which variance,
+how the running averages move, which paths the backward keeps) and the validation set's listed bugs; each
+family's unit test plants one of its mistakes and runs every correct variant (tests/assignments/test_families.py).
+"""
+from autograder.grading.families import Edit, Family, grid, returned_families
+
+FORWARD, BACKWARD = 'batchnorm_forward', 'batchnorm_backward'
+TRAIN, STATS, GRADIENTS = 'batchnorm_forward_train', 'batchnorm_running_stats_test_mode', 'batchnorm_backward'
+
+# The reference's lines the families edit (solutions/BatchNormalization/layers.py).
+EPS_DEFAULT = "eps = bn_param.get('eps', 1e-5)"
+VARIANCE = "sample_var = np.einsum('ij,ij->j', xc, xc) / N"
+TRAIN_STD = 'std = np.sqrt(sample_var + eps)'
+TRAIN_X_HAT = 'x_hat = xc * (1.0 / std)'
+RUNNING_MEAN = 'running_mean = momentum * running_mean + (1 - momentum) * sample_mean'
+RUNNING_VAR = 'running_var = momentum * running_var + (1 - momentum) * sample_var'
+UPDATE = RUNNING_MEAN + '\n        ' + RUNNING_VAR
+SWAPPED_MEAN = 'running_mean = (1 - momentum) * running_mean + momentum * sample_mean'
+SWAPPED_VAR = 'running_var = (1 - momentum) * running_var + momentum * sample_var'
+TEST_X_HAT = 'x_hat = (x - running_mean) / np.sqrt(running_var + eps)'
+RETURN = 'return dx, dgamma, dbeta'
+VARIANCE_PATH = 'dxc += 2.0 * xc * dvar / N'
+MEAN_PATH = 'dx = dxc - dxc.sum(axis=0) / N'
+CODE = "    mode = bn_param['mode']"    # where the forward's code starts, past its docstring
+DBETA = 'dbeta = dout.sum(axis=0)'
+
+EPS_VALUES = ('1e-3', '1e-4', '1e-6', '1e-7', '1e-8', '0')
+FACTORS = (('N', 'N, the batch size'), ('1 / N', '1/N'), ('2', '2'), ('0.5', '1/2'))
+
+EPS = (
+    Family('eps_default', TRAIN, 'eps defaults to {eps} instead of 1e-5',
+           "Check the default value of eps the docstring gives.",
+           (Edit(FORWARD, EPS_DEFAULT, "eps = bn_param.get('eps', {eps})"),), grid(eps=EPS_VALUES)),
+    Family('eps_outside_root:test', STATS, 'eps is added after the square root in test mode',
+           'Check where eps enters the standard deviation in test mode.',
+           (Edit(FORWARD, TEST_X_HAT, 'x_hat = (x - running_mean) / (np.sqrt(running_var) + eps)'),)),
+    # Both modes alike: the test-mode check leaves a test mode that normalizes as train mode does to this one.
+    Family('eps_outside_root:both', TRAIN, 'eps is added after the square root, in train and test mode alike',
+           'Check where eps enters the standard deviation.',
+           (Edit(FORWARD, TRAIN_STD, 'std = np.sqrt(sample_var) + eps'),
+            Edit(FORWARD, TEST_X_HAT, 'x_hat = (x - running_mean) / (np.sqrt(running_var) + eps)'))),
+    Family('eps_missing:both', TRAIN, 'eps is left out of the normalization, in train and test mode alike',
+           'Look at what happens to a feature whose variance is almost zero.',
+           (Edit(FORWARD, TRAIN_STD, 'std = np.sqrt(sample_var)'),
+            Edit(FORWARD, TEST_X_HAT, 'x_hat = (x - running_mean) / np.sqrt(running_var)'))),
+)
+
+VARIANCES = (
+    Family('unbiased_variance:normalization', TRAIN,
+           'train mode normalizes with the unbiased variance (dividing by N - 1), though the running variance '
+           'is the plain one', 'Batch norm divides by the number of examples N: check which variance your code '
+           'normalizes with.',
+           (Edit(FORWARD, TRAIN_STD, 'std = np.sqrt(sample_var * N / (N - 1) + eps)'),)),
+    Family('unbiased_variance:running', STATS,
+           'the running variance averages the unbiased batch variance (dividing by N - 1)',
+           'Check which variance your running average is updated with.',
+           (Edit(FORWARD, RUNNING_VAR, after=CODE,
+                 new='running_var = momentum * running_var + (1 - momentum) * sample_var * N / (N - 1)'),)),
+    Family('variance_for_std:train', TRAIN,
+           'train mode divides by the variance plus eps instead of its square root',
+           'Check what the centred x is divided by.',
+           (Edit(FORWARD, TRAIN_X_HAT, 'x_hat = xc / (sample_var + eps)'),)),
+    Family('variance_for_std:test', STATS,
+           'test mode divides by running_var plus eps instead of its square root',
+           'Compare the test-mode formula with the train-mode one, term by term.',
+           (Edit(FORWARD, TEST_X_HAT, 'x_hat = (x - running_mean) / (running_var + eps)'),)),
+    Family('std_for_variance:running', STATS,
+           'the running variance averages the standard deviation instead of the variance',
+           'Check which statistic your running_var is updated with.',
+           (Edit(FORWARD, RUNNING_VAR, after=CODE, new='running_var = momentum * running_var + (1 - momentum) * {std}'),),
+           grid(std=('np.sqrt(sample_var)', 'std'))),
+)
+
+RUNNING = (
+    Family('momentum_swapped_one', STATS, 'momentum and (1 - momentum) are swapped in the running {stat}',
+           'Ask which part of the running average should change slowly from batch to batch.',
+           (Edit(FORWARD, UPDATE, '{_update}', after=CODE),),
+           ({'stat': 'mean', '_update': UPDATE.replace(RUNNING_MEAN, SWAPPED_MEAN)},
+            {'stat': 'variance', '_update': UPDATE.replace(RUNNING_VAR, SWAPPED_VAR)})),
+    Family('running_not_updated', STATS, 'the running averages are never updated in train mode',
+           'Check what train mode does to running_mean and running_var.',
+           (Edit(FORWARD, RUNNING_MEAN, after=CODE, new='running_mean = running_mean'),
+            Edit(FORWARD, RUNNING_VAR, after=CODE, new='running_var = running_var'))),
+    Family('running_is_batch', STATS,
+           "the running averages keep only the last batch's statistics (momentum is not used)",
+           'Check how the old running average enters the new one.',
+           (Edit(FORWARD, RUNNING_MEAN, after=CODE, new='running_mean = sample_mean'),
+            Edit(FORWARD, RUNNING_VAR, after=CODE, new='running_var = sample_var'))),
+    Family('test_batch_statistic', STATS, "test mode normalizes with the batch's own {stat}",
+           'Think about what test mode should do with a batch of one example.',
+           (Edit(FORWARD, TEST_X_HAT, 'x_hat = (x - {_mean}) / np.sqrt({_var} + eps)'),),
+           ({'stat': 'mean', '_mean': 'x.mean(axis=0)', '_var': 'running_var'},
+            {'stat': 'variance', '_mean': 'running_mean', '_var': 'x.var(axis=0)'})),
+)
+
+BACKWARD_HINT = 'Follow the chain rule from out back to x, one node at a time.'
+GRADIENT = returned_families('returned', GRADIENTS, BACKWARD, RETURN, ('dx', 'dgamma', 'dbeta'), FACTORS,
+                             squeezed=('dgamma', 'dbeta'), hint=BACKWARD_HINT) + (
+    Family('dx_direct_path_only', GRADIENTS,
+           'dx keeps only the path through x_hat, leaving out both the batch mean and the batch variance',
+           'Look again at how x_hat depends on the mean and the variance, and they on x.',
+           (Edit(BACKWARD, VARIANCE_PATH, 'pass'), Edit(BACKWARD, MEAN_PATH, 'dx = dxc'))),
+    Family('dx_path_factor:variance', GRADIENTS,
+           "dx's path through the batch variance is off by a constant factor of {words}",
+           'Look again at the derivative of the variance with respect to x.',
+           (Edit(BACKWARD, VARIANCE_PATH, 'dxc += ({expression}) * (2.0 * xc * dvar / N)'),),
+           tuple({'expression': e, 'words': w} for e, w in FACTORS)),
+    Family('dx_path_factor:mean', GRADIENTS, "dx's path through the batch mean is off by a constant factor of "
+           '{words}', 'Look again at the derivative of the mean with respect to x.',
+           (Edit(BACKWARD, MEAN_PATH, 'dx = dxc - ({expression}) * (dxc.sum(axis=0) / N)'),),
+           tuple({'expression': e, 'words': w} for e, w in FACTORS)),
+    # dgamma over the wrong axis is a listed bug (variants/bugs.py: dgamma_wrong_axis).
+    Family('dbeta_wrong_axis', GRADIENTS, 'dbeta is summed over the features instead of the batch',
+           'Check the shape of dbeta.', (Edit(BACKWARD, DBETA, DBETA.replace('axis=0', 'axis=1')),)),
+)
+
+FAMILIES = EPS + VARIANCES + RUNNING + GRADIENT

@@ -1,0 +1,73 @@
+"""The mistake families of layer normalization (``autograder.grading.families``): kinds of mistake written as
+edits of the reference's lines, each setting one mistake the diagnosis may name, in the check it costs.
+
+Written from the kinds of mistake the layer invites (what eps defaults to, which variance, which axis the
+statistics are taken over, which paths the backward keeps) and the validation set's listed bugs; each
+family's unit test plants one of its mistakes and runs every correct variant (tests/assignments/test_families.py).
+"""
+from autograder.grading.families import Edit, Family, grid, returned_families
+
+FORWARD, BACKWARD = 'layernorm_forward', 'layernorm_backward'
+VALUES, GRADIENTS = 'layernorm_forward_values', 'layernorm_backward'
+
+# The reference's lines the families edit (solutions/LayerNormalization/layers.py).
+EPS_DEFAULT = "eps = ln_param.get('eps', 1e-5)"
+MEAN = 'mean = x.mean(axis=1, keepdims=True)'
+VARIANCE = "var = np.einsum('ij,ij->i', xc, xc)[:, None] / D"
+X_HAT = 'x_hat = xc / std'
+RETURN = 'return dx, dgamma, dbeta'
+MEAN_PATH = 'dx_hat.mean(axis=1, keepdims=True)'
+VARIANCE_PATH = 'x_hat * np.mean(dx_hat * x_hat, axis=1, keepdims=True)'
+DX = '''    dx = (dx_hat - dx_hat.mean(axis=1, keepdims=True)
+          - x_hat * np.mean(dx_hat * x_hat, axis=1, keepdims=True)) / std'''
+DBETA = 'dbeta = dout.sum(axis=0)'
+
+EPS_VALUES = ('1e-3', '1e-4', '1e-6', '1e-7', '1e-8', '0')
+FACTORS = (('dout.shape[1]', 'D, the number of features'), ('1 / dout.shape[1]', '1/D'),
+           ('dout.shape[0]', 'N, the number of examples'), ('1 / dout.shape[0]', '1/N'), ('2', '2'), ('0.5', '1/2'))
+FACTOR_GRID = tuple({'expression': e, 'words': w} for e, w in FACTORS)
+
+FORWARD_FAMILIES = (
+    Family('eps_default', VALUES, 'eps defaults to {eps} instead of 1e-5',
+           'Check the default value of eps the docstring gives.',
+           (Edit(FORWARD, EPS_DEFAULT, "eps = ln_param.get('eps', {eps})"),), grid(eps=EPS_VALUES)),
+    Family('unbiased_variance', VALUES, "each example's variance is the unbiased one (dividing by D - 1)",
+           'Layer norm divides by the number of features D: check which variance your code computes.',
+           (Edit(FORWARD, VARIANCE, "var = np.einsum('ij,ij->i', xc, xc)[:, None] / (D - 1)"),)),
+    Family('variance_for_std', VALUES, 'x is divided by the variance plus eps instead of its square root',
+           'Check what the centred x is divided by.', (Edit(FORWARD, X_HAT, 'x_hat = xc / (var + eps)'),)),
+    Family('statistic_wrong_axis', VALUES,
+           'the {stat} is taken over the batch (axis 0) instead of over each example (axis 1)',
+           'Layer norm normalizes each example over its own features: check the axis of your {stat}.',
+           (Edit(FORWARD, MEAN, '{_mean}'), Edit(FORWARD, VARIANCE, '{_var}')),
+           ({'stat': 'mean', '_mean': 'mean = x.mean(axis=0, keepdims=True)', '_var': VARIANCE},
+            {'stat': 'variance', '_mean': MEAN,
+             '_var': "var = np.einsum('ij,ij->j', xc, xc)[None, :] / x.shape[0]"})),
+)
+
+BACKWARD_HINT = 'Follow the chain rule from out back to x, one node at a time.'
+BACKWARD_FAMILIES = returned_families('returned', GRADIENTS, BACKWARD, RETURN, ('dx', 'dgamma', 'dbeta'), FACTORS,
+                                      squeezed=('dgamma', 'dbeta'), hint=BACKWARD_HINT) + (
+    Family('dx_direct_path_only', GRADIENTS,
+           "dx keeps only the path through x_hat, leaving out both each example's mean and its variance",
+           'Look again at how x_hat depends on the mean and the variance, and they on x.',
+           (Edit(BACKWARD, DX, '    dx = dx_hat / std'),)),
+    Family('dx_path_factor:mean', GRADIENTS,
+           "dx's path through each example's mean is off by a constant factor of {words}",
+           'Look again at the derivative of the mean with respect to x.',
+           (Edit(BACKWARD, MEAN_PATH, '({expression}) * ' + MEAN_PATH),), FACTOR_GRID),
+    Family('dx_path_factor:variance', GRADIENTS,
+           "dx's path through each example's variance is off by a constant factor of {words}",
+           'Look again at the derivative of the variance with respect to x.',
+           (Edit(BACKWARD, VARIANCE_PATH, '({expression}) * ' + VARIANCE_PATH),), FACTOR_GRID),
+    Family('dx_paths_wrong_axis', GRADIENTS,
+           "dx's paths through the mean and the variance are summed over the batch (axis 0) instead of over "
+           'each example (axis 1)', "Check the axis of every sum in dx's paths through the statistics.",
+           (Edit(BACKWARD, MEAN_PATH, MEAN_PATH.replace('axis=1', 'axis=0')),
+            Edit(BACKWARD, VARIANCE_PATH, VARIANCE_PATH.replace('axis=1', 'axis=0')))),
+    # dgamma over the wrong axis is a listed bug (variants/bugs.py: dgamma_wrong_axis).
+    Family('dbeta_wrong_axis', GRADIENTS, 'dbeta is summed over the features instead of the examples',
+           'Check the shape of dbeta.', (Edit(BACKWARD, DBETA, DBETA.replace('axis=0', 'axis=1')),)),
+)
+
+FAMILIES = FORWARD_FAMILIES + BACKWARD_FAMILIES
