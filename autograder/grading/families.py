@@ -134,4 +134,9 @@ def returned_families(prefix, check, cell, statement, names, factors=(), squeeze
                    tuple(setting(name, '(%s) * %s' % (expression, name), expression=expression, words=words)
                          for name in names for expression, words in factors)),
             Family(prefix + '_keepdims', check, '{name} keeps the summed axis: its shape is (1, D) instead of (D,)',
-                   hint, edits, tuple(setting(name, name + '[None, :]') for name in squeezed)))
+                   hint, edits, tuple(setting(name, name + '[None, :]') for name in squeezed)),
+            # One habit (keepdims=True on every sum) reaches all the summed values at once.
+            Family(prefix + '_keepdims_all', check, '{name} keep the summed axis: their shape is (1, D) instead '
+                   'of (D,)', hint, edits,
+                   ({'name': ' and '.join(squeezed), '_returned': returning({n: n + '[None, :]' for n in squeezed})},)
+                   if len(squeezed) > 1 else ()))

@@ -28,6 +28,9 @@ CODE = "    mode = bn_param['mode']"    # where the forward's code starts, past 
 DBETA = 'dbeta = dout.sum(axis=0)'
 
 EPS_VALUES = ('1e-3', '1e-4', '1e-6', '1e-7', '1e-8', '0')
+MOMENTUM_DEFAULT = "momentum = bn_param.get('momentum', 0.9)"
+# Other libraries' defaults (Keras 0.99, PyTorch's 0.1 weights the batch) and the round numbers a student tries.
+MOMENTUM_VALUES = ('0.99', '0.999', '0.1', '0.5', '0.95')
 FACTORS = (('N', 'N, the batch size'), ('1 / N', '1/N'), ('2', '2'), ('0.5', '1/2'))
 
 EPS = (
@@ -75,6 +78,10 @@ VARIANCES = (
 )
 
 RUNNING = (
+    Family('momentum_default', STATS, 'momentum defaults to {momentum} instead of 0.9',
+           'Check the default value of momentum the docstring gives.',
+           (Edit(FORWARD, MOMENTUM_DEFAULT, "momentum = bn_param.get('momentum', {momentum})"),),
+           grid(momentum=MOMENTUM_VALUES)),
     Family('momentum_swapped_one', STATS, 'momentum and (1 - momentum) are swapped in the running {stat}',
            'Ask which part of the running average should change slowly from batch to batch.',
            (Edit(FORWARD, UPDATE, '{_update}', after=CODE),),
