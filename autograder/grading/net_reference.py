@@ -124,6 +124,33 @@ def net_with_params(student, kwargs, params, shapes):
     return handle, matching
 
 
+def _layer_of(name):
+    """The layer number a contract name ends with ('W2', 'gamma1'), or None."""
+    digits = name[len(name.rstrip('0123456789')):]
+    return int(digits) if digits else None
+
+
+def first_wrong_layer(wrong, compared, mapping):
+    """Where the backward pass first goes wrong, when the loss is right: the gradients flow from the last layer
+    to the first, so the last layer whose gradients disagree, below layers whose gradients all agree, is where
+    to look. None unless that is what the gradients show (some later layer right, every later one right)."""
+    layers = {}
+    for name in compared:
+        if _layer_of(name) is not None:
+            layers.setdefault(_layer_of(name), set()).add(name)
+    bad = {_layer_of(name) for name in wrong} - {None}
+    if not bad or max(bad) == max(layers):
+        return None
+    first = max(bad)
+    later = [mapping.get(name, name) for name in sorted((n for number in layers if number > first
+                                                         for n in layers[number]), key=lambda n: (_layer_of(n), n))]
+    return ('the loss is right and so are the gradients of every layer after layer %d (%s), but layer %d\'s are '
+            'not (%s): the gradient first goes wrong in the backward step that carries it from layer %d into '
+            'layer %d' % (first, ', '.join(later), first,
+                          ', '.join(sorted(mapping.get(n, n) for n in wrong if _layer_of(n) == first)),
+                          first + 1, first))
+
+
 def regularization_mistake(diff, reg, params):
     """What a loss off by ``diff`` from the expected one says about its L2 term, or None: the two usual
     mistakes (no factor 0.5; biases, gamma or beta regularized too), recognized by the size of ``diff``."""
@@ -245,12 +272,18 @@ class NetReference:
                     problems.append('grads should have exactly the keys of params (%s)'
                                     % describe_keys({mapping.get(k, k) for k in grads},
                                                     {mapping[k] for k in expected_grads}))
+                wrong = []
                 for k in sorted(set(grads) & set(expected_grads)):
                     # Biases right before a normalization have a true gradient of ~0: the floor keeps that from
                     # turning rounding noise into a relative error.
                     problem = compare('grads[%r]' % mapping[k], grads[k], expected_grads[k], tol, floor=1e-6)
                     if problem:
                         problems.append(problem)
+                        wrong.append(k)
+                loss, _, expected_loss, _, _ = fn()
+                if wrong and abs(loss - expected_loss) <= tol * max(1.0, abs(expected_loss)):
+                    where = first_wrong_layer(wrong, set(grads) & set(expected_grads), mapping)
+                    problems = ([where] if where else []) + problems
                 return problems[:3]
 
             g.part(0.4 * weight, 'Loss ' + label, loss_part)

@@ -84,3 +84,27 @@ def test_no_property_fires_on_any_correct_variant(assignment_name):
                 continue
             calls = recorded(assignment, correct.sources(), spec.name)
             assert observations(layer_of(assignment), calls) == [], (correct.name, spec.name)
+
+
+def graded_net(assignment, sources):
+    sources = dict(assignment.reference_cells(), **sources)
+    student = InProcessStudent(namespace_of(assignment, sources), assignment.module('side').Operations)
+    return assignment.run_check('fc_net_loss_and_gradients', student)
+
+
+def test_the_net_says_in_which_layer_its_gradient_first_goes_wrong():
+    """A backward step that halves the gradient on its way from layer 2 into layer 1: the loss and layer 2's
+    gradients are right, so the feedback points at that step; a net whose last layer is already wrong gets no
+    such line (nothing after it is right to point from)."""
+    assignment = get('BatchNormalization')
+    halved = patch(assignment.reference_cells(), 'fc_net',
+                   ('\n\n        # L2 regularization', '\n            if i == L - 1:\n                dh = 0.5 * dh'
+                                                     '\n\n        # L2 regularization'))
+    outcome = graded_net(assignment, halved)
+    said = '\n'.join(outcome.messages)
+    assert outcome.fraction < 1
+    assert ('the gradient first goes wrong in the backward step that carries it from layer 2 into layer 1' in said)
+    assert 'after layer 1 (W2, b2, W3, b3)' in said and 'NameError' not in said
+    last = patch(assignment.reference_cells(), 'fc_net', ('affine_backward(dscores, caches', 'affine_backward(2 * dscores, caches'))
+    outcome = graded_net(assignment, last)
+    assert outcome.fraction < 1 and 'first goes wrong' not in '\n'.join(outcome.messages)
