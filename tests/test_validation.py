@@ -3,8 +3,11 @@
 The validation table itself (every correct variant at full credit, every bug caught, every hostile submission
 contained, all graded together in one run) is checked at every isolation level this machine offers, each in
 a PID and mount namespace of its own: tests/test_isolation_levels.py."""
+import re
+
 import pytest
 
+from autograder.assignment import get
 from autograder.assignments.BatchNormalization import ASSIGNMENT
 from autograder.assignments.BatchNormalization.variants import BUGS, CORRECT
 from autograder.grading.options import GradingOptions
@@ -26,3 +29,27 @@ def test_nbgrader_autograde_agrees_with_bnkit_grade(tmp_path, fake_cifar_dir):
     for name, nbgrader_score, bnkit_score in nbgrader_agreement(ASSIGNMENT, AGREEMENT_SAMPLE, bnkit_scores,
                                                                             fake_cifar_dir):
         assert nbgrader_score == pytest.approx(bnkit_score, abs=0.05), name
+
+
+PUBLIC_SOURCE = re.compile(r'https?://[^\s,;)]+')
+ASSIGNMENTS = ('BatchNormalization', 'LayerNormalization')
+
+
+def public_sources(variant):
+    """The public addresses a variant's description names as its source."""
+    return PUBLIC_SOURCE.findall(variant.description)
+
+
+def test_at_least_25_variants_are_written_from_mistakes_reported_in_public():
+    """A variant written from a mistake reported in public names the address (a forum or Q&A thread, an issue, a
+    student's repository, a library's documentation) in its description. A source that is not public (the
+    tracker's issue 22) does not count: a variant citing only that carries no address."""
+    variants = [v for name in ASSIGNMENTS for v in get(name).module('variants').BUGS + get(name).module('variants').CORRECT]
+    sourced = [v for v in variants if public_sources(v)]
+    print('variants with a public source: %d' % len(sourced))
+    assert len(sourced) >= 25, sorted(v.name for v in sourced)
+    for v in sourced:
+        assert '(source:' in v.description or 'seen in public nets' in v.description, v.name
+        assert all('.' in url.split('//', 1)[1].split('/', 1)[0] for url in public_sources(v)), v.name
+    cited = [v for v in variants if '(source:' in v.description and not public_sources(v)]
+    assert all('issue 22' in v.description for v in cited), [v.name for v in cited]
