@@ -1,11 +1,13 @@
 """The validation variants of batch normalization: its correct implementations (``correct.py``), realistic
 bugs (``bugs.py``), nets of other consistent structures (``structures.py``) and the mistakes reported in
-public discussions of this assignment (``reported.py``), each written as the notebook's solution cells."""
+public discussions of this assignment (``reported.py`` for the layer, ``reported_net.py`` for the net), each
+written as the notebook's solution cells."""
 from autograder.assignments.BatchNormalization.variants import bugs, correct
 from autograder.assignments.BatchNormalization.variants.reported import BUGS_REPORTED, CORRECT_REPORTED
+from autograder.assignments.BatchNormalization.variants.reported_net import BUGS_REPORTED_NET
 from autograder.assignments.BatchNormalization.variants.structures import STRUCTURES
 
-BUGS = bugs.BUGS + STRUCTURES + BUGS_REPORTED
+BUGS = bugs.BUGS + STRUCTURES + BUGS_REPORTED + BUGS_REPORTED_NET
 CORRECT = correct.CORRECT + CORRECT_REPORTED
 
 __all__ = ['BUGS', 'CORRECT']

@@ -63,7 +63,9 @@ STRUCTURES = of_assignment(ASSIGNMENT, [
         seed_answer(), loses_in='fc_net_init', also_loses_in=('fc_net_test_mode',),
         explanation=NAMES, hint=NAMES_HINT),
     Bug('tuple_keys', "params keyed by tuples ('W', 1), ('gamma', 1) (seen in public nets: issue 22, "
-        '"parameter keys that are tuples")',
+        '"parameter keys that are tuples"; a student\'s notes on assignment 2 switch to para[(\'W\', 1)] because '
+        '"when the number of layers is a variable it is inconvenient", '
+        'https://github.com/shijiaxin/cs231n_winter2016/blob/HEAD/note_assignment2.md)',
         {'fc_net': keyed("('{kind}', {layer})")}, loses_in='fc_net_init',
         explanation=NAMES, hint=NAMES_HINT),
     Bug('suffix_names_row_gamma', "names with a prefix and suffix ('layer1_W', 'layer1_gamma') and gamma/beta "
