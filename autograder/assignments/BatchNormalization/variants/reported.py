@@ -89,7 +89,7 @@ BUGS_REPORTED = of_assignment(ASSIGNMENT, [
     Bug('eps_default_chainer', "eps defaults to 2e-5 (source: Chainer's batch_normalization, eps=2e-5 by default, "
         'https://docs.chainer.org/en/v2.0.2/reference/generated/chainer.functions.batch_normalization.html)',
         patch(REFERENCE, 'batchnorm_forward', (EPS_DEFAULT, "eps = bn_param.get('eps', 2e-5)")),
-        loses_in='batchnorm_forward_train',
+        loses_in='batchnorm_forward_train', held_out=True,
         explanation="eps defaults to another value than 1e-5 when bn_param has no 'eps'",
         hint='Check the default your code gives eps against the docstring.'),
     Bug('eps_outside_sqrt_both_modes', 'eps added after the square root, in train and test mode (source: '
@@ -116,7 +116,7 @@ BUGS_REPORTED = of_assignment(ASSIGNMENT, [
         '(source: PyTorch BatchNorm1d, momentum=0.1 by default, ' + TORCH_BN_DOCS + ')',
         patch(REFERENCE, 'batchnorm_forward', ("momentum = bn_param.get('momentum', 0.9)",
                                                 "momentum = bn_param.get('momentum', 0.1)")),
-        loses_in='batchnorm_running_stats_test_mode',
+        loses_in='batchnorm_running_stats_test_mode', held_out=True, family='momentum_default[0.1]',
         explanation="momentum defaults to another value than 0.9 when bn_param has no 'momentum'",
         hint='Check the default your code gives momentum against the docstring.'),
     Bug('running_var_unbiased', 'the running variance keeps the unbiased batch variance, as PyTorch does '
@@ -138,21 +138,21 @@ BUGS_REPORTED = of_assignment(ASSIGNMENT, [
         '"Batchnorm W1,2 gradient error 1e0", ' + REDDIT_HX87Z3 + ')',
         patch(REFERENCE, 'batchnorm_backward', ('dbeta = dout.sum(axis=0)', 'dbeta = dout.sum(axis=0, keepdims=True)'),
               ('dgamma = np.sum(dout * x_hat, axis=0)', 'dgamma = np.sum(dout * x_hat, axis=0, keepdims=True)')),
-        loses_in='batchnorm_backward', held_out=True,
+        loses_in='batchnorm_backward',
         explanation='dgamma and dbeta have shape (1, D)',
         hint='Compare the shapes of dgamma and dbeta with gamma and beta.'),
     Bug('dx_statistics_as_constants', "dx only through x_hat, as if the batch's mean and variance did not depend on x "
         '(source: facebookresearch/CrypTen PR 143, "the backward() implementation ignores the fact that the mean and '
         'variance are a function of the input", https://github.com/facebookresearch/CrypTen/pull/143)',
         {'batchnorm_backward': BACKWARD_STATISTICS_AS_CONSTANTS},
-        loses_in='batchnorm_backward',
+        loses_in='batchnorm_backward', held_out=True, family='dx_direct_path_only',
         explanation="dx leaves out both the mean's and the variance's paths, as if they were constants",
         hint="Remember that the batch's mean and variance are functions of x too."),
     Bug('keras_momentum_default', "momentum defaults to 0.99 (source: Keras' BatchNormalization, momentum=0.99 by "
         'default, ' + KERAS_BN_DOCS + ')',
         patch(REFERENCE, 'batchnorm_forward', ("momentum = bn_param.get('momentum', 0.9)",
                                                 "momentum = bn_param.get('momentum', 0.99)")),
-        loses_in='batchnorm_running_stats_test_mode', held_out=True,
+        loses_in='batchnorm_running_stats_test_mode',
         explanation="momentum defaults to another value than 0.9 when bn_param has no 'momentum'",
         hint='Check the default your code gives momentum against the docstring.'),
 ])
