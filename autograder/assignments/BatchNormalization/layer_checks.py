@@ -12,15 +12,27 @@ from solutions.BatchNormalization import layers as reference
 
 # ---------------------------------------------------------------- batchnorm forward, train mode
 
-@check('Batchnorm forward, train mode: normalized statistics and output',
-       points=10, needs=('batchnorm_forward',), short='forward', column='fwd')
-def batchnorm_forward_train(student):
-    rng = hidden_rng(1)
-    g = Grading()
+class TrainModeForwardCheck:
+    """The parts of the train-mode forward check, each a method that returns its problems (empty = pass).
 
-    def statistics(gamma, beta):
-        x = seedlike_activations(rng, N=200)
-        out, _ = student.batchnorm_forward(x, gamma, beta, {'mode': 'train'})
+    The hidden inputs are drawn in ``__init__``, and the statistics parts draw their own batch as they run:
+    the draws of ``hidden_rng(1)`` are the check's hidden inputs, so their order must not change.
+    """
+
+    def __init__(self, student):
+        self.student = student
+        self.rng = rng = hidden_rng(1)
+        self.D = D = 10
+        self.x = rng.standard_normal((64, D)) * rng.uniform(0.5, 20, D) + rng.uniform(-10, 10, D)
+        self.gamma, self.beta = rng.uniform(0.5, 2, D), rng.standard_normal(D)
+        self.tiny = rng.standard_normal((32, 8)) * 1e-3  # variance 1e-6, below eps: eps decides the result
+        self.x32 = (rng.standard_normal((48, 6)) * 3 + 1).astype(np.float32)
+
+    def statistics(self, gamma, beta):
+        """The per-feature mean and standard deviation of the output, on a fresh batch: they must be beta and
+        gamma whatever the reference says, so a ddof=1 variance or the wrong axis is named here."""
+        x = seedlike_activations(self.rng, N=200)
+        out, _ = self.student.batchnorm_forward(x, gamma, beta, {'mode': 'train'})
         if out.shape != x.shape:
             return ['the output has shape %s; it should have the shape of x, %s' % (out.shape, x.shape)]
         problems = []
@@ -37,8 +49,9 @@ def batchnorm_forward_train(student):
                 problems.append('the per-feature standard deviations of the output are not gamma')
         return problems
 
-    def agreement(what, x, gamma, beta, bn_param, tol):
-        out, _ = student.batchnorm_forward(x, gamma, beta, dict(bn_param))
+    def agreement(self, what, x, gamma, beta, bn_param, tol):
+        """The output against the reference's, computed in float64, on one kind of input ``what`` names."""
+        out, _ = self.student.batchnorm_forward(x, gamma, beta, dict(bn_param))
         expected, _ = reference.batchnorm_forward(x.astype(np.float64), gamma.astype(np.float64),
                                                   beta.astype(np.float64), dict(bn_param))
         problem = compare('the output ' + what, out, expected, tol)
@@ -49,29 +62,25 @@ def batchnorm_forward_train(student):
                         'loses half the digits)')
         return [problem]
 
-    D = 10
-    x = rng.standard_normal((64, D)) * rng.uniform(0.5, 20, D) + rng.uniform(-10, 10, D)
-    gamma, beta = rng.uniform(0.5, 2, D), rng.standard_normal(D)
-    tiny = rng.standard_normal((32, 8)) * 1e-3  # variance 1e-6, below eps: eps decides the result
-    x32 = (rng.standard_normal((48, 6)) * 3 + 1).astype(np.float32)
-
-    def own_output():
+    def own_output(self):
         """The student's train-mode output on x from a fresh bn_param, when it depends on x at all."""
-        out, _ = student.batchnorm_forward(x, gamma, beta, {'mode': 'train'})
-        if out.shape != x.shape or not np.all(np.isfinite(out)) or np.all(out.std(axis=0) < 1e-12):
+        out, _ = self.student.batchnorm_forward(self.x, self.gamma, self.beta, {'mode': 'train'})
+        if out.shape != self.x.shape or not np.all(np.isfinite(out)) or np.all(out.std(axis=0) < 1e-12):
             return None
         return out
 
-    def existing_running_statistics():
-        # A layer in a net is called in train mode again and again: once the running averages exist, train
-        # mode must still normalize with the batch's own statistics. Judged against this forward's own output
-        # from a fresh bn_param, so a wrong normalization is charged once, in the parts above.
-        own = own_output()
+    def existing_running_statistics(self):
+        """Train mode once bn_param already holds running averages: a layer in a net is called in train mode
+        again and again, and must still normalize with the batch's own statistics. Judged against this
+        forward's own output from a fresh bn_param, so a wrong normalization is charged once, in the parts
+        above."""
+        x, gamma, beta = self.x, self.gamma, self.beta
+        own = self.own_output()
         if own is None:
             return ['the train-mode output must depend on x before this part counts']
         bn_param = {'mode': 'train', 'running_mean': x.mean(axis=0) + 5 * x.std(axis=0),
                     'running_var': 4 * x.var(axis=0)}
-        out, _ = student.batchnorm_forward(x, gamma, beta, dict(bn_param))
+        out, _ = self.student.batchnorm_forward(x, gamma, beta, dict(bn_param))
         if compare('out', out, own, TOL_FLOAT64) is None:
             return []
         if out.shape == x.shape:
@@ -83,36 +92,45 @@ def batchnorm_forward_train(student):
         return ['the train-mode output changes when bn_param already holds running averages; in train mode '
                 'the running averages are only updated, never used']
 
-    def inputs_unchanged():
-        if own_output() is None:
-            # A function that ignores its inputs trivially leaves them alone.
+    def inputs_unchanged(self):
+        """x, gamma and beta after a call in either mode: the caller still needs them, so an in-place
+        `x -= mean` is charged. Only for an output that depends on x, as a function that ignores its inputs
+        trivially leaves them alone."""
+        if self.own_output() is None:
             return ['the train-mode output must depend on x before this part counts']
         problems = []
         for mode in ('train', 'test'):
-            bn_param = {'mode': mode, 'running_mean': np.zeros(D), 'running_var': np.ones(D)}
-            student.batchnorm_forward(x, gamma, beta, bn_param)
-            changed = student.changed_inputs()
+            bn_param = {'mode': mode, 'running_mean': np.zeros(self.D), 'running_var': np.ones(self.D)}
+            self.student.batchnorm_forward(self.x, self.gamma, self.beta, bn_param)
+            changed = self.student.changed_inputs()
             if changed:
                 problems.append('in %s mode batchnorm_forward modified its input %s in place (for example '
                                 '`x -= mean`); compute into new arrays (`xc = x - mean`): the caller still '
                                 'needs %s' % (mode, ' and '.join(changed), ' and '.join(changed)))
         return problems[:1]
 
-    g.part(0.15, 'Statistics with gamma=1, beta=0', statistics, np.ones(3), np.zeros(3))
-    g.part(0.15, 'Statistics with other gamma and beta', statistics, np.array([1.0, 2.0, 3.0]),
+
+@check('Batchnorm forward, train mode: normalized statistics and output',
+       points=10, needs=('batchnorm_forward',), short='forward', column='fwd')
+def batchnorm_forward_train(student):
+    parts = TrainModeForwardCheck(student)
+    x, gamma, beta = parts.x, parts.gamma, parts.beta
+    g = Grading()
+    g.part(0.15, 'Statistics with gamma=1, beta=0', parts.statistics, np.ones(3), np.zeros(3))
+    g.part(0.15, 'Statistics with other gamma and beta', parts.statistics, np.array([1.0, 2.0, 3.0]),
            np.array([11.0, 12.0, 13.0]))
-    g.part(0.2, 'Output on ordinary inputs', agreement, 'on ordinary inputs', x, gamma, beta,
+    g.part(0.2, 'Output on ordinary inputs', parts.agreement, 'on ordinary inputs', x, gamma, beta,
            {'mode': 'train'}, TOL_FLOAT64)
-    g.part(0.1, 'Output on features with tiny variance', agreement,
+    g.part(0.1, 'Output on features with tiny variance', parts.agreement,
            'on features whose variance is smaller than eps (is eps added to the variance before the '
-           'square root?)', tiny, np.ones(8), np.zeros(8), {'mode': 'train'}, TOL_FLOAT64)
-    g.part(0.1, "Output with bn_param['eps'] set", agreement,
+           'square root?)', parts.tiny, np.ones(8), np.zeros(8), {'mode': 'train'}, TOL_FLOAT64)
+    g.part(0.1, "Output with bn_param['eps'] set", parts.agreement,
            "when bn_param sets 'eps' (read it from bn_param, default 1e-5)", x, gamma, beta,
            {'mode': 'train', 'eps': 0.5 * x.var(axis=0).min()}, TOL_FLOAT64)
-    g.part(0.1, 'Output for float32 inputs', agreement, 'for float32 inputs', x32,
+    g.part(0.1, 'Output for float32 inputs', parts.agreement, 'for float32 inputs', parts.x32,
            np.full(6, 1.5, np.float32), np.full(6, -0.5, np.float32), {'mode': 'train'}, TOL_FLOAT32)
-    g.part(0.1, 'Train mode when running averages already exist', existing_running_statistics)
-    g.part(0.1, 'x, gamma and beta are left unchanged', inputs_unchanged)
+    g.part(0.1, 'Train mode when running averages already exist', parts.existing_running_statistics)
+    g.part(0.1, 'x, gamma and beta are left unchanged', parts.inputs_unchanged)
     return g.outcome()
 
 
@@ -130,19 +148,32 @@ def _own_variance(x, out, eps=1e-5, tol=1e-9):
     return 1.0 / scale ** 2 - eps
 
 
-@check('Batchnorm forward: running averages and test mode',
-       points=8, needs=('batchnorm_forward',), short='running stats', column='stats')
-def batchnorm_running_stats_test_mode(student):
-    rng = hidden_rng(2)
-    g = Grading()
-    D = 7
+class RunningStatisticsCheck:
+    """The parts of the running-averages and test-mode check, each a method that returns its problems.
 
-    def running_update():
+    The test-mode inputs are drawn in ``__init__``, and the running-average parts draw their own batch as
+    they run: the draws of ``hidden_rng(2)`` are the check's hidden inputs, so their order must not change.
+    """
+
+    def __init__(self, student):
+        self.student = student
+        self.rng = rng = hidden_rng(2)
+        self.D = D = 7
+        self.running_mean = rng.standard_normal(D)
+        # eps matters for the last three
+        self.running_var = np.concatenate([rng.uniform(0.5, 3, D - 3), [1e-6, 3e-6, 2e-5]])
+        self.x_test = rng.standard_normal((25, D)) * 2 + 1
+        self.gamma, self.beta = rng.uniform(0.5, 2, D), rng.standard_normal(D)
+
+    def running_update(self):
+        """The running averages after one train-mode call with momentum 0.75, named when not written back or
+        with momentum and (1 - momentum) swapped."""
+        D, rng = self.D, self.rng
         x = rng.standard_normal((40, D)) * rng.uniform(1, 4, D) + rng.uniform(-3, 3, D)
         start_mean, start_var = rng.standard_normal(D), rng.uniform(0.5, 2, D)
         bn_param = {'mode': 'train', 'momentum': 0.75,
                     'running_mean': start_mean.copy(), 'running_var': start_var.copy()}
-        out, after = student.batchnorm_forward(x, np.ones(D), np.zeros(D), bn_param)
+        out, after = self.student.batchnorm_forward(x, np.ones(D), np.zeros(D), bn_param)
         own_var = _own_variance(x, out)
         expected = dict(bn_param)
         reference.batchnorm_forward(x, np.ones(D), np.zeros(D), expected)
@@ -176,11 +207,13 @@ def batchnorm_running_stats_test_mode(student):
                                 "batch statistic" % key)
         return problems
 
-    def defaults():
-        x = (rng.standard_normal((30, D)) + 2.0).astype(np.float32)
+    def defaults(self):
+        """The running averages when bn_param starts without them: from zeros, with momentum 0.9."""
+        D = self.D
+        x = (self.rng.standard_normal((30, D)) + 2.0).astype(np.float32)
         # eps given (a wrong default is the train-mode check's); momentum and the averages left to their defaults
-        out, after = student.batchnorm_forward(x, np.ones(D, np.float32), np.zeros(D, np.float32),
-                                               {'mode': 'train', 'eps': 1e-5})
+        out, after = self.student.batchnorm_forward(x, np.ones(D, np.float32), np.zeros(D, np.float32),
+                                                    {'mode': 'train', 'eps': 1e-5})
         x64 = x.astype(np.float64)
         own_var = _own_variance(x64, out.astype(np.float64), tol=1e-5)  # a wrong variance is charged in its own check
         problems = []
@@ -204,10 +237,13 @@ def batchnorm_running_stats_test_mode(student):
                                 'momentum 0.9 give' % key)
         return problems
 
-    def shape_and_dtype():
-        x = rng.standard_normal((30, D)).astype(np.float32)
-        _, after = student.batchnorm_forward(x, np.ones(D, np.float32), np.zeros(D, np.float32),
-                                             {'mode': 'train'})
+    def shape_and_dtype(self):
+        """The running averages' shape (D,) and the dtype of x: the two parts above forgive a (1, D) shape so
+        that it costs only this one."""
+        D = self.D
+        x = self.rng.standard_normal((30, D)).astype(np.float32)
+        _, after = self.student.batchnorm_forward(x, np.ones(D, np.float32), np.zeros(D, np.float32),
+                                                  {'mode': 'train'})
         problems = []
         for key in ('running_mean', 'running_var'):
             value = after.get(key)
@@ -221,31 +257,29 @@ def batchnorm_running_stats_test_mode(student):
                                 % (key, value.dtype))
         return problems[:1]
 
-    running_mean = rng.standard_normal(D)
-    running_var = np.concatenate([rng.uniform(0.5, 3, D - 3), [1e-6, 3e-6, 2e-5]])  # eps matters for the last three
-    x_test = rng.standard_normal((25, D)) * 2 + 1
-    gamma, beta = rng.uniform(0.5, 2, D), rng.standard_normal(D)
-
-    def train_mode_scale(eps):
+    def train_mode_scale(self, eps):
         """What the student's train mode divides each centred feature by when the batch's own statistics are
         the running averages (two rows, mean -/+ sqrt(running_var)); None when its output is not of that form."""
-        spread = np.sqrt(running_var)
-        probe = np.vstack([running_mean - spread, running_mean + spread])
-        out, _ = student.batchnorm_forward(probe, np.ones(D), np.zeros(D), {'mode': 'train', 'eps': eps})
+        D = self.D
+        spread = np.sqrt(self.running_var)
+        probe = np.vstack([self.running_mean - spread, self.running_mean + spread])
+        out, _ = self.student.batchnorm_forward(probe, np.ones(D), np.zeros(D), {'mode': 'train', 'eps': eps})
         if out.shape != probe.shape or not np.all(np.isfinite(out)) or np.any(out[1] <= 0):
             return None
         return spread / np.asarray(out[1], dtype=np.float64)
 
-    def test_mode(eps):
-        # eps is always given: a wrong default is the train-mode check's to charge, once.
-        bn_param = {'mode': 'test', 'running_mean': running_mean.copy(), 'running_var': running_var.copy(),
+    def test_mode(self, eps):
+        """The test-mode output with the given eps, against the reference: normalizing with the batch's
+        statistics is named. eps is always given: a wrong default is the train-mode check's to charge, once."""
+        x_test, gamma, beta, running_mean = self.x_test, self.gamma, self.beta, self.running_mean
+        bn_param = {'mode': 'test', 'running_mean': running_mean.copy(), 'running_var': self.running_var.copy(),
                     'eps': eps}
-        out, after = student.batchnorm_forward(x_test, gamma, beta, bn_param)
+        out, after = self.student.batchnorm_forward(x_test, gamma, beta, bn_param)
         expected, _ = reference.batchnorm_forward(x_test, gamma, beta, dict(bn_param))
         tol = TOL_FLOAT32 if out.dtype == np.float32 else TOL_FLOAT64
         problem = compare('the test-mode output', out, expected, tol)
         if problem and out.shape == x_test.shape:
-            scale = train_mode_scale(eps)
+            scale = self.train_mode_scale(eps)
             if scale is not None and compare('out', out, gamma * (x_test - running_mean) / scale + beta, tol) is None:
                 # Test mode normalizes exactly as this train mode does (eps outside the root, or ignored, in
                 # both): the train-mode check charges that once.
@@ -258,33 +292,41 @@ def batchnorm_running_stats_test_mode(student):
                 problem += ' (test mode computes (x - running_mean) / sqrt(running_var + eps))'
         return [problem]
 
-    def reads_running_averages():
+    def reads_running_averages(self):
         """Whether test mode's output depends on the running averages it is given."""
         outputs = []
         for shift in (0.0, 1.0):
-            bn_param = {'mode': 'test', 'running_mean': running_mean + shift, 'running_var': running_var.copy()}
-            outputs.append(student.batchnorm_forward(x_test, gamma, beta, bn_param)[0])
+            bn_param = {'mode': 'test', 'running_mean': self.running_mean + shift,
+                        'running_var': self.running_var.copy()}
+            outputs.append(self.student.batchnorm_forward(self.x_test, self.gamma, self.beta, bn_param)[0])
         return outputs[0].shape != outputs[1].shape or not np.allclose(outputs[0], outputs[1])
 
-    def test_mode_keeps_running_averages():
-        # Only meaningful for a test mode that reads the running averages: one that ignores them trivially
-        # "changes nothing". A test mode that reads them but computes a wrong output keeps this part.
-        if not reads_running_averages():
+    def test_mode_keeps_running_averages(self):
+        """The running averages after a test-mode call: nothing is updated at test time. Only meaningful for a
+        test mode that reads them, as one that ignores them trivially "changes nothing"; a test mode that
+        reads them but computes a wrong output keeps this part."""
+        if not self.reads_running_averages():
             return ['test mode must normalize with the running averages before this part counts']
-        bn_param = {'mode': 'test', 'running_mean': running_mean.copy(), 'running_var': running_var.copy()}
-        _, after = student.batchnorm_forward(x_test, gamma, beta, bn_param)
-        for key, before in (('running_mean', running_mean), ('running_var', running_var)):
+        bn_param = {'mode': 'test', 'running_mean': self.running_mean.copy(), 'running_var': self.running_var.copy()}
+        _, after = self.student.batchnorm_forward(self.x_test, self.gamma, self.beta, bn_param)
+        for key, before in (('running_mean', self.running_mean), ('running_var', self.running_var)):
             value = after.get(key)
             if not isinstance(value, np.ndarray) or value.shape != before.shape or not np.allclose(value, before):
                 return ['test mode changed %s; nothing is updated at test time' % key]
         return []
 
-    g.part(0.3, 'Running averages after a train-mode call', running_update)
-    g.part(0.1, 'Running averages that start absent', defaults)
-    g.part(0.1, 'Running averages have shape (D,) and the dtype of x', shape_and_dtype)
-    g.part(0.25, 'Test-mode output', test_mode, 1e-5)
-    g.part(0.15, "Test-mode output with bn_param['eps'] set", test_mode, 0.25)
-    g.part(0.1, 'Test mode leaves the running averages alone', test_mode_keeps_running_averages)
+
+@check('Batchnorm forward: running averages and test mode',
+       points=8, needs=('batchnorm_forward',), short='running stats', column='stats')
+def batchnorm_running_stats_test_mode(student):
+    parts = RunningStatisticsCheck(student)
+    g = Grading()
+    g.part(0.3, 'Running averages after a train-mode call', parts.running_update)
+    g.part(0.1, 'Running averages that start absent', parts.defaults)
+    g.part(0.1, 'Running averages have shape (D,) and the dtype of x', parts.shape_and_dtype)
+    g.part(0.25, 'Test-mode output', parts.test_mode, 1e-5)
+    g.part(0.15, "Test-mode output with bn_param['eps'] set", parts.test_mode, 0.25)
+    g.part(0.1, 'Test mode leaves the running averages alone', parts.test_mode_keeps_running_averages)
     return g.outcome()
 
 

@@ -1,4 +1,7 @@
 """The fully connected net at test time: running statistics, one bn_param per layer, no dropout."""
+import functools
+from dataclasses import dataclass
+
 import numpy as np
 
 from autograder.assignments.BatchNormalization.composed_net import ComposedNet
@@ -32,73 +35,110 @@ def layer_states(bn_params, layers):
     return used if len(used) == layers else bn_params
 
 
-@check('FullyConnectedNet: test mode (running statistics, one bn_param per layer, no dropout)',
-       points=5, needs=('FullyConnectedNet',), short='test mode', column='test')
-def fc_net_test_mode(student):
-    rng = hidden_rng(7)
-    g = Grading()
-    kwargs = dict(hidden_dims=[16, 16], input_dim=12, num_classes=5, use_batchnorm=True, weight_scale=0.2)
-    params = {k: v.copy() for k, v in REFERENCE_NET.reference(SEED + 7, dtype=np.float64, **kwargs).params.items()}
-    batches = [(rng.standard_normal((20, 12)) * 2 + 1, rng.integers(5, size=20)) for _ in range(4)]
-    X_test = rng.standard_normal((9, 12)) * 2 + 1
-    state = {}
+@dataclass
+class TrainedNet:
+    """The student's net after four training steps, and what the reference logic says it should hold then."""
+    handle: object             # the student's net
+    running: list              # its bn_params, one per normalized layer, as training left them
+    expected: object           # the reference logic over the student's layer, or None: judge behaviour alone
+    expected_running: list     # the bn_params that logic left after the same steps, or None
 
-    def bn_states(handle):
-        return layer_states(student.net_state(handle)['bn_params'], len(kwargs['hidden_dims']))
 
-    def trained():
-        """Trains the student's net four steps. When its train-mode loss is the reference logic's (over the
-        student's own layer), the parts below compare with that logic exactly; otherwise the loss check
-        charges the architecture and these parts judge test mode by its behaviour alone."""
-        if not state:
-            expected = REFERENCE_NET.expected(student, kwargs, params, SEED + 7)
-            try:
-                handle, _ = REFERENCE_NET.student_net(student, kwargs, params)
-            except StudentCodeError as exc:
-                if exc.kind != 'bad_return':
-                    raise
-                student.seed_numpy(SEED)
-                handle, expected = student.net_create(dtype='float64', **kwargs), None
-            for X, y in batches:
-                loss, _ = student.net_loss(handle, X, y)
-                if expected is not None:
-                    expected_loss, _ = expected.loss(X, y)
-                    if abs(loss - expected_loss) > TOL_NET * max(1.0, abs(expected_loss)):
-                        expected = None
-            state.update(handle=handle, running=bn_states(handle), expected=expected,
-                         expected_running=[dict(p) for p in expected.bn_params] if expected is not None else None)
-        return state['handle']
+class NetTestModeCheck:
+    """The parts of the test-mode check, each a method that returns its problems (empty = pass).
 
-    def expected_scores(X, running):
+    The hidden inputs are drawn in ``__init__`` and in the dropout and options parts, in the order the parts
+    run: the draws of ``hidden_rng(7)`` are the check's hidden inputs, so that order must not change.
+    """
+
+    def __init__(self, student):
+        self.student = student
+        self.rng = hidden_rng(7)
+        self.net_kwargs = dict(hidden_dims=[16, 16], input_dim=12, num_classes=5, use_batchnorm=True,
+                               weight_scale=0.2)
+        self.params = {k: v.copy()
+                       for k, v in REFERENCE_NET.reference(SEED + 7, dtype=np.float64, **self.net_kwargs).params.items()}
+        self.batches = [(self.rng.standard_normal((20, 12)) * 2 + 1, self.rng.integers(5, size=20))
+                        for _ in range(4)]
+        self.X_test = self.rng.standard_normal((9, 12)) * 2 + 1
+
+    def layer_states(self, handle):
+        """The student's net's bn_param dicts, one per normalized layer (``layer_states``)."""
+        return layer_states(self.student.net_state(handle)['bn_params'], len(self.net_kwargs['hidden_dims']))
+
+    @functools.cached_property
+    def trained(self):
+        """Trains the student's net four steps, once: every part but the dropout ones judges that net. When its
+        train-mode loss is the reference logic's (over the student's own layer), the parts compare with that
+        logic exactly; otherwise the loss check charges the architecture and these parts judge test mode by its
+        behaviour alone. A call into the student's code that fails here fails the part that asked, and the
+        next part trains again (nothing is cached), as each part fails alone."""
+        student = self.student
+        expected = REFERENCE_NET.expected(student, self.net_kwargs, self.params, SEED + 7)
+        try:
+            handle, _ = REFERENCE_NET.student_net(student, self.net_kwargs, self.params)
+        except StudentCodeError as exc:
+            if exc.kind != 'bad_return':
+                raise
+            student.seed_numpy(SEED)
+            handle, expected = student.net_create(dtype='float64', **self.net_kwargs), None
+        for X, y in self.batches:
+            loss, _ = student.net_loss(handle, X, y)
+            if expected is not None:
+                expected_loss, _ = expected.loss(X, y)
+                if abs(loss - expected_loss) > TOL_NET * max(1.0, abs(expected_loss)):
+                    expected = None
+        return TrainedNet(handle, self.layer_states(handle), expected,
+                          [dict(p) for p in expected.bn_params] if expected is not None else None)
+
+    def expected_scores(self, X, running):
         """The reference logic in test mode over the student's layer and the net's running averages as they
-        are before this call: this part judges the switch to test mode, not the averages (the part above
-        does). Returns (scores, the bn_params the reference logic leaves)."""
-        expected = state['expected']
+        are before this call: the scores parts judge the switch to test mode, not the averages (the running
+        averages part does). Returns (scores, the bn_params the reference logic leaves)."""
+        expected = self.trained.expected
         if isinstance(expected, ComposedNet):
             expected.bn_params = [dict(p) for p in running]
             return expected.loss(X), expected.bn_params
         return expected.loss(X), [dict(p) for p in expected.bn_params]
 
-    def test_call(X):
+    def test_call(self, X):
         """(student's scores, expected scores, net's bn_params after, expected bn_params after) for loss(X)."""
-        handle = trained()
-        before = bn_states(handle)
-        got = student.net_loss(handle, X)
-        after = bn_states(handle)
-        expected, expected_after = expected_scores(X, before)
+        handle = self.trained.handle
+        before = self.layer_states(handle)
+        got = self.student.net_loss(handle, X)
+        after = self.layer_states(handle)
+        expected, expected_after = self.expected_scores(X, before)
         return got, expected, after, expected_after
 
-    def last_call_only(key, value):
+    def last_call_only(self, key, value):
         """Whether layer 1's average is what one call of the student's layer on the last batch leaves."""
-        X = batches[-1][0]
-        a = X.dot(params['W1']) + params['b1']
-        _, fresh = student.batchnorm_forward(a, params['gamma1'], params['beta1'], {'mode': 'train'})
+        X = self.batches[-1][0]
+        a = X.dot(self.params['W1']) + self.params['b1']
+        _, fresh = self.student.batchnorm_forward(a, self.params['gamma1'], self.params['beta1'], {'mode': 'train'})
         once = fresh.get(key)
         return isinstance(once, np.ndarray) and once.shape == value.shape and np.allclose(once, value, rtol=1e-6)
 
-    def running_statistics():
-        trained()
-        got, expected = state['running'], state['expected']
+    def test_time_cause(self, handle):
+        """The likeliest reason, in the order a TA would look, that test time went wrong (after a loss(X))."""
+        after = self.layer_states(handle)
+        running = self.trained.running
+        cause = _mode_problem(after) if after else None
+        if cause is None and len(after) == len(running) and any(
+                not isinstance(a.get(k), np.ndarray) or not isinstance(b.get(k), np.ndarray)
+                or a.get(k).shape != b.get(k).shape or not np.array_equal(a.get(k), b.get(k))
+                for a, b in zip(after, running) for k in ('running_mean', 'running_var')
+                if isinstance(b.get(k), np.ndarray)):
+            cause = ('loss(X) replaced the running averages of bn_params: are the dicts recreated inside loss? '
+                     'Create them once, in __init__, and only set their mode in loss')
+        return cause
+
+    # ------------------------------------------------ the parts
+
+    def running_statistics(self):
+        """Each layer's running averages after four training steps: test time is only as right as they are, so
+        the scores parts below count only once this one passes. Against the reference logic when the net
+        follows it, else by behaviour (one dict per layer, each with averages of its own)."""
+        got, expected = self.trained.running, self.trained.expected
         if expected is None:
             # Behaviour alone: one dict per layer, each holding averages of its layer's width.
             problems = []
@@ -113,7 +153,7 @@ def fc_net_test_mode(student):
                     problems.append('after training steps, every layer holds the same %s: the layers share one '
                                     'bn_param dict; each layer needs its own' % key)
             return problems[:2]
-        theirs = state['expected_running']
+        theirs = self.trained.expected_running
         if len(got) != len(theirs):
             return ['expected %d bn_params dicts, found %d' % (len(theirs), len(got))]
         problems = []
@@ -134,7 +174,7 @@ def fc_net_test_mode(student):
                                           for p in got):
                     problems.append('after training steps, every layer holds the same %s: the layers share '
                                     'one bn_param dict; each layer needs its own' % key)
-                elif i == 0 and last_call_only(key, value):
+                elif i == 0 and self.last_call_only(key, value):
                     problems.append('after training steps, %s of layer 1 holds only the last batch, as if '
                                     'started afresh: bn_params are recreated on every call (inside loss?); '
                                     'create them once, in __init__' % key)
@@ -145,62 +185,55 @@ def fc_net_test_mode(student):
                                     % (key, i + 1))
         return problems[:2]
 
-    def test_time_cause(handle):
-        """The likeliest reason, in the order a TA would look, that test time went wrong (after a loss(X))."""
-        after = bn_states(handle)
-        cause = _mode_problem(after) if after else None
-        if cause is None and len(after) == len(state['running']) and any(
-                not isinstance(a.get(k), np.ndarray) or not isinstance(b.get(k), np.ndarray)
-                or a.get(k).shape != b.get(k).shape or not np.array_equal(a.get(k), b.get(k))
-                for a, b in zip(after, state['running']) for k in ('running_mean', 'running_var')
-                if isinstance(b.get(k), np.ndarray)):
-            cause = ('loss(X) replaced the running averages of bn_params: are the dicts recreated inside loss? '
-                     'Create them once, in __init__, and only set their mode in loss')
-        return cause
-
-    def scores():
-        handle = trained()
-        if state['expected'] is None:
-            student.net_loss(handle, X_test)
-            if running_statistics():
+    def scores(self):
+        """The trained net's scores for a batch from loss(X): the switch to test mode (every layer in test mode,
+        with its own running averages), named by its likeliest cause when wrong."""
+        handle = self.trained.handle
+        if self.trained.expected is None:
+            self.student.net_loss(handle, self.X_test)
+            if self.running_statistics():
                 return ['the running averages must be right before this part counts']
-            cause = test_time_cause(handle)
+            cause = self.test_time_cause(handle)
             return [('test mode cannot be checked against the reference here (the loss check says why); ' + cause)
                     ] if cause else []
-        got, expected, _, _ = test_call(X_test)
+        got, expected, _, _ = self.test_call(self.X_test)
         problem = compare('the test-time output', got, expected, TOL_NET)
         if not problem:
             return []
-        return [problem + '; ' + (test_time_cause(handle) or "at test time every layer's batch norm must run in "
-                                                            'test mode with its own running averages')]
+        return [problem + '; ' + (self.test_time_cause(handle) or "at test time every layer's batch norm must run "
+                                                                 'in test mode with its own running averages')]
 
-    def single_example():
-        handle = trained()
-        if state['expected'] is None:
-            got = student.net_loss(handle, X_test[:1])
-            if running_statistics():
+    def single_example(self):
+        """The scores of a batch of one example: a test mode that still uses the batch's statistics cannot
+        score a single example as it scores it within a batch."""
+        handle = self.trained.handle
+        if self.trained.expected is None:
+            got = self.student.net_loss(handle, self.X_test[:1])
+            if self.running_statistics():
                 return ['the running averages must be right before this part counts']
-            together = student.net_loss(handle, X_test)
+            together = self.student.net_loss(handle, self.X_test)
             problem = compare('the test-time scores of a single example', got, together[:1], TOL_NET)
             return [problem + ' differ from its scores within a batch: test mode must not use the batch '
                               'statistics'] if problem else []
-        got, expected, _, _ = test_call(X_test[:1])
+        got, expected, _, _ = self.test_call(self.X_test[:1])
         return [compare('the test-time output for a single example', got, expected, TOL_NET)]
 
-    def running_unchanged():
-        if running_statistics():
+    def running_unchanged(self):
+        """The running averages after a test-time loss(X): scoring must not update them. Only once they were
+        right after training, since a net without them trivially leaves them alone."""
+        if self.running_statistics():
             return ['the running averages must be right before this part counts']
-        handle = trained()
-        if state['expected'] is None:
-            before = bn_states(handle)
-            student.net_loss(handle, X_test)
-            after = bn_states(handle)
+        handle = self.trained.handle
+        if self.trained.expected is None:
+            before = self.layer_states(handle)
+            self.student.net_loss(handle, self.X_test)
+            after = self.layer_states(handle)
             expected_after = kept = before
         else:
             # What the reference logic's bn_params look like after the same call: a layer that itself changes
             # them at test time is charged in its own check, not here.
-            _, _, after, expected_after = test_call(X_test)
-            kept = state['expected_running']
+            _, _, after, expected_after = self.test_call(self.X_test)
+            kept = self.trained.expected_running
         for mine, wanted, kept_by_layer in zip(after, expected_after, kept):
             for key in ('running_mean', 'running_var'):
                 if not isinstance(kept_by_layer.get(key), np.ndarray):
@@ -208,10 +241,14 @@ def fc_net_test_mode(student):
                 a, b = mine.get(key), wanted.get(key)
                 if not isinstance(a, np.ndarray) or not isinstance(b, np.ndarray) or not np.array_equal(a, b):
                     return ['computing test-time scores changed the running averages; ' + (
-                        test_time_cause(handle) or "test mode must not update them")]
+                        self.test_time_cause(handle) or "test mode must not update them")]
         return []
 
-    def dropout_at_test_time():
+    def dropout_at_test_time(self):
+        """A net with dropout and no batch norm, scored twice on the same X: dropout left on at test time draws
+        two masks and gives two answers; scaled by (1 - p) it gives the wrong one (inverted dropout makes test
+        time the identity)."""
+        student, rng = self.student, self.rng
         params = dropout_params(rng)
         X = rng.standard_normal((5, 10))
         try:
@@ -239,26 +276,27 @@ def fc_net_test_mode(student):
                               'test time is the identity']
         return [problem + '; at test time dropout must be the identity'] if problem else []
 
-    def options_together():
+    def options_together(self):
         """Test mode of a net with two or more options on, after one train step. When that step is the reference
         logic's over the student's layer (same dropout seed), each test call must give what that logic gives
         with the net's running averages as they stand; otherwise (the loss check charges the difference, or
         the masks ignore the seed) test mode is judged by behaviour: the same scores twice."""
+        student, rng = self.student, self.rng
         problems = []
         for index, setting in enumerate(combinations(NET_OPTIONS)):
-            kwargs = dict(COMBINED_NET, **setting, seed=SEED + 90 + index)
-            init = {k: v for k, v in kwargs.items() if k != 'seed'}
+            net_kwargs = dict(COMBINED_NET, **setting, seed=SEED + 90 + index)
+            init = {k: v for k, v in net_kwargs.items() if k != 'seed'}
             params = {k: v.copy() for k, v in REFERENCE_NET.reference(SEED + 90, dtype=np.float64, **init).params.items()}
             try:
-                handle, _ = REFERENCE_NET.student_net(student, kwargs, params)
-                expected = REFERENCE_NET.expected(student, kwargs, params, SEED + 90)
+                handle, _ = REFERENCE_NET.student_net(student, net_kwargs, params)
+                expected = REFERENCE_NET.expected(student, net_kwargs, params, SEED + 90)
             except StudentCodeError as exc:
                 if exc.kind != 'bad_return':
                     raise
                 # Parameters that cannot be matched (charged elsewhere): behaviour alone.
                 student.seed_numpy(SEED)
-                handle, expected = student.net_create(dtype='float64', **kwargs), None
-            X, y = rng.standard_normal((10, kwargs['input_dim'])), rng.integers(kwargs['num_classes'], size=10)
+                handle, expected = student.net_create(dtype='float64', **net_kwargs), None
+            X, y = rng.standard_normal((10, net_kwargs['input_dim'])), rng.integers(net_kwargs['num_classes'], size=10)
             exact = isinstance(expected, ComposedNet)
             try:
                 loss, _ = student.net_loss(handle, X, y)
@@ -267,7 +305,7 @@ def fc_net_test_mode(student):
                 exact = False       # a train mode that fails is the loss check's to charge
             previous = None
             for _ in range(2):
-                running = layer_states(student.net_state(handle)['bn_params'], len(kwargs['hidden_dims']))
+                running = layer_states(student.net_state(handle)['bn_params'], len(net_kwargs['hidden_dims']))
                 got = student.net_loss(handle, X[:6])
                 if exact:
                     expected.bn_params = [dict(p) for p in running]
@@ -277,7 +315,7 @@ def fc_net_test_mode(student):
                         problems.append(problem + '; at test time batch norm uses its running averages and dropout '
                                                   'is the identity')
                         break
-                elif not (got.shape == (6, kwargs['num_classes']) and np.all(np.isfinite(got))
+                elif not (got.shape == (6, net_kwargs['num_classes']) and np.all(np.isfinite(got))
                           and np.any(got.std(axis=0) > 1e-12)):
                     problems.append('with %s, loss(X) returned scores that do not depend on X' % label(setting))
                     break
@@ -287,10 +325,16 @@ def fc_net_test_mode(student):
                 previous = got
         return problems
 
-    g.part(0.25, 'Running averages of each layer', running_statistics)
-    g.part(0.3, 'Test-time scores', scores)
-    g.part(0.1, 'Test-time scores of one example', single_example)
-    g.part(0.1, 'Test time changes nothing', running_unchanged)
-    g.part(0.25, 'Test time with dropout', dropout_at_test_time)
-    g.part(0.1, 'Test time with the options together', options_together)
+
+@check('FullyConnectedNet: test mode (running statistics, one bn_param per layer, no dropout)',
+       points=5, needs=('FullyConnectedNet',), short='test mode', column='test')
+def fc_net_test_mode(student):
+    parts = NetTestModeCheck(student)
+    g = Grading()
+    g.part(0.25, 'Running averages of each layer', parts.running_statistics)
+    g.part(0.3, 'Test-time scores', parts.scores)
+    g.part(0.1, 'Test-time scores of one example', parts.single_example)
+    g.part(0.1, 'Test time changes nothing', parts.running_unchanged)
+    g.part(0.25, 'Test time with dropout', parts.dropout_at_test_time)
+    g.part(0.1, 'Test time with the options together', parts.options_together)
     return g.outcome()

@@ -16,17 +16,30 @@ def _expected(x, gamma, beta, ln_param):
     return out
 
 
-@check('Layernorm forward: per-example statistics and output',
-       points=10, needs=('layernorm_forward',), short='forward', column='fwd')
-def layernorm_forward_values(student):
-    rng = hidden_rng(1)
-    g = Grading()
-    N, D = 30, 12
-    x = rows_of_different_scales(rng, N, D)
-    gamma, beta = rng.uniform(0.5, 2, D), rng.standard_normal(D)
+class ForwardValuesCheck:
+    """The parts of the layer-norm forward check, each a method that returns its problems (empty = pass).
 
-    def statistics():
-        out, _ = student.layernorm_forward(x, np.ones(D), np.zeros(D), {})
+    The hidden inputs are all drawn in ``__init__``, in the order the parts use them: the draws of
+    ``hidden_rng(1)`` are the check's hidden inputs, so their order must not change.
+    """
+
+    def __init__(self, student):
+        self.student = student
+        rng = hidden_rng(1)
+        self.D = D = 12
+        self.x = rows_of_different_scales(rng, 30, D)
+        self.gamma, self.beta = rng.uniform(0.5, 2, D), rng.standard_normal(D)
+        self.square = rows_of_different_scales(rng, 9, 9)
+        self.tiny = rng.standard_normal((10, 8)) * 1e-3  # variance 1e-6, below eps: eps decides the result
+        self.x32 = (rng.standard_normal((16, 6)) * 3 + 1).astype(np.float32)
+        self.one = rows_of_different_scales(rng, 1, D)
+        self.square_gamma, self.square_beta = rng.uniform(0.5, 2, 9), rng.standard_normal(9)
+
+    def statistics(self):
+        """The mean and standard deviation of each example (row) of the output with gamma=1, beta=0: they must
+        be 0 and 1 whatever the reference says, so normalizing over the batch or a ddof=1 variance is named."""
+        x, D = self.x, self.D
+        out, _ = self.student.layernorm_forward(x, np.ones(D), np.zeros(D), {})
         if out.shape != x.shape:
             return ['the output has shape %s; it should have the shape of x, %s' % (out.shape, x.shape)]
         if not np.all(np.isfinite(out)):
@@ -51,8 +64,9 @@ def layernorm_forward_values(student):
                             'is not 1')
         return problems
 
-    def agreement(what, x, gamma, beta, ln_param, tol):
-        out, _ = student.layernorm_forward(x, gamma, beta, dict(ln_param))
+    def agreement(self, what, x, gamma, beta, ln_param, tol):
+        """The output against the reference's, computed in float64, on one kind of input ``what`` names."""
+        out, _ = self.student.layernorm_forward(x, gamma, beta, dict(ln_param))
         expected = _expected(x, gamma, beta, ln_param)
         problem = compare('the output ' + what, out, expected, tol)
         if problem and x.dtype == np.float64 and compare('out', out, expected, TOL_FLOAT32) is None:
@@ -60,56 +74,63 @@ def layernorm_forward_values(student):
                         'variance under the square root')
         return [problem]
 
-    square = rows_of_different_scales(rng, 9, 9)
-    tiny = rng.standard_normal((10, 8)) * 1e-3  # variance 1e-6, below eps: eps decides the result
-    x32 = (rng.standard_normal((16, 6)) * 3 + 1).astype(np.float32)
-    one = rows_of_different_scales(rng, 1, D)
-
-    def own_output():
-        out, _ = student.layernorm_forward(x, gamma, beta, {})
-        if out.shape != x.shape or not np.all(np.isfinite(out)) or np.all(out.std(axis=1) < 1e-12):
+    def own_output(self):
+        """The student's output on x, when it depends on x at all."""
+        out, _ = self.student.layernorm_forward(self.x, self.gamma, self.beta, {})
+        if out.shape != self.x.shape or not np.all(np.isfinite(out)) or np.all(out.std(axis=1) < 1e-12):
             return None
         return out
 
-    def same_at_test_time():
-        # Layer norm has no running averages: whatever else ln_param holds, the output is the same.
-        own = own_output()
+    def same_at_test_time(self):
+        """The output when ln_param says 'mode': 'test'. Layer norm has no running averages: whatever else
+        ln_param holds, the output is the same."""
+        own = self.own_output()
         if own is None:
             return ['the output must depend on x before this part counts']
-        out, _ = student.layernorm_forward(x, gamma, beta, {'mode': 'test'})
+        out, _ = self.student.layernorm_forward(self.x, self.gamma, self.beta, {'mode': 'test'})
         if compare('out', out, own, TOL_FLOAT64) is None:
             return []
         return ["the output changes when ln_param holds 'mode': 'test'; layer norm computes the same thing at "
                 'train and test time (it keeps no running averages)']
 
-    def inputs_unchanged():
-        if own_output() is None:
+    def inputs_unchanged(self):
+        """x, gamma and beta after a call: the caller still needs them, so an in-place `x -= mean` is charged.
+        Only for an output that depends on x, as a function that ignores its inputs trivially leaves them
+        alone."""
+        if self.own_output() is None:
             return ['the output must depend on x before this part counts']
-        student.layernorm_forward(x, gamma, beta, {})
-        changed = student.changed_inputs()
+        self.student.layernorm_forward(self.x, self.gamma, self.beta, {})
+        changed = self.student.changed_inputs()
         if changed:
             return ['layernorm_forward modified its input %s in place (for example `x -= mean`); compute into '
                     'new arrays: the caller still needs %s' % (' and '.join(changed), ' and '.join(changed))]
         return []
 
-    g.part(0.2, 'Per-example statistics with gamma=1, beta=0', statistics)
-    g.part(0.25, 'Output on ordinary inputs', agreement, 'on ordinary inputs', x, gamma, beta, {}, TOL_FLOAT64)
-    g.part(0.1, 'Output when N equals D', agreement,
+
+@check('Layernorm forward: per-example statistics and output',
+       points=10, needs=('layernorm_forward',), short='forward', column='fwd')
+def layernorm_forward_values(student):
+    parts = ForwardValuesCheck(student)
+    x, gamma, beta = parts.x, parts.gamma, parts.beta
+    g = Grading()
+    g.part(0.2, 'Per-example statistics with gamma=1, beta=0', parts.statistics)
+    g.part(0.25, 'Output on ordinary inputs', parts.agreement, 'on ordinary inputs', x, gamma, beta, {}, TOL_FLOAT64)
+    g.part(0.1, 'Output when N equals D', parts.agreement,
            'when the batch is square (N = D); gamma and beta scale and shift each feature, along axis 1',
-           square, rng.uniform(0.5, 2, 9), rng.standard_normal(9), {}, TOL_FLOAT64)
-    g.part(0.1, 'Output for a batch of one example', agreement,
-           'for a batch of one example (layer norm uses no statistic of the batch)', one, gamma, beta, {},
+           parts.square, parts.square_gamma, parts.square_beta, {}, TOL_FLOAT64)
+    g.part(0.1, 'Output for a batch of one example', parts.agreement,
+           'for a batch of one example (layer norm uses no statistic of the batch)', parts.one, gamma, beta, {},
            TOL_FLOAT64)
-    g.part(0.1, 'Output on examples with tiny variance', agreement,
+    g.part(0.1, 'Output on examples with tiny variance', parts.agreement,
            'on examples whose variance is smaller than eps (is eps added to the variance before the square '
-           'root?)', tiny, np.ones(8), np.zeros(8), {}, TOL_FLOAT64)
-    g.part(0.1, "Output with ln_param['eps'] set", agreement,
+           'root?)', parts.tiny, np.ones(8), np.zeros(8), {}, TOL_FLOAT64)
+    g.part(0.1, "Output with ln_param['eps'] set", parts.agreement,
            "when ln_param sets 'eps' (read it from ln_param, default 1e-5)", x, gamma, beta,
            {'eps': 0.5 * x.var(axis=1).min()}, TOL_FLOAT64)
-    g.part(0.05, 'Output for float32 inputs', agreement, 'for float32 inputs', x32, np.full(6, 1.5, np.float32),
-           np.full(6, -0.5, np.float32), {}, TOL_FLOAT32)
-    g.part(0.05, 'The same output at test time', same_at_test_time)
-    g.part(0.05, 'x, gamma and beta are left unchanged', inputs_unchanged)
+    g.part(0.05, 'Output for float32 inputs', parts.agreement, 'for float32 inputs', parts.x32,
+           np.full(6, 1.5, np.float32), np.full(6, -0.5, np.float32), {}, TOL_FLOAT32)
+    g.part(0.05, 'The same output at test time', parts.same_at_test_time)
+    g.part(0.05, 'x, gamma and beta are left unchanged', parts.inputs_unchanged)
     return g.outcome()
 
 
