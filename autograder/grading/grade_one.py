@@ -61,19 +61,21 @@ def run_hidden_tests(plugin, extra_args=()):
             os.environ['PYTEST_DISABLE_PLUGIN_AUTOLOAD'] = saved
 
 
-def grade_notebook(assignment, path, options, raw=None):
+def grade_notebook(assignment, path, options, raw=None, prestarted=None):
     """(per-check results, general messages, why it was not graded or None) for the notebook at path (or for
     ``raw``, its bytes, with ``path`` naming it).
 
     ``options`` is the run's ``GradingOptions``, its isolation level chosen; ``options.budget`` is the
-    wall-clock seconds for loading and every check together. Raises SandboxError.
+    wall-clock seconds for loading and every check together. ``prestarted`` is a worker launched ahead and
+    holding no code yet (``autograder.grading.prestart``), used as the first worker; its launcher stops it.
+    Raises SandboxError.
     """
     try:
         extraction = extract(assignment, path, raw)
     except NotebookError as exc:
         return (*empty_results(assignment, ['Your notebook was not graded: %s.' % exc]), str(exc))
     plugin = GradingPlugin(assignment, extraction.cells, limits=options.limits, isolation=options.isolation,
-                           check_timeout=options.check_timeout, budget=options.budget)
+                           check_timeout=options.check_timeout, budget=options.budget, prestarted=prestarted)
     code = run_hidden_tests(plugin)
     if plugin.sandbox_error:
         raise plugin.sandbox_error
@@ -110,13 +112,13 @@ def build_results(assignment, student, submission, sha256, results, messages, is
             'workers': round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)})
 
 
-def grade_to_folder(assignment, sub, outdir, options, notebook=None):
+def grade_to_folder(assignment, sub, outdir, options, notebook=None, prestarted=None):
     """Grade the Submission ``sub`` (its accepted bytes, ``sub.content``; or, when None, the file ``notebook``)
     and write its results and feedback in outdir/sub.folder; returns the results."""
     start = time.monotonic()
     if sub.content is not None:
         notebook = os.path.basename(sub.path)
-    results, messages, not_graded = grade_notebook(assignment, notebook, options, sub.content)
+    results, messages, not_graded = grade_notebook(assignment, notebook, options, sub.content, prestarted)
     data = build_results(assignment, sub.student, sub.path, sub.sha256, results, messages, options.isolation,
                          time.monotonic() - start, not_graded)
     reports.write_student_reports(Path(outdir) / sub.folder, data, assignment)
@@ -142,11 +144,11 @@ def main(argv=None):
     return grade_and_exit_code(get_assignment(args.assignment), sub, args.outdir, options, args.notebook)
 
 
-def grade_and_exit_code(assignment, sub, outdir, options, notebook=None):
+def grade_and_exit_code(assignment, sub, outdir, options, notebook=None, prestarted=None):
     """``grade_to_folder``, as the exit status of a grading process: 0, or ``SANDBOX_FAILED`` and
     ``OUTPUT_FAILED`` with the reason on stderr."""
     try:
-        grade_to_folder(assignment, sub, outdir, options, notebook)
+        grade_to_folder(assignment, sub, outdir, options, notebook, prestarted)
     except SandboxError as exc:
         print('sandbox failure: %s' % exc, file=sys.stderr)
         return SANDBOX_FAILED

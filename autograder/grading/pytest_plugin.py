@@ -29,8 +29,13 @@ MAX_DIAGNOSES = 3           # known mistakes named per check, closest first
 
 
 class GradingPlugin:
-    def __init__(self, assignment, cells, limits=None, isolation='process', check_timeout=120.0, budget=None):
+    def __init__(self, assignment, cells, limits=None, isolation='process', check_timeout=120.0, budget=None,
+                 prestarted=None):
         self.assignment = assignment
+        # A worker launched ahead for this grading (``autograder.grading.prestart``), not yet given any code:
+        # its first worker, taken once; replacements after a crash are started here, as without it. Whoever
+        # launched it stops it in the end (a stopped worker's stop does nothing), whether or not it was taken.
+        self.prestarted = prestarted
         self.side_class = assignment.module('side').Operations
         self.figures = assignment.optional_module('figures')
         self.cells = cells
@@ -64,10 +69,16 @@ class GradingPlugin:
             return self.worker
         if self.worker is not None:
             self._stop_worker()
-        self.worker = Worker(self.cells, self.limits, level=self.isolation, side_file=self.assignment.side_file)
+        self.worker, ready = self._take_prestarted(), True
+        if self.worker is None:
+            self.worker, ready = Worker(self.cells, self.limits, level=self.isolation,
+                                        side_file=self.assignment.side_file), False
         self.worker.deadline = self._deadline()
         try:
-            self.worker.start()
+            if ready:
+                self.worker.load(self.cells)
+            else:
+                self.worker.start()
         except SandboxError as exc:
             self.worker = None
             self.sandbox_error = exc
@@ -79,6 +90,20 @@ class GradingPlugin:
             if error not in self.load_errors:
                 self.load_errors.append(error)
         return self.worker
+
+    def _take_prestarted(self):
+        """The pre-started worker, handed over once (None after): a live one, or None to start one now. One
+        that died waiting is stopped (a sandbox that fails is the grader's failure, never the student's)."""
+        worker, self.prestarted = self.prestarted, None
+        if worker is not None and worker.loaded:
+            # A worker serves one submission, ever: one that already holds another's code stops the run.
+            self.sandbox_error = SandboxError(worker.level, 'a pre-started worker was handed a second submission')
+            pytest.exit('sandbox failure: %s' % self.sandbox_error, returncode=3)
+        if worker is not None and worker.proc.poll() is not None:
+            self.worker = worker
+            self._stop_worker()
+            return None
+        return worker
 
     def _deadline(self):
         deadline = time.monotonic() + self.check_timeout

@@ -98,6 +98,7 @@ class Worker:
         self.uid = self.cgroup = self.folder = self.scratch = None
         self.output_tail = b''
         self._started = False
+        self.loaded = False             # its one submission's cells were sent (load)
         self.cleanup_error = None       # a SandboxError met while stopping after a failed call
 
     def environment(self, scratch):
@@ -107,6 +108,11 @@ class Worker:
 
     # ------------------------------------------------------------ life cycle
     def start(self):
+        return self.launch().load()
+
+    def launch(self):
+        """Start the sandbox up to its greeting: sandboxed, numpy imported, no student's code in it yet. So a
+        worker can be launched while the previous submission is graded (``autograder.grading.prestart``)."""
         try:
             self._spawn()
             hello = self._receive(self.limits.start_timeout, 'starting the sandbox', sandbox_phase=True)
@@ -116,6 +122,16 @@ class Worker:
             self.stop()
             raise
         self._started = True
+        return self
+
+    def load(self, cells=None):
+        """Hand the launched worker its submission's cells (``cells``, or those it was made with). Once only:
+        a worker serves one submission, ever, and is never given a second one's code."""
+        if self.loaded:
+            raise RuntimeError('this worker already holds a submission; a worker serves one only')
+        self.loaded = True
+        if cells is not None:
+            self.cells = cells
         timeout = self.limits.start_timeout
         if self.deadline is not None:     # loading the code counts toward the submission's time
             timeout = max(0.0, min(timeout, self.deadline - time.monotonic()))
