@@ -129,6 +129,13 @@ class Pending:
         return self.collect()
 
 
+def core_to_spare(options):
+    """Whether a worker started ahead would run on a core the run leaves idle: fewer job slots than usable
+    cores. Where every core has a slot (``--jobs 2`` on two cores), a start ahead only competes with the other
+    slots' checks, and costs one worker per slot that no submission uses, so the worker starts on demand."""
+    return options.jobs < len(os.sched_getaffinity(0))
+
+
 def launch(assignment, options):
     """A worker at the run's level, launched and waiting for code; None (said on stderr) if it failed to."""
     worker = Worker(None, options.limits, level=options.isolation, side_file=assignment.side_file)
@@ -151,7 +158,7 @@ def child_main(assignment, options, request_fd, stderr_w):
         os.close(stderr_w)
         sys.stdin.close()
         os.close(0)                 # the warm grader's requests are not this child's to read
-        worker = launch(assignment, options)
+        worker = launch(assignment, options) if core_to_spare(options) else None
         request = read_request(request_fd)
         os.close(request_fd)        # one submission per child, so one per pre-started worker
         if request is None:

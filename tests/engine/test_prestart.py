@@ -1,8 +1,10 @@
 """The worker started ahead (``autograder.grading.prestart``): it serves one grading only, it is never left
 running after a run, and one that failed or died before its submission came costs no student anything."""
 import json
+import os
 import re
 import time
+from dataclasses import replace
 
 import pytest
 
@@ -56,6 +58,8 @@ def gone(pid):
 
 
 def test_each_prestarted_worker_serves_one_grading_and_none_outlives_the_grader(tmp_path):
+    if not prestart.core_to_spare(OPTIONS):
+        pytest.skip('one usable core: no core to start a worker ahead on')
     folder = tmp_path / 'class'
     folder.mkdir()
     students = ['first', 'second', 'third']
@@ -121,3 +125,25 @@ def test_a_prestarted_worker_handed_to_a_second_grading_stops_the_run(tmp_path):
             grade_notebook(ASSIGNMENT, path, OPTIONS, prestarted=worker)
     finally:
         worker.stop()
+
+
+def test_with_a_job_slot_on_every_core_no_worker_starts_ahead(tmp_path):
+    """A start ahead needs a core the run leaves idle; with a slot on every core the child forked ahead waits
+    without a worker, and its grading starts one on demand."""
+    options = replace(OPTIONS, jobs=len(os.sched_getaffinity(0)))
+    assert not prestart.core_to_spare(options)
+    path = write(tmp_path, 'reference', with_reference(
+        scale_forward=ASSIGNMENT.reference_cells()['scale_forward'] + TELL_PID))
+    (sub,) = accept({'reference': path})
+    grader = WarmGrader(ASSIGNMENT, options, no_preexec, started)
+    try:
+        deadline = time.monotonic() + 2     # several times what a start ahead takes
+        while time.monotonic() < deadline:
+            table = process_tree.parents()
+            waiting = process_tree.descendants(process_tree.children_of(grader.proc.pid, table), table)
+            assert not [pid for pid in waiting if runs_worker_main(pid)]
+            time.sleep(0.05)
+        assert grader.grade(sub, tmp_path, 120) == (0, '')
+    finally:
+        grader.close()
+    assert the_worker_pid(tmp_path, 'reference') > 0
