@@ -40,12 +40,11 @@ from autograder.grading.pytest_plugin import GradingPlugin
 
 
 def warm_up(assignment):
-    """Load what every grading needs: the assignment's modules, the diagnosis's mistakes compiled, and pytest
-    with the hidden tests collected once (no worker is started: collecting runs no check)."""
+    """Load what every grading needs: the assignment's modules and pytest with the hidden tests collected once
+    (no worker is started: collecting runs no check)."""
     for name in ('checks', 'side'):
         assignment.module(name)
     assignment.optional_module('figures')
-    misconceptions.prepare(assignment)
     run_hidden_tests(GradingPlugin(assignment, []), ['--collect-only'])
 
 
@@ -58,6 +57,9 @@ def serve(assignment, options):
     warm_up(assignment)
     # The first submission's child, forked now: its worker starts while the run sends the first request.
     pending = Pending(assignment, options)
+    # The diagnosis's mistakes compiled once, for every child forked from now on: done while the first child
+    # starts its worker (that child compiles what it needs, if its submission fails a check).
+    misconceptions.prepare(assignment)
     say({'ready': True})
     while True:
         request = read_request()
