@@ -1,14 +1,34 @@
-"""Helpers for tests that execute notebooks with nbclient."""
+"""The BatchNormalization release's notebooks for the tests: filled in for a class, or executed with nbclient."""
 from pathlib import Path
 
+import nbformat
 from nbclient import NotebookClient
 
+from autograder.assignments.BatchNormalization import ASSIGNMENT
+from autograder.notebook.fill import fill_solution_cells
 from autograder.notebook.release import environment
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_NB = ROOT / 'source' / 'BatchNormalization' / 'BatchNormalization.ipynb'
 RELEASE_DIR = ROOT / 'release' / 'BatchNormalization'
 RELEASE_NB = RELEASE_DIR / 'BatchNormalization.ipynb'
+
+
+def write(folder, student, cells=None, raw=None):
+    """folder/<student>.ipynb: ``raw`` text, or the release with the solution cells ``cells`` filled in."""
+    path = folder / ('%s.ipynb' % student)
+    if raw is not None:
+        path.write_text(raw)
+    else:
+        nbformat.write(fill_solution_cells(RELEASE_NB, cells or {}), str(path))
+    return path
+
+
+def with_reference(**overrides):
+    """The reference's solution cells, with ``overrides`` ({grade_id: source}) in place of some."""
+    cells = ASSIGNMENT.reference_cells()
+    cells.update(overrides)
+    return cells
 
 
 def execute(nb, workdir, env_overrides, allow_errors=False, timeout=300):

@@ -61,7 +61,7 @@ class Results:
     assignment: str
     student: str
     submission: str             # where the hand-in was found
-    submission_sha256: str      # of the bytes graded
+    submission_sha256: str      # of the bytes graded; None when none were read (a pipe, a folder, too big)
     max_score: float
     kit_version: str
     isolation: str | None       # the sandbox level, None when no sandbox ran
@@ -154,7 +154,7 @@ class Results:
             visibility=fields.take('visibility', str), stdout_visibility=fields.take('stdout_visibility', str),
             output_format=fields.take('output_format', str, required=False),
             assignment=extra.take('assignment', str), student=extra.take('student', str),
-            submission=extra.take('submission', str), submission_sha256=extra.take('submission_sha256', str),
+            submission=extra.take('submission', str), submission_sha256=extra.take('submission_sha256', str, required=False),
             max_score=extra.take('max_score', _NUMBER), kit_version=extra.take('kit_version', str),
             isolation=extra.take('isolation', _OPTIONAL_TEXT),
             isolation_files=extra.take('isolation_files', _OPTIONAL_TEXT),

@@ -16,7 +16,8 @@ import pytest
 
 from autograder.assignments.BatchNormalization.variants import correct
 from autograder.assignments.BatchNormalization import ASSIGNMENT
-from tests.engine.test_grade import bnkit, write
+from tests.notebooks import write
+from tests.runs import bnkit
 
 REFERENCE = ASSIGNMENT.reference_cells()
 HONEST = {

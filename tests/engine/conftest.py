@@ -11,7 +11,7 @@ from autograder import assignment
 from tests.fixture_assignment import ASSIGNMENT as FIXTURE
 
 
-@pytest.fixture(scope='session', autouse=True)
+@pytest.fixture(scope='package', autouse=True)
 def only_the_fixture_assignment():
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(assignment.ENVIRONMENT, FIXTURE.package)

@@ -1,5 +1,4 @@
 """bnkit grade end to end: real notebooks, real sandboxed workers, real files."""
-import csv
 import json
 import os
 import shutil
@@ -16,28 +15,16 @@ from autograder.notebook.extract import extract
 from autograder.reports.files import CLASS_ENTRIES
 from autograder.sandbox import LEVELS
 from tests.browser import Browser, find_chromium
-from tests.containment import run_contained
+from tests.runs import bnkit, fast, read_grades
 from tests.engine.scale_notebooks import notebook, with_reference, write
 from tests.fixture_assignment import ASSIGNMENT
 from tests.fixture_assignment.variants import BUGS
 
 CHECK_NAMES = [s.name for s in ASSIGNMENT.checks]
-FAST = ['--assignment', ASSIGNMENT.name, '--jobs', '2', '--call-timeout', '4', '--check-timeout', '15', '--quiet']
+FAST = fast(ASSIGNMENT.name)
 
 
 BUG = BUGS[0]   # dx without gamma: a known mistake with its explanation
-
-
-def read_grades(outdir):
-    with open(outdir / 'grades.csv') as f:
-        return {row['student']: row for row in csv.DictReader(f)}
-
-
-def bnkit(*args, contained=False, timeout=600):
-    cmd = [sys.executable, '-m', 'autograder.cli'] + [str(a) for a in args]
-    if contained:
-        return run_contained(cmd, timeout=timeout)
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
 
 
 @pytest.fixture(scope='module')

@@ -15,12 +15,12 @@ from autograder.reports.results_schema import MAX_RESULTS_BYTES, CheckResult, Re
 WRITTEN_BEFORE = sorted((Path(__file__).parent / 'results_json').glob('*.json'))
 
 
-def built(isolation='process', not_graded=None, fraction=0.5):
+def built(isolation='process', not_graded=None, fraction=0.5, sha256='a' * 64):
     per_check = {spec.name: {'fraction': fraction, 'messages': ['lost %s' % spec.name], 'seconds': 0.1,
                              'diagnoses': ['a_mistake'] if spec.name == 'scale_backward' else [],
                              'figure': {'dx': [1.5, 2.0]} if spec.name == 'scale_backward' else None}
                  for spec in ASSIGNMENT.checks}
-    return build_results(ASSIGNMENT, 'Zoë', 'Zoë.ipynb', 'a' * 64, per_check, ['a note'], isolation, 1.234,
+    return build_results(ASSIGNMENT, 'Zoë', 'Zoë.ipynb', sha256, per_check, ['a note'], isolation, 1.234,
                          not_graded)
 
 
@@ -35,6 +35,14 @@ def test_results_written_and_read_back_are_the_same(tmp_path, isolation, not_gra
     assert ('isolation_warning' in data['extra_data']) == (isolation == 'process')
     assert ('not_graded' in data['extra_data']) == bool(not_graded)
     assert 'grading_failed' not in data['extra_data'] and 'output_format' not in data
+
+
+def test_a_submission_whose_bytes_were_never_read_reads_back(tmp_path):
+    """A named pipe, a folder or a file past the size limit is refused before its bytes are read: no sha256."""
+    results = built('full', 'it is a named pipe, not a notebook file', fraction=0.0, sha256=None)
+    results.write(tmp_path / 'results.json')
+    again = Results.read(tmp_path / 'results.json')
+    assert again == results and again.submission_sha256 is None and again.failure
 
 
 def test_the_document_has_gradescopes_keys_and_the_kits_rounding():

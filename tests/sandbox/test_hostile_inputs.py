@@ -16,7 +16,8 @@ from autograder.assignments.BatchNormalization import ASSIGNMENT
 from autograder.reports.files import CLASS_ENTRIES
 from autograder.reports.safetext import md_inline
 from tests.browser import Browser, find_chromium
-from tests.engine.test_grade import FAST, bnkit, read_grades, with_reference, write
+from tests.notebooks import with_reference, write
+from tests.runs import bnkit, fast, read_grades
 
 pytestmark = pytest.mark.slow
 
@@ -31,6 +32,8 @@ HOSTILE_NAMES = {
 }
 MESSAGE = '<script>alert(1)</script>\\n## All students passed\\n\\x1b[2J=cmd|x'
 BAD_FILES = ('fifo', 'zero_link', 'link_to_other', 'folder', 'too_big', 'not_utf8', 'not_json', 'nbformat3')
+
+FAST = fast(ASSIGNMENT.name)
 
 
 def salt(folder):
