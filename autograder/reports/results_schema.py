@@ -154,7 +154,7 @@ class Results:
             visibility=fields.take('visibility', str), stdout_visibility=fields.take('stdout_visibility', str),
             output_format=fields.take('output_format', str, required=False),
             assignment=extra.take('assignment', str), student=extra.take('student', str),
-            submission=extra.take('submission', str), submission_sha256=extra.take('submission_sha256', str, required=False),
+            submission=extra.take('submission', str), submission_sha256=extra.take('submission_sha256', _OPTIONAL_TEXT),
             max_score=extra.take('max_score', _NUMBER), kit_version=extra.take('kit_version', str),
             isolation=extra.take('isolation', _OPTIONAL_TEXT),
             isolation_files=extra.take('isolation_files', _OPTIONAL_TEXT),
@@ -169,8 +169,9 @@ class Results:
         return results
 
 
-# Written even when None: a reader tells "no sandbox" from an old file by their presence.
-_ALWAYS_WRITTEN = ('isolation', 'isolation_files')
+# Written even when None: a reader tells "no sandbox" from an old file by their presence, and a submission
+# whose bytes were never read (null) from a damaged file (missing), as the grader always has.
+_ALWAYS_WRITTEN = ('isolation', 'isolation_files', 'submission_sha256')
 
 
 class _Fields:

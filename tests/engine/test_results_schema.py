@@ -43,6 +43,7 @@ def test_a_submission_whose_bytes_were_never_read_reads_back(tmp_path):
     results.write(tmp_path / 'results.json')
     again = Results.read(tmp_path / 'results.json')
     assert again == results and again.submission_sha256 is None and again.failure
+    assert json.loads((tmp_path / 'results.json').read_text())['extra_data']['submission_sha256'] is None
 
 
 def test_the_document_has_gradescopes_keys_and_the_kits_rounding():
