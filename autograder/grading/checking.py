@@ -91,6 +91,11 @@ def compare(what, got, expected, tol, floor=1e-8):
     return None
 
 
+def loss_agrees(loss, expected_loss, tol):
+    """Whether a loss is the expected one within tol, relative to it (absolute below 1)."""
+    return abs(loss - expected_loss) <= tol * max(1.0, abs(expected_loss))
+
+
 # ---------------------------------------------------------------- feedback and partial credit
 
 def explain(exc):

@@ -16,7 +16,7 @@ import itertools
 
 import numpy as np
 
-from autograder.grading.checking import compare
+from autograder.grading.checking import compare, loss_agrees
 
 DIRECTION_STEP = 1e-5
 DIRECTION_TOL = 1e-6
@@ -88,7 +88,7 @@ def _judge(reference, student, kwargs, params, X, y, seed, tol, rng):
     if loss == _fresh_loss(reference, student, kwargs, params, X, y, seed + 2)[0]:
         # The masks follow the net's own seed (or there are none): the reference logic reproduces them.
         expected_loss, expected_grads = reference.expected(student, kwargs, params, seed).loss(X, y)
-        loss_problems = [] if abs(loss - expected_loss) <= tol * max(1.0, abs(expected_loss)) else [
+        loss_problems = [] if loss_agrees(loss, expected_loss, tol) else [
             'the loss is off (relative error %.1e) from the reference net with the same options and dropout seed, '
             'run on your own layer: check that every option works together with the others (dropout after each '
             'ReLU, each layer keeping its own caches)' % (abs(loss - expected_loss) / max(1.0, abs(expected_loss)))]

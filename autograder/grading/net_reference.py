@@ -13,7 +13,7 @@ that a naming scheme costs points once, in the parameters check.
 """
 import numpy as np
 
-from autograder.grading.checking import compare
+from autograder.grading.checking import compare, loss_agrees
 from autograder.grading.param_matching import Mismatch, describe_keys, match_params
 from autograder.grading.synthetic import accuracy
 from autograder.sandbox.student_api import StudentCodeError
@@ -224,7 +224,7 @@ class NetReference:
             loss, grads = student.net_loss(handle, X, y)
         except StudentCodeError:
             return False
-        if abs(loss - expected_loss) > tol * max(1.0, abs(expected_loss)):
+        if not loss_agrees(loss, expected_loss, tol):
             return False
         grads = matching.to_contract(grads, self.shapes(kwargs))
         return all(k in grads and compare(k, grads[k], v, tol, floor=1e-6) is None
@@ -256,7 +256,7 @@ class NetReference:
 
             def loss_part(kwargs=kwargs, params=params, fn=both):
                 loss, _, expected_loss, _, _ = fn()
-                if abs(loss - expected_loss) <= tol * max(1.0, abs(expected_loss)):
+                if loss_agrees(loss, expected_loss, tol):
                     return []
                 diff = loss - expected_loss
                 mistake = regularization_mistake(diff, kwargs['reg'], params)
@@ -266,7 +266,7 @@ class NetReference:
                         % (abs(diff) / max(1.0, abs(expected_loss)), layer, hint)]
 
             def grads_part(fn=both):
-                _, grads, _, expected_grads, mapping = fn()
+                loss, grads, expected_loss, expected_grads, mapping = fn()
                 problems = []
                 if set(grads) != set(expected_grads):
                     problems.append('grads should have exactly the keys of params (%s)'
@@ -280,8 +280,7 @@ class NetReference:
                     if problem:
                         problems.append(problem)
                         wrong.append(k)
-                loss, _, expected_loss, _, _ = fn()
-                if wrong and abs(loss - expected_loss) <= tol * max(1.0, abs(expected_loss)):
+                if wrong and loss_agrees(loss, expected_loss, tol):
                     where = first_wrong_layer(wrong, set(grads) & set(expected_grads), mapping)
                     problems = ([where] if where else []) + problems
                 return problems[:3]

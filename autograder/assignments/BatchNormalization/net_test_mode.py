@@ -9,7 +9,7 @@ from autograder.assignments.BatchNormalization.net_checks import (COMBINED_NET, 
                                                                   dropout_params, relu_net_scores)
 from autograder.assignments.BatchNormalization.settings import SEED, hidden_rng
 from autograder.grading.tolerances import TOL_NET
-from autograder.grading.checking import Grading, check, compare
+from autograder.grading.checking import Grading, check, compare, loss_agrees
 from autograder.grading.net_options import combinations, label
 from autograder.sandbox.student_api import StudentCodeError
 
@@ -86,7 +86,7 @@ class NetTestModeCheck:
             loss, _ = student.net_loss(handle, X, y)
             if expected is not None:
                 expected_loss, _ = expected.loss(X, y)
-                if abs(loss - expected_loss) > TOL_NET * max(1.0, abs(expected_loss)):
+                if not loss_agrees(loss, expected_loss, TOL_NET):
                     expected = None
         return TrainedNet(handle, self.layer_states(handle), expected,
                           [dict(p) for p in expected.bn_params] if expected is not None else None)
