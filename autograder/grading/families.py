@@ -14,6 +14,10 @@ occur exactly once, or once after the text ``after``) becomes ``new``; ``new`` a
 edits=(Edit(cell, "get('eps', 1e-5)", "get('eps', {eps})"),), grid=grid(eps=('1e-3', '0')))`` is two
 mistakes (a literal brace in ``new`` is written twice). ``old=None`` replaces the whole cell with ``new``
 (a small alternative implementation).
+
+A family may also take settings from what the student's outputs show (``measured``: the calls a check recorded
+give the settings to try, an eps default read off the normalized variance, say), so that a value outside its
+grid is named too, once its replay reproduces every wrong value like any other setting's.
 """
 import itertools
 from dataclasses import dataclass
@@ -37,6 +41,7 @@ class Family:
     hint: str             # where to look, without the answer
     edits: tuple          # (Edit, ...), applied in order; each setting's values fill their ``new``
     grid: tuple = ({},)   # the settings: {name: text}, each one mistake
+    measured: object = None   # calls -> the settings the recorded outputs point to, tried beside the grid
 
     def settings(self):
         return [dict(setting) for setting in self.grid]
@@ -46,6 +51,15 @@ def grid(**axes):
     """Every combination of the values given for each name: grid(eps=('1e-3', '0'), mode=('train',))."""
     names = list(axes)
     return tuple(dict(zip(names, values)) for values in itertools.product(*(axes[n] for n in names)))
+
+
+def literal(value, rtol=1e-3):
+    """The shortest Python literal of a measured number that is within ``rtol`` of it: 2.00003e-05 -> '2e-05'."""
+    for digits in range(1, 8):
+        text = '%.*g' % (digits, value)
+        if abs(float(text) - value) <= rtol * abs(value):
+            return text
+    return repr(value)
 
 
 def apply(cells, edits, setting):
@@ -97,20 +111,32 @@ class Instance:
 
 @lru_cache(maxsize=None)
 def generated(assignment):
-    """Every setting of every declared family as an ``Instance``, built once. A setting whose edited code is
-    the reference's, or another setting's, is left out: it would be no mistake, or a second name for one."""
+    """Every setting of every declared family's grid as an ``Instance``, built once. A setting whose edited
+    code is the reference's, or another setting's, is left out: it would be no mistake, or a second name for
+    one."""
     reference = assignment.reference_cells()
-    seen = {tuple(reference.items())}
-    out = []
-    for family in declared(assignment):
-        for setting in family.settings():
-            sources = tuple(apply(reference, family.edits, setting).items())
-            if sources in seen:
-                continue
-            seen.add(sources)
-            out.append(Instance(mistake_id(family, setting), family.id, family.check,
-                                family.explanation.format(**setting), family.hint.format(**setting), sources))
-    return tuple(out)
+    return tuple(_instances(reference, [(family, setting) for family in declared(assignment)
+                                        for setting in family.settings()], {tuple(reference.items())}))
+
+
+def measured(assignment, calls):
+    """The settings the recorded ``calls`` point to (each family's ``measured``) that its grid does not already
+    hold, as ``Instance``s."""
+    reference = assignment.reference_cells()
+    seen = {tuple(reference.items())} | {g.sources for g in generated(assignment)}
+    wanted = [(family, setting) for family in declared(assignment) if family.measured is not None
+              for setting in family.measured(calls)]
+    return tuple(_instances(reference, wanted, seen))
+
+
+def _instances(reference, wanted, seen):
+    for family, setting in wanted:
+        sources = tuple(apply(reference, family.edits, setting).items())
+        if sources in seen:
+            continue
+        seen.add(sources)
+        yield Instance(mistake_id(family, setting), family.id, family.check, family.explanation.format(**setting),
+                       family.hint.format(**setting), sources)
 
 
 def returned_families(prefix, check, cell, statement, names, factors=(), squeezed=(), hint=''):

@@ -9,7 +9,9 @@ process: they are the kit's own trusted code, never the student's, and never ent
 replayed and compared, and how feedback names the values, is read from the assignment's declared operations
 (``autograder.sandbox.side.operation``).
 
-A value the student's code returned is *wrong* when it differs from the reference's; a known mistake
+A value the student's code returned is *wrong* when it differs from the reference's, and so is an exception
+it raised where the reference answered (a mistake reproduces that by raising the same class of exception on
+the same call); a known mistake
 *explains* it when its own value agrees with the student's (within the assignment's relative
 ``diagnosis_tolerances``: one for float64 values, one when either is float32 or lower) and differs from the
 reference's. A mistake that gets wrong a value the student got right (or fails where the student's code
@@ -23,7 +25,8 @@ mistake or an operation.
 Beyond the listed bugs, the assignment's mistake families (``autograder.grading.families``) generate
 mistakes as edits of the reference: each is replayed the same way and held to the same rule. They are
 tried only when no known mistake explains the check (a listed bug's own words come first), and of those
-that do, one per explanation is kept (the closest).
+that do, one per explanation is kept (the closest). Last come the settings a family reads off the outputs
+themselves (an eps default outside its grid), tried only when no setting of a grid explains the check.
 """
 import copy
 from dataclasses import dataclass
@@ -38,7 +41,7 @@ from autograder.sandbox.side import OneOf
 
 FLOOR = 1e-6                     # relative errors of values near zero are measured against this
 MISSING = object()
-KEYS, LENGTH = '<keys>', '<length>'
+KEYS, LENGTH, RAISED = '<keys>', '<length>', ('<raised>',)
 MAX_LISTED = 3                   # diagnoses shown per check
 UNDETERMINED_PROBE_SEED = 20261207   # any fixed state other than the one the check left
 
@@ -51,6 +54,16 @@ class Mistake:
     check: str            # the check the mistake loses points in
     sources: tuple        # ((grade_id, source), ...) of its solution cells
     family: str = None    # the family that generated it (``autograder.grading.families``); None: a listed bug
+
+
+@dataclass(frozen=True)
+class Raised:
+    """What a replayed call gave when the code raised: the exception's class name."""
+    error: str
+
+
+def answered(value):
+    return not isinstance(value, Raised)
 
 
 @dataclass
@@ -93,8 +106,17 @@ _KNOWN = {}     # assignment name -> (its BUGS list, their Mistakes)
 
 def generated_mistakes(assignment):
     """Every setting of the assignment's mistake families, as a Mistake (``autograder.grading.families``)."""
-    return [Mistake(g.id, g.explanation, g.hint, g.check, g.sources, family=g.family)
-            for g in families.generated(assignment)]
+    return [_mistake(g) for g in families.generated(assignment)]
+
+
+def measured_mistakes(assignment, calls):
+    """The settings outside the families' grids that the recorded ``calls`` point to, as Mistakes."""
+    return [_mistake(g) for g in families.measured(assignment, calls)]
+
+
+def _mistake(instance):
+    g = instance
+    return Mistake(g.id, g.explanation, g.hint, g.check, g.sources, family=g.family)
 
 
 def side_class(assignment):
@@ -124,7 +146,7 @@ def _implementation(assignment, sources, side):
 
 
 def replay(calls, implementation):
-    """The results of the same calls made on ``implementation`` (MISSING where it failed)."""
+    """The results of the same calls made on ``implementation`` (``Raised`` where it raised)."""
     return list(replayed(calls, implementation))
 
 
@@ -138,9 +160,9 @@ def replayed(calls, implementation):
             args[0] = handles.get(args[0], -1)
         try:
             result = getattr(implementation, call.op)(*args, **copy.deepcopy(call.kwargs))
-        except Exception:   # a known mistake may well raise on an input; that is its result
-            result = MISSING
-        if declared.new_net and result is not MISSING and not call.failed:
+        except Exception as exc:   # a known mistake may well raise on an input; that is its result
+            result = Raised(getattr(exc, 'exc_type', None) or type(exc).__name__)
+        if declared.new_net and answered(result) and not call.failed:
             handles[call.result] = result
         yield result
 
@@ -240,7 +262,11 @@ def diagnose(assignment, calls, mistakes=None, check=None, generated=None):
         again = replay(calls, _implementation(assignment, reference, side))
         wrong, right = [], []           # (call index, path, the student's value, the reference's value)
         for i, call in enumerate(calls):
-            if call.op not in compared or call.failed or expected[i] is MISSING or again[i] is MISSING:
+            if call.op not in compared or not (answered(expected[i]) and answered(again[i])):
+                continue
+            if call.failed:
+                if call.raised:     # it raised where the reference answered
+                    wrong.append((i, RAISED, Raised(call.raised), expected[i]))
                 continue
             got, other = leaves(call.result), leaves(again[i])
             for path, value in leaves(expected[i]).items():
@@ -251,11 +277,14 @@ def diagnose(assignment, calls, mistakes=None, check=None, generated=None):
         if not wrong:
             return []
         found = _explaining(assignment, calls, mistakes, wrong, right, side, operations, tolerances)
-        if not found and generated:
-            found = _explaining(assignment, calls, [m for m in generated_mistakes(assignment)
-                                                    if check is None or m.check == check],
-                                wrong, right, side, operations, tolerances)
-            found = _one_per_explanation(found)
+        # Then the families' grids, then the settings the outputs point to (a value outside any grid).
+        tiers = (lambda: generated_mistakes(assignment), lambda: measured_mistakes(assignment, calls))
+        for tier in tiers if generated else ():
+            if found:
+                break
+            found = _one_per_explanation(_explaining(
+                assignment, calls, [m for m in tier() if check is None or m.check == check],
+                wrong, right, side, operations, tolerances))
     finally:
         np.random.set_state(state)
     return sorted(found, key=lambda d: (-d.explained, d.error))
@@ -277,8 +306,9 @@ def _explaining(assignment, calls, mistakes, wrong, right, side, operations, tol
                 break
             if i in by_call and any(kind == 'wrong' for kind, *_ in by_call[i]):
                 first = calls[i] if first is None else first
-                for kind, path, _, _ in by_call[i]:
-                    name = name_of(operations[calls[i].op], calls[i].result, path)
+                for kind, path, got, _ in by_call[i]:
+                    name = ('the %s your code raised' % got.error if path == RAISED
+                            else name_of(operations[calls[i].op], calls[i].result, path))
                     if kind == 'wrong' and name not in what:
                         what.append(name)
             if i == last:
@@ -291,10 +321,16 @@ def _explaining(assignment, calls, mistakes, wrong, right, side, operations, tol
 def _consistent(theirs, entries, tolerances, errors):
     """Whether a mistake's result of one call reproduces each of the student's wrong values in it (each
     agreement's difference added to ``errors``) and gets right each value the student got right."""
-    if theirs is MISSING:
-        return False        # the mistake's code failed where the student's answered: not theirs
+    if not answered(theirs):
+        # Its code raised: that reproduces the student's code raising the same exception here, nothing else.
+        if not all(path == RAISED and got == theirs for _, path, got, _ in entries):
+            return False
+        errors.extend(0.0 for _ in entries)
+        return True
     their_leaves = leaves(theirs)
     for kind, path, got, value in entries:
+        if path == RAISED:
+            return False        # the student's code raised where the mistake's answered: not theirs
         their = their_leaves.get(path, MISSING)
         if kind == 'right':
             if not agree(their, value, tolerances):

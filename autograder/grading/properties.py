@@ -30,8 +30,13 @@ def _is_float64(*arrays):
     return all(isinstance(a, np.ndarray) and a.dtype == np.float64 for a in arrays)
 
 
-def _train_calls(layer, calls):
-    """(x, gamma, beta, param, out, param after) of each recorded train-mode forward call that answered."""
+def _is_float32(*arrays):
+    return all(isinstance(a, np.ndarray) and a.dtype == np.float32 for a in arrays)
+
+
+def _train_calls(layer, calls, single=False):
+    """(x, gamma, beta, param, out, param after) of each recorded train-mode forward call that answered in
+    float64 (or in float32 too, when ``single``)."""
     for call in calls:
         if call.op != layer.forward or call.failed or not isinstance(call.result, tuple):
             continue
@@ -40,7 +45,7 @@ def _train_calls(layer, calls):
         if param.get('mode', 'train') != 'train':
             continue
         out, after = call.result
-        if _is_float64(x, out) and out.shape == x.shape and np.all(np.isfinite(out)) and np.all(gamma != 0):
+        if (_is_float64(x, out) or single and _is_float32(x, out)) and out.shape == x.shape and np.all(np.isfinite(out)) and np.all(gamma != 0):
             yield x, np.asarray(gamma), np.asarray(beta), param, out, after
 
 
@@ -69,7 +74,9 @@ def normalized_statistics(layer, calls):
     return None
 
 
-def eps_placement(layer, calls):
+def _eps_evidence(layer, calls):
+    """(train call's param, eps the check passed or the default, the variances of the features eps decides,
+    their normalized variances) of the first train call whose outputs can tell where eps entered."""
     axis = layer.statistics_axis
     for x, gamma, beta, param, out, _ in _train_calls(layer, calls):
         eps = param.get('eps', layer.default_eps)
@@ -81,43 +88,79 @@ def eps_placement(layer, calls):
         var = var[tiny]
         if np.any(v_hat <= 0) or np.ptp(var) < 0.1 * var.mean():
             continue    # one variance cannot tell eps inside the root from eps outside it
-        inside = var * (1 / v_hat - 1)
-        outside = np.sqrt(var) * (1 / np.sqrt(v_hat) - 1)
-        where = 'bn_param' if 'eps' in param else 'the default'
-        if np.allclose(inside, eps, rtol=1e-3, atol=0):
-            return None
-        if np.allclose(v_hat, 1, rtol=1e-6, atol=0):
-            return ('on features whose variance is below eps your output still has variance 1: eps is not added '
-                    'to the variance')
-        if np.allclose(inside, inside[0], rtol=1e-3, atol=0) and inside[0] > 0:
-            return ('eps enters inside the square root, but as %.3g where %s gives %.3g' % (inside[0], where, eps))
-        if np.allclose(outside, outside[0], rtol=1e-3, atol=0) and outside[0] > 0:
-            return ('eps is added after the square root (sqrt(var) + %.3g); it belongs inside: sqrt(var + eps)'
-                    % outside[0])
+        return param, eps, var, v_hat
     return None
 
 
-def running_weight(layer, calls):
+def measured_eps(layer, calls):
+    """(the eps the outputs show inside the square root, whether the call passed eps in its param) when it is
+    not the eps the call should have used; None otherwise. Read by the eps families, to replay that value."""
+    evidence = _eps_evidence(layer, calls)
+    if evidence is None:
+        return None
+    param, eps, var, v_hat = evidence
+    inside = var * (1 / v_hat - 1)
+    if np.allclose(inside, inside[0], rtol=1e-3, atol=0) and inside[0] > 0 and not np.isclose(inside[0], eps, rtol=1e-3):
+        return float(inside[0]), 'eps' in param
+    return None
+
+
+def eps_placement(layer, calls):
+    evidence = _eps_evidence(layer, calls)
+    if evidence is None:
+        return None
+    param, eps, var, v_hat = evidence
+    inside = var * (1 / v_hat - 1)
+    outside = np.sqrt(var) * (1 / np.sqrt(v_hat) - 1)
+    where = 'bn_param' if 'eps' in param else 'the default'
+    if np.allclose(inside, eps, rtol=1e-3, atol=0):
+        return None
+    if np.allclose(v_hat, 1, rtol=1e-6, atol=0):
+        return ('on features whose variance is below eps your output still has variance 1: eps is not added '
+                'to the variance')
+    if np.allclose(inside, inside[0], rtol=1e-3, atol=0) and inside[0] > 0:
+        return ('eps enters inside the square root, but as %.3g where %s gives %.3g' % (inside[0], where, eps))
+    if np.allclose(outside, outside[0], rtol=1e-3, atol=0) and outside[0] > 0:
+        return ('eps is added after the square root (sqrt(var) + %.3g); it belongs inside: sqrt(var + eps)'
+                % outside[0])
+    return None
+
+
+def measured_momentum(layer, calls):
+    """(the weight a train call keeps on the old running mean, the momentum it should keep, whether the call
+    passed momentum) when the two differ; None otherwise (and for a layer without running averages). Read by
+    the momentum families too, to replay that weight."""
     if layer.statistics_axis != 0:
-        return None        # a layer without running averages
-    for x, _, _, param, out, after in _train_calls(layer, calls):
-        before, now = param.get('running_mean'), after.get('running_mean') if isinstance(after, dict) else None
-        if not (_is_float64(before) and isinstance(now, np.ndarray)) or np.size(now) != np.size(before):
-            continue
+        return None
+    for x, _, _, param, out, after in _train_calls(layer, calls, single=True):
         batch = x.mean(axis=0)
+        # Running averages that start absent start at zeros.
+        before = param.get('running_mean', np.zeros_like(batch))
+        now = after.get('running_mean') if isinstance(after, dict) else None
+        if not (isinstance(before, np.ndarray) and isinstance(now, np.ndarray)) or np.size(now) != np.size(before):
+            continue
+        rtol = 1e-6 if _is_float64(x, before, now) else 1e-3
         gap = before - batch
         if np.any(np.abs(gap) < 1e-3):
             continue
         kept = (np.reshape(now, np.shape(before)) - batch) / gap
         momentum = param.get('momentum', layer.default_momentum)
-        if not np.allclose(kept, kept[0], rtol=1e-6) or abs(kept[0] - momentum) < 1e-9:
+        if not np.allclose(kept, kept[0], rtol=rtol) or abs(kept[0] - momentum) <= rtol * abs(momentum):
             continue
-        if abs(kept[0] - (1 - momentum)) < 1e-9:
-            return ('a train call keeps %.3g of the old running mean, which is 1 - momentum: momentum and '
-                    '1 - momentum are swapped (running = momentum * running + (1 - momentum) * batch)' % kept[0])
-        return ('a train call keeps %.4g of the old running mean; with momentum %s it should keep %g'
-                % (kept[0], 'from bn_param' if 'momentum' in param else 'at its default', momentum))
+        return float(kept[0]), momentum, 'momentum' in param
     return None
+
+
+def running_weight(layer, calls):
+    measured = measured_momentum(layer, calls)
+    if measured is None:
+        return None
+    kept, momentum, passed = measured
+    if abs(kept - (1 - momentum)) < 1e-9:
+        return ('a train call keeps %.3g of the old running mean, which is 1 - momentum: momentum and '
+                '1 - momentum are swapped (running = momentum * running + (1 - momentum) * batch)' % kept)
+    return ('a train call keeps %.4g of the old running mean; with momentum %s it should keep %g'
+            % (kept, 'from bn_param' if passed else 'at its default', momentum))
 
 
 def _backward_calls(layer, calls):

@@ -29,6 +29,7 @@ class Call:
     kwargs: dict
     result: object = None
     failed: bool = False    # the student's code raised, crashed, timed out or returned something unusable
+    raised: str = None      # when it raised: the exception's class name ('TypeError'), else None
 
 
 def nbytes(value):
@@ -63,9 +64,10 @@ class RecordingStudent:
             record = None if self.full else Call(op, copy.deepcopy(args), copy.deepcopy(kwargs))
             try:
                 result = method(*args, **kwargs)
-            except StudentCodeError:
+            except StudentCodeError as exc:
                 if record:
                     record.failed = True
+                    record.raised = exc.exc_type if exc.kind == 'exception' else None
                     self.calls.append(record)
                 raise
             if record:

@@ -22,8 +22,9 @@ ASSIGNMENTS = ('BatchNormalization', 'LayerNormalization')
 
 def reproduces(assignment, mistake, calls):
     """Whether replaying ``mistake`` on a check's recorded calls gives the student's value wherever the
-    student's differs from the reference's (values the reference leaves to chance aside): written apart from
-    the diagnosis, to hold it to its rule."""
+    student's differs from the reference's (values the reference leaves to chance aside), and raises wherever
+    the student's code raised and the reference's answered: written apart from the diagnosis, to hold it to
+    its rule."""
     M = misconceptions
     side = M.side_class(assignment)
     operations, tolerances = side.operations(), assignment.diagnosis_tolerances
@@ -34,10 +35,14 @@ def reproduces(assignment, mistake, calls):
     again = M.replay(calls, M._implementation(assignment, reference, side))
     theirs = M.replay(calls, M._implementation(assignment, mistake.sources, side))
     for i, call in enumerate(calls):
-        if not operations[call.op].where or call.failed or expected[i] is M.MISSING or again[i] is M.MISSING:
+        if not operations[call.op].where or not (M.answered(expected[i]) and M.answered(again[i])):
+            continue
+        if call.failed:
+            if call.raised and theirs[i] != M.Raised(call.raised):
+                return False    # the student's code raised where the reference answered, and the mistake's did not
             continue
         got, ref, other = M.leaves(call.result), M.leaves(expected[i]), M.leaves(again[i])
-        mine = M.leaves(theirs[i]) if theirs[i] is not M.MISSING else {}
+        mine = M.leaves(theirs[i]) if M.answered(theirs[i]) else {}
         for path, value in ref.items():
             if (M.agree(other.get(path, M.MISSING), value, tolerances)
                     and not M.agree(got.get(path, M.MISSING), value, tolerances)

@@ -5,7 +5,12 @@ Written from the kinds of mistake the layer invites (where eps goes and what it 
 how the running averages move, which paths the backward keeps) and the validation set's listed bugs; each
 family's unit test plants one of its mistakes and runs every correct variant (tests/assignments/test_families.py).
 """
-from autograder.grading.families import Edit, Family, grid, returned_families
+import numpy as np
+
+from autograder.assignments.BatchNormalization.layer_checks import NORMALIZATION_LAYER
+from autograder.assignments.BatchNormalization.net_families import NET_FAMILIES
+from autograder.grading import properties
+from autograder.grading.families import Edit, Family, grid, literal, returned_families
 
 FORWARD, BACKWARD = 'batchnorm_forward', 'batchnorm_backward'
 TRAIN, STATS, GRADIENTS = 'batchnorm_forward_train', 'batchnorm_running_stats_test_mode', 'batchnorm_backward'
@@ -24,6 +29,7 @@ TEST_X_HAT = 'x_hat = (x - running_mean) / np.sqrt(running_var + eps)'
 RETURN = 'return dx, dgamma, dbeta'
 VARIANCE_PATH = 'dxc += 2.0 * xc * dvar / N'
 MEAN_PATH = 'dx = dxc - dxc.sum(axis=0) / N'
+VARIANCE_SUM = 'dstd = -np.sum(dx_hat * xc, axis=0) / std ** 2'
 CODE = "    mode = bn_param['mode']"    # where the forward's code starts, past its docstring
 DBETA = 'dbeta = dout.sum(axis=0)'
 
@@ -33,10 +39,29 @@ MOMENTUM_DEFAULT = "momentum = bn_param.get('momentum', 0.9)"
 MOMENTUM_VALUES = ('0.99', '0.999', '0.1', '0.5', '0.95')
 FACTORS = (('N', 'N, the batch size'), ('1 / N', '1/N'), ('2', '2'), ('0.5', '1/2'))
 
+
+
+def measured_eps(calls):
+    """The eps the outputs show inside the square root, when it is not the one the call should have used."""
+    with np.errstate(all='ignore'):
+        found = properties.measured_eps(NORMALIZATION_LAYER, calls)
+    return ({'eps': literal(found[0])},) if found else ()
+
+
+def measured_momentum(calls):
+    """The weight a train call kept on the old running mean, when it is not the momentum it should have used."""
+    with np.errstate(all='ignore'):
+        found = properties.measured_momentum(NORMALIZATION_LAYER, calls)
+    return ({'momentum': literal(found[0])},) if found else ()
+
+
 EPS = (
     Family('eps_default', TRAIN, 'eps defaults to {eps} instead of 1e-5',
            "Check the default value of eps the docstring gives.",
-           (Edit(FORWARD, EPS_DEFAULT, "eps = bn_param.get('eps', {eps})"),), grid(eps=EPS_VALUES)),
+           (Edit(FORWARD, EPS_DEFAULT, "eps = bn_param.get('eps', {eps})"),), grid(eps=EPS_VALUES), measured_eps),
+    Family('eps_ignored', TRAIN, "eps is always {eps}: the eps bn_param sets is not used",
+           "Check where eps is read from when bn_param sets it.",
+           (Edit(FORWARD, EPS_DEFAULT, 'eps = {eps}'),), grid(eps=('1e-5',) + EPS_VALUES[:-1]), measured_eps),
     Family('eps_outside_root:test', STATS, 'eps is added after the square root in test mode',
            'Check where eps enters the standard deviation in test mode.',
            (Edit(FORWARD, TEST_X_HAT, 'x_hat = (x - running_mean) / (np.sqrt(running_var) + eps)'),)),
@@ -81,7 +106,11 @@ RUNNING = (
     Family('momentum_default', STATS, 'momentum defaults to {momentum} instead of 0.9',
            'Check the default value of momentum the docstring gives.',
            (Edit(FORWARD, MOMENTUM_DEFAULT, "momentum = bn_param.get('momentum', {momentum})"),),
-           grid(momentum=MOMENTUM_VALUES)),
+           grid(momentum=MOMENTUM_VALUES), measured_momentum),
+    Family('momentum_ignored', STATS, 'momentum is always {momentum}: the momentum bn_param sets is not used',
+           'Check where momentum is read from when bn_param sets it.',
+           (Edit(FORWARD, MOMENTUM_DEFAULT, 'momentum = {momentum}'),), grid(momentum=('0.9',) + MOMENTUM_VALUES),
+           measured_momentum),
     Family('momentum_swapped_one', STATS, 'momentum and (1 - momentum) are swapped in the running {stat}',
            'Ask which part of the running average should change slowly from batch to batch.',
            (Edit(FORWARD, UPDATE, '{_update}', after=CODE),),
@@ -119,9 +148,18 @@ GRADIENT = returned_families('returned', GRADIENTS, BACKWARD, RETURN, ('dx', 'dg
            '{words}', 'Look again at the derivative of the mean with respect to x.',
            (Edit(BACKWARD, MEAN_PATH, 'dx = dxc - ({expression}) * (dxc.sum(axis=0) / N)'),),
            tuple({'expression': e, 'words': w} for e, w in FACTORS)),
+    Family('dx_paths_whole_array', GRADIENTS, "dx's {words} summed over the whole array instead of over the "
+           'batch (axis 0)', "Check the axis of every sum in dx's paths through the batch statistics.",
+           (Edit(BACKWARD, VARIANCE_SUM, '{_variance}'), Edit(BACKWARD, MEAN_PATH, '{_mean}')),
+           tuple({'path': path, 'words': words,
+                  '_variance': VARIANCE_SUM.replace(', axis=0', '') if 'variance' in path else VARIANCE_SUM,
+                  '_mean': MEAN_PATH.replace('axis=0', '') if 'mean' in path else MEAN_PATH}
+                 for path, words in (('mean', 'path through the mean is'),
+                                     ('variance', 'path through the variance is'),
+                                     ('mean+variance', 'paths through the mean and the variance are')))),
     # dgamma over the wrong axis is a listed bug (variants/bugs.py: dgamma_wrong_axis).
     Family('dbeta_wrong_axis', GRADIENTS, 'dbeta is summed over the features instead of the batch',
            'Check the shape of dbeta.', (Edit(BACKWARD, DBETA, DBETA.replace('axis=0', 'axis=1')),)),
 )
 
-FAMILIES = EPS + VARIANCES + RUNNING + GRADIENT
+FAMILIES = EPS + VARIANCES + RUNNING + GRADIENT + NET_FAMILIES

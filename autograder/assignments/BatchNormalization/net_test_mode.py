@@ -9,7 +9,7 @@ from autograder.assignments.BatchNormalization.net_checks import (COMBINED_NET, 
                                                                   dropout_params, relu_net_scores)
 from autograder.assignments.BatchNormalization.settings import SEED, hidden_rng
 from autograder.grading.tolerances import TOL_NET
-from autograder.grading.checking import Grading, check, compare, loss_agrees
+from autograder.grading.checking import Grading, check, compare, explain, loss_agrees
 from autograder.grading.net_options import combinations, label
 from autograder.sandbox.student_api import StudentCodeError
 
@@ -325,6 +325,61 @@ class NetTestModeCheck:
                 previous = got
         return problems
 
+    def back_to_train(self):
+        """loss(X, y) after a test-time loss(X), on a net with batch norm and dropout: the layers must be back in
+        train mode, so the loss is the one a twin net, trained alike without the test call between, gives
+        (numpy seeded alike, so any dropout draws the same masks, and the student's own layer in both, so a
+        layer that reads its running averages in train mode reads the same ones). A net whose train or test
+        mode fails on its own is charged by the parts and checks that judge those."""
+        student = self.student
+        net_kwargs = dict(COMBINED_NET, use_batchnorm=True, dropout=0.4, seed=SEED + 95)
+        X, y = self.rng.standard_normal((10, net_kwargs['input_dim'])), self.rng.integers(10, size=10)
+
+        init = {k: v for k, v in net_kwargs.items() if k != 'seed'}
+        params = REFERENCE_NET.reference(SEED + 95, dtype=np.float64, **init).params
+
+        def new_net():
+            """The student's net holding the reference's parameters (its own, when they cannot be matched:
+            charged elsewhere)."""
+            student.seed_numpy(SEED + 95)
+            try:
+                return REFERENCE_NET.student_net(student, net_kwargs, {k: v.copy() for k, v in params.items()})[0]
+            except StudentCodeError as exc:
+                if exc.kind != 'bad_return':
+                    raise
+                return student.net_create(dtype='float64', **net_kwargs)
+
+        def trained_once(test_after):
+            handle = new_net()
+            student.seed_numpy(SEED + 96)
+            student.net_loss(handle, X, y)
+            return handle, student.net_loss(handle, X[:4]) if test_after else None
+
+        def second_loss(handle):
+            student.seed_numpy(SEED + 97)
+            return student.net_loss(handle, X, y)[0]
+
+        try:
+            twin = second_loss(trained_once(test_after=False)[0])
+            handle, scores = trained_once(test_after=True)
+        except StudentCodeError:
+            # Train mode fails on its own (the loss check's to charge): this part asks only that test mode works.
+            twin, scores = None, student.net_loss(new_net(), X[:4])
+        if not (np.all(np.isfinite(scores)) and np.any(scores.std(axis=0) > 1e-12)):
+            return ['loss(X) returned scores that do not depend on X: this part counts once test mode works']
+        if twin is None:
+            return []
+        try:
+            after = second_loss(handle)
+        except StudentCodeError as exc:
+            return ['loss(X, y) failed when it followed a test-time loss(X) (%s): every call sets the mode of '
+                    "dropout and of each bn_param, to 'train' when y is given" % explain(exc)]
+        if not loss_agrees(after, twin, TOL_NET):
+            return ['loss(X, y) gave %.6g after a test-time loss(X) and %.6g without it, for the same net, X and y: '
+                    "every call sets the mode of dropout and of each bn_param, to 'train' when y is given"
+                    % (after, twin)]
+        return []
+
 
 @check('FullyConnectedNet: test mode (running statistics, one bn_param per layer, no dropout)',
        points=5, needs=('FullyConnectedNet',), short='test mode', column='test')
@@ -332,9 +387,10 @@ def fc_net_test_mode(student):
     parts = NetTestModeCheck(student)
     g = Grading()
     g.part(0.25, 'Running averages of each layer', parts.running_statistics)
-    g.part(0.3, 'Test-time scores', parts.scores)
+    g.part(0.2, 'Test-time scores', parts.scores)
     g.part(0.1, 'Test-time scores of one example', parts.single_example)
     g.part(0.1, 'Test time changes nothing', parts.running_unchanged)
     g.part(0.25, 'Test time with dropout', parts.dropout_at_test_time)
     g.part(0.1, 'Test time with the options together', parts.options_together)
+    g.part(0.1, 'Train mode after test time', parts.back_to_train)
     return g.outcome()

@@ -5,7 +5,11 @@ Written from the kinds of mistake the layer invites (what eps defaults to, which
 statistics are taken over, which paths the backward keeps) and the validation set's listed bugs; each
 family's unit test plants one of its mistakes and runs every correct variant (tests/assignments/test_families.py).
 """
-from autograder.grading.families import Edit, Family, grid, returned_families
+import numpy as np
+
+from autograder.assignments.LayerNormalization.layer_checks import NORMALIZATION_LAYER
+from autograder.grading import properties
+from autograder.grading.families import Edit, Family, grid, literal, returned_families
 
 FORWARD, BACKWARD = 'layernorm_forward', 'layernorm_backward'
 VALUES, GRADIENTS = 'layernorm_forward_values', 'layernorm_backward'
@@ -27,10 +31,22 @@ FACTORS = (('dout.shape[1]', 'D, the number of features'), ('1 / dout.shape[1]',
            ('dout.shape[0]', 'N, the number of examples'), ('1 / dout.shape[0]', '1/N'), ('2', '2'), ('0.5', '1/2'))
 FACTOR_GRID = tuple({'expression': e, 'words': w} for e, w in FACTORS)
 
+
+
+def measured_eps(calls):
+    """The eps the outputs show inside the square root, when it is not the one the call should have used."""
+    with np.errstate(all='ignore'):
+        found = properties.measured_eps(NORMALIZATION_LAYER, calls)
+    return ({'eps': literal(found[0])},) if found else ()
+
+
 FORWARD_FAMILIES = (
     Family('eps_default', VALUES, 'eps defaults to {eps} instead of 1e-5',
            'Check the default value of eps the docstring gives.',
-           (Edit(FORWARD, EPS_DEFAULT, "eps = ln_param.get('eps', {eps})"),), grid(eps=EPS_VALUES)),
+           (Edit(FORWARD, EPS_DEFAULT, "eps = ln_param.get('eps', {eps})"),), grid(eps=EPS_VALUES), measured_eps),
+    Family('eps_ignored', VALUES, 'eps is always {eps}: the eps ln_param sets is not used',
+           'Check where eps is read from when ln_param sets it.',
+           (Edit(FORWARD, EPS_DEFAULT, 'eps = {eps}'),), grid(eps=('1e-5',) + EPS_VALUES[:-1]), measured_eps),
     Family('unbiased_variance', VALUES, "each example's variance is the unbiased one (dividing by D - 1)",
            'Layer norm divides by the number of features D: check which variance your code computes.',
            (Edit(FORWARD, VARIANCE, "var = np.einsum('ij,ij->i', xc, xc)[:, None] / (D - 1)"),)),
@@ -60,11 +76,17 @@ BACKWARD_FAMILIES = returned_families('returned', GRADIENTS, BACKWARD, RETURN, (
            "dx's path through each example's variance is off by a constant factor of {words}",
            'Look again at the derivative of the variance with respect to x.',
            (Edit(BACKWARD, VARIANCE_PATH, '({expression}) * ' + VARIANCE_PATH),), FACTOR_GRID),
-    Family('dx_paths_wrong_axis', GRADIENTS,
-           "dx's paths through the mean and the variance are summed over the batch (axis 0) instead of over "
-           'each example (axis 1)', "Check the axis of every sum in dx's paths through the statistics.",
-           (Edit(BACKWARD, MEAN_PATH, MEAN_PATH.replace('axis=1', 'axis=0')),
-            Edit(BACKWARD, VARIANCE_PATH, VARIANCE_PATH.replace('axis=1', 'axis=0')))),
+    Family('dx_paths_wrong_axis', GRADIENTS, "dx's {words} summed {_over} instead of over each example (axis 1)",
+           "Check the axis of every sum in dx's paths through the statistics.",
+           (Edit(BACKWARD, MEAN_PATH, '{_mean}'), Edit(BACKWARD, VARIANCE_PATH, '{_variance}')),
+           tuple({'path': path, 'axis': axis, 'words': words, '_over': over,
+                  '_mean': MEAN_PATH.replace('axis=1', 'axis=%s' % axis) if 'mean' in path else MEAN_PATH,
+                  '_variance': VARIANCE_PATH.replace('axis=1', 'axis=%s' % axis) if 'variance' in path
+                  else VARIANCE_PATH}
+                 for axis, over in (('0', 'over the batch (axis 0)'), ('None', 'over the whole array'))
+                 for path, words in (('mean', 'path through the mean is'),
+                                     ('variance', 'path through the variance is'),
+                                     ('mean+variance', 'paths through the mean and the variance are')))),
     # dgamma over the wrong axis is a listed bug (variants/bugs.py: dgamma_wrong_axis).
     Family('dbeta_wrong_axis', GRADIENTS, 'dbeta is summed over the features instead of the examples',
            'Check the shape of dbeta.', (Edit(BACKWARD, DBETA, DBETA.replace('axis=0', 'axis=1')),)),

@@ -89,7 +89,7 @@ BUGS_REPORTED = of_assignment(ASSIGNMENT, [
     Bug('eps_default_chainer', "eps defaults to 2e-5 (source: Chainer's batch_normalization, eps=2e-5 by default, "
         'https://docs.chainer.org/en/v2.0.2/reference/generated/chainer.functions.batch_normalization.html)',
         patch(REFERENCE, 'batchnorm_forward', (EPS_DEFAULT, "eps = bn_param.get('eps', 2e-5)")),
-        loses_in='batchnorm_forward_train', held_out=True,
+        loses_in='batchnorm_forward_train',
         explanation="eps defaults to another value than 1e-5 when bn_param has no 'eps'",
         hint='Check the default your code gives eps against the docstring.'),
     Bug('eps_outside_sqrt_both_modes', 'eps added after the square root, in train and test mode (source: '

@@ -80,14 +80,14 @@ BUGS_REPORTED_NET = of_assignment(ASSIGNMENT, [
         'Assignment2/README.md)',
         patch(REFERENCE, 'fc_net', ("self.params['b%d' % i] = np.zeros(d_out)",
                                     "self.params['b%d' % i] = np.zeros((1, d_out))")),
-        loses_in='fc_net_init', held_out=True,
+        loses_in='fc_net_init',
         explanation='the biases have shape (1, H)',
         hint='Compare the shape of each bias with the docstring.'),
     Bug('l2_on_gamma_beta', 'the L2 penalty also covers gamma and beta (source: torch/torch7 issue 846, weight decay '
         'that "also penalizes Batch Norm params (gamma and beta)", https://github.com/torch/torch7/issues/846; '
         'google-research/bert issue 289, https://github.com/google-research/bert/issues/289)',
         patch(REFERENCE, 'fc_net', *L2_ON_GAMMA_BETA),
-        loses_in='fc_net_loss_and_gradients', held_out=True,
+        loses_in='fc_net_loss_and_gradients',
         explanation='gamma and beta are regularized as well as the weights',
         hint='Check which parameters the release regularizes.'),
     Bug('dropout_mixed_convention', 'a hand-written dropout that keeps each unit with probability p but divides by '
@@ -96,7 +96,7 @@ BUGS_REPORTED_NET = of_assignment(ASSIGNMENT, [
         'lightaime/cs231n issue 1, https://github.com/lightaime/cs231n/issues/1)',
         patch(REFERENCE, 'fc_net', *[(a, b.replace("> self.dropout_param['p'])", "< self.dropout_param['p'])"))
                                      for a, b in HANDWRITTEN_DROPOUT_LINES]),
-        loses_in='fc_net_loss_and_gradients', held_out=True,
+        loses_in='fc_net_loss_and_gradients',
         explanation='units are kept with probability p',
         hint='Check what p means in the docstring.'),
     Bug('dropout_before_batchnorm', 'dropout between the affine layer and batch norm (source: luigibonati/mlcolvar '
@@ -125,7 +125,7 @@ BUGS_REPORTED_NET = of_assignment(ASSIGNMENT, [
         'input layer")',
         patch(REFERENCE, 'fc_net', ("        h = X\n", "        h = X\n        if self.use_dropout:\n"
                                     "            h, caches['dropout0'] = dropout_forward(h, self.dropout_param)\n")),
-        loses_in='fc_net_loss_and_gradients', held_out=True,
+        loses_in='fc_net_loss_and_gradients',
         explanation='dropout is applied to the input as well as to the hidden layers',
         hint='Check where dropout belongs: after each hidden ReLU only.'),
 ])

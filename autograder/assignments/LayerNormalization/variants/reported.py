@@ -83,14 +83,14 @@ BUGS_REPORTED = of_assignment(ASSIGNMENT, [
     Bug('eps_default_bert', "eps defaults to 1e-12, BERT's layer_norm_eps (source: Hugging Face BertConfig, "
         'layer_norm_eps defaults to 1e-12, https://huggingface.co/docs/transformers/model_doc/bert)',
         patch(REFERENCE, 'layernorm_forward', (EPS_DEFAULT, "eps = ln_param.get('eps', 1e-12)")),
-        loses_in='layernorm_forward_values', held_out=True,
+        loses_in='layernorm_forward_values',
         explanation="eps defaults to another value than 1e-5 when ln_param has no 'eps'",
         hint='Check the default your code gives eps against the docstring.'),
     Bug('backward_sums_whole_array', "the backward's mean and variance branches summed over the whole array, not "
         'over each row (source: flagos-ai/FlagGems PR 59, a layer_norm backward whose tl.sum had no axis, '
         'https://github.com/flagos-ai/FlagGems/pull/59)',
         patch(REFERENCE, 'layernorm_backward', *BACKWARD_WHOLE_ARRAY_SUMS),
-        loses_in='layernorm_backward', held_out=True,
+        loses_in='layernorm_backward',
         explanation="the mean's and the variance's branches of dx are summed over the whole batch, not per example",
         hint='Layer norm statistics are per example: check the axis of the sums in your backward.'),
 ])
