@@ -1,13 +1,15 @@
 """The validation variants of batch normalization: its correct implementations (``correct.py``), realistic
 bugs (``bugs.py``), nets of other consistent structures (``structures.py``) and the mistakes reported in
-public discussions of this assignment (``reported.py`` for the layer, ``reported_net.py`` for the net), each
-written as the notebook's solution cells."""
+public discussions of this assignment (``reported.py`` for the layer, ``reported_net.py`` for the net, and
+``held_out.py``, more reported mistakes kept apart from the diagnosis's tuning), each written as the notebook's
+solution cells."""
 from autograder.assignments.BatchNormalization.variants import bugs, correct
+from autograder.assignments.BatchNormalization.variants.held_out import BUGS_HELD_OUT
 from autograder.assignments.BatchNormalization.variants.reported import BUGS_REPORTED, CORRECT_REPORTED
 from autograder.assignments.BatchNormalization.variants.reported_net import BUGS_REPORTED_NET
 from autograder.assignments.BatchNormalization.variants.structures import STRUCTURES
 
-BUGS = bugs.BUGS + STRUCTURES + BUGS_REPORTED + BUGS_REPORTED_NET
+BUGS = bugs.BUGS + STRUCTURES + BUGS_REPORTED + BUGS_REPORTED_NET + BUGS_HELD_OUT
 CORRECT = correct.CORRECT + CORRECT_REPORTED
 
 __all__ = ['BUGS', 'CORRECT']

@@ -1,0 +1,223 @@
+"""Mistakes in batch normalization and its net reported in public, written afresh and kept apart from the
+diagnosis's tuning (docs/validation.md, "The held-out part").
+
+Each description ends with its source and its public address: a Q&A thread, an issue or pull request, a
+library's documentation (facts carry over, code does not). Every bug here is ``held_out``: the rate at which
+its own mistake is named is measured on these alone.
+"""
+from autograder.assignments.BatchNormalization import ASSIGNMENT
+from autograder.assignments.BatchNormalization.variants.correct import REFERENCE, RUNNING_UPDATE
+from autograder.validation.kinds import Bug, of_assignment, patch
+
+EPS_DEFAULT = "eps = bn_param.get('eps', 1e-5)"
+MOMENTUM_DEFAULT = "momentum = bn_param.get('momentum', 0.9)"
+KERAS_BN_DOCS = 'https://www.tensorflow.org/api_docs/python/tf/keras/layers/BatchNormalization'
+
+# One helper normalizes in both modes, and divides by the square of (var + eps) where its root belongs.
+SQUARED_VARIANCE_LAYER = '''def batchnorm_forward(x, gamma, beta, bn_param):
+    """Batch norm forward pass with one normalize helper for both modes."""
+    mode = bn_param['mode']
+    eps = bn_param.get('eps', 1e-5)
+    momentum = bn_param.get('momentum', 0.9)
+    N, D = x.shape
+    running_mean = bn_param.get('running_mean', np.zeros(D, dtype=x.dtype))
+    running_var = bn_param.get('running_var', np.zeros(D, dtype=x.dtype))
+
+    def normalize(v, mean, var):
+        denom = (var + eps) ** 2
+        return (v - mean) / denom, denom
+
+    if mode == 'train':
+        mu = x.mean(axis=0)
+        var = x.var(axis=0)
+        x_hat, denom = normalize(x, mu, var)
+        out = gamma * x_hat + beta
+        cache = (x_hat, x - mu, denom, gamma)
+        running_mean = momentum * running_mean + (1 - momentum) * mu
+        running_var = momentum * running_var + (1 - momentum) * var
+    elif mode == 'test':
+        x_hat, _ = normalize(x, running_mean, running_var)
+        out = gamma * x_hat + beta
+        cache = None
+    else:
+        raise ValueError('Invalid forward batchnorm mode "%s"' % mode)
+
+    bn_param['running_mean'] = running_mean
+    bn_param['running_var'] = running_var
+    return out, cache
+'''
+
+# The batch's statistics computed once up front and the running averages updated after the if, in every mode.
+UPDATE_IN_EVERY_MODE_LAYER = '''def batchnorm_forward(x, gamma, beta, bn_param):
+    """Batch norm forward pass; the batch statistics are computed once, before the mode is looked at."""
+    mode = bn_param['mode']
+    eps = bn_param.get('eps', 1e-5)
+    momentum = bn_param.get('momentum', 0.9)
+    N, D = x.shape
+    running_mean = bn_param.get('running_mean', np.zeros(D, dtype=x.dtype))
+    running_var = bn_param.get('running_var', np.zeros(D, dtype=x.dtype))
+
+    batch_mean = np.mean(x, axis=0)
+    batch_var = np.var(x, axis=0)
+    cache = None
+    if mode == 'train':
+        std = np.sqrt(batch_var + eps)
+        x_hat = (x - batch_mean) / std
+        out = gamma * x_hat + beta
+        cache = (x_hat, x - batch_mean, std, gamma)
+    elif mode == 'test':
+        x_hat = (x - running_mean) / np.sqrt(running_var + eps)
+        out = gamma * x_hat + beta
+    else:
+        raise ValueError('Invalid forward batchnorm mode "%s"' % mode)
+
+    bn_param['running_mean'] = momentum * running_mean + (1 - momentum) * batch_mean
+    bn_param['running_var'] = momentum * running_var + (1 - momentum) * batch_var
+    return out, cache
+'''
+
+# Keras' names for the running averages: moving_mean and moving_variance, read and written under those keys.
+KERAS_NAMES = (
+    ("    running_mean = bn_param.get('running_mean', np.zeros(D, dtype=x.dtype))\n"
+     "    running_var = bn_param.get('running_var', np.zeros(D, dtype=x.dtype))\n",
+     "    running_mean = bn_param.get('moving_mean', np.zeros(D, dtype=x.dtype))\n"
+     "    running_var = bn_param.get('moving_variance', np.zeros(D, dtype=x.dtype))\n"),
+    ("    bn_param['running_mean'] = running_mean\n    bn_param['running_var'] = running_var\n",
+     "    bn_param['moving_mean'] = running_mean\n    bn_param['moving_variance'] = running_var\n"),
+)
+
+# dgamma and dbeta averaged over the batch, both of them.
+GRADIENTS_OVER_BATCH = (
+    ('    dbeta = dout.sum(axis=0)\n    dgamma = np.sum(dout * x_hat, axis=0)\n',
+     '    dbeta = dout.sum(axis=0) / N\n    dgamma = np.sum(dout * x_hat, axis=0) / N\n'),
+)
+
+# dout rebound to gamma * dout first, and dbeta and dgamma read the rebound name.
+DOUT_REBOUND = (
+    ('    dbeta = dout.sum(axis=0)\n    dgamma = np.sum(dout * x_hat, axis=0)\n    dx_hat = dout * gamma\n',
+     '    dout = dout * gamma  # gradient with respect to x_hat\n'
+     '    dbeta = dout.sum(axis=0)\n    dgamma = np.sum(dout * x_hat, axis=0)\n    dx_hat = dout\n'),
+)
+
+REG_LOOP = ('''        for i in range(1, L + 1):
+            W = self.params['W%d' % i]
+            loss += 0.5 * self.reg * np.sum(W * W)
+            grads['W%d' % i] += self.reg * W
+''')
+
+# The penalty and its gradient on the output layer's weights alone.
+L2_OUTPUT_LAYER_ONLY = (
+    (REG_LOOP, '''        W_out = self.params['W%d' % L]
+        loss += 0.5 * self.reg * np.sum(W_out * W_out)
+        grads['W%d' % L] += self.reg * W_out
+'''),
+)
+
+# The penalty in the loss, nothing in the gradients.
+REG_ONLY_IN_LOSS = (
+    (REG_LOOP, '''        reg_loss = 0.0
+        for i in range(1, L + 1):
+            W = self.params['W%d' % i]
+            reg_loss += 0.5 * self.reg * np.sum(W * W)
+        loss += reg_loss
+'''),
+)
+
+# Inverted dropout in training, and the test-time activations scaled by the keep probability as well.
+DROPOUT_SCALED_AT_TEST = (
+    ("                h, caches['dropout%d' % i] = dropout_forward(h, self.dropout_param)\n",
+     "                h, caches['dropout%d' % i] = dropout_forward(h, self.dropout_param)\n"
+     "                if mode == 'test':\n"
+     "                    h = h * (1 - self.dropout_param['p'])  # scale by the keep probability at test time\n"),
+)
+
+BUGS_HELD_OUT = of_assignment(ASSIGNMENT, [
+    Bug('normalizes_by_squared_variance', 'a normalize helper shared by both modes divides by (var + eps) ** 2 '
+        'instead of its square root (source: jax-ml/jax issue 442, "stax.BatchNorm incorrect normalization", '
+        'z = (x - mean) / (var + epsilon)**2, "the square in the denominator should probably be a square root", '
+        'https://github.com/jax-ml/jax/issues/442)',
+        {'batchnorm_forward': SQUARED_VARIANCE_LAYER},
+        loses_in='batchnorm_forward_train', held_out=True,
+        explanation='x - mean is divided by the square of (var + eps) instead of its square root',
+        hint='Check the power your code raises var + eps to before dividing.'),
+    Bug('eps_default_lasagne', "eps defaults to 1e-4, Lasagne's and Theano's default (source: Lasagne's "
+        'BatchNormLayer, epsilon=1e-4 by default, http://lasagne.readthedocs.io/en/latest/modules/layers/'
+        'normalization.html; Theano PR 5190, epsilon=1e-4 in its batch normalization ops, '
+        'https://github.com/Theano/Theano/pull/5190)',
+        patch(REFERENCE, 'batchnorm_forward', (EPS_DEFAULT, "eps = bn_param.get('eps', 1e-4)")),
+        loses_in='batchnorm_forward_train', held_out=True, family='eps_default[1e-4]',
+        explanation="eps defaults to another value than 1e-5 when bn_param has no 'eps'",
+        hint='Check the default your code gives eps against the docstring.'),
+    Bug('running_averages_updated_in_test_mode', 'the batch statistics are computed before the mode is read and the '
+        'running averages are updated after the if, so test mode moves them too (source: mf1024/Batch-'
+        'Renormalization-PyTorch issue 1, "Only update running averages during training", '
+        'https://github.com/mf1024/Batch-Renormalization-PyTorch/issues/1)',
+        {'batchnorm_forward': UPDATE_IN_EVERY_MODE_LAYER},
+        loses_in='batchnorm_running_stats_test_mode', held_out=True,
+        explanation='test mode updates the running averages with the test batch',
+        hint='Check which statements run when mode is test.'),
+    Bug('running_var_averages_std', 'the running variance averages the standard deviation sqrt(var + eps), not '
+        'the variance (source: soumith/cudnn.torch PR 109, "NVIDIA says they are still computing '
+        '/sqrt(sigma^2+eps) instead of sigma^2 in running_var", https://github.com/soumith/cudnn.torch/pull/109; '
+        "torch/nn PR 609, the old running_std, https://github.com/torch/nn/pull/609)",
+        patch(REFERENCE, 'batchnorm_forward', (RUNNING_UPDATE, RUNNING_UPDATE.replace(
+            '(1 - momentum) * sample_var', '(1 - momentum) * std'))),
+        loses_in='batchnorm_running_stats_test_mode', held_out=True, family='std_for_variance:running[std]',
+        explanation='the running variance averages the standard deviation instead of the variance',
+        hint='Check which statistic of the batch each running average accumulates.'),
+    Bug('momentum_default_tensorflow', "momentum defaults to 0.999, TensorFlow's batch_norm decay (source: "
+        'tensorlayer/TensorLayer issue 104, "the default setting of TF is 0.999", '
+        'https://github.com/tensorlayer/TensorLayer/issues/104)',
+        patch(REFERENCE, 'batchnorm_forward', (MOMENTUM_DEFAULT, "momentum = bn_param.get('momentum', 0.999)")),
+        loses_in='batchnorm_running_stats_test_mode', held_out=True, family='momentum_default[0.999]',
+        explanation="momentum defaults to another value than 0.9 when bn_param has no 'momentum'",
+        hint='Check the default your code gives momentum against the docstring.'),
+    Bug('running_averages_keras_names', "the running averages kept under Keras' names, bn_param['moving_mean'] and "
+        "bn_param['moving_variance'] (source: Keras' BatchNormalization, whose running statistics are its "
+        'moving_mean and moving_variance, ' + KERAS_BN_DOCS + ')',
+        patch(REFERENCE, 'batchnorm_forward', *KERAS_NAMES),
+        loses_in='batchnorm_running_stats_test_mode', held_out=True,
+        explanation="the running averages are kept under other keys than 'running_mean' and 'running_var'",
+        hint='Compare the keys your code reads and writes in bn_param with the docstring.'),
+    Bug('gamma_beta_gradients_over_batch', 'dgamma and dbeta both divided by the batch size (source: cthorey/CS231 '
+        'issue 9, "Shouldn\'t Batch Norm Derivatives, be normalized by batch_size", dbeta = np.sum(dout, axis=0) '
+        '/ batch_size, https://github.com/cthorey/CS231/issues/9; wjbKimberly/cs231n_spring_2017_assignment '
+        'issue 7, https://github.com/wjbKimberly/cs231n_spring_2017_assignment/issues/7)',
+        patch(REFERENCE, 'batchnorm_backward', *GRADIENTS_OVER_BATCH),
+        loses_in='batchnorm_backward', held_out=True,
+        explanation='dgamma and dbeta are divided by the batch size N',
+        hint='Every example adds its own term to dgamma and dbeta: check how those terms combine.'),
+    Bug('dout_rebound_before_param_gradients', 'dout rebound to dout * gamma before dgamma and dbeta are taken from '
+        'it (source: denizyuret/Knet.jl issue 288, a batch norm backward whose dy is rebound to g .* dy part-way, '
+        'so the gradients computed on either side of that line read different values, '
+        'https://github.com/denizyuret/Knet.jl/issues/288)',
+        patch(REFERENCE, 'batchnorm_backward', *DOUT_REBOUND),
+        loses_in='batchnorm_backward', held_out=True,
+        explanation='dgamma and dbeta are computed from dout already multiplied by gamma',
+        hint='Check which upstream gradient dgamma and dbeta are summed from.'),
+    Bug('l2_on_output_layer_only', "the L2 penalty and its gradient cover the output layer's weights only (source: "
+        'Stack Overflow "TensorFlow - regularization with L2 loss, how to apply to all weights, not just last '
+        'one?", https://stackoverflow.com/questions/38286717/)',
+        patch(REFERENCE, 'fc_net', *L2_OUTPUT_LAYER_ONLY),
+        loses_in='fc_net_loss_and_gradients', held_out=True, family='l2_layers[last]',
+        explanation="only the last layer's weights are regularized",
+        hint='Check which weight matrices the regularization term covers.'),
+    Bug('l2_missing_from_gradients', 'the L2 penalty added to the loss but not its gradient to grads (source: Data '
+        'Science Stack Exchange "Why would we add regularization loss to the gradient itself", '
+        'https://datascience.stackexchange.com/questions/111993/)',
+        patch(REFERENCE, 'fc_net', *REG_ONLY_IN_LOSS),
+        loses_in='fc_net_loss_and_gradients', held_out=True, family='l2_weighting[0.5,0]',
+        explanation='the weight gradients leave out the regularization term',
+        hint='Every term of the loss contributes to the gradients: check the regularization term.'),
+    Bug('dropout_scaled_at_test_time', 'inverted dropout in training and, at test time, the activations also '
+        'multiplied by the keep probability 1 - p (source: keras-team/keras PR 8069, "At test time ... the '
+        'weights are multiplied by p", closed since "The scaling happens at training time", '
+        'https://github.com/keras-team/keras/pull/8069; karpathy/convnetjs PR 106, '
+        'https://github.com/karpathy/convnetjs/pull/106)',
+        patch(REFERENCE, 'fc_net', *DROPOUT_SCALED_AT_TEST),
+        loses_in='fc_net_test_mode', held_out=True, family='dropout_test_scaled[(1 - p)]',
+        explanation='the test-time activations are scaled by 1 - p on top of inverted dropout',
+        hint='Check what dropout should do at test time when its training pass already rescales.'),
+])
+
+__all__ = ['BUGS_HELD_OUT']
