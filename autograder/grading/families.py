@@ -141,7 +141,8 @@ def _instances(reference, wanted, seen):
 
 def returned_families(prefix, check, cell, statement, names, factors=(), squeezed=(), hint=''):
     """The families of a function's returned values, each wrong as a whole: one value's sign flipped, one off by
-    a constant factor, one 1-D value returned with a leading axis of 1 (a sum with keepdims=True).
+    a constant factor, one 1-D value returned with a leading axis of 1 (a sum with keepdims=True), and the 1-D
+    values all with that axis or all off by one factor.
 
     ``statement`` is the reference's return statement, ``return a, b, c``, and ``names`` the values it returns,
     in order, written as in it; ``factors`` are (expression, words) pairs, the expression valid where the
@@ -161,8 +162,12 @@ def returned_families(prefix, check, cell, statement, names, factors=(), squeeze
                          for name in names for expression, words in factors)),
             Family(prefix + '_keepdims', check, '{name} keeps the summed axis: its shape is (1, D) instead of (D,)',
                    hint, edits, tuple(setting(name, name + '[None, :]') for name in squeezed)),
-            # One habit (keepdims=True on every sum) reaches all the summed values at once.
+            # One habit (keepdims=True on every sum, a mean for every sum) reaches all the summed values at once.
             Family(prefix + '_keepdims_all', check, '{name} keep the summed axis: their shape is (1, D) instead '
                    'of (D,)', hint, edits,
                    ({'name': ' and '.join(squeezed), '_returned': returning({n: n + '[None, :]' for n in squeezed})},)
-                   if len(squeezed) > 1 else ()))
+                   if len(squeezed) > 1 else ()),
+            Family(prefix + '_factor_all', check, '{name} are each off by a constant factor of {words}', hint, edits,
+                   tuple({'name': ' and '.join(squeezed), 'expression': expression, 'words': words,
+                          '_returned': returning({n: '(%s) * %s' % (expression, n) for n in squeezed})}
+                         for expression, words in factors) if len(squeezed) > 1 else ()))

@@ -33,6 +33,12 @@ VARIANCE_SUM = 'dstd = -np.sum(dx_hat * xc, axis=0) / std ** 2'
 CODE = "    mode = bn_param['mode']"    # where the forward's code starts, past its docstring
 DBETA = 'dbeta = dout.sum(axis=0)'
 
+CENTRED = 'xc = x - sample_mean'
+READ_MEAN = "running_mean = bn_param.get('running_mean', np.zeros(D, dtype=x.dtype))"
+READ_VAR = "running_var = bn_param.get('running_var', np.zeros(D, dtype=x.dtype))"
+WRITE = "    bn_param['running_mean'] = running_mean\n    bn_param['running_var'] = running_var"
+DGAMMA = 'dgamma = np.sum(dout * x_hat, axis=0)'
+
 EPS_VALUES = ('1e-3', '1e-4', '1e-6', '1e-7', '1e-8', '0')
 MOMENTUM_DEFAULT = "momentum = bn_param.get('momentum', 0.9)"
 # Other libraries' defaults (Keras 0.99, PyTorch's 0.1 weights the batch) and the round numbers a student tries.
@@ -91,6 +97,21 @@ VARIANCES = (
            'train mode divides by the variance plus eps instead of its square root',
            'Check what the centred x is divided by.',
            (Edit(FORWARD, TRAIN_X_HAT, 'x_hat = xc / (sample_var + eps)'),)),
+    Family('normalizer', TRAIN, 'x is divided by {divisor} instead of sqrt(var + eps), {modes}',
+           'Check what the centred x is divided by.',
+           (Edit(FORWARD, TRAIN_X_HAT, '{_train}'), Edit(FORWARD, TEST_X_HAT, '{_test}')),
+           tuple(s for s in ({'divisor': divisor, 'modes': modes, '_train': 'x_hat = xc / %s' % (train % 'sample_var'),
+                              '_test': 'x_hat = (x - running_mean) / %s' % (train % 'running_var')
+                              if modes.startswith('in train and test') else TEST_X_HAT}
+                             for divisor, train in (('(var + eps) ** 2', '(%s + eps) ** 2'), ('var + eps', '(%s + eps)'))
+                             for modes in ('in train and test mode alike', 'in train mode'))
+                 if (s['divisor'], s['modes']) != ('var + eps', 'in train mode'))),   # variance_for_std:train
+    Family('mean_not_subtracted', TRAIN, '{words}', 'Check what is subtracted from x before it is scaled.',
+           (Edit(FORWARD, CENTRED, '{_centred}'), Edit(FORWARD, TRAIN_X_HAT, '{_x_hat}')),
+           ({'kind': 'rms', 'words': 'the batch mean is never subtracted: x is divided by sqrt(mean(x ** 2) + eps), '
+             'its root mean square', '_centred': 'xc = x', '_x_hat': TRAIN_X_HAT},
+            {'kind': 'scaled only', 'words': 'x is divided by its standard deviation without the batch mean '
+             'subtracted first', '_centred': CENTRED, '_x_hat': 'x_hat = x * (1.0 / std)'})),
     Family('variance_for_std:test', STATS,
            'test mode divides by running_var plus eps instead of its square root',
            'Compare the test-mode formula with the train-mode one, term by term.',
@@ -125,6 +146,18 @@ RUNNING = (
            'Check how the old running average enters the new one.',
            (Edit(FORWARD, RUNNING_MEAN, after=CODE, new='running_mean = sample_mean'),
             Edit(FORWARD, RUNNING_VAR, after=CODE, new='running_var = sample_var'))),
+    Family('test_updates_running', STATS, "test mode updates the running averages with the test batch's statistics",
+           'Check what test mode does to running_mean and running_var.',
+           (Edit(FORWARD, TEST_X_HAT, TEST_X_HAT + '\n        running_mean = momentum * running_mean + (1 - momentum) * '
+                 'x.mean(axis=0)\n        running_var = momentum * running_var + (1 - momentum) * x.var(axis=0)'),)),
+    Family('running_keys', STATS, 'the running averages are kept in bn_param under {names} instead of '
+           "'running_mean' and 'running_var'", 'Check the keys of bn_param the docstring names.',
+           (Edit(FORWARD, READ_MEAN, '{_read_mean}'), Edit(FORWARD, READ_VAR, '{_read_var}'), Edit(FORWARD, WRITE, '{_write}')),
+           tuple({'names': "'%s' and '%s'" % (mean, var), '_read_mean': READ_MEAN.replace("'running_mean'", repr(mean)),
+                  '_read_var': READ_VAR.replace("'running_var'", repr(var)),
+                  '_write': WRITE.replace("['running_mean']", '[%r]' % mean).replace("['running_var']", '[%r]' % var)}
+                 for mean, var in (('moving_mean', 'moving_variance'), ('moving_mean', 'moving_var'), ('mean', 'var'),
+                                   ('running_mean', 'running_variance')))),
     Family('test_batch_statistic', STATS, "test mode normalizes with the batch's own {stat}",
            'Think about what test mode should do with a batch of one example.',
            (Edit(FORWARD, TEST_X_HAT, 'x_hat = (x - {_mean}) / np.sqrt({_var} + eps)'),),
@@ -157,6 +190,16 @@ GRADIENT = returned_families('returned', GRADIENTS, BACKWARD, RETURN, ('dx', 'dg
                  for path, words in (('mean', 'path through the mean is'),
                                      ('variance', 'path through the variance is'),
                                      ('mean+variance', 'paths through the mean and the variance are')))),
+    Family('dx_paths_count', GRADIENTS, "dx's paths through the mean and the variance divide by D, the number of "
+           'features, instead of N, the batch size', "Check what the sums in dx's paths are divided by.",
+           (Edit(BACKWARD, VARIANCE_PATH, VARIANCE_PATH.replace('/ N', '/ dout.shape[1]')),
+            Edit(BACKWARD, MEAN_PATH, MEAN_PATH.replace('/ N', '/ dout.shape[1]')))),
+    Family('param_gradients_times_gamma', GRADIENTS, '{name} computed from dout * gamma instead of dout',
+           'Check which upstream gradient dgamma and dbeta sum.',
+           (Edit(BACKWARD, DGAMMA, '{_dgamma}'), Edit(BACKWARD, DBETA, '{_dbeta}')),
+           tuple({'name': name, '_dgamma': 'dgamma = np.sum(dout * gamma * x_hat, axis=0)' if 'dgamma' in name else DGAMMA,
+                  '_dbeta': 'dbeta = (dout * gamma).sum(axis=0)' if 'dbeta' in name else DBETA}
+                 for name in ('dgamma and dbeta are', 'dgamma is', 'dbeta is'))),
     # dgamma over the wrong axis is a listed bug (variants/bugs.py: dgamma_wrong_axis).
     Family('dbeta_wrong_axis', GRADIENTS, 'dbeta is summed over the features instead of the batch',
            'Check the shape of dbeta.', (Edit(BACKWARD, DBETA, DBETA.replace('axis=0', 'axis=1')),)),

@@ -25,6 +25,9 @@ VARIANCE_PATH = 'x_hat * np.mean(dx_hat * x_hat, axis=1, keepdims=True)'
 DX = '''    dx = (dx_hat - dx_hat.mean(axis=1, keepdims=True)
           - x_hat * np.mean(dx_hat * x_hat, axis=1, keepdims=True)) / std'''
 DBETA = 'dbeta = dout.sum(axis=0)'
+DGAMMA = 'dgamma = np.sum(dout * x_hat, axis=0)'
+CENTRED = 'xc = x - mean'
+STD = 'std = np.sqrt(var + eps)'
 
 EPS_VALUES = ('1e-3', '1e-4', '1e-6', '1e-7', '1e-8', '0')
 FACTORS = (('dout.shape[1]', 'D, the number of features'), ('1 / dout.shape[1]', '1/D'),
@@ -52,6 +55,19 @@ FORWARD_FAMILIES = (
            (Edit(FORWARD, VARIANCE, "var = np.einsum('ij,ij->i', xc, xc)[:, None] / (D - 1)"),)),
     Family('variance_for_std', VALUES, 'x is divided by the variance plus eps instead of its square root',
            'Check what the centred x is divided by.', (Edit(FORWARD, X_HAT, 'x_hat = xc / (var + eps)'),)),
+    Family('normalizer', VALUES, 'x is divided by (var + eps) ** 2 instead of sqrt(var + eps)',
+           'Check what the centred x is divided by.', (Edit(FORWARD, X_HAT, 'x_hat = xc / (var + eps) ** 2'),)),
+    # eps after the root of the plain variance, and eps left out, are listed bugs (variants/bugs.py).
+    Family('eps_outside_root', VALUES, 'eps is added after the square root of {variance}',
+           'Check where eps enters the standard deviation.', (Edit(FORWARD, STD, '{_std}'),),
+           ({'variance': 'the variance', '_std': 'std = np.sqrt(var) + eps'},
+            {'variance': 'the unbiased variance (dividing by D - 1)', '_std': 'std = np.sqrt(var * D / (D - 1)) + eps'})),
+    Family('mean_not_subtracted', VALUES, '{words}', 'Check what is subtracted from x before it is scaled.',
+           (Edit(FORWARD, CENTRED, '{_centred}'), Edit(FORWARD, X_HAT, '{_x_hat}')),
+           ({'kind': 'rms', 'words': "each example's mean is never subtracted: x is divided by sqrt(mean(x ** 2) + eps), "
+             'its root mean square (RMS norm)', '_centred': 'xc = x', '_x_hat': X_HAT},
+            {'kind': 'scaled only', 'words': "x is divided by each example's standard deviation without its mean "
+             'subtracted first', '_centred': CENTRED, '_x_hat': 'x_hat = x / std'})),
     Family('statistic_wrong_axis', VALUES,
            'the {stat} is taken over the batch (axis 0) instead of over each example (axis 1)',
            'Layer norm normalizes each example over its own features: check the axis of your {stat}.',
@@ -87,6 +103,16 @@ BACKWARD_FAMILIES = returned_families('returned', GRADIENTS, BACKWARD, RETURN, (
                  for path, words in (('mean', 'path through the mean is'),
                                      ('variance', 'path through the variance is'),
                                      ('mean+variance', 'paths through the mean and the variance are')))),
+    Family('dx_paths_count', GRADIENTS, "dx's paths through the mean and the variance divide their sums by N, the "
+           'number of examples, instead of D', "Check what the sums in dx's paths are divided by.",
+           (Edit(BACKWARD, MEAN_PATH, 'dx_hat.sum(axis=1, keepdims=True) / dout.shape[0]'),
+            Edit(BACKWARD, VARIANCE_PATH, 'x_hat * np.sum(dx_hat * x_hat, axis=1, keepdims=True) / dout.shape[0]'))),
+    Family('param_gradients_times_gamma', GRADIENTS, '{name} computed from dout * gamma instead of dout',
+           'Check which upstream gradient dgamma and dbeta sum.',
+           (Edit(BACKWARD, DGAMMA, '{_dgamma}'), Edit(BACKWARD, DBETA, '{_dbeta}')),
+           tuple({'name': name, '_dgamma': 'dgamma = np.sum(dout * gamma * x_hat, axis=0)' if 'dgamma' in name else DGAMMA,
+                  '_dbeta': 'dbeta = (dout * gamma).sum(axis=0)' if 'dbeta' in name else DBETA}
+                 for name in ('dgamma and dbeta are', 'dgamma is', 'dbeta is'))),
     # dgamma over the wrong axis is a listed bug (variants/bugs.py: dgamma_wrong_axis).
     Family('dbeta_wrong_axis', GRADIENTS, 'dbeta is summed over the features instead of the examples',
            'Check the shape of dbeta.', (Edit(BACKWARD, DBETA, DBETA.replace('axis=0', 'axis=1')),)),
