@@ -8,6 +8,8 @@ every part of every net check. So a parameter is recognised by what it is, with 
 - its shape: a weight is a matrix whose rows are the previous layer's width, the others are vectors of their
   layer's width ((1, D) counts as (D,));
 - its initial value, when the net is freshly built: gamma starts at ones, biases and beta at zeros;
+- the gradient it receives, when one is given: a bias that feeds batch normalization gets none (the
+  normalization subtracts it back out), beta always does;
 - the kind its name suggests (a token 'gamma', 'beta', 'W'/'weight', 'b'/'bias');
 - its layer: the number in its name (any offset), else the order in which the net created it.
 
@@ -27,9 +29,10 @@ class Matching(dict):
     """{contract name: the student's key}, and the shape of each of the student's parameters, so that values
     cross in the student's own layout and gradients come back in the contract's."""
 
-    def __init__(self, names, own_shapes):
+    def __init__(self, names, own_shapes, guessed=False):
         super().__init__(names)
         self.own_shapes = dict(own_shapes)
+        self.guessed = guessed      # some kinds were told apart by creation order alone (no name, value or gradient)
 
     def to_student(self, params):
         """Contract-named arrays as the student's keys and shapes ((D,) becomes (1, D) where the net keeps that)."""
@@ -88,11 +91,14 @@ def name_number(key):
     return int(digits[-1]) if digits else None
 
 
-def _structural_kinds(value, initial):
-    """The kinds a parameter can be from its shape and (when known) its initial value."""
+def _structural_kinds(value, initial, vanishes=False):
+    """The kinds a parameter can be from its shape, (when known) its initial value and whether its gradient
+    vanishes."""
     shape = np.shape(value)
     if as_vector_length(shape) is None:
         return {'W'}
+    if vanishes:
+        return {'b'}
     if initial is None:
         return {'b', 'gamma', 'beta'}
     initial = np.asarray(initial, dtype=np.float64)
@@ -103,17 +109,26 @@ def _structural_kinds(value, initial):
     return {'b', 'gamma', 'beta'}
 
 
-def _kinds(params, initial, wanted):
-    """{student key: kind}, or a Mismatch: the name decides when the structure allows it, the structure when
+def vanishing(grads):
+    """The keys whose gradient is zero to rounding while others' are not: biases that feed batch norm."""
+    sizes = {k: float(np.max(np.abs(g))) for k, g in grads.items()
+             if isinstance(g, np.ndarray) and g.size and np.all(np.isfinite(g))}
+    largest = max(sizes.values(), default=0.0)
+    return {k for k, size in sizes.items() if largest > 0 and size <= 1e-9 * largest}
+
+
+def _kinds(params, initial, wanted, vanished=()):
+    """({student key: kind}, whether creation order had to decide), or a Mismatch: the name decides when the
+    structure allows it, the structure (shape, initial value, a vanishing gradient) when
     the name says nothing, then the numbers of each kind and width the contract wants ({(kind, width):
     count}); vectors still alike (zeros of one width, unnamed) take b before beta in the order they were
     created, as the release creates them."""
     def width(key):
         return as_vector_length(np.shape(params[key])) or np.shape(params[key])[-1]
 
-    kinds, open_keys = {}, {}
+    kinds, open_keys, guessed = {}, {}, False
     for key, value in params.items():
-        possible = _structural_kinds(value, None if initial is None else initial.get(key))
+        possible = _structural_kinds(value, None if initial is None else initial.get(key), key in vanished)
         hinted = name_kind(key)
         if hinted in possible or (hinted is not None and hinted != 'W' and 'W' not in possible):
             kinds[key] = hinted
@@ -133,6 +148,7 @@ def _kinds(params, initial, wanted):
             if len(still) == 1:
                 settled[key] = still[0]
         if not settled:
+            guessed = True
             key = next(iter(open_keys))
             still = [k for k in KINDS if k in open_keys[key] and missing(k, key) > 0]
             if not still:
@@ -142,7 +158,7 @@ def _kinds(params, initial, wanted):
         kinds.update(settled)
         for key in settled:
             del open_keys[key]
-    return kinds
+    return kinds, guessed
 
 
 def _orderings(keys, params, order):
@@ -154,10 +170,11 @@ def _orderings(keys, params, order):
     yield sorted(keys, key=order.index)
 
 
-def match_params(params, shapes, initial=None):
+def match_params(params, shapes, initial=None, grads=None):
     """A ``Matching`` of the student's ``params`` ({key: array}) to the contract's ``shapes`` ({name: shape}),
     or a ``Mismatch``. ``initial``, the params of a freshly built net, lets initial values tell gamma from
-    a bias when the names do not."""
+    a bias when the names do not; ``grads``, the gradients of one train-mode loss, tell a bias that feeds
+    batch norm from beta."""
     if set(params) == set(shapes) and all(fits(np.shape(params[k]), shapes[k]) for k in shapes):
         return Matching({k: k for k in shapes}, {k: np.shape(v) for k, v in params.items()})
     wanted = {kind: sorted((k for k in shapes if re.fullmatch(kind + r'\d+', k)), key=name_number) for kind in KINDS}
@@ -168,9 +185,10 @@ def match_params(params, shapes, initial=None):
     for kind, names in wanted.items():
         for name in names:
             widths[(kind, shapes[name][-1])] = widths.get((kind, shapes[name][-1]), 0) + 1
-    kinds = _kinds(params, initial, widths)
+    kinds = _kinds(params, initial, widths, vanishing(grads) if grads else ())
     if isinstance(kinds, Mismatch):
         return kinds
+    kinds, guessed = kinds
     order = list(params)
     names = {}
     for kind in KINDS:
@@ -186,7 +204,7 @@ def match_params(params, shapes, initial=None):
             return Mismatch('the %s parameters (%s) have shapes %s, which no order of the layers gives (%s)' % (
                 kind, ', '.join(map(repr, found)), ', '.join(str(np.shape(params[k])) for k in found),
                 ', '.join(str(shapes[k]) for k in wanted[kind])))
-    return Matching(names, {k: np.shape(v) for k, v in params.items()})
+    return Matching(names, {k: np.shape(v) for k, v in params.items()}, guessed)
 
 
 def describe_keys(got, expected):

@@ -105,3 +105,18 @@ def test_bn_params_kept_in_a_dict_reach_the_checks_layer_by_layer():
     state = student.net_state(student.net_create(hidden_dims=[4, 5], input_dim=3, num_classes=2,
                                                  use_batchnorm=True))
     assert state['containers']['bn_params'] == 'dict' and len(state['bn_params']) == 2
+
+
+def test_the_gradient_a_parameter_receives_tells_a_bias_feeding_batch_norm_from_beta():
+    """Names that say nothing and beta created before the bias: creation order guesses wrong, and says it
+    guessed; the gradients (zero for a bias that batch norm cancels) decide."""
+    shapes = contract_shapes([4], 3, 2, True)
+    params = {'p0': np.zeros((3, 4)), 'p1': np.zeros(4), 'p2': np.ones(4), 'p3': np.zeros(4),
+              'p4': np.zeros((4, 2)), 'p5': np.zeros(2)}
+    guessed = match_params(params, shapes, params)
+    assert guessed.guessed and guessed['b1'] == 'p1'
+    grads = {'p0': np.full((3, 4), 0.3), 'p1': np.array([0.2, -0.1, 0.4, 0.1]), 'p2': np.full(4, 0.5),
+             'p3': np.full(4, 1e-17), 'p4': np.full((4, 2), 0.2), 'p5': np.array([0.3, -0.3])}
+    matching = match_params(params, shapes, params, grads)
+    assert not matching.guessed
+    assert (matching['b1'], matching['beta1'], matching['gamma1'], matching['b2']) == ('p3', 'p1', 'p2', 'p5')

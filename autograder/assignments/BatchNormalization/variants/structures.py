@@ -53,6 +53,29 @@ def seed_answer():
     return patch({'fc_net': source}, 'fc_net', ("bn_param['mode'] = mode", 'bn_param[mode] = mode'))
 
 
+CREATED = """            self.params['W%d' % i] = weight_scale * np.random.randn(d_in, d_out)
+            self.params['b%d' % i] = np.zeros(d_out)
+            if use_batchnorm and i < self.num_layers:
+                self.params['gamma%d' % i] = np.ones(d_out)
+                self.params['beta%d' % i] = np.zeros(d_out)
+"""
+BETA_FIRST = """            self.params['W%d' % i] = weight_scale * np.random.randn(d_in, d_out)
+            if use_batchnorm and i < self.num_layers:
+                self.params['beta%d' % i] = np.zeros(d_out)
+                self.params['gamma%d' % i] = np.ones(d_out)
+            self.params['b%d' % i] = np.zeros(d_out)
+"""
+POSITION = {'W': 0, 'beta': 1, 'gamma': 2, 'b': 3}
+
+
+def numbered_beta_first():
+    """Keys that name no kind ('layer1.0' .. 'layer1.3', as a state dict numbers a block's tensors), each
+    layer's shift created before its scale and bias: only the gradients tell its bias (batch norm cancels it)
+    from beta."""
+    source = patch({'fc_net': NET}, 'fc_net', (CREATED, BETA_FIRST))['fc_net']
+    return KEY.sub(lambda m: "'layer%%d.%d' %% %s" % (POSITION[m.group(1)], m.group(2)), source)
+
+
 NAMES = 'the parameters follow another naming scheme than the release states'
 NAMES_HINT = 'Compare your parameter names with the docstring of __init__.'
 
@@ -84,6 +107,11 @@ STRUCTURES = of_assignment(ASSIGNMENT, [
         patch(REFERENCE, 'fc_net', *BN_PARAMS_FROM_ONE), loses_in='fc_net_init',
         explanation='bn_params holds one dict more than there are normalized layers',
         hint='Count the bn_param dicts your constructor creates.'),
+    Bug('numbered_keys_beta_first', "keys that name no kind, 'layer1.0' .. 'layer1.3' as a state dict numbers "
+        "a block's tensors, beta created before gamma and the bias (source: PyTorch's state_dict keys of an "
+        'nn.Sequential block, "0.weight", "1.running_mean", https://pytorch.org/tutorials/recipes/recipes/'
+        'what_is_state_dict.html)',
+        {'fc_net': numbered_beta_first()}, loses_in='fc_net_init', explanation=NAMES, hint=NAMES_HINT),
     Bug('zero_based_row_gamma_tuple', "tuple keys numbered from 0 with (1, H) gamma and beta (the schemes of issue 22's public nets combined)",
         {'fc_net': row_shaped(keyed("('{kind}', {layer} - 1)"))}, loses_in='fc_net_init',
         explanation=NAMES, hint=NAMES_HINT),
