@@ -7,7 +7,7 @@ measured on those still marked ``held_out``; a bug a mistake family was written 
 showed no family for it) has moved to the known part, ``held_out`` dropped.
 """
 from autograder.assignments.BatchNormalization import ASSIGNMENT
-from autograder.assignments.BatchNormalization.variants.correct import REFERENCE, RUNNING_UPDATE
+from autograder.assignments.BatchNormalization.variants.correct import REFERENCE, REFERENCE_VARIANCE, RUNNING_UPDATE
 from autograder.validation.kinds import Bug, of_assignment, patch
 
 EPS_DEFAULT = "eps = bn_param.get('eps', 1e-5)"
@@ -132,6 +132,109 @@ DROPOUT_SCALED_AT_TEST = (
      "                    h = h * (1 - self.dropout_param['p'])  # scale by the keep probability at test time\n"),
 )
 
+# The batch mean divided by the batch size a second time; the variance is taken around that mean.
+MEAN_OVER_N_TWICE = (
+    ('sample_mean = x.mean(axis=0)', 'sample_mean = np.mean(x, axis=0) / N'),
+)
+
+# Train mode's standard deviation as sqrt(max(var, eps)) instead of sqrt(var + eps).
+VARIANCE_CLAMPED = (
+    ('std = np.sqrt(sample_var + eps)', 'std = np.sqrt(np.maximum(sample_var, eps))  # keep the variance away from 0'),
+)
+
+# Mean and variance with no axis: two scalars over every element of the batch, and a backward whose mean and
+# variance branches sum over every element to match.
+WHOLE_BATCH_STATISTICS = (
+    ('sample_mean = x.mean(axis=0)', 'sample_mean = np.mean(x)'),
+    (REFERENCE_VARIANCE, 'sample_var = np.var(x)'),
+)
+
+WHOLE_BATCH_BACKWARD = '''def batchnorm_backward(dout, cache):
+    """Backward pass through the graph of the forward: one mean and one variance over the batch."""
+    x_hat, xc, std, gamma = cache
+    m = dout.size  # the number of values the mean and the variance average
+    dbeta = np.sum(dout, axis=0)
+    dgamma = np.sum(dout * x_hat, axis=0)
+    dx_hat = dout * gamma
+    dxc = dx_hat / std
+    dvar = -0.5 * np.sum(dx_hat * xc) / std ** 3
+    dxc += 2.0 * xc * dvar / m
+    dx = dxc - np.sum(dxc) / m
+    return dx, dgamma, dbeta
+'''
+
+# The first train call starts the running averages at its own batch's statistics.
+FIRST_BATCH_STARTS_AVERAGES = (
+    (RUNNING_UPDATE, """        if 'running_mean' in bn_param:
+            running_mean = momentum * running_mean + (1 - momentum) * sample_mean
+            running_var = momentum * running_var + (1 - momentum) * sample_var
+        else:
+            # no averages yet: start them at this batch's statistics
+            running_mean, running_var = sample_mean, sample_var
+    elif"""),
+)
+
+# A cumulative (simple) average of every batch seen, counted in bn_param, in place of the exponential one.
+CUMULATIVE_AVERAGE = (
+    (RUNNING_UPDATE, """        seen = bn_param.get('num_batches_tracked', 0) + 1
+        bn_param['num_batches_tracked'] = seen
+        # average over all the batches seen so far
+        running_mean = running_mean + (sample_mean - running_mean) / seen
+        running_var = running_var + (sample_var - running_var) / seen
+    elif"""),
+)
+
+# The forward caches the batch variance; the backward recomputes the standard deviation from it without eps.
+VARIANCE_CACHE_FORWARD = (
+    ('        cache = (x_hat, xc, std, gamma)\n', '        cache = (x, sample_mean, sample_var, gamma)\n'),
+)
+
+STD_WITHOUT_EPS_BACKWARD = '''def batchnorm_backward(dout, cache):
+    """Closed-form backward pass from the cached batch statistics."""
+    x, mu, var, gamma = cache
+    N = x.shape[0]
+    std = np.sqrt(var)
+    x_hat = (x - mu) / std
+    dbeta = np.sum(dout, axis=0)
+    dgamma = np.sum(dout * x_hat, axis=0)
+    dx = gamma / (N * std) * (N * dout - dbeta - x_hat * dgamma)
+    return dx, dgamma, dbeta
+'''
+
+# The forward caches the inverse standard deviation; the backward reads that entry as the variance.
+INVERSE_STD_CACHE_FORWARD = (
+    ('        cache = (x_hat, xc, std, gamma)\n', '        cache = (x, sample_mean, 1.0 / std, gamma)\n'),
+)
+
+INVERSE_STD_READ_AS_VARIANCE = '''def batchnorm_backward(dout, cache):
+    """Closed-form backward pass."""
+    x, mu, var, gamma = cache
+    N = x.shape[0]
+    inv_std = 1.0 / np.sqrt(var + 1e-5)
+    x_hat = (x - mu) * inv_std
+    dbeta = np.sum(dout, axis=0)
+    dgamma = np.sum(dout * x_hat, axis=0)
+    dx = (gamma * inv_std / N) * (N * dout - dbeta - x_hat * dgamma)
+    return dx, dgamma, dbeta
+'''
+
+# Biases started at 0.01 so that every ReLU fires at first.
+BIASES_AT_001 = (
+    ("self.params['b%d' % i] = np.zeros(d_out)", "self.params['b%d' % i] = 0.01 * np.ones(d_out)  # ReLUs start active"),
+)
+
+# He initialization in place of weight_scale.
+HE_INIT = (
+    ("self.params['W%d' % i] = weight_scale * np.random.randn(d_in, d_out)",
+     "self.params['W%d' % i] = np.random.randn(d_in, d_out) * np.sqrt(2.0 / d_in)  # He init for ReLU"),
+)
+
+# Dropout computed into a new name that the next layer never reads; its backward still applies the mask.
+DROPOUT_OUTPUT_UNUSED = (
+    ("                h, caches['dropout%d' % i] = dropout_forward(h, self.dropout_param)\n",
+     "                h_drop, caches['dropout%d' % i] = dropout_forward(h, self.dropout_param)\n"),
+)
+
 BUGS_HELD_OUT = of_assignment(ASSIGNMENT, [
     Bug('normalizes_by_squared_variance', 'a normalize helper shared by both modes divides by (var + eps) ** 2 '
         'instead of its square root (source: jax-ml/jax issue 442, "stax.BatchNorm incorrect normalization", '
@@ -219,6 +322,83 @@ BUGS_HELD_OUT = of_assignment(ASSIGNMENT, [
         loses_in='fc_net_test_mode', held_out=True, family='dropout_test_scaled[(1 - p)]',
         explanation='the test-time activations are scaled by 1 - p on top of inverted dropout',
         hint='Check what dropout should do at test time when its training pass already rescales.'),
+    Bug('mean_divided_by_batch_size', 'the batch mean divided by the batch size a second time, '
+        'np.mean(x, axis=0) / N, and the variance taken around it (source: ethanscho/interview-followups-, a NumPy '
+        'batch normalization whose mu = np.mean(x_flatten, axis=0) / batch_size, '
+        'https://github.com/ethanscho/interview-followups-)',
+        patch(REFERENCE, 'batchnorm_forward', *MEAN_OVER_N_TWICE),
+        loses_in='batchnorm_forward_train', held_out=True,
+        explanation='the batch mean is divided by the batch size N once more after np.mean',
+        hint='Check what np.mean already divides by.'),
+    Bug('variance_clamped_at_eps', 'train mode divides by sqrt(max(var, eps)) instead of sqrt(var + eps) '
+        '(source: vacancy/Synchronized-BatchNorm-PyTorch issue 43, "use sqrt(max(var, eps)) instead of '
+        'sqrt(var + eps)", https://github.com/vacancy/Synchronized-BatchNorm-PyTorch/issues/43)',
+        patch(REFERENCE, 'batchnorm_forward', *VARIANCE_CLAMPED),
+        loses_in='batchnorm_forward_train', held_out=True,
+        explanation='the variance is clamped below at eps instead of having eps added to it',
+        hint='Compare how your code combines the variance and eps with the formula in the docstring.'),
+    Bug('statistics_over_whole_batch', 'np.mean(x) and np.var(x) without an axis: one mean and one variance over '
+        'every element of the batch, not one per feature, with a backward that sums over every element to match (source: ap229997/Conditional-Batch-Norm issue 5, "Mean '
+        'and variance over all the dimensions?", https://github.com/ap229997/Conditional-Batch-Norm/issues/5)',
+        {**patch(REFERENCE, 'batchnorm_forward', *WHOLE_BATCH_STATISTICS), 'batchnorm_backward': WHOLE_BATCH_BACKWARD},
+        loses_in='batchnorm_forward_train', held_out=True,
+        explanation='a single mean and variance over the whole batch normalize every feature',
+        hint='Check the shapes of your mean and variance against gamma.'),
+    Bug('running_averages_start_at_first_batch', "the first train call sets the running averages to its batch's "
+        'statistics instead of averaging them into zeros (source: google/flax issue 1360, "Wrong moving average '
+        'from BatchNorm": for the first batch it "should just be the mean/var of the batch", '
+        'https://github.com/google/flax/issues/1360)',
+        patch(REFERENCE, 'batchnorm_forward', *FIRST_BATCH_STARTS_AVERAGES),
+        loses_in='batchnorm_running_stats_test_mode', held_out=True,
+        explanation="the first batch's statistics replace the running averages instead of being averaged into zeros",
+        hint="Check what the running averages hold after the first train call when bn_param had none."),
+    Bug('cumulative_running_average', 'the running averages are the plain average of every batch seen, counted in '
+        "bn_param, as PyTorch does with momentum=None, instead of the momentum's exponential average (source: "
+        'PyTorch BatchNorm1d docs, "momentum ... Can be set to None for cumulative moving average (i.e. simple '
+        'average)", https://pytorch.org/docs/stable/generated/torch.nn.BatchNorm1d.html)',
+        patch(REFERENCE, 'batchnorm_forward', *CUMULATIVE_AVERAGE),
+        loses_in='batchnorm_running_stats_test_mode', held_out=True,
+        explanation='the running averages are a cumulative average of the batches instead of an exponential one '
+                    'with momentum',
+        hint='Check how momentum enters your running averages.'),
+    Bug('backward_std_without_eps', 'the forward caches the batch variance and the backward recomputes the standard '
+        'deviation from it as sqrt(var), leaving out the eps the forward added (source: Theano PR 5190, on the '
+        'batch normalization gradient op: cuDNN asks its backward for the epsilon and says "it must be the same than '
+        'in the forward pass", https://github.com/Theano/Theano/pull/5190)',
+        {**patch(REFERENCE, 'batchnorm_forward', *VARIANCE_CACHE_FORWARD), 'batchnorm_backward': STD_WITHOUT_EPS_BACKWARD},
+        loses_in='batchnorm_backward', held_out=True,
+        explanation='the backward divides by sqrt(var) without the eps the forward added to the variance',
+        hint='Check that the backward normalizes with exactly the standard deviation the forward used.'),
+    Bug('inverse_std_read_as_variance', 'the forward caches the inverse standard deviation and the backward reads '
+        'that entry as the variance, computing 1 / sqrt(cached + eps) from it (source: flagos-ai/FlagGems issue '
+        '5222, a batch norm backward that "believes the argument is a variance and derives inv_std = '
+        'rsqrt(save_var + eps)" from a saved inverse std, https://github.com/flagos-ai/FlagGems/issues/5222)',
+        {**patch(REFERENCE, 'batchnorm_forward', *INVERSE_STD_CACHE_FORWARD),
+         'batchnorm_backward': INVERSE_STD_READ_AS_VARIANCE},
+        loses_in='batchnorm_backward', held_out=True,
+        explanation="the backward takes the cached inverse standard deviation for the variance",
+        hint='Check that your backward reads each cached value as what the forward stored there.'),
+    Bug('biases_start_at_0_01', "the biases start at 0.01 so that every ReLU fires at first (source: Stack Overflow "
+        '"Initial bias values for a neural network", quoting the CS231n notes: "some people like to use small '
+        'constant value such as 0.01 for all biases", https://stackoverflow.com/questions/44883861/)',
+        patch(REFERENCE, 'fc_net', *BIASES_AT_001),
+        loses_in='fc_net_init', held_out=True,
+        explanation='the biases start at 0.01 instead of zero',
+        hint="Compare your biases' starting value with the docstring."),
+    Bug('he_init_ignores_weight_scale', 'the weights drawn with He initialization, randn * sqrt(2 / d_in), whatever '
+        'weight_scale says (source: the CS231n notes recommend w = np.random.randn(n) * sqrt(2.0/n) for ReLU '
+        'networks, https://cs231n.github.io/neural-networks-2/)',
+        patch(REFERENCE, 'fc_net', *HE_INIT),
+        loses_in='fc_net_init', held_out=True,
+        explanation='the weights ignore weight_scale and use sqrt(2 / d_in) as their standard deviation',
+        hint="Check which argument of the constructor sets the weights' scale."),
+    Bug('dropout_output_unused', "dropout's output is stored under a new name the next layer never reads, while the "
+        "backward still applies dropout's mask (source: ageron/handson-ml issue 304, a dropout layer fc1_drop "
+        'built but the output layer built from fc1, https://github.com/ageron/handson-ml/issues/304)',
+        patch(REFERENCE, 'fc_net', *DROPOUT_OUTPUT_UNUSED),
+        loses_in='fc_net_loss_and_gradients', held_out=True,
+        explanation="dropout's output is never passed on to the next layer",
+        hint='Follow the variable each hidden layer hands to the next one when dropout is on.'),
 ])
 
 __all__ = ['BUGS_HELD_OUT']

@@ -55,6 +55,24 @@ FEATURE_COUNT_FROM_BATCH_AXIS = '''def layernorm_backward(dout, cache):
     return dx, dgamma, dbeta
 '''
 
+# np.std taken for the variance: each example divided by sqrt(std + eps).
+STD_TAKEN_FOR_VARIANCE = (
+    (REFERENCE_VARIANCE + '    std = np.sqrt(var + eps)\n',
+     '    std_dev = x.std(axis=1, keepdims=True)\n    std = np.sqrt(std_dev + eps)\n'),
+)
+
+# Batch norm's divisor kept: each example's sums over its features divided by the number of examples N.
+ROW_SUMS_OVER_BATCH_SIZE = (
+    ('    D = x.shape[1]\n    mean = x.mean(axis=1, keepdims=True)\n    xc = x - mean\n' + REFERENCE_VARIANCE,
+     '    N, D = x.shape\n    mean = np.sum(x, axis=1, keepdims=True) / N\n    xc = x - mean\n'
+     '    var = np.sum(xc ** 2, axis=1, keepdims=True) / N\n'),
+)
+
+# The backward returns the two parameter gradients in each other's place.
+PARAM_GRADIENTS_SWAPPED = (
+    ('    return dx, dgamma, dbeta', '    return dx, dbeta, dgamma'),
+)
+
 BUGS_HELD_OUT = of_assignment(ASSIGNMENT, [
     Bug('rms_norm_without_centring', "each example divided by its root mean square and never centred, T5's "
         '"layer norm", with the backward of that forward (source: huggingface/transformers issue 20224, '
@@ -89,6 +107,30 @@ BUGS_HELD_OUT = of_assignment(ASSIGNMENT, [
         loses_in='layernorm_backward',
         explanation='the backward divides by the number of examples where the number of features belongs',
         hint='Check which axis of dout gives the number of features each example is normalized over.'),
+    Bug('sqrt_of_std', 'each example divided by sqrt(std + eps), the standard deviation from np.std put where the '
+        'variance belongs (source: hyunwoongko/transformer issue 7, "LayerNorm implement", proposing out = (x - mean) '
+        '/ math.sqrt(std + self.eps) with std = x.std(-1), https://github.com/hyunwoongko/transformer/issues/7)',
+        patch(REFERENCE, 'layernorm_forward', *STD_TAKEN_FOR_VARIANCE),
+        loses_in='layernorm_forward_values', held_out=True,
+        explanation='each example is divided by the square root of its standard deviation (plus eps) instead of the '
+                    'square root of its variance',
+        hint='Check whether the quantity under your square root is a variance or already a standard deviation.'),
+    Bug('row_sums_over_batch_size', "each example's sums over its features divided by the number of examples N, "
+        "batch norm's divisor, for both its mean and its variance (source: spcl/substation PR 2, \"fix mean / std "
+        'calculation in layernorm sdfg": the moments were divided by the batch and sequence sizes instead of the '
+        'normalized size N, https://github.com/spcl/substation/pull/2)',
+        patch(REFERENCE, 'layernorm_forward', *ROW_SUMS_OVER_BATCH_SIZE),
+        loses_in='layernorm_forward_values', held_out=True,
+        explanation="each example's mean and variance divide its sums by the number of examples instead of the "
+                    'number of features',
+        hint='Check what each mean and variance divides its sum by.'),
+    Bug('param_gradients_swapped', 'the backward returns dx, dbeta, dgamma: the two parameter gradients in each '
+        "other's place (source: Oneflow-Inc/oneflow PR 6149, \"fix backward index for gamma beta\": layer norm's "
+        "weight and bias gradients came out swapped against PyTorch's, https://github.com/Oneflow-Inc/oneflow/pull/6149)",
+        patch(REFERENCE, 'layernorm_backward', *PARAM_GRADIENTS_SWAPPED),
+        loses_in='layernorm_backward', held_out=True,
+        explanation="dgamma and dbeta are returned in each other's place",
+        hint='Compare the order of your return values with the docstring.'),
 ])
 
 __all__ = ['BUGS_HELD_OUT']
