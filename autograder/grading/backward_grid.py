@@ -89,8 +89,9 @@ def backward_outcome(student, layer, cases, hints, weights=None, own_expected=No
     ``hints`` {gradient name: ' (what to look at)'} follow a gradient's problem. ``weights`` are the
     gradients' (default 0.45 for dx, 0.25 for each other). ``own_expected(inputs, out, dout)``, when given,
     reads a wrong forward's own normalization off its output and returns what the release's backward gives
-    on that normalization's cache (None when the output is not of that form): a wrong forward's backward
-    that gives it is right for the layer, and keeps its points.
+    on that normalization's cache, a list of gradient tuples, one per form of the release's backward (None
+    when the output is not of that form): a wrong forward's backward that gives one is right for the layer,
+    and keeps its points.
     """
     names = layer.gradients
     weights = weights or (0.45,) + (0.25,) * (len(names) - 1)
@@ -146,8 +147,7 @@ def backward_outcome(student, layer, cases, hints, weights=None, own_expected=No
         grads, _, expected, _ = run(0)
         if compare(names[k], grads[k], expected[k], TOL_FLOAT64) is None:
             return []
-        own = on_own_cache(0)
-        if own is not None and compare(names[k], grads[k], own[k], TOL_FLOAT64) is None:
+        if any(compare(names[k], grads[k], own[k], TOL_FLOAT64) is None for own in on_own_cache(0) or ()):
             return []
         return against_own_numeric(k, guard=True)
 

@@ -7,6 +7,7 @@ from autograder.grading.tolerances import TOL_FLOAT32, TOL_FLOAT64
 from autograder.grading.backward_grid import Layer, backward_outcome
 from autograder.grading.checking import Grading, check, compare, explain, rel_err
 from autograder.grading.outcome import Outcome
+from autograder.grading.own_normalization import affine_fit
 from autograder.sandbox.student_api import StudentCodeError
 from solutions.BatchNormalization import layers as reference
 
@@ -136,16 +137,11 @@ def batchnorm_forward_train(student):
 
 # ---------------------------------------------------------------- running averages and test mode
 
-def _own_variance(x, out, eps=1e-5, tol=1e-9):
-    """The per-feature variance a train-mode forward with gamma=1, beta=0 normalized x with, or None when
-    out is not a per-feature rescaling of x (then the forward's own check says what is wrong)."""
-    if out.shape != x.shape or not np.all(np.isfinite(out)):
-        return None
-    xc, oc = x - x.mean(axis=0), out - out.mean(axis=0)
-    scale = (oc * xc).sum(axis=0) / (xc * xc).sum(axis=0)
-    if np.any(scale <= 0) or rel_err(oc, xc * scale) > tol:
-        return None
-    return 1.0 / scale ** 2 - eps
+def _own_statistics(x, out, eps=1e-5, tol=1e-9):
+    """(mean, variance) per feature that a train-mode forward with gamma=1, beta=0 normalized x with, or None
+    when out is not such a normalization of x (then the forward's own check says what is wrong)."""
+    fit = affine_fit(x, out, axis=0, tol=tol)
+    return None if fit is None else (fit[0][0], 1.0 / fit[1][0] ** 2 - eps)
 
 
 class RunningStatisticsCheck:
@@ -174,7 +170,7 @@ class RunningStatisticsCheck:
         bn_param = {'mode': 'train', 'momentum': 0.75,
                     'running_mean': start_mean.copy(), 'running_var': start_var.copy()}
         out, after = self.student.batchnorm_forward(x, np.ones(D), np.zeros(D), bn_param)
-        own_var = _own_variance(x, out)
+        own_mean, own_var = _own_statistics(x, out) or (None, None)
         expected = dict(bn_param)
         reference.batchnorm_forward(x, np.ones(D), np.zeros(D), expected)
         problems = []
@@ -197,10 +193,10 @@ class RunningStatisticsCheck:
             elif got.shape == start.shape and np.allclose(got, 0.25 * start + 0.75 * batch):
                 problems.append("%s: momentum and (1 - momentum) are swapped; the running average keeps "
                                 "momentum times its old value" % key)
-            elif key == 'running_var' and own_var is not None and np.allclose(
-                    got, 0.75 * start + 0.25 * own_var, rtol=1e-6):
-                # Averaged from the variance this forward normalizes with: a wrong variance is charged once,
-                # in the train-mode check.
+            elif got.shape == start.shape and own_var is not None and np.allclose(
+                    got, 0.75 * start + 0.25 * (own_var if key == 'running_var' else own_mean), rtol=1e-6):
+                # Averaged from the statistic this forward normalizes with: a wrong one is charged once, in the
+                # train-mode check.
                 continue
             else:
                 problems.append("%s does not follow running = momentum * running + (1 - momentum) * "
@@ -215,11 +211,10 @@ class RunningStatisticsCheck:
         out, after = self.student.batchnorm_forward(x, np.ones(D, np.float32), np.zeros(D, np.float32),
                                                     {'mode': 'train', 'eps': 1e-5})
         x64 = x.astype(np.float64)
-        own_var = _own_variance(x64, out.astype(np.float64), tol=1e-5)  # a wrong variance is charged in its own check
+        # The statistics the forward itself normalized with count too (wrong ones are charged in their own check).
+        own_mean, own_var = _own_statistics(x64, out.astype(np.float64), tol=1e-5) or (None, None)
         problems = []
-        # The variance the forward itself normalized with counts too (a wrong one is charged in its own check),
-        # after the right one: a forward that normalizes by something else still averages the true variance.
-        for key, batches in (('running_mean', [x64.mean(axis=0)]),
+        for key, batches in (('running_mean', [x64.mean(axis=0)] + ([own_mean] if own_mean is not None else [])),
                              ('running_var', [x64.var(axis=0)] + ([own_var] if own_var is not None else []))):
             value = after.get(key)
             if not isinstance(value, np.ndarray):
@@ -370,18 +365,18 @@ HINTS = {'dx': ' (dx has three paths: through x_hat, the batch mean and the batc
 
 
 def _own_normalization(inputs, out, dout):
-    """The gradients of the normalization a train-mode forward that rescales each centred feature did, read
-    off its output (an unbiased variance, say, is charged in the forward's own check); None when the output
-    is not of that form."""
+    """What the release's backward gives (graph and closed form) on the cache of a train-mode forward that
+    rescales each feature by its own statistics, read off its output (an unbiased variance, a wrong mean: the
+    forward's own check charges them); None when the output is not of that form."""
     x, gamma, beta = inputs
-    if out.shape != x.shape or not np.all(np.isfinite(out)):
+    if np.any(gamma == 0):
         return None
     x_hat = (out - beta) / gamma
-    xc = x - x.mean(axis=0)
-    scale = (x_hat * xc).sum(axis=0) / (xc * xc).sum(axis=0)
-    if np.any(scale <= 0) or rel_err(x_hat, xc * scale) > 1e-9:
+    fit = affine_fit(x, x_hat, axis=0)
+    if fit is None:
         return None
-    return reference.batchnorm_backward(dout, (xc * scale, xc, 1.0 / scale, gamma))
+    cache = (x_hat, x - fit[0], 1.0 / fit[1], gamma)
+    return [reference.batchnorm_backward(dout, cache), reference.batchnorm_backward_alt(dout, cache)]
 
 
 @check('Batchnorm backward: dx, dgamma and dbeta',

@@ -4,7 +4,8 @@ import numpy as np
 from autograder.assignments.LayerNormalization.settings import hidden_rng, rows_of_different_scales
 from autograder.grading.tolerances import TOL_FLOAT32, TOL_FLOAT64
 from autograder.grading.backward_grid import Layer, backward_outcome
-from autograder.grading.checking import Grading, check, compare, rel_err
+from autograder.grading.checking import Grading, check, compare
+from autograder.grading.own_normalization import affine_fit
 from solutions.LayerNormalization import layers as reference
 
 # ---------------------------------------------------------------- forward
@@ -147,19 +148,18 @@ HINTS = {'dx': ' (each example has its own mean and variance: dx has a path thro
 
 
 def _own_normalization(inputs, out, dout):
-    """The gradients the release's backward gives on the cache of a forward that scaled each centred example,
-    or each centred feature (the wrong axis), by its own factor (an unbiased variance, say): read off its
-    output, so that such a forward is charged in its own check and a right backward keeps its points. None
-    when the output is of neither form."""
+    """The gradients the release's backward gives on the cache of a forward that rescaled each example, or
+    each feature (the wrong axis), by its own statistics (an unbiased variance, sums divided by the other
+    axis's count, say): read off its output, so that such a forward is charged in its own check and a right
+    backward keeps its points. None when the output is of neither form."""
     x, gamma, beta = inputs
-    if out.shape != x.shape or not np.all(np.isfinite(out)) or np.any(gamma == 0):
+    if np.any(gamma == 0):
         return None
     x_hat = (out - beta) / gamma
     for axis in (1, 0):
-        xc = x - x.mean(axis=axis, keepdims=True)
-        scale = (x_hat * xc).sum(axis=axis, keepdims=True) / (xc * xc).sum(axis=axis, keepdims=True)
-        if np.all(scale > 0) and rel_err(x_hat, xc * scale) <= 1e-9:
-            return reference.layernorm_backward(dout, (xc * scale, 1.0 / scale, gamma))
+        fit = affine_fit(x, x_hat, axis)
+        if fit is not None:
+            return [reference.layernorm_backward(dout, (x_hat, 1.0 / fit[1], gamma))]
     return None
 
 
