@@ -141,8 +141,8 @@ def _instances(reference, wanted, seen):
 
 def returned_families(prefix, check, cell, statement, names, factors=(), squeezed=(), hint=''):
     """The families of a function's returned values, each wrong as a whole: one value's sign flipped, one off by
-    a constant factor, one 1-D value returned with a leading axis of 1 (a sum with keepdims=True), and the 1-D
-    values all with that axis or all off by one factor.
+    a constant factor, one 1-D value returned with a leading axis of 1 (a sum with keepdims=True), two 1-D
+    values returned in each other's place, and the 1-D values all with that axis or all off by one factor.
 
     ``statement`` is the reference's return statement, ``return a, b, c``, and ``names`` the values it returns,
     in order, written as in it; ``factors`` are (expression, words) pairs, the expression valid where the
@@ -167,6 +167,9 @@ def returned_families(prefix, check, cell, statement, names, factors=(), squeeze
                    'of (D,)', hint, edits,
                    ({'name': ' and '.join(squeezed), '_returned': returning({n: n + '[None, :]' for n in squeezed})},)
                    if len(squeezed) > 1 else ()),
+            Family(prefix + '_swapped', check, '{first} and {second} are returned in each other\'s place', hint, edits,
+                   tuple({'first': a, 'second': b, '_returned': returning({a: b, b: a})}
+                         for i, a in enumerate(squeezed) for b in squeezed[i + 1:])),
             Family(prefix + '_factor_all', check, '{name} are each off by a constant factor of {words}', hint, edits,
                    tuple({'name': ' and '.join(squeezed), 'expression': expression, 'words': words,
                           '_returned': returning({n: '(%s) * %s' % (expression, n) for n in squeezed})}

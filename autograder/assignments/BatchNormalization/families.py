@@ -38,6 +38,8 @@ READ_MEAN = "running_mean = bn_param.get('running_mean', np.zeros(D, dtype=x.dty
 READ_VAR = "running_var = bn_param.get('running_var', np.zeros(D, dtype=x.dtype))"
 WRITE = "    bn_param['running_mean'] = running_mean\n    bn_param['running_var'] = running_var"
 DGAMMA = 'dgamma = np.sum(dout * x_hat, axis=0)'
+MEAN = 'sample_mean = x.mean(axis=0)'
+CACHE = 'cache = (x_hat, xc, std, gamma)'
 
 EPS_VALUES = ('1e-3', '1e-4', '1e-6', '1e-7', '1e-8', '0')
 MOMENTUM_DEFAULT = "momentum = bn_param.get('momentum', 0.9)"
@@ -58,7 +60,8 @@ def measured_momentum(calls):
     """The weight a train call kept on the old running mean, when it is not the momentum it should have used."""
     with np.errstate(all='ignore'):
         found = properties.measured_momentum(NORMALIZATION_LAYER, calls)
-    return ({'momentum': literal(found[0])},) if found else ()
+    # 0 and 1 are no momentum: the last batch alone, or no update (families of their own).
+    return ({'momentum': literal(found[0])},) if found and 1e-3 < found[0] < 1 - 1e-3 else ()
 
 
 EPS = (
@@ -97,15 +100,28 @@ VARIANCES = (
            'train mode divides by the variance plus eps instead of its square root',
            'Check what the centred x is divided by.',
            (Edit(FORWARD, TRAIN_X_HAT, 'x_hat = xc / (sample_var + eps)'),)),
-    Family('normalizer', TRAIN, 'x is divided by {divisor} instead of sqrt(var + eps), {modes}',
-           'Check what the centred x is divided by.',
-           (Edit(FORWARD, TRAIN_X_HAT, '{_train}'), Edit(FORWARD, TEST_X_HAT, '{_test}')),
-           tuple(s for s in ({'divisor': divisor, 'modes': modes, '_train': 'x_hat = xc / %s' % (train % 'sample_var'),
-                              '_test': 'x_hat = (x - running_mean) / %s' % (train % 'running_var')
-                              if modes.startswith('in train and test') else TEST_X_HAT}
-                             for divisor, train in (('(var + eps) ** 2', '(%s + eps) ** 2'), ('var + eps', '(%s + eps)'))
-                             for modes in ('in train and test mode alike', 'in train mode'))
-                 if (s['divisor'], s['modes']) != ('var + eps', 'in train mode'))),   # variance_for_std:train
+    # Train mode alone: the test-mode check forgives a test mode that normalizes as train mode does, so this
+    # check cannot tell one mode from both.
+    Family('normalizer', TRAIN, 'train mode divides x by (var + eps) ** 2 instead of sqrt(var + eps)',
+           'Check what the centred x is divided by.', (Edit(FORWARD, TRAIN_X_HAT, 'x_hat = xc / (sample_var + eps) ** 2'),)),
+    Family('statistic_over_whole_array', TRAIN, 'the batch {stat} taken over the whole array (a single '
+           'number) instead of over the batch for each feature (axis 0)',
+           'Check the axis of your batch statistics: one mean and one variance per feature.',
+           (Edit(FORWARD, MEAN, '{_mean}'), Edit(FORWARD, VARIANCE, '{_var}')),
+           tuple({'stat': stat, '_mean': 'sample_mean = x.mean()' if 'mean' in stat else MEAN,
+                  '_var': 'sample_var = np.mean(xc * xc)' if 'variance' in stat else VARIANCE}
+                 for stat in ('mean and variance are', 'mean is', 'variance is'))),
+    Family('mean_off', TRAIN, 'the batch mean is {words}', 'Check the batch mean: the average of each feature.',
+           (Edit(FORWARD, MEAN, 'sample_mean = {_mean}'),),
+           ({'mean': 'divided by N twice', 'words': 'divided by N twice (the mean of x, divided by N again)',
+             '_mean': 'x.mean(axis=0) / N'},
+            {'mean': 'sum', 'words': 'the sum of each feature instead of its mean', '_mean': 'x.sum(axis=0)'})),
+    Family('variance_clamped', TRAIN, 'train mode clamps the variance at eps (sqrt(max(var, eps))) instead of '
+           'adding eps to it', 'Check how eps enters the standard deviation.',
+           (Edit(FORWARD, TRAIN_STD, 'std = np.sqrt(np.maximum(sample_var, eps))'),)),
+    Family('std_for_variance', TRAIN, 'train mode uses the standard deviation where the variance belongs: x is '
+           'divided by sqrt(std + eps)', 'Check what goes under the square root.',
+           (Edit(FORWARD, TRAIN_STD, 'std = np.sqrt(np.sqrt(sample_var) + eps)'),)),
     Family('mean_not_subtracted', TRAIN, '{words}', 'Check what is subtracted from x before it is scaled.',
            (Edit(FORWARD, CENTRED, '{_centred}'), Edit(FORWARD, TRAIN_X_HAT, '{_x_hat}')),
            ({'kind': 'rms', 'words': 'the batch mean is never subtracted: x is divided by sqrt(mean(x ** 2) + eps), '
@@ -146,6 +162,12 @@ RUNNING = (
            'Check how the old running average enters the new one.',
            (Edit(FORWARD, RUNNING_MEAN, after=CODE, new='running_mean = sample_mean'),
             Edit(FORWARD, RUNNING_VAR, after=CODE, new='running_var = sample_var'))),
+    Family('running_start_at_batch', STATS, "running averages that start absent start at the first batch's "
+           'statistics instead of zeros', 'Check what the running averages start from when bn_param has none.',
+           (Edit(FORWARD, RUNNING_MEAN, after=CODE, new="running_mean = momentum * running_mean + (1 - momentum) * "
+                 "sample_mean if 'running_mean' in bn_param else sample_mean"),
+            Edit(FORWARD, RUNNING_VAR, after=CODE, new="running_var = momentum * running_var + (1 - momentum) * "
+                 "sample_var if 'running_var' in bn_param else sample_var"))),
     Family('test_updates_running', STATS, "test mode updates the running averages with the test batch's statistics",
            'Check what test mode does to running_mean and running_var.',
            (Edit(FORWARD, TEST_X_HAT, TEST_X_HAT + '\n        running_mean = momentum * running_mean + (1 - momentum) * '
@@ -190,6 +212,9 @@ GRADIENT = returned_families('returned', GRADIENTS, BACKWARD, RETURN, ('dx', 'dg
                  for path, words in (('mean', 'path through the mean is'),
                                      ('variance', 'path through the variance is'),
                                      ('mean+variance', 'paths through the mean and the variance are')))),
+    Family('std_without_eps_in_backward', GRADIENTS, 'the backward pass divides by sqrt(var) without eps, where the '
+           'forward divided by sqrt(var + eps)', 'Check that the backward uses the standard deviation the forward '
+           'divided by.', (Edit(FORWARD, CACHE, 'cache = (x_hat, xc, np.sqrt(sample_var), gamma)'),)),
     Family('dx_paths_count', GRADIENTS, "dx's paths through the mean and the variance divide by D, the number of "
            'features, instead of N, the batch size', "Check what the sums in dx's paths are divided by.",
            (Edit(BACKWARD, VARIANCE_PATH, VARIANCE_PATH.replace('/ N', '/ dout.shape[1]')),

@@ -78,6 +78,9 @@ DROPOUT_FAMILIES = (
            tuple({'keep': keep, 'scale': scale, '_forward': HANDWRITTEN.format(_keep=condition, _scale=factor)}
                  for keep, condition in KEEPS for scale, factor in SCALES
                  if (keep, scale) != ('1 - p', 'divided by (1 - p)'))),
+    Family('dropout_forward_unused', LOSS, "dropout's output is never used in the forward pass, though the "
+           'backward pass applies its mask', 'Check that the forward pass continues from what dropout returns.',
+           (Edit(NET, DROPOUT, DROPOUT.replace("h, caches['dropout%d' % i]", "h_drop, caches['dropout%d' % i]")),)),
     Family('dropout_test_scaled', TEST, 'test mode multiplies the hidden units by {factor}, as dropout that is not '
            'inverted does', 'Inverted dropout rescales in train mode only: check what test mode does.',
            (Edit(NET, DROPOUT_IF, "            if self.use_dropout and mode == 'test':\n"
@@ -137,6 +140,9 @@ INIT_FAMILIES = (
            ({'start': 'beta ones', 'words': 'beta starts at one', '_gamma': 'np.ones(d_out)', '_beta': 'np.ones(d_out)'},
             {'start': 'swapped', 'words': 'gamma starts at zero and beta at one', '_gamma': 'np.zeros(d_out)',
              '_beta': 'np.ones(d_out)'})),
+    Family('bias_start', INIT, 'the biases start at {value} instead of zeros', 'Compare how the biases start with '
+           'the docstring.', (Edit(NET, BIAS, "self.params['b%d' % i] = np.full(d_out, {value})"),),
+           grid(value=('0.01', '0.1', '1.0'))),
     Family('weight_scale', INIT, 'the weights start as {words}', 'Compare how the weights start with the docstring.',
            (Edit(NET, WEIGHT, "self.params['W%d' % i] = {_weights}"),),
            ({'start': 'randn', 'words': 'randn alone, without weight_scale', '_weights': 'np.random.randn(d_in, d_out)'},

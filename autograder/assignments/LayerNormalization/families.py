@@ -27,6 +27,7 @@ DX = '''    dx = (dx_hat - dx_hat.mean(axis=1, keepdims=True)
 DBETA = 'dbeta = dout.sum(axis=0)'
 DGAMMA = 'dgamma = np.sum(dout * x_hat, axis=0)'
 CENTRED = 'xc = x - mean'
+CACHE = 'cache = (x_hat, std, gamma)'
 STD = 'std = np.sqrt(var + eps)'
 
 EPS_VALUES = ('1e-3', '1e-4', '1e-6', '1e-7', '1e-8', '0')
@@ -62,6 +63,15 @@ FORWARD_FAMILIES = (
            'Check where eps enters the standard deviation.', (Edit(FORWARD, STD, '{_std}'),),
            ({'variance': 'the variance', '_std': 'std = np.sqrt(var) + eps'},
             {'variance': 'the unbiased variance (dividing by D - 1)', '_std': 'std = np.sqrt(var * D / (D - 1)) + eps'})),
+    Family('std_for_variance', VALUES, 'the standard deviation is used where the variance belongs: x is divided by '
+           'sqrt(std + eps)', 'Check what goes under the square root.',
+           (Edit(FORWARD, STD, 'std = np.sqrt(np.sqrt(var) + eps)'),)),
+    Family('statistic_count', VALUES, "each example's {stat} divided by N, the number of examples, instead of "
+           'D, the number of features', "Check what each example's sums are divided by.",
+           (Edit(FORWARD, MEAN, '{_mean}'), Edit(FORWARD, VARIANCE, '{_var}')),
+           tuple({'stat': stat, '_mean': 'mean = x.sum(axis=1, keepdims=True) / x.shape[0]' if 'mean' in stat else MEAN,
+                  '_var': VARIANCE.replace('/ D', '/ x.shape[0]') if 'variance' in stat else VARIANCE}
+                 for stat in ('mean and variance are', 'mean is', 'variance is'))),
     Family('mean_not_subtracted', VALUES, '{words}', 'Check what is subtracted from x before it is scaled.',
            (Edit(FORWARD, CENTRED, '{_centred}'), Edit(FORWARD, X_HAT, '{_x_hat}')),
            ({'kind': 'rms', 'words': "each example's mean is never subtracted: x is divided by sqrt(mean(x ** 2) + eps), "
@@ -103,6 +113,9 @@ BACKWARD_FAMILIES = returned_families('returned', GRADIENTS, BACKWARD, RETURN, (
                  for path, words in (('mean', 'path through the mean is'),
                                      ('variance', 'path through the variance is'),
                                      ('mean+variance', 'paths through the mean and the variance are')))),
+    Family('std_without_eps_in_backward', GRADIENTS, 'the backward pass divides by sqrt(var) without eps, where the '
+           'forward divided by sqrt(var + eps)', 'Check that the backward uses the standard deviation the forward '
+           'divided by.', (Edit(FORWARD, CACHE, 'cache = (x_hat, np.sqrt(var), gamma)'),)),
     Family('dx_paths_count', GRADIENTS, "dx's paths through the mean and the variance divide their sums by N, the "
            'number of examples, instead of D', "Check what the sums in dx's paths are divided by.",
            (Edit(BACKWARD, MEAN_PATH, 'dx_hat.sum(axis=1, keepdims=True) / dout.shape[0]'),

@@ -327,21 +327,21 @@ BUGS_HELD_OUT = of_assignment(ASSIGNMENT, [
         'batch normalization whose mu = np.mean(x_flatten, axis=0) / batch_size, '
         'https://github.com/ethanscho/interview-followups-)',
         patch(REFERENCE, 'batchnorm_forward', *MEAN_OVER_N_TWICE),
-        loses_in='batchnorm_forward_train', held_out=True,
+        loses_in='batchnorm_forward_train',
         explanation='the batch mean is divided by the batch size N once more after np.mean',
         hint='Check what np.mean already divides by.'),
     Bug('variance_clamped_at_eps', 'train mode divides by sqrt(max(var, eps)) instead of sqrt(var + eps) '
         '(source: vacancy/Synchronized-BatchNorm-PyTorch issue 43, "use sqrt(max(var, eps)) instead of '
         'sqrt(var + eps)", https://github.com/vacancy/Synchronized-BatchNorm-PyTorch/issues/43)',
         patch(REFERENCE, 'batchnorm_forward', *VARIANCE_CLAMPED),
-        loses_in='batchnorm_forward_train', held_out=True,
+        loses_in='batchnorm_forward_train',
         explanation='the variance is clamped below at eps instead of having eps added to it',
         hint='Compare how your code combines the variance and eps with the formula in the docstring.'),
     Bug('statistics_over_whole_batch', 'np.mean(x) and np.var(x) without an axis: one mean and one variance over '
         'every element of the batch, not one per feature, with a backward that sums over every element to match (source: ap229997/Conditional-Batch-Norm issue 5, "Mean '
         'and variance over all the dimensions?", https://github.com/ap229997/Conditional-Batch-Norm/issues/5)',
         {**patch(REFERENCE, 'batchnorm_forward', *WHOLE_BATCH_STATISTICS), 'batchnorm_backward': WHOLE_BATCH_BACKWARD},
-        loses_in='batchnorm_forward_train', held_out=True,
+        loses_in='batchnorm_forward_train',
         explanation='a single mean and variance over the whole batch normalize every feature',
         hint='Check the shapes of your mean and variance against gamma.'),
     Bug('running_averages_start_at_first_batch', "the first train call sets the running averages to its batch's "
@@ -349,7 +349,7 @@ BUGS_HELD_OUT = of_assignment(ASSIGNMENT, [
         'from BatchNorm": for the first batch it "should just be the mean/var of the batch", '
         'https://github.com/google/flax/issues/1360)',
         patch(REFERENCE, 'batchnorm_forward', *FIRST_BATCH_STARTS_AVERAGES),
-        loses_in='batchnorm_running_stats_test_mode', held_out=True,
+        loses_in='batchnorm_running_stats_test_mode',
         explanation="the first batch's statistics replace the running averages instead of being averaged into zeros",
         hint="Check what the running averages hold after the first train call when bn_param had none."),
     Bug('cumulative_running_average', 'the running averages are the plain average of every batch seen, counted in '
@@ -357,7 +357,7 @@ BUGS_HELD_OUT = of_assignment(ASSIGNMENT, [
         'PyTorch BatchNorm1d docs, "momentum ... Can be set to None for cumulative moving average (i.e. simple '
         'average)", https://pytorch.org/docs/stable/generated/torch.nn.BatchNorm1d.html)',
         patch(REFERENCE, 'batchnorm_forward', *CUMULATIVE_AVERAGE),
-        loses_in='batchnorm_running_stats_test_mode', held_out=True,
+        loses_in='batchnorm_running_stats_test_mode',
         explanation='the running averages are a cumulative average of the batches instead of an exponential one '
                     'with momentum',
         hint='Check how momentum enters your running averages.'),
@@ -366,7 +366,7 @@ BUGS_HELD_OUT = of_assignment(ASSIGNMENT, [
         'batch normalization gradient op: cuDNN asks its backward for the epsilon and says "it must be the same than '
         'in the forward pass", https://github.com/Theano/Theano/pull/5190)',
         {**patch(REFERENCE, 'batchnorm_forward', *VARIANCE_CACHE_FORWARD), 'batchnorm_backward': STD_WITHOUT_EPS_BACKWARD},
-        loses_in='batchnorm_backward', held_out=True,
+        loses_in='batchnorm_backward',
         explanation='the backward divides by sqrt(var) without the eps the forward added to the variance',
         hint='Check that the backward normalizes with exactly the standard deviation the forward used.'),
     Bug('inverse_std_read_as_variance', 'the forward caches the inverse standard deviation and the backward reads '
@@ -382,21 +382,21 @@ BUGS_HELD_OUT = of_assignment(ASSIGNMENT, [
         '"Initial bias values for a neural network", quoting the CS231n notes: "some people like to use small '
         'constant value such as 0.01 for all biases", https://stackoverflow.com/questions/44883861/)',
         patch(REFERENCE, 'fc_net', *BIASES_AT_001),
-        loses_in='fc_net_init', held_out=True,
+        loses_in='fc_net_init',
         explanation='the biases start at 0.01 instead of zero',
         hint="Compare your biases' starting value with the docstring."),
     Bug('he_init_ignores_weight_scale', 'the weights drawn with He initialization, randn * sqrt(2 / d_in), whatever '
         'weight_scale says (source: the CS231n notes recommend w = np.random.randn(n) * sqrt(2.0/n) for ReLU '
         'networks, https://cs231n.github.io/neural-networks-2/)',
         patch(REFERENCE, 'fc_net', *HE_INIT),
-        loses_in='fc_net_init', held_out=True,
+        loses_in='fc_net_init', held_out=True, family='weight_scale[he]',
         explanation='the weights ignore weight_scale and use sqrt(2 / d_in) as their standard deviation',
         hint="Check which argument of the constructor sets the weights' scale."),
     Bug('dropout_output_unused', "dropout's output is stored under a new name the next layer never reads, while the "
         "backward still applies dropout's mask (source: ageron/handson-ml issue 304, a dropout layer fc1_drop "
         'built but the output layer built from fc1, https://github.com/ageron/handson-ml/issues/304)',
         patch(REFERENCE, 'fc_net', *DROPOUT_OUTPUT_UNUSED),
-        loses_in='fc_net_loss_and_gradients', held_out=True,
+        loses_in='fc_net_loss_and_gradients',
         explanation="dropout's output is never passed on to the next layer",
         hint='Follow the variable each hidden layer hands to the next one when dropout is on.'),
 ])

@@ -111,7 +111,7 @@ BUGS_HELD_OUT = of_assignment(ASSIGNMENT, [
         'variance belongs (source: hyunwoongko/transformer issue 7, "LayerNorm implement", proposing out = (x - mean) '
         '/ math.sqrt(std + self.eps) with std = x.std(-1), https://github.com/hyunwoongko/transformer/issues/7)',
         patch(REFERENCE, 'layernorm_forward', *STD_TAKEN_FOR_VARIANCE),
-        loses_in='layernorm_forward_values', held_out=True,
+        loses_in='layernorm_forward_values',
         explanation='each example is divided by the square root of its standard deviation (plus eps) instead of the '
                     'square root of its variance',
         hint='Check whether the quantity under your square root is a variance or already a standard deviation.'),
@@ -120,7 +120,7 @@ BUGS_HELD_OUT = of_assignment(ASSIGNMENT, [
         'calculation in layernorm sdfg": the moments were divided by the batch and sequence sizes instead of the '
         'normalized size N, https://github.com/spcl/substation/pull/2)',
         patch(REFERENCE, 'layernorm_forward', *ROW_SUMS_OVER_BATCH_SIZE),
-        loses_in='layernorm_forward_values', held_out=True,
+        loses_in='layernorm_forward_values',
         explanation="each example's mean and variance divide its sums by the number of examples instead of the "
                     'number of features',
         hint='Check what each mean and variance divides its sum by.'),
@@ -128,7 +128,7 @@ BUGS_HELD_OUT = of_assignment(ASSIGNMENT, [
         "other's place (source: Oneflow-Inc/oneflow PR 6149, \"fix backward index for gamma beta\": layer norm's "
         "weight and bias gradients came out swapped against PyTorch's, https://github.com/Oneflow-Inc/oneflow/pull/6149)",
         patch(REFERENCE, 'layernorm_backward', *PARAM_GRADIENTS_SWAPPED),
-        loses_in='layernorm_backward', held_out=True,
+        loses_in='layernorm_backward',
         explanation="dgamma and dbeta are returned in each other's place",
         hint='Compare the order of your return values with the docstring.'),
 ])
