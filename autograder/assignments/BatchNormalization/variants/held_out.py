@@ -235,6 +235,63 @@ DROPOUT_OUTPUT_UNUSED = (
      "                h_drop, caches['dropout%d' % i] = dropout_forward(h, self.dropout_param)\n"),
 )
 
+# x_hat written without parentheses: the mean divided by the standard deviation, then subtracted from x.
+MEAN_AFTER_DIVISION = (
+    ('x_hat = xc * (1.0 / std)  # one division per feature, then a multiplication per element',
+     'x_hat = x - sample_mean / std'),
+)
+
+# Train mode divides by the variance (plus eps) where its square root belongs.
+TRAIN_STD_AS_VARIANCE = (
+    ('std = np.sqrt(sample_var + eps)', 'std = sample_var + eps  # spread of each feature'),
+)
+
+# eps folded into the batch variance once, so the running variance averages var + eps.
+EPS_FOLDED_INTO_VARIANCE = (
+    (REFERENCE_VARIANCE, REFERENCE_VARIANCE + ' + eps  # eps added once, here'),
+    ('std = np.sqrt(sample_var + eps)', 'std = np.sqrt(sample_var)'),
+)
+
+# Test mode divides by the running variance plus eps, no square root.
+TEST_DIVIDES_BY_VARIANCE = (
+    ('x_hat = (x - running_mean) / np.sqrt(running_var + eps)', 'x_hat = (x - running_mean) / (running_var + eps)'),
+)
+
+# dgamma from the centred input multiplied by the standard deviation instead of divided by it.
+DGAMMA_TIMES_STD = (
+    ('dgamma = np.sum(dout * x_hat, axis=0)', 'dgamma = np.sum(dout * xc * std, axis=0)'),
+)
+
+# A closed-form backward whose N * dx_hat term reads the feature's summed gradient instead of each row's own.
+SUMMED_TERM_BACKWARD = '''def batchnorm_backward(dout, cache):
+    """Closed-form backward pass, written from the per-feature sums."""
+    x_hat, _, std, gamma = cache
+    N = dout.shape[0]
+    dbeta = np.sum(dout, axis=0)
+    dgamma = np.sum(dout * x_hat, axis=0)
+    dx_hat = dout * gamma
+    sum_dx_hat = np.sum(dx_hat, axis=0)
+    sum_dx_hat_x_hat = np.sum(dx_hat * x_hat, axis=0)
+    dx = (N * sum_dx_hat - sum_dx_hat - x_hat * sum_dx_hat_x_hat) / (N * std)
+    return dx, dgamma, dbeta
+'''
+
+# The regularization loop stops one layer short: the output layer's weights are left out.
+L2_SKIPS_OUTPUT_LAYER = (
+    ('        for i in range(1, L + 1):\n            W = self.params', '        for i in range(1, L):\n            W = self.params'),
+)
+
+# Dropout applied in the forward pass; its mask never applied to the gradient on the way back.
+DROPOUT_BACKWARD_SKIPPED = (
+    ("            if self.use_dropout:\n                dh = dropout_backward(dh, caches['dropout%d' % i])\n", ''),
+)
+
+# gamma and beta started at each other's values: gamma at zeros, beta at ones.
+GAMMA_BETA_STARTS_SWAPPED = (
+    ("self.params['gamma%d' % i] = np.ones(d_out)", "self.params['gamma%d' % i] = np.zeros(d_out)"),
+    ("self.params['beta%d' % i] = np.zeros(d_out)", "self.params['beta%d' % i] = np.ones(d_out)"),
+)
+
 BUGS_HELD_OUT = of_assignment(ASSIGNMENT, [
     Bug('normalizes_by_squared_variance', 'a normalize helper shared by both modes divides by (var + eps) ** 2 '
         'instead of its square root (source: jax-ml/jax issue 442, "stax.BatchNorm incorrect normalization", '
@@ -399,6 +456,78 @@ BUGS_HELD_OUT = of_assignment(ASSIGNMENT, [
         loses_in='fc_net_loss_and_gradients',
         explanation="dropout's output is never passed on to the next layer",
         hint='Follow the variable each hidden layer hands to the next one when dropout is on.'),
+    Bug('mean_subtracted_after_division', 'x_hat written as x - mean / std, without parentheses, so only the mean '
+        'is divided by the standard deviation (source: LBANN/lbann PR 1172, "Fixing incorrect parentheses in '
+        'entry-wise batchnorm", https://github.com/LBANN/lbann/pull/1172; wenwenyu/PICK-pytorch issue 97, a '
+        'normalization "lack of a pair of parentheses" around the subtraction, '
+        'https://github.com/wenwenyu/PICK-pytorch/issues/97)',
+        patch(REFERENCE, 'batchnorm_forward', *MEAN_AFTER_DIVISION),
+        loses_in='batchnorm_forward_train', held_out=True,
+        explanation='only the mean is divided by the standard deviation and the result subtracted from x',
+        hint='Check the order in which your code subtracts and divides when it computes x_hat.'),
+    Bug('train_divides_by_variance', "train mode divides x - mean by the batch variance (plus eps) instead of its "
+        'square root (source: rinuboney/ladder issue 17, a batch normalization z_est_bn = (z_est - m) / v with v '
+        'the variance from tf.nn.moments, "v is variance, not the standard deviation", '
+        'https://github.com/rinuboney/ladder/issues/17)',
+        patch(REFERENCE, 'batchnorm_forward', *TRAIN_STD_AS_VARIANCE),
+        loses_in='batchnorm_forward_train', held_out=True,
+        explanation='x - mean is divided by the batch variance plus eps instead of its square root',
+        hint='Check whether what your code divides by in train mode is a variance or a standard deviation.'),
+    Bug('running_var_keeps_eps', 'eps folded into the batch variance once, so the running variance averages '
+        'var + eps and test mode adds eps a second time (source: keras-team/keras-contrib PR 287, the running '
+        'variance "greater than actual value by eps * (1 - momentum)" after each batch, '
+        'https://github.com/keras-team/keras-contrib/pull/287; chainer/chainer PR 7104, proposing to "exclude '
+        '`eps` from `running_var`" in batch renormalization, https://github.com/chainer/chainer/pull/7104)',
+        patch(REFERENCE, 'batchnorm_forward', *EPS_FOLDED_INTO_VARIANCE),
+        loses_in='batchnorm_running_stats_test_mode', held_out=True,
+        explanation='the running variance averages the batch variance plus eps',
+        hint='Check which quantity your running variance accumulates, and where eps is added.'),
+    Bug('test_mode_divides_by_variance', 'test mode divides x - running_mean by running_var + eps, without the '
+        "square root (source: tensorflow/tensorflow issue 48039, Keras' documented inference formula "
+        '(batch - moving_mean) / (moving_var + epsilon) * gamma + beta, "I think a square operation is missing", the square root, '
+        'https://github.com/tensorflow/tensorflow/issues/48039)',
+        patch(REFERENCE, 'batchnorm_forward', *TEST_DIVIDES_BY_VARIANCE),
+        loses_in='batchnorm_running_stats_test_mode', held_out=True,
+        explanation='test mode divides by the running variance plus eps instead of its square root',
+        hint='Compare what test mode divides by with what train mode divides by.'),
+    Bug('dgamma_scaled_by_std', 'dgamma summed from dout * (x - mean) * std, the standard deviation multiplied '
+        'where it divides (source: tensorflow/tensorflow issue 14676, the XLA BatchNormGrad documentation gave '
+        'the gradient of gamma as sum(dy * (x - mu) * sqrt(var + eps)) instead of dividing by sqrt(var + eps), '
+        'https://github.com/tensorflow/tensorflow/issues/14676)',
+        patch(REFERENCE, 'batchnorm_backward', *DGAMMA_TIMES_STD),
+        loses_in='batchnorm_backward', held_out=True,
+        explanation='dgamma multiplies x - mean by the standard deviation instead of dividing by it',
+        hint='Write out how out depends on gamma and compare your dgamma with it.'),
+    Bug('closed_form_summed_dout_term', "a closed-form backward whose N * dx_hat term uses the feature's gradient "
+        "summed over the batch instead of each row's own (source: ROCm/MIOpen issue 104, a per-activation batch "
+        "norm backward whose tmp2 = N * dxhat - tmp1 took dxhat, the batch's sum of scale * dy, where each "
+        "element's dy * scale belongs, https://github.com/ROCm/MIOpen/issues/104)",
+        {'batchnorm_backward': SUMMED_TERM_BACKWARD},
+        loses_in='batchnorm_backward', held_out=True,
+        explanation="the N * dx_hat term of dx uses the sum of dx_hat over the batch instead of each row's own value",
+        hint='In the closed form, check which terms are per example and which are sums over the batch.'),
+    Bug('l2_skips_output_layer', "the regularization loop runs over range(1, L): the output layer's weights get "
+        'neither the penalty nor its gradient (source: lightaime/cs231n PR 2, a regularization term that left out '
+        "the last layer's weights W3, https://github.com/lightaime/cs231n/pull/2; ufal/npfl114 PR 44, L2 not "
+        'applied to the last layer, https://github.com/ufal/npfl114/pull/44)',
+        patch(REFERENCE, 'fc_net', *L2_SKIPS_OUTPUT_LAYER),
+        loses_in='fc_net_loss_and_gradients', held_out=True,
+        explanation="the output layer's weights are left out of the regularization",
+        hint='Check that the regularization loop reaches every weight matrix.'),
+    Bug('dropout_backward_skipped', "dropout applied in the forward pass, but its mask never applied to the "
+        'gradient on the way back (source: ddbourgin/numpy-ml issue 94, "Backpropagation of dropout wrapper does '
+        'not apply the mask", https://github.com/ddbourgin/numpy-ml/issues/94)',
+        patch(REFERENCE, 'fc_net', *DROPOUT_BACKWARD_SKIPPED),
+        loses_in='fc_net_loss_and_gradients', held_out=True,
+        explanation="the backward pass skips dropout's mask",
+        hint='Every layer of the forward pass needs its backward step, in reverse order.'),
+    Bug('gamma_beta_starts_swapped', 'gamma and beta started at each other\'s values, gamma at zeros and beta at '
+        'ones (source: d2l-ai/d2l-zh PR 534, "gamma and beta ... should be initialized as 1 and 0, but the '
+        'annotation is reversed", https://github.com/d2l-ai/d2l-zh/pull/534)',
+        patch(REFERENCE, 'fc_net', *GAMMA_BETA_STARTS_SWAPPED),
+        loses_in='fc_net_init', held_out=True,
+        explanation='gamma starts at zeros and beta at ones',
+        hint="Compare the starting values of gamma and beta with the docstring."),
 ])
 
 __all__ = ['BUGS_HELD_OUT']

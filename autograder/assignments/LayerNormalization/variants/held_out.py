@@ -73,6 +73,39 @@ PARAM_GRADIENTS_SWAPPED = (
     ('    return dx, dgamma, dbeta', '    return dx, dbeta, dgamma'),
 )
 
+# Batch norm's closed-form backward pasted in: the mean's and the variance's branches summed over the batch (axis 0).
+BACKWARD_FROM_BATCHNORM = '''def layernorm_backward(dout, cache):
+    """Backward pass: the closed form from batch normalization."""
+    x_hat, std, gamma = cache
+    N = dout.shape[0]
+    dbeta = np.sum(dout, axis=0)
+    dgamma = np.sum(dout * x_hat, axis=0)
+    dx_hat = dout * gamma
+    dx = (N * dx_hat - np.sum(dx_hat, axis=0) - x_hat * np.sum(dx_hat * x_hat, axis=0)) / (N * std)
+    return dx, dgamma, dbeta
+'''
+
+# One mean and one variance over every element of the batch; the backward's branches sum over the whole array
+# to match.
+WHOLE_ARRAY_FORWARD = (
+    ('mean = x.mean(axis=1, keepdims=True)', 'mean = x.mean()'),
+    (REFERENCE_VARIANCE, '    var = np.mean(xc ** 2)\n'),
+)
+WHOLE_ARRAY_BACKWARD = (
+    ("dx = (dx_hat - dx_hat.mean(axis=1, keepdims=True)", "dx = (dx_hat - dx_hat.mean()"),
+    ("- x_hat * np.mean(dx_hat * x_hat, axis=1, keepdims=True)) / std", "- x_hat * np.mean(dx_hat * x_hat)) / std"),
+)
+
+# dx as if each example's mean and standard deviation were constants.
+STATISTICS_AS_CONSTANTS_BACKWARD = '''def layernorm_backward(dout, cache):
+    """Backward pass through x_hat = (x - mean) / std."""
+    x_hat, std, gamma = cache
+    dbeta = np.sum(dout, axis=0)
+    dgamma = np.sum(dout * x_hat, axis=0)
+    dx = dout * gamma / std
+    return dx, dgamma, dbeta
+'''
+
 BUGS_HELD_OUT = of_assignment(ASSIGNMENT, [
     Bug('rms_norm_without_centring', "each example divided by its root mean square and never centred, T5's "
         '"layer norm", with the backward of that forward (source: huggingface/transformers issue 20224, '
@@ -131,6 +164,35 @@ BUGS_HELD_OUT = of_assignment(ASSIGNMENT, [
         loses_in='layernorm_backward',
         explanation="dgamma and dbeta are returned in each other's place",
         hint='Compare the order of your return values with the docstring.'),
+    Bug('backward_copied_from_batchnorm', "batch norm's closed-form backward pasted in: the mean's and the "
+        "variance's branches summed over the examples (axis 0) instead of over each example's features (source: "
+        'mlpack/mlpack PR 1389, "Layer Normalization follows directly from Batch Normalization ... so shouldn\'t '
+        'the procedure for calculating Gradients also be the same?", https://github.com/mlpack/mlpack/pull/1389; '
+        'mlpack/mlpack PR 1930, a failing LayerNorm gradient test "because LayerNorm directly borrows from '
+        'BatchNorm", https://github.com/mlpack/mlpack/pull/1930)',
+        {'layernorm_backward': BACKWARD_FROM_BATCHNORM},
+        loses_in='layernorm_backward', held_out=True,
+        explanation="dx's mean and variance branches are summed over the examples, as in batch norm, instead of over "
+                    "each example's features",
+        hint="Layer norm's statistics are per example: check the axis of every sum in dx."),
+    Bug('statistics_over_whole_array', 'one mean and one variance over every element of the batch, examples and '
+        'features together, with a backward whose branches sum over the whole array to match (source: '
+        'Lasagne/Lasagne issue 736, "Call for Layer Normalization": a layer norm built on BatchNormLayer that '
+        'also normalized over the batch axis, "Unlike @icemansina\'s implementation, my version do not normalize '
+        'over batch axis (0th axis)", https://github.com/Lasagne/Lasagne/issues/736)',
+        {**patch(REFERENCE, 'layernorm_forward', *WHOLE_ARRAY_FORWARD),
+         **patch(REFERENCE, 'layernorm_backward', *WHOLE_ARRAY_BACKWARD)},
+        loses_in='layernorm_forward_values', held_out=True,
+        explanation='a single mean and variance over the whole batch normalize every example',
+        hint='Check the shapes of your mean and variance: one per example.'),
+    Bug('backward_statistics_as_constants', "dx only through x_hat, as if each example's mean and standard "
+        'deviation did not depend on x (source: pytorch/functorch PR 807, layer norm\'s saved mean and rstd "don\'t '
+        'propagate the gradients from the input", so they had to be recomputed from the input, '
+        'https://github.com/pytorch/functorch/pull/807)',
+        {'layernorm_backward': STATISTICS_AS_CONSTANTS_BACKWARD},
+        loses_in='layernorm_backward', held_out=True,
+        explanation="dx leaves out the paths through each example's mean and variance, as if they were constants",
+        hint="Remember that each example's mean and variance are functions of x too."),
 ])
 
 __all__ = ['BUGS_HELD_OUT']
