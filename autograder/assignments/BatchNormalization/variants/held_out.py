@@ -470,7 +470,7 @@ BUGS_HELD_OUT = of_assignment(ASSIGNMENT, [
         'the variance from tf.nn.moments, "v is variance, not the standard deviation", '
         'https://github.com/rinuboney/ladder/issues/17)',
         patch(REFERENCE, 'batchnorm_forward', *TRAIN_STD_AS_VARIANCE),
-        loses_in='batchnorm_forward_train', held_out=True,
+        loses_in='batchnorm_forward_train', held_out=True, family='variance_for_std:train',
         explanation='x - mean is divided by the batch variance plus eps instead of its square root',
         hint='Check whether what your code divides by in train mode is a variance or a standard deviation.'),
     Bug('running_var_keeps_eps', 'eps folded into the batch variance once, so the running variance averages '
@@ -487,7 +487,7 @@ BUGS_HELD_OUT = of_assignment(ASSIGNMENT, [
         '(batch - moving_mean) / (moving_var + epsilon) * gamma + beta, "I think a square operation is missing", the square root, '
         'https://github.com/tensorflow/tensorflow/issues/48039)',
         patch(REFERENCE, 'batchnorm_forward', *TEST_DIVIDES_BY_VARIANCE),
-        loses_in='batchnorm_running_stats_test_mode', held_out=True,
+        loses_in='batchnorm_running_stats_test_mode', held_out=True, family='variance_for_std:test',
         explanation='test mode divides by the running variance plus eps instead of its square root',
         hint='Compare what test mode divides by with what train mode divides by.'),
     Bug('dgamma_scaled_by_std', 'dgamma summed from dout * (x - mean) * std, the standard deviation multiplied '
@@ -511,7 +511,7 @@ BUGS_HELD_OUT = of_assignment(ASSIGNMENT, [
         "the last layer's weights W3, https://github.com/lightaime/cs231n/pull/2; ufal/npfl114 PR 44, L2 not "
         'applied to the last layer, https://github.com/ufal/npfl114/pull/44)',
         patch(REFERENCE, 'fc_net', *L2_SKIPS_OUTPUT_LAYER),
-        loses_in='fc_net_loss_and_gradients', held_out=True,
+        loses_in='fc_net_loss_and_gradients', held_out=True, family='l2_layers[hidden]',
         explanation="the output layer's weights are left out of the regularization",
         hint='Check that the regularization loop reaches every weight matrix.'),
     Bug('dropout_backward_skipped', "dropout applied in the forward pass, but its mask never applied to the "
@@ -525,7 +525,7 @@ BUGS_HELD_OUT = of_assignment(ASSIGNMENT, [
         'ones (source: d2l-ai/d2l-zh PR 534, "gamma and beta ... should be initialized as 1 and 0, but the '
         'annotation is reversed", https://github.com/d2l-ai/d2l-zh/pull/534)',
         patch(REFERENCE, 'fc_net', *GAMMA_BETA_STARTS_SWAPPED),
-        loses_in='fc_net_init', held_out=True,
+        loses_in='fc_net_init', held_out=True, family='initial_values[swapped]',
         explanation='gamma starts at zeros and beta at ones',
         hint="Compare the starting values of gamma and beta with the docstring."),
 ])

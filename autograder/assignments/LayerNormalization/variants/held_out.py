@@ -171,7 +171,7 @@ BUGS_HELD_OUT = of_assignment(ASSIGNMENT, [
         'mlpack/mlpack PR 1930, a failing LayerNorm gradient test "because LayerNorm directly borrows from '
         'BatchNorm", https://github.com/mlpack/mlpack/pull/1930)',
         {'layernorm_backward': BACKWARD_FROM_BATCHNORM},
-        loses_in='layernorm_backward', held_out=True,
+        loses_in='layernorm_backward', held_out=True, family='dx_paths_wrong_axis[mean+variance,0]',
         explanation="dx's mean and variance branches are summed over the examples, as in batch norm, instead of over "
                     "each example's features",
         hint="Layer norm's statistics are per example: check the axis of every sum in dx."),
@@ -190,7 +190,7 @@ BUGS_HELD_OUT = of_assignment(ASSIGNMENT, [
         'propagate the gradients from the input", so they had to be recomputed from the input, '
         'https://github.com/pytorch/functorch/pull/807)',
         {'layernorm_backward': STATISTICS_AS_CONSTANTS_BACKWARD},
-        loses_in='layernorm_backward', held_out=True,
+        loses_in='layernorm_backward', held_out=True, family='dx_direct_path_only',
         explanation="dx leaves out the paths through each example's mean and variance, as if they were constants",
         hint="Remember that each example's mean and variance are functions of x too."),
 ])
