@@ -75,8 +75,8 @@ def normalized_statistics(layer, calls):
             return ('your output is normalized over axis %d (each %s has mean 0 and variance 1); this layer '
                     'normalizes over axis %d' % (other, 'example' if other == 1 else 'feature', axis))
         if np.all(np.abs(x_hat.mean(axis=axis)) > 1e-3):
-            return ('your normalized output (out - beta) / gamma does not have mean 0 over axis %d: the mean is not '
-                    'subtracted as this layer needs' % axis)
+            return ('your normalized output (out - beta) / gamma does not have mean 0 over axis %d: what is '
+                    'subtracted from x is not its mean over that axis' % axis)
     return None
 
 

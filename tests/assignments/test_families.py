@@ -163,6 +163,14 @@ PLANTED = [
        "                dropped, caches['dropout%d' % i] = dropout_forward(h, self.dropout_param)\n")]),
     ('BatchNormalization', 'bias_start[0.1]', 'fc_net',
      [("self.params['b%d' % i] = np.zeros(d_out)", "self.params['b%d' % i] = 0.1 * np.ones(d_out)")]),
+    ('BatchNormalization', 'precedence', 'batchnorm_forward', [('x_hat = xc * (1.0 / std)', 'x_hat = x - (sample_mean / std)')]),
+    ('BatchNormalization', 'dgamma_from[xc]', 'batchnorm_backward',
+     [('dgamma = np.sum(dout * x_hat, axis=0)', 'dgamma = (xc * dout).sum(axis=0)')]),
+    ('BatchNormalization', 'dropout_without_backward', 'fc_net',
+     [("                dh = dropout_backward(dh, caches['dropout%d' % i])\n", '                pass\n')]),
+    ('LayerNormalization', 'precedence', 'layernorm_forward', [('x_hat = xc / std', 'x_hat = x - mean * (1 / std)')]),
+    ('LayerNormalization', 'statistic_over_whole_array[mean is]', 'layernorm_forward',
+     [('mean = x.mean(axis=1, keepdims=True)', 'mean = np.mean(x)')]),
     ('LayerNormalization', 'std_for_variance', 'layernorm_forward',
      [('std = np.sqrt(var + eps)', 'std = (np.sqrt(var) + eps) ** 0.5')]),
     ('LayerNormalization', 'statistic_count[variance is]', 'layernorm_forward',
@@ -254,6 +262,8 @@ LISTED_AS = {('BatchNormalization', 'returned_keepdims_all[dgamma and dbeta]'): 
              ('BatchNormalization', 'bias_shape[(1, H)]'): 'row_biases',
              ('BatchNormalization', 'test_updates_running'): 'running_averages_updated_in_test_mode',
              ('LayerNormalization', 'normalizer'): 'std_as_squared_variance',
+             ('BatchNormalization', 'precedence'): 'mean_subtracted_after_division',
+             ('BatchNormalization', 'dropout_without_backward'): 'dropout_backward_skipped',
              ('BatchNormalization', 'variance_clamped'): 'variance_clamped_at_eps',
              ('BatchNormalization', 'running_start_at_batch'): 'running_averages_start_at_first_batch',
              ('BatchNormalization', 'std_without_eps_in_backward'): 'backward_std_without_eps',
@@ -343,3 +353,11 @@ def test_an_edit_that_no_longer_fits_the_reference_fails_loudly():
     assert families.apply({'cell': 'x = 1  # x = 1\nx = 1'}, (families.Edit('cell', 'x = 1', 'x = 2', after='# x = 1'),),
                           {}) == {'cell': 'x = 1  # x = 1\nx = 2'}
     assert families.grid(a=(1, 2), b=('x',)) == ({'a': 1, 'b': 'x'}, {'a': 2, 'b': 'x'})
+
+
+def test_no_family_shares_an_id_with_a_listed_bug():
+    """A family and a listed bug of one id would be two mistakes under one name in results.json."""
+    for name in ASSIGNMENTS:
+        assignment = get(name)
+        listed = {bug.name for bug in assignment.module('variants').BUGS}
+        assert not listed & {f.id for f in families.declared(assignment)}

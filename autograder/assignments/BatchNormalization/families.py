@@ -122,6 +122,9 @@ VARIANCES = (
     Family('std_for_variance', TRAIN, 'train mode uses the standard deviation where the variance belongs: x is '
            'divided by sqrt(std + eps)', 'Check what goes under the square root.',
            (Edit(FORWARD, TRAIN_STD, 'std = np.sqrt(np.sqrt(sample_var) + eps)'),)),
+    Family('precedence', TRAIN, 'train mode computes x - mean / std: only the mean is divided, for want of '
+           'parentheses around x - mean', 'Check the order in which x_hat is computed.',
+           (Edit(FORWARD, TRAIN_X_HAT, 'x_hat = x - sample_mean / std'),)),
     Family('mean_not_subtracted', TRAIN, '{words}', 'Check what is subtracted from x before it is scaled.',
            (Edit(FORWARD, CENTRED, '{_centred}'), Edit(FORWARD, TRAIN_X_HAT, '{_x_hat}')),
            ({'kind': 'rms', 'words': 'the batch mean is never subtracted: x is divided by sqrt(mean(x ** 2) + eps), '
@@ -215,6 +218,11 @@ GRADIENT = returned_families('returned', GRADIENTS, BACKWARD, RETURN, ('dx', 'dg
     Family('std_without_eps_in_backward', GRADIENTS, 'the backward pass divides by sqrt(var) without eps, where the '
            'forward divided by sqrt(var + eps)', 'Check that the backward uses the standard deviation the forward '
            'divided by.', (Edit(FORWARD, CACHE, 'cache = (x_hat, xc, np.sqrt(sample_var), gamma)'),)),
+    Family('dgamma_from', GRADIENTS, 'dgamma sums dout * {words} instead of dout * x_hat',
+           'Check which normalized value dgamma multiplies dout by.',
+           (Edit(BACKWARD, DGAMMA, 'dgamma = np.sum(dout * {_value}, axis=0)'),),
+           ({'value': 'xc', 'words': 'the centred x (not divided by std)', '_value': 'xc'},
+            {'value': 'xc * std', 'words': 'the centred x times std', '_value': 'xc * std'})),
     Family('dx_paths_count', GRADIENTS, "dx's paths through the mean and the variance divide by D, the number of "
            'features, instead of N, the batch size', "Check what the sums in dx's paths are divided by.",
            (Edit(BACKWARD, VARIANCE_PATH, VARIANCE_PATH.replace('/ N', '/ dout.shape[1]')),

@@ -78,6 +78,9 @@ DROPOUT_FAMILIES = (
            tuple({'keep': keep, 'scale': scale, '_forward': HANDWRITTEN.format(_keep=condition, _scale=factor)}
                  for keep, condition in KEEPS for scale, factor in SCALES
                  if (keep, scale) != ('1 - p', 'divided by (1 - p)'))),
+    Family('dropout_without_backward', LOSS, "dropout is applied in the forward pass but its backward is never "
+           'taken', "Check that every layer of the forward pass has its step in the backward pass.",
+           (Edit(NET, '            if self.use_dropout:\n' + DROPOUT_BACK, ''),)),
     Family('dropout_forward_unused', LOSS, "dropout's output is never used in the forward pass, though the "
            'backward pass applies its mask', 'Check that the forward pass continues from what dropout returns.',
            (Edit(NET, DROPOUT, DROPOUT.replace("h, caches['dropout%d' % i]", "h_drop, caches['dropout%d' % i]")),)),

@@ -72,6 +72,14 @@ FORWARD_FAMILIES = (
            tuple({'stat': stat, '_mean': 'mean = x.sum(axis=1, keepdims=True) / x.shape[0]' if 'mean' in stat else MEAN,
                   '_var': VARIANCE.replace('/ D', '/ x.shape[0]') if 'variance' in stat else VARIANCE}
                  for stat in ('mean and variance are', 'mean is', 'variance is'))),
+    Family('precedence', VALUES, 'x - mean / std is computed: only the mean is divided, for want of parentheses '
+           'around x - mean', 'Check the order in which x_hat is computed.', (Edit(FORWARD, X_HAT, 'x_hat = x - mean / std'),)),
+    Family('statistic_over_whole_array', VALUES, 'the {stat} taken over the whole array (a single number) '
+           'instead of over each example (axis 1)', "Layer norm normalizes each example over its own features.",
+           (Edit(FORWARD, MEAN, '{_mean}'), Edit(FORWARD, VARIANCE, '{_var}')),
+           tuple({'stat': stat, '_mean': 'mean = x.mean()' if 'mean' in stat else MEAN,
+                  '_var': 'var = np.mean(xc * xc)' if 'variance' in stat else VARIANCE}
+                 for stat in ('mean and variance are', 'mean is', 'variance is'))),
     Family('mean_not_subtracted', VALUES, '{words}', 'Check what is subtracted from x before it is scaled.',
            (Edit(FORWARD, CENTRED, '{_centred}'), Edit(FORWARD, X_HAT, '{_x_hat}')),
            ({'kind': 'rms', 'words': "each example's mean is never subtracted: x is divided by sqrt(mean(x ** 2) + eps), "

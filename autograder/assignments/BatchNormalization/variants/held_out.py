@@ -462,7 +462,7 @@ BUGS_HELD_OUT = of_assignment(ASSIGNMENT, [
         'normalization "lack of a pair of parentheses" around the subtraction, '
         'https://github.com/wenwenyu/PICK-pytorch/issues/97)',
         patch(REFERENCE, 'batchnorm_forward', *MEAN_AFTER_DIVISION),
-        loses_in='batchnorm_forward_train', held_out=True,
+        loses_in='batchnorm_forward_train',
         explanation='only the mean is divided by the standard deviation and the result subtracted from x',
         hint='Check the order in which your code subtracts and divides when it computes x_hat.'),
     Bug('train_divides_by_variance', "train mode divides x - mean by the batch variance (plus eps) instead of its "
@@ -495,7 +495,7 @@ BUGS_HELD_OUT = of_assignment(ASSIGNMENT, [
         'the gradient of gamma as sum(dy * (x - mu) * sqrt(var + eps)) instead of dividing by sqrt(var + eps), '
         'https://github.com/tensorflow/tensorflow/issues/14676)',
         patch(REFERENCE, 'batchnorm_backward', *DGAMMA_TIMES_STD),
-        loses_in='batchnorm_backward', held_out=True,
+        loses_in='batchnorm_backward',
         explanation='dgamma multiplies x - mean by the standard deviation instead of dividing by it',
         hint='Write out how out depends on gamma and compare your dgamma with it.'),
     Bug('closed_form_summed_dout_term', "a closed-form backward whose N * dx_hat term uses the feature's gradient "
@@ -518,7 +518,7 @@ BUGS_HELD_OUT = of_assignment(ASSIGNMENT, [
         'gradient on the way back (source: ddbourgin/numpy-ml issue 94, "Backpropagation of dropout wrapper does '
         'not apply the mask", https://github.com/ddbourgin/numpy-ml/issues/94)',
         patch(REFERENCE, 'fc_net', *DROPOUT_BACKWARD_SKIPPED),
-        loses_in='fc_net_loss_and_gradients', held_out=True,
+        loses_in='fc_net_loss_and_gradients',
         explanation="the backward pass skips dropout's mask",
         hint='Every layer of the forward pass needs its backward step, in reverse order.'),
     Bug('gamma_beta_starts_swapped', 'gamma and beta started at each other\'s values, gamma at zeros and beta at '

@@ -182,7 +182,7 @@ BUGS_HELD_OUT = of_assignment(ASSIGNMENT, [
         'over batch axis (0th axis)", https://github.com/Lasagne/Lasagne/issues/736)',
         {**patch(REFERENCE, 'layernorm_forward', *WHOLE_ARRAY_FORWARD),
          **patch(REFERENCE, 'layernorm_backward', *WHOLE_ARRAY_BACKWARD)},
-        loses_in='layernorm_forward_values', held_out=True,
+        loses_in='layernorm_forward_values',
         explanation='a single mean and variance over the whole batch normalize every example',
         hint='Check the shapes of your mean and variance: one per example.'),
     Bug('backward_statistics_as_constants', "dx only through x_hat, as if each example's mean and standard "
