@@ -48,7 +48,7 @@ FORWARD_FAMILIES = (
     Family('eps_default', VALUES, 'eps defaults to {eps} instead of 1e-5',
            'Check the default value of eps the docstring gives.',
            (Edit(FORWARD, EPS_DEFAULT, "eps = ln_param.get('eps', {eps})"),), grid(eps=EPS_VALUES), measured_eps),
-    Family('eps_ignored', VALUES, 'eps is always {eps}: the eps ln_param sets is not used',
+    Family('eps_fixed', VALUES, 'eps is always {eps}: the eps ln_param sets is not used',
            'Check where eps is read from when ln_param sets it.',
            (Edit(FORWARD, EPS_DEFAULT, 'eps = {eps}'),), grid(eps=('1e-5',) + EPS_VALUES[:-1]), measured_eps),
     Family('unbiased_variance', VALUES, "each example's variance is the unbiased one (dividing by D - 1)",
