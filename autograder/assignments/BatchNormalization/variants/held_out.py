@@ -292,6 +292,104 @@ GAMMA_BETA_STARTS_SWAPPED = (
     ("self.params['beta%d' % i] = np.zeros(d_out)", "self.params['beta%d' % i] = np.ones(d_out)"),
 )
 
+# x - mean multiplied by sqrt(var + eps) ** -0.5, the fourth root's inverse, where the inverse square root belongs.
+FOURTH_ROOT_SCALE = (
+    ('x_hat = xc * (1.0 / std)  # one division per feature, then a multiplication per element',
+     'x_hat = xc * std ** -0.5  # scale = sqrt(var + eps) ^ -0.5'),
+)
+
+# The variance as the mean of x squared, never centred; x_hat still subtracts the mean.
+UNCENTRED_SECOND_MOMENT = (
+    (REFERENCE_VARIANCE, 'sample_var = np.mean(x ** 2, axis=0)'),
+)
+
+# The running mean scaled by N / (N - 1) along with the running variance.
+BOTH_AVERAGES_BESSEL = (
+    (RUNNING_UPDATE, """        adjust = N / max(N - 1.0, 1.0)  # unbiased estimate
+        running_mean = momentum * running_mean + (1 - momentum) * adjust * sample_mean
+        running_var = momentum * running_var + (1 - momentum) * adjust * sample_var
+    elif"""),
+)
+
+# Adam's bias correction on the running averages: raw averages kept under keys of their own, counted steps, and
+# the corrected values stored as the running averages.
+DEBIASED_AVERAGES = (
+    (RUNNING_UPDATE, """        t = bn_param.get('t', 0) + 1
+        avg_mean = bn_param.get('avg_mean', np.zeros(D, dtype=x.dtype))
+        avg_var = bn_param.get('avg_var', np.zeros(D, dtype=x.dtype))
+        avg_mean = momentum * avg_mean + (1 - momentum) * sample_mean
+        avg_var = momentum * avg_var + (1 - momentum) * sample_var
+        bn_param['t'], bn_param['avg_mean'], bn_param['avg_var'] = t, avg_mean, avg_var
+        # zero-debias the averages, as Adam does for its moments
+        running_mean = avg_mean / (1 - momentum ** t)
+        running_var = avg_var / (1 - momentum ** t)
+    elif"""),
+)
+
+# A closed-form backward that reads the batch size from dout.shape[1], the number of features.
+BATCH_SIZE_FROM_FEATURE_AXIS = '''def batchnorm_backward(dout, cache):
+    """Closed-form backward pass."""
+    x_hat, xc, std, gamma = cache
+    N = dout.shape[1]
+    dbeta = np.sum(dout, axis=0)
+    dgamma = np.sum(dout * x_hat, axis=0)
+    dx = (gamma / (N * std)) * (N * dout - dbeta - x_hat * dgamma)
+    return dx, dgamma, dbeta
+'''
+
+# The closed form's factor gamma / (N * std) written without its parentheses: gamma / N * std.
+STD_IN_NUMERATOR_BACKWARD = '''def batchnorm_backward(dout, cache):
+    """Closed-form backward pass."""
+    x_hat, xc, std, gamma = cache
+    N = dout.shape[0]
+    dbeta = np.sum(dout, axis=0)
+    dgamma = np.sum(dout * x_hat, axis=0)
+    dx = gamma / N * std * (N * dout - dbeta - x_hat * dgamma)
+    return dx, dgamma, dbeta
+'''
+
+# np.random.normal(weight_scale, ...): weight_scale passed where the mean goes, the standard deviation left at 1.
+WEIGHT_SCALE_AS_MEAN = (
+    ("self.params['W%d' % i] = weight_scale * np.random.randn(d_in, d_out)",
+     "self.params['W%d' % i] = np.random.normal(weight_scale, size=(d_in, d_out))"),
+)
+
+# Dropout applied to the output layer's scores as well, and its mask on dscores on the way back.
+DROPOUT_ON_SCORES = (
+    ("        scores, caches['output'] = affine_forward(h, self.params['W%d' % L], self.params['b%d' % L])\n",
+     "        scores, caches['output'] = affine_forward(h, self.params['W%d' % L], self.params['b%d' % L])\n"
+     "        if self.use_dropout:\n"
+     "            scores, caches['dropout_out'] = dropout_forward(scores, self.dropout_param)\n"),
+    ("        loss, dscores = softmax_loss(scores, y)\n",
+     "        loss, dscores = softmax_loss(scores, y)\n"
+     "        if self.use_dropout:\n"
+     "            dscores = dropout_backward(dscores, caches['dropout_out'])\n"),
+)
+
+# The scores turned into probabilities before softmax_loss, which applies its own softmax; dscores goes straight
+# back into the last affine layer.
+SOFTMAX_BEFORE_LOSS = (
+    ("        loss, dscores = softmax_loss(scores, y)\n",
+     "        probs = np.exp(scores - scores.max(axis=1, keepdims=True))\n"
+     "        probs /= probs.sum(axis=1, keepdims=True)\n"
+     "        loss, dscores = softmax_loss(probs, y)\n"),
+)
+
+# The penalty 0.5 * reg * sum(W ** 2) in the loss, and 2 * reg * W, the gradient of reg * sum(W ** 2), in grads.
+L2_GRADIENT_DOUBLED = (
+    ("grads['W%d' % i] += self.reg * W", "grads['W%d' % i] += 2 * self.reg * W"),
+)
+
+# The penalty and its gradient divided by the batch size, as the data loss is.
+L2_OVER_BATCH = (
+    (REG_LOOP, '''        N = X.shape[0]
+        for i in range(1, L + 1):
+            W = self.params['W%d' % i]
+            loss += 0.5 * self.reg * np.sum(W * W) / N
+            grads['W%d' % i] += self.reg * W / N
+'''),
+)
+
 BUGS_HELD_OUT = of_assignment(ASSIGNMENT, [
     Bug('normalizes_by_squared_variance', 'a normalize helper shared by both modes divides by (var + eps) ** 2 '
         'instead of its square root (source: jax-ml/jax issue 442, "stax.BatchNorm incorrect normalization", '
@@ -528,6 +626,97 @@ BUGS_HELD_OUT = of_assignment(ASSIGNMENT, [
         loses_in='fc_net_init', held_out=True, family='initial_values[swapped]',
         explanation='gamma starts at zeros and beta at ones',
         hint="Compare the starting values of gamma and beta with the docstring."),
+    Bug('scaled_by_fourth_root', 'x - mean multiplied by sqrt(var + eps) ** -0.5, the inverse fourth root of '
+        'var + eps, where the inverse square root belongs (source: kaldi-asr/kaldi issue 1861, a BatchNormComponent '
+        'comment giving scale = sqrt(var + epsilon)^{-0.5} where (var + epsilon)^{-0.5} was meant, '
+        'https://github.com/kaldi-asr/kaldi/issues/1861)',
+        patch(REFERENCE, 'batchnorm_forward', *FOURTH_ROOT_SCALE),
+        loses_in='batchnorm_forward_train', held_out=True,
+        explanation='x - mean is multiplied by sqrt(var + eps) ** -0.5, dividing by the fourth root of var + eps '
+                    'instead of its square root',
+        hint='Check the power of var + eps your code ends up dividing by.'),
+    Bug('variance_of_uncentred_square', 'the batch variance taken as the mean of x squared, without subtracting '
+        'the batch mean first, while x_hat is still centred (source: COGMAR/RotEqNet PR 2, "bug fix on '
+        'VectorBatchNorm": its variance was the mean of the squared input, never centred, '
+        'https://github.com/COGMAR/RotEqNet/pull/2)',
+        patch(REFERENCE, 'batchnorm_forward', *UNCENTRED_SECOND_MOMENT),
+        loses_in='batchnorm_forward_train', held_out=True,
+        explanation='the variance is the mean of x squared, without the mean subtracted first',
+        hint='Check what your variance measures the spread around.'),
+    Bug('running_mean_bessel_scaled', "the unbiased correction N / (N - 1) applied to both running averages, the "
+        "running mean's as well as the running variance's (source: chainer/chainer issue 332, \"Unbiased estimation "
+        'in batch normalization function": avg_mean was scaled by m / (m - 1) too, "only the avg_var needs to be '
+        'scaled", https://github.com/chainer/chainer/issues/332)',
+        patch(REFERENCE, 'batchnorm_forward', *BOTH_AVERAGES_BESSEL),
+        loses_in='batchnorm_running_stats_test_mode', held_out=True,
+        explanation='the batch mean and variance are scaled by N / (N - 1) before they enter the running averages',
+        hint='Compare what enters each running average with the formula in the docstring.'),
+    Bug('running_averages_zero_debiased', "the running averages bias-corrected as Adam's moments are: raw averages "
+        'kept under their own keys and divided by 1 - momentum ** t before they are stored (source: '
+        'tensorflow/tensorflow issue 6270, zero_debias in assign_moving_average "significantly changes the '
+        'behavior", https://github.com/tensorflow/tensorflow/issues/6270; keras-team/keras PR 9003, debiased '
+        'batch norm moving averages, https://github.com/keras-team/keras/pull/9003)',
+        patch(REFERENCE, 'batchnorm_forward', *DEBIASED_AVERAGES),
+        loses_in='batchnorm_running_stats_test_mode', held_out=True,
+        explanation='the running averages are divided by 1 - momentum ** t, a bias correction the docstring does '
+                    'not have',
+        hint="Check the running averages your code stores against the docstring's update, step by step."),
+    Bug('backward_batch_size_from_feature_axis', 'a closed-form backward that takes the batch size N from '
+        'dout.shape[1], the number of features (source: flagos-ai/FlagGems issue 5392, a normalization backward '
+        'whose sizes came from the wrong dimension of the input, "silently wrong gradients", '
+        'https://github.com/flagos-ai/FlagGems/issues/5392)',
+        {'batchnorm_backward': BATCH_SIZE_FROM_FEATURE_AXIS},
+        loses_in='batchnorm_backward', held_out=True,
+        explanation='dx uses the number of features where the batch size N belongs',
+        hint='Check which axis of dout gives the number of examples the statistics average over.'),
+    Bug('closed_form_std_in_numerator', "the closed form's factor gamma / (N * std) written gamma / N * std, so dx "
+        'is multiplied by the standard deviation instead of divided by it (source: LBANN/lbann PR 1172, "Fixing '
+        'incorrect parentheses in entry-wise batchnorm", https://github.com/LBANN/lbann/pull/1172)',
+        {'batchnorm_backward': STD_IN_NUMERATOR_BACKWARD},
+        loses_in='batchnorm_backward', held_out=True,
+        explanation='dx is multiplied by the standard deviation where it should be divided by it',
+        hint='Check the parentheses around the factor in front of your closed-form dx.'),
+    Bug('weight_scale_as_mean', 'the weights drawn with np.random.normal(weight_scale, size=...): weight_scale '
+        'lands in the mean argument and the standard deviation stays 1 (source: aiUIUC/pyAIUtils issue 25, '
+        'random_normal_initializer(stddev) "but the first argument should be mean", '
+        'https://github.com/aiUIUC/pyAIUtils/issues/25)',
+        patch(REFERENCE, 'fc_net', *WEIGHT_SCALE_AS_MEAN),
+        loses_in='fc_net_init', held_out=True,
+        explanation='the weights are drawn with mean weight_scale and standard deviation 1',
+        hint='Check which parameter of the random generator weight_scale is passed to.'),
+    Bug('dropout_on_scores', "dropout applied to the output layer's scores too, with its mask on dscores on the "
+        'way back (source: maddin79/darch issue 12, "the dropout should only be applied to the hidden layers but '
+        'not the output layer", https://github.com/maddin79/darch/issues/12)',
+        patch(REFERENCE, 'fc_net', *DROPOUT_ON_SCORES),
+        loses_in='fc_net_loss_and_gradients', held_out=True,
+        explanation="dropout is applied to the output layer's scores as well as to the hidden layers",
+        hint='Check which layers dropout follows in {affine - [batchnorm] - relu - [dropout]} x (L - 1) - affine.'),
+    Bug('softmax_before_loss', 'the scores turned into probabilities with a softmax before softmax_loss, which '
+        'applies its own (source: danielkelshaw/ConcreteDropout issue 11, "is softmax required?": logits passed '
+        'through softmax before a loss that applies log_softmax itself, '
+        'https://github.com/danielkelshaw/ConcreteDropout/issues/11)',
+        patch(REFERENCE, 'fc_net', *SOFTMAX_BEFORE_LOSS),
+        loses_in='fc_net_loss_and_gradients', held_out=True,
+        explanation='softmax_loss is given probabilities instead of the raw scores',
+        hint='Check what softmax_loss expects as its first argument and what your net gives it.'),
+    Bug('l2_gradient_doubled', 'the penalty 0.5 * reg * sum(W ** 2) in the loss but 2 * reg * W in the gradients, '
+        'the derivative of the penalty without the half (source: cs231n/cs231n.github.io issue 89, the extra factor '
+        '0.5 in the loss "causes erroneous results and headaches when the effect of regularization ... is added in '
+        'gradient calculation", https://github.com/cs231n/cs231n.github.io/issues/89; jingtinghuang/CS231n-'
+        'Spring-2017 issue 3, "Missing factor of 2 in gradient of L2 regularization", '
+        'https://github.com/jingtinghuang/CS231n-Spring-2017/issues/3)',
+        patch(REFERENCE, 'fc_net', *L2_GRADIENT_DOUBLED),
+        loses_in='fc_net_loss_and_gradients', held_out=True,
+        explanation="the weights' regularization gradient is 2 * reg * W while the loss has 0.5 * reg * sum(W ** 2)",
+        hint='Differentiate the regularization term your loss adds and compare it with what you add to grads.'),
+    Bug('l2_divided_by_batch_size', 'the L2 penalty and its gradient divided by the batch size, as the data loss '
+        'is (source: dennybritz/nn-from-scratch issue 13, "gradient checks do not match": the regularization term '
+        'was averaged over the data batch, "The correct implementation should average only the log loss", '
+        'https://github.com/dennybritz/nn-from-scratch/issues/13)',
+        patch(REFERENCE, 'fc_net', *L2_OVER_BATCH),
+        loses_in='fc_net_loss_and_gradients', held_out=True,
+        explanation='the regularization term and its gradient are divided by the batch size',
+        hint='Check which parts of the loss are averaged over the batch.'),
 ])
 
 __all__ = ['BUGS_HELD_OUT']

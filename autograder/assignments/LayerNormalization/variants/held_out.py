@@ -106,6 +106,17 @@ STATISTICS_AS_CONSTANTS_BACKWARD = '''def layernorm_backward(dout, cache):
     return dx, dgamma, dbeta
 '''
 
+# gamma kept in the direct term of dx but left out of the mean's and the variance's branches, which read dout.
+BRANCHES_FROM_DOUT = (
+    ("dx = (dx_hat - dx_hat.mean(axis=1, keepdims=True)\n          - x_hat * np.mean(dx_hat * x_hat, axis=1, keepdims=True)) / std",
+     "dx = (dx_hat - dout.mean(axis=1, keepdims=True)\n          - x_hat * np.mean(dout * x_hat, axis=1, keepdims=True)) / std"),
+)
+
+# Each example's variance as the mean of its squared features, never centred; x_hat still subtracts the mean.
+UNCENTRED_ROW_MOMENT = (
+    (REFERENCE_VARIANCE, '    var = np.mean(x ** 2, axis=1, keepdims=True)\n'),
+)
+
 BUGS_HELD_OUT = of_assignment(ASSIGNMENT, [
     Bug('rms_norm_without_centring', "each example divided by its root mean square and never centred, T5's "
         '"layer norm", with the backward of that forward (source: huggingface/transformers issue 20224, '
@@ -193,6 +204,22 @@ BUGS_HELD_OUT = of_assignment(ASSIGNMENT, [
         loses_in='layernorm_backward', held_out=True, family='dx_direct_path_only',
         explanation="dx leaves out the paths through each example's mean and variance, as if they were constants",
         hint="Remember that each example's mean and variance are functions of x too."),
+    Bug('branches_without_gamma', "gamma in the direct term of dx only: the mean's and the variance's branches "
+        'are taken from dout instead of dout * gamma (source: denizyuret/Knet.jl issue 288, "Batchnorm backward on '
+        'cpu doesn\'t seem to take care about scales": dy is multiplied by the scales g, but the unscaled dy * ivar '
+        'computes dx, https://github.com/denizyuret/Knet.jl/issues/288)',
+        patch(REFERENCE, 'layernorm_backward', *BRANCHES_FROM_DOUT),
+        loses_in='layernorm_backward', held_out=True,
+        explanation="the mean's and the variance's branches of dx leave out the factor gamma",
+        hint='Follow the chain rule from out back to x_hat in every term of dx.'),
+    Bug('row_variance_uncentred', "each example's variance taken as the mean of its squared features, without "
+        'subtracting its mean first, while x_hat is still centred (source: COGMAR/RotEqNet PR 2, "bug fix on '
+        'VectorBatchNorm": a normalization whose variance was the mean of the squared input, never centred, '
+        'https://github.com/COGMAR/RotEqNet/pull/2)',
+        patch(REFERENCE, 'layernorm_forward', *UNCENTRED_ROW_MOMENT),
+        loses_in='layernorm_forward_values', held_out=True,
+        explanation="each example's variance is the mean of its squared features, without its mean subtracted",
+        hint='Check what your variance measures the spread around.'),
 ])
 
 __all__ = ['BUGS_HELD_OUT']
