@@ -135,17 +135,21 @@ def eps_placement(layer, calls):
     return None
 
 
-def measured_momentum(layer, calls):
+def measured_momentum(layer, calls, absent_start=True):
     """(the weight a train call keeps on the old running mean, the momentum it should keep, whether the call
     passed momentum) when the two differ; None otherwise (and for a layer without running averages). Read by
-    the momentum families too, to replay that weight."""
+    the momentum families too, to replay that weight; ``absent_start`` lets a call whose averages started
+    absent count."""
     if layer.statistics_axis != 0:
         return None
     for x, gamma, beta, param, out, after in _train_calls(layer, calls, single=True):
         if not _centred((out - beta) / gamma, 0):
             continue        # the forward's own mean is not the batch's: the update below cannot be read
         batch = x.mean(axis=0)
-        # Running averages that start absent start at zeros.
+        # Running averages that start absent start at zeros; from zeros the weight kept and a batch statistic
+        # scaled by some factor read alike, so only a replay (the families') may use such a call.
+        if 'running_mean' not in param and not absent_start:
+            continue
         before = param.get('running_mean', np.zeros_like(batch))
         now = after.get('running_mean') if isinstance(after, dict) else None
         if not (isinstance(before, np.ndarray) and isinstance(now, np.ndarray)) or np.size(now) != np.size(before):
@@ -163,7 +167,7 @@ def measured_momentum(layer, calls):
 
 
 def running_weight(layer, calls):
-    measured = measured_momentum(layer, calls)
+    measured = measured_momentum(layer, calls, absent_start=False)
     if measured is None:
         return None
     kept, momentum, passed = measured

@@ -239,7 +239,10 @@ class NetTestModeCheck:
                 if not isinstance(kept_by_layer.get(key), np.ndarray):
                     continue  # the batch-norm layer itself keeps no such average (its own check charges that)
                 a, b = mine.get(key), wanted.get(key)
-                if not isinstance(a, np.ndarray) or not isinstance(b, np.ndarray) or not np.array_equal(a, b):
+                # Within rounding: the reference logic computes the layer's input in this process, the net in the
+                # sandbox, and a layer that updates at test time updates both from inputs equal only to rounding.
+                if not (isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.shape == b.shape
+                        and np.allclose(a, b, rtol=TOL_NET, atol=0)):
                     return ['computing test-time scores changed the running averages; ' + (
                         self.test_time_cause(handle) or "test mode must not update them")]
         return []

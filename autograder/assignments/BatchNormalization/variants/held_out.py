@@ -648,7 +648,7 @@ BUGS_HELD_OUT = of_assignment(ASSIGNMENT, [
         'in batch normalization function": avg_mean was scaled by m / (m - 1) too, "only the avg_var needs to be '
         'scaled", https://github.com/chainer/chainer/issues/332)',
         patch(REFERENCE, 'batchnorm_forward', *BOTH_AVERAGES_BESSEL),
-        loses_in='batchnorm_running_stats_test_mode', held_out=True,
+        loses_in='batchnorm_running_stats_test_mode',
         explanation='the batch mean and variance are scaled by N / (N - 1) before they enter the running averages',
         hint='Compare what enters each running average with the formula in the docstring.'),
     Bug('running_averages_zero_debiased', "the running averages bias-corrected as Adam's moments are: raw averages "
@@ -666,7 +666,7 @@ BUGS_HELD_OUT = of_assignment(ASSIGNMENT, [
         'whose sizes came from the wrong dimension of the input, "silently wrong gradients", '
         'https://github.com/flagos-ai/FlagGems/issues/5392)',
         {'batchnorm_backward': BATCH_SIZE_FROM_FEATURE_AXIS},
-        loses_in='batchnorm_backward', held_out=True,
+        loses_in='batchnorm_backward', held_out=True, family='dx_paths_count',
         explanation='dx uses the number of features where the batch size N belongs',
         hint='Check which axis of dout gives the number of examples the statistics average over.'),
     Bug('closed_form_std_in_numerator', "the closed form's factor gamma / (N * std) written gamma / N * std, so dx "
@@ -688,7 +688,7 @@ BUGS_HELD_OUT = of_assignment(ASSIGNMENT, [
         'way back (source: maddin79/darch issue 12, "the dropout should only be applied to the hidden layers but '
         'not the output layer", https://github.com/maddin79/darch/issues/12)',
         patch(REFERENCE, 'fc_net', *DROPOUT_ON_SCORES),
-        loses_in='fc_net_loss_and_gradients', held_out=True,
+        loses_in='fc_net_loss_and_gradients', held_out=True, family='dropout_placement[scores]',
         explanation="dropout is applied to the output layer's scores as well as to the hidden layers",
         hint='Check which layers dropout follows in {affine - [batchnorm] - relu - [dropout]} x (L - 1) - affine.'),
     Bug('softmax_before_loss', 'the scores turned into probabilities with a softmax before softmax_loss, which '
@@ -706,7 +706,7 @@ BUGS_HELD_OUT = of_assignment(ASSIGNMENT, [
         'Spring-2017 issue 3, "Missing factor of 2 in gradient of L2 regularization", '
         'https://github.com/jingtinghuang/CS231n-Spring-2017/issues/3)',
         patch(REFERENCE, 'fc_net', *L2_GRADIENT_DOUBLED),
-        loses_in='fc_net_loss_and_gradients', held_out=True,
+        loses_in='fc_net_loss_and_gradients', held_out=True, family='l2_weighting[0.5,2]',
         explanation="the weights' regularization gradient is 2 * reg * W while the loss has 0.5 * reg * sum(W ** 2)",
         hint='Differentiate the regularization term your loss adds and compare it with what you add to grads.'),
     Bug('l2_divided_by_batch_size', 'the L2 penalty and its gradient divided by the batch size, as the data loss '
