@@ -84,7 +84,7 @@ class Layer:
 
 def backward_outcome(student, layer, cases, hints, weights=None, own_expected=None):
     """The Outcome of the backward check of ``layer`` on ``cases``, [(inputs, dout), ...]: the first small
-    enough for numeric gradients.
+    enough for numeric gradients (the first on which the student's forward answers is used for them).
 
     ``hints`` {gradient name: ' (what to look at)'} follow a gradient's problem. ``weights`` are the
     gradients' (default 0.45 for dx, 0.25 for each other). ``own_expected(inputs, out, dout)``, when given,
@@ -96,6 +96,22 @@ def backward_outcome(student, layer, cases, hints, weights=None, own_expected=No
     names = layer.gradients
     weights = weights or (0.45,) + (0.25,) * (len(names) - 1)
     results, numeric = {}, {}
+
+    def answering():
+        """The cases on whose inputs the student's forward answers, in order; all of them when it answers on
+        none (then every part fails with its error). A forward that raises on some shapes alone (a slip that
+        lines (N,) up against (N, D) answers only when N == D) is the forward check's to charge: the backward
+        is judged where its forward can be called."""
+        if 'answering' not in results:
+            found = []
+            for i, (inputs, _) in enumerate(cases):
+                try:
+                    layer.student_forward(student, inputs)
+                    found.append(i)
+                except StudentCodeError:
+                    pass
+            results['answering'] = found or list(range(len(cases)))
+        return results['answering']
 
     def run(i):
         """(the student's gradients, how their forward compares, the expected gradients, inputs it changed)."""
@@ -131,12 +147,13 @@ def backward_outcome(student, layer, cases, hints, weights=None, own_expected=No
         return [problem + hints[names[k]]] if problem else []
 
     def against_own_numeric(k, guard):
-        grads = run(0)[0]
+        first = answering()[0]
+        grads = run(first)[0]
         if not numeric:
-            numeric['grads'] = layer.numeric_gradients(student, *cases[0])
+            numeric['grads'] = layer.numeric_gradients(student, *cases[first])
         if guard and not np.any(np.abs(numeric['grads'][0]) > 1e-8):
             # The forward does not depend on x: its derivative says nothing about a backward pass.
-            return problem_of(k, grads[k], run(0)[2][k], TOL_FLOAT64)
+            return problem_of(k, grads[k], run(first)[2][k], TOL_FLOAT64)
         problem = compare('%s (against a numeric gradient of your own %s)' % (names[k], layer.forward),
                           grads[k], numeric['grads'][k], TOL_NUMERIC)
         return [problem + hints[names[k]]] if problem else []
@@ -144,15 +161,16 @@ def backward_outcome(student, layer, cases, hints, weights=None, own_expected=No
     def carried(k):
         """A wrong forward's backward: right when it is the derivative of the layer itself, or numerically of
         the student's own forward."""
-        grads, _, expected, _ = run(0)
+        grads, _, expected, _ = run(answering()[0])
         if compare(names[k], grads[k], expected[k], TOL_FLOAT64) is None:
             return []
-        if any(compare(names[k], grads[k], own[k], TOL_FLOAT64) is None for own in on_own_cache(0) or ()):
+        if any(compare(names[k], grads[k], own[k], TOL_FLOAT64) is None
+               for own in on_own_cache(answering()[0]) or ()):
             return []
         return against_own_numeric(k, guard=True)
 
     def against_numeric(k):
-        grads, forward, expected, _ = run(0)
+        grads, forward, expected, _ = run(answering()[0])
         if forward == WRONG:
             return carried(k)
         if forward == CLOSE:
@@ -162,9 +180,9 @@ def backward_outcome(student, layer, cases, hints, weights=None, own_expected=No
         return against_own_numeric(k, guard=False)
 
     def against_reference(k):
-        if run(0)[1] == WRONG:
+        if run(answering()[0])[1] == WRONG:
             return carried(k)
-        for i in range(len(cases)):
+        for i in answering():
             grads, forward, expected, _ = run(i)
             if forward == WRONG:
                 continue   # a forward wrong on this shape alone is the forward check's to charge
@@ -174,9 +192,9 @@ def backward_outcome(student, layer, cases, hints, weights=None, own_expected=No
         return []
 
     def dout_unchanged():
-        if not np.any(run(0)[0][0]):
+        if not np.any(run(answering()[0])[0][0]):
             return ['the backward must compute %s before this part counts' % names[0]]   # doing nothing changes nothing
-        if any(run(i)[3] for i in range(len(cases))):
+        if any(run(i)[3] for i in answering()):
             return ['%s modified its input dout in place (for example `dout *= gamma`); compute into new arrays: '
                     'the layer below still needs dout' % layer.backward]
         return []

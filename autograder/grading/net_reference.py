@@ -212,9 +212,9 @@ class NetReference:
         (``net_with_params``)."""
         return net_with_params(student, kwargs, params, self.shapes(kwargs))
 
-    def expected(self, student, kwargs, params, seed):
+    def expected(self, student, kwargs, params, seed, rows=2):
         """The reference net's logic over the student's own layer; the reference net itself when the student's
-        layer cannot be called, so a broken layer is not guessed around."""
+        layer cannot be called (on a batch of ``rows``), so a broken layer is not guessed around."""
         net = self.composed_class(student, {k: v.copy() for k, v in params.items()}, len(kwargs['hidden_dims']) + 1,
                                   self.normalized(kwargs), kwargs.get('reg', 0.0))
         if kwargs.get('dropout', 0) > 0:
@@ -222,7 +222,8 @@ class NetReference:
         if not net.normalized:
             return net
         try:
-            net.loss(net.probe_input(kwargs['input_dim']), np.zeros(2, dtype=int))
+            probe = net.probe_input(kwargs['input_dim'])
+            net.loss(np.resize(probe, (rows, probe.shape[1])), np.zeros(rows, dtype=int))
         except StudentCodeError:
             ref = self.reference(seed, dtype=np.float64, **kwargs)
             ref.params = {k: v.copy() for k, v in params.items()}
@@ -230,12 +231,29 @@ class NetReference:
         net.forget()
         return net
 
+    def judged(self, student, kwargs, params, seed, rows):
+        """(net kwargs, params, expected net) a part judges the student's net with, on a batch of ``rows``:
+        these kwargs and the reference logic over the student's layer; or, when that layer raises on these
+        widths but answers when every hidden layer is as wide as the batch (a slip that lines (N,) up against
+        (N, D), say), such a square net with the reference's parameters for it, so that the layer's mistake,
+        charged in the layer's own checks, does not also stop the net from being judged."""
+        expected = self.expected(student, kwargs, params, seed, rows)
+        if isinstance(expected, self.composed_class) or not self.normalized(kwargs) or \
+                all(width == rows for width in kwargs['hidden_dims']):
+            return kwargs, params, expected
+        square = dict(kwargs, hidden_dims=[rows] * len(kwargs['hidden_dims']))
+        square_params = {k: v.copy() for k, v in self.reference(seed, dtype=np.float64, **square).params.items()}
+        square_expected = self.expected(student, square, square_params, seed, rows)
+        if isinstance(square_expected, self.composed_class):
+            return square, square_params, square_expected
+        return kwargs, params, expected
+
     def computes_reference_logic(self, student, kwargs, seed, X, y, tol):
         """Whether the student's net computes what the reference logic over the student's own layer computes
         (train-mode loss and gradients on X, y within ``tol``): then a shortfall of the net is the layer's."""
         params = {k: v.copy() for k, v in self.reference(seed, dtype=np.float64, **kwargs).params.items()}
         try:
-            expected = self.expected(student, kwargs, params, seed)
+            kwargs, params, expected = self.judged(student, kwargs, params, seed, len(X))
             if not isinstance(expected, self.composed_class):
                 return False
             expected_loss, expected_grads = expected.loss(X, y)
@@ -264,17 +282,19 @@ class NetReference:
             computed = {}
 
             def both(kwargs=kwargs, params=params, X=X, y=y, computed=computed, index=index):
-                """(student's loss, grads in contract names, expected loss, expected grads, mapping), once."""
+                """(student's loss, grads in contract names, expected loss, expected grads, mapping, the params
+                judged with), once."""
                 if not computed:
-                    expected = self.expected(student, kwargs, params, seed + index).loss(X, y)
+                    kwargs, params, net = self.judged(student, kwargs, params, seed + index, len(X))
+                    expected = net.loss(X, y)
                     handle, matching = self.student_net(student, kwargs, params)
                     loss, grads = student.net_loss(handle, X, y)
                     computed['result'] = (loss, matching.to_contract(grads, self.shapes(kwargs)), *expected,
-                                          matching)
+                                          matching, params)
                 return computed['result']
 
-            def loss_part(kwargs=kwargs, params=params, fn=both):
-                loss, _, expected_loss, _, _ = fn()
+            def loss_part(kwargs=kwargs, fn=both):
+                loss, _, expected_loss, _, _, params = fn()
                 if loss_agrees(loss, expected_loss, tol):
                     return []
                 diff = loss - expected_loss
@@ -285,7 +305,7 @@ class NetReference:
                         % (abs(diff) / max(1.0, abs(expected_loss)), layer, hint)]
 
             def grads_part(fn=both):
-                loss, grads, expected_loss, expected_grads, mapping = fn()
+                loss, grads, expected_loss, expected_grads, mapping, _ = fn()
                 problems = []
                 if set(grads) != set(expected_grads):
                     problems.append('grads should have exactly the keys of params (%s)'

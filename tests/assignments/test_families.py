@@ -266,7 +266,6 @@ LISTED_AS = {('BatchNormalization', 'returned_keepdims_all[dgamma and dbeta]'): 
              ('BatchNormalization', 'dropout_without_backward'): 'dropout_backward_skipped',
              ('BatchNormalization', 'variance_clamped'): 'variance_clamped_at_eps',
              ('BatchNormalization', 'running_start_at_batch'): 'running_averages_start_at_first_batch',
-             ('BatchNormalization', 'std_without_eps_in_backward'): 'backward_std_without_eps',
              ('BatchNormalization', 'dropout_forward_unused'): 'dropout_output_unused',
              ('LayerNormalization', 'std_for_variance'): 'sqrt_of_std',
              ('LayerNormalization', 'returned_swapped[dgamma,dbeta]'): 'param_gradients_swapped',

@@ -389,5 +389,6 @@ def batchnorm_backward(student):
         gamma, beta = rng.uniform(0.5, 2.5, D) * rng.choice([-1, 1], D), rng.standard_normal(D)
         return (x, gamma, beta), rng.standard_normal((N, D))
 
-    return backward_outcome(student, NORMALIZATION_LAYER, [case(4, 5, 5.0, 12.0), case(16, 7, 2.0, -3.0)], HINTS,
-                            own_expected=_own_normalization)
+    # The square case lets a forward that raises unless N == D still have its backward judged.
+    return backward_outcome(student, NORMALIZATION_LAYER, [case(4, 5, 5.0, 12.0), case(16, 7, 2.0, -3.0),
+                                                           case(6, 6, 3.0, 1.0)], HINTS, own_expected=_own_normalization)

@@ -130,4 +130,22 @@ BUGS = of_assignment(ASSIGNMENT, [
         loses_in='layernorm_net_loss',
         explanation='grads has no entries for gamma and beta',
         hint='Every parameter in params needs its gradient in grads.'),
+    # Two shape slips that raise unless the batch is square (N == D): the checks of the layer charge them; the
+    # net's checks judge the net on a square net, where the layer answers.
+    Bug('statistics_without_keepdims', "each example's mean and variance without keepdims: (N,) against (N, D) "
+        'subtracts row j\'s mean from column j, and raises unless N == D',
+        patch(REFERENCE, 'layernorm_forward', ('mean = x.mean(axis=1, keepdims=True)', 'mean = x.mean(axis=1)'),
+              ("var = np.einsum('ij,ij->i', xc, xc)[:, None] / D", "var = np.einsum('ij,ij->i', xc, xc) / D")),
+        loses_in='layernorm_forward_values',
+        explanation="each example's mean and variance lose their axis (no keepdims), so they line up with the "
+                    'features instead of the examples',
+        hint="Compare the shape of each example's mean with the shape of x."),
+    Bug('backward_row_means_without_keepdims', "the backward's row means without keepdims: they line up with the "
+        'features, and raise unless N == D',
+        patch(REFERENCE, 'layernorm_backward', ('dx_hat.mean(axis=1, keepdims=True)', 'dx_hat.mean(axis=1)'),
+              ('np.mean(dx_hat * x_hat, axis=1, keepdims=True)', 'np.mean(dx_hat * x_hat, axis=1)')),
+        loses_in='layernorm_backward',
+        explanation="dx's row means lose their axis (no keepdims), so they line up with the features instead of "
+                    'the examples',
+        hint="Compare the shape of each row's mean with the shape of dout."),
 ])
