@@ -124,9 +124,16 @@ class Assignment:
 
     # ---------------------------------------------------------------- the answer key
     def reference_cells(self):
-        """{grade_id: source code} of the reference, one entry per solution cell, read out of ``solutions/``."""
-        return {grade_id: '\n\n'.join(inspect.getsource(obj).rstrip() for obj in objects)
-                for grade_id, objects in self.module('cells').CELLS.items()}
+        """{grade_id: source code} of the reference, one entry per solution cell, read out of ``solutions/``
+        (a fresh dict each call: callers edit it)."""
+        return dict(self._reference_sources)
+
+    @cached_property
+    def _reference_sources(self):
+        # Read once: inspect tokenizes the solutions' files on every call, and every variant and mistake of the
+        # validation set starts from these cells.
+        return tuple((grade_id, '\n\n'.join(inspect.getsource(obj).rstrip() for obj in objects))
+                     for grade_id, objects in self.module('cells').CELLS.items())
 
     # ---------------------------------------------------------------- files
     @property
