@@ -159,11 +159,19 @@ class Container:
             return 'needs Linux'
         if os.geteuid() != 0:
             return 'needs root, to run each worker as a uid of its own'
-        interpreter = view.build().interpreter
+        worker_view = view.build()
+        interpreter = worker_view.interpreter
         blocked = unreachable_ancestor(interpreter)
         if blocked:
             return ('the Python interpreter %s cannot be run by other users (%s is mode %o); install Python '
                     'where every user can run it' % (interpreter, blocked, os.stat(blocked).st_mode & 0o777))
+        # The worker imports by path, as a uid of its own: a private folder above the environment (a kit
+        # installed in a private home, or under a `mktemp -d` folder) would leave it without numpy.
+        for folder in worker_view.sys_path:
+            blocked = unreachable_ancestor(os.path.join(folder, 'x'))
+            if blocked:
+                return ('the Python environment %s cannot be read by other users (%s is mode %o); install the '
+                        'kit under a folder every user may enter' % (folder, blocked, os.stat(blocked).st_mode & 0o777))
         try:
             seccomp.program()
         except seccomp.SeccompUnavailable as exc:

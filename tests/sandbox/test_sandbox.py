@@ -9,9 +9,11 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
+from autograder.sandbox import levels
 from autograder.sandbox.levels import unreachable_ancestor
 from tests.containment import require_containment, run_contained
 
@@ -164,3 +166,17 @@ def _no_sandbox_no_score(nb, tmp_path):
                              '--require-isolation full' % (PYTHON, sub, results))
     proc = run_contained(in_private_mounts(gradescope), timeout=300)
     assert proc.returncode == 3 and not results.exists(), proc.stderr[-2000:]
+
+
+def test_the_container_level_says_so_when_a_private_folder_hides_the_environment(tmp_path, monkeypatch):
+    """The container level's worker imports by path as a uid of its own: a kit installed below a private
+    folder (a private home, a `mktemp -d` folder) would start without numpy, so the level says it cannot run
+    there, and why, before any worker starts."""
+    if os.geteuid() != 0:
+        pytest.skip('the container level needs root')
+    site = tmp_path / 'private' / 'kit' / '.venv' / 'site-packages'
+    site.mkdir(parents=True)
+    (tmp_path / 'private').chmod(0o700)
+    monkeypatch.setattr(levels.view, 'build', lambda *a: SimpleNamespace(interpreter='/bin/sh', sys_path=(str(site),)))
+    reason = levels.Container.unavailable()
+    assert reason and 'cannot be read by other users' in reason and str(site) in reason
