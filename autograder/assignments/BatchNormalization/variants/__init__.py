@@ -1,16 +1,21 @@
 """The validation variants of batch normalization: its correct implementations (``correct.py``), realistic
-bugs (``bugs.py``), nets of other consistent structures (``structures.py``) and the mistakes reported in
-public discussions of this assignment (``reported.py`` for the layer, ``reported_net.py`` for the net, and
-``held_out.py``, more reported mistakes kept apart from the diagnosis's tuning), and more correct implementations
-in the styles of public solutions (``held_out_correct.py``), each written as the notebook's solution cells."""
+bugs (``bugs.py``), nets of other consistent structures (``structures.py``), the mistakes reported in public
+discussions of this assignment (``reported.py`` for the layer, ``reported_net.py`` for the net; and, kept apart
+from the diagnosis's tuning, ``held_out.py`` for the forward pass and running averages, ``held_out_backward.py``
+and ``held_out_net.py``), and more correct implementations in the styles of public solutions
+(``held_out_correct.py``, ``held_out_correct_net.py``), each written as the notebook's solution cells."""
 from autograder.assignments.BatchNormalization.variants import bugs, correct
 from autograder.assignments.BatchNormalization.variants.held_out import BUGS_HELD_OUT
+from autograder.assignments.BatchNormalization.variants.held_out_backward import BUGS_HELD_OUT_BACKWARD
+from autograder.assignments.BatchNormalization.variants.held_out_net import BUGS_HELD_OUT_NET
 from autograder.assignments.BatchNormalization.variants.held_out_correct import CORRECT_HELD_OUT
+from autograder.assignments.BatchNormalization.variants.held_out_correct_net import CORRECT_HELD_OUT_NET
 from autograder.assignments.BatchNormalization.variants.reported import BUGS_REPORTED, CORRECT_REPORTED
 from autograder.assignments.BatchNormalization.variants.reported_net import BUGS_REPORTED_NET
 from autograder.assignments.BatchNormalization.variants.structures import STRUCTURES
 
-BUGS = bugs.BUGS + STRUCTURES + BUGS_REPORTED + BUGS_REPORTED_NET + BUGS_HELD_OUT
-CORRECT = correct.CORRECT + CORRECT_REPORTED + CORRECT_HELD_OUT
+BUGS = (bugs.BUGS + STRUCTURES + BUGS_REPORTED + BUGS_REPORTED_NET + BUGS_HELD_OUT + BUGS_HELD_OUT_BACKWARD
+        + BUGS_HELD_OUT_NET)
+CORRECT = correct.CORRECT + CORRECT_REPORTED + CORRECT_HELD_OUT + CORRECT_HELD_OUT_NET
 
 __all__ = ['BUGS', 'CORRECT']
