@@ -34,7 +34,7 @@ def _is_float32(*arrays):
     return all(isinstance(a, np.ndarray) and a.dtype == np.float32 for a in arrays)
 
 
-def _train_calls(layer, calls, single=False):
+def train_calls(layer, calls, single=False):
     """(x, gamma, beta, param, out, param after) of each recorded train-mode forward call that answered in
     float64 (or in float32 too, when ``single``)."""
     for call in calls:
@@ -57,7 +57,7 @@ def _centred(x_hat, axis):
 
 def normalized_statistics(layer, calls):
     axis, other = layer.statistics_axis, 1 - layer.statistics_axis
-    for x, gamma, beta, param, out, _ in _train_calls(layer, calls):
+    for x, gamma, beta, param, out, _ in train_calls(layer, calls):
         eps = param.get('eps', layer.default_eps)
         x_hat = (out - beta) / gamma
         var = x.var(axis=axis)
@@ -84,7 +84,7 @@ def _eps_evidence(layer, calls):
     """(train call's param, eps the check passed or the default, the variances of the features eps decides,
     their normalized variances) of the first train call whose outputs can tell where eps entered."""
     axis = layer.statistics_axis
-    for x, gamma, beta, param, out, _ in _train_calls(layer, calls):
+    for x, gamma, beta, param, out, _ in train_calls(layer, calls):
         eps = param.get('eps', layer.default_eps)
         var = x.var(axis=axis)
         tiny = (var < 10 * eps) & (var > 1e-3 * eps)
@@ -142,7 +142,7 @@ def measured_momentum(layer, calls, absent_start=True):
     absent count."""
     if layer.statistics_axis != 0:
         return None
-    for x, gamma, beta, param, out, after in _train_calls(layer, calls, single=True):
+    for x, gamma, beta, param, out, after in train_calls(layer, calls, single=True):
         if not _centred((out - beta) / gamma, 0):
             continue        # the forward's own mean is not the batch's: the update below cannot be read
         batch = x.mean(axis=0)
@@ -180,9 +180,9 @@ def running_weight(layer, calls):
             % (kept, 'from bn_param' if passed else 'at its default', momentum))
 
 
-def _backward_calls(layer, calls):
-    """(inputs, dout, the student's gradients, the reference's) of each recorded backward whose forward (the
-    same inputs) the reference agrees with: a wrong forward's backward is described by the forward's check."""
+def backward_calls(layer, calls):
+    """(inputs, dout, the student's gradients, the reference's, the param dict) of each recorded backward whose
+    forward (the same inputs) the reference agrees with: a wrong forward's backward is described by the forward's check."""
     forwards = [c for c in calls if c.op == layer.forward and not c.failed and isinstance(c.result, tuple)]
     for call in calls:
         if call.op != layer.backward or call.failed or not isinstance(call.result, tuple):
@@ -197,11 +197,11 @@ def _backward_calls(layer, calls):
         if not same_forward or any(np.shape(f.result[0]) != expected_out.shape
                                    or rel_err(f.result[0], expected_out) > 1e-10 for f in same_forward):
             continue
-        yield arrays, dout, call.result, layer.reference_backward(dout, cache)
+        yield arrays, dout, call.result, layer.reference_backward(dout, cache), (inputs[len(arrays):] or [{}])[0]
 
 
 def gradient_shape(layer, calls):
-    for arrays, dout, grads, expected in _backward_calls(layer, calls):
+    for arrays, dout, grads, expected, _ in backward_calls(layer, calls):
         for name, got, want in zip(layer.gradients, grads, expected):
             if got.shape != want.shape:
                 if got.size == want.size:
@@ -216,7 +216,7 @@ def gradient_shape(layer, calls):
 
 def gradient_relation(layer, calls):
     axis = layer.statistics_axis
-    for arrays, dout, grads, expected in _backward_calls(layer, calls):
+    for arrays, dout, grads, expected, _ in backward_calls(layer, calls):
         for name, got, want in zip(layer.gradients, grads, expected):
             if got.shape != want.shape or rel_err(got, want) <= EXACT or not np.any(want):
                 continue

@@ -9,7 +9,7 @@ import numpy as np
 
 from autograder.assignments.BatchNormalization.layer_checks import NORMALIZATION_LAYER
 from autograder.assignments.BatchNormalization.net_families import NET_FAMILIES
-from autograder.grading import properties
+from autograder.grading import formulas, properties
 from autograder.grading.families import Edit, Family, grid, literal, returned_families
 
 FORWARD, BACKWARD = 'batchnorm_forward', 'batchnorm_backward'
@@ -62,6 +62,17 @@ def measured_momentum(calls):
         found = properties.measured_momentum(NORMALIZATION_LAYER, calls)
     # 0 and 1 are no momentum: the last batch alone, or no update (families of their own).
     return ({'momentum': literal(found[0])},) if found and 1e-3 < found[0] < 1 - 1e-3 else ()
+
+
+GRAPH = """    # x_hat = xc / std, and std = sqrt(var + eps), var = mean(xc ** 2)
+    dxc = dx_hat / std
+    dstd = -np.sum(dx_hat * xc, axis=0) / std ** 2
+    dvar = 0.5 * dstd / std
+    dxc += 2.0 * xc * dvar / N
+
+    # xc = x - mean(x): the mean's branch spreads -sum(dxc) / N back over every row
+    dx = dxc - dxc.sum(axis=0) / N"""
+STATISTICS = {'var': 'sample_var', 'unbiased': 'sample_var * N / (N - 1)', 'second_moment': 'np.mean(x * x, axis=0)'}
 
 
 EPS = (
@@ -190,6 +201,12 @@ RUNNING = (
             {'stat': 'variance', '_mean': 'running_mean', '_var': 'x.var(axis=0)'})),
 )
 
+FORMULAS = (
+    formulas.normalizer_family(TRAIN, NORMALIZATION_LAYER, Edit(FORWARD, TRAIN_X_HAT, ''), STATISTICS,
+                               variance=Edit(FORWARD, VARIANCE, '')),
+    formulas.dx_family(GRADIENTS, NORMALIZATION_LAYER, Edit(BACKWARD, GRAPH, ''), 'axis=0', 'N'),
+)
+
 BACKWARD_HINT = 'Follow the chain rule from out back to x, one node at a time.'
 GRADIENT = returned_families('returned', GRADIENTS, BACKWARD, RETURN, ('dx', 'dgamma', 'dbeta'), FACTORS,
                              squeezed=('dgamma', 'dbeta'), hint=BACKWARD_HINT) + (
@@ -238,4 +255,4 @@ GRADIENT = returned_families('returned', GRADIENTS, BACKWARD, RETURN, ('dx', 'dg
            'Check the shape of dbeta.', (Edit(BACKWARD, DBETA, DBETA.replace('axis=0', 'axis=1')),)),
 )
 
-FAMILIES = EPS + VARIANCES + RUNNING + GRADIENT + NET_FAMILIES
+FAMILIES = EPS + VARIANCES + RUNNING + GRADIENT + FORMULAS + NET_FAMILIES

@@ -323,7 +323,7 @@ BUGS_HELD_OUT = of_assignment(ASSIGNMENT, [
         'comment giving scale = sqrt(var + epsilon)^{-0.5} where (var + epsilon)^{-0.5} was meant, '
         'https://github.com/kaldi-asr/kaldi/issues/1861)',
         patch(REFERENCE, 'batchnorm_forward', *FOURTH_ROOT_SCALE),
-        loses_in='batchnorm_forward_train', held_out=True,
+        loses_in='batchnorm_forward_train', family='normalizer_formula[x - mean,(var + eps) ** 0.25,x_hat]',
         explanation='x - mean is multiplied by sqrt(var + eps) ** -0.5, dividing by the fourth root of var + eps '
                     'instead of its square root',
         hint='Check the power of var + eps your code ends up dividing by.'),
@@ -332,7 +332,7 @@ BUGS_HELD_OUT = of_assignment(ASSIGNMENT, [
         'VectorBatchNorm": its variance was the mean of the squared input, never centred, '
         'https://github.com/COGMAR/RotEqNet/pull/2)',
         patch(REFERENCE, 'batchnorm_forward', *UNCENTRED_SECOND_MOMENT),
-        loses_in='batchnorm_forward_train', held_out=True,
+        loses_in='batchnorm_forward_train', family='normalizer_formula[x - mean,sqrt(mean(x ** 2) + eps),variance]',
         explanation='the variance is the mean of x squared, without the mean subtracted first',
         hint='Check what your variance measures the spread around.'),
     Bug('running_mean_bessel_scaled', "the unbiased correction N / (N - 1) applied to both running averages, the "

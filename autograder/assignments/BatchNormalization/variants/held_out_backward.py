@@ -144,7 +144,7 @@ BUGS_HELD_OUT_BACKWARD = of_assignment(ASSIGNMENT, [
         "norm backward whose tmp2 = N * dxhat - tmp1 took dxhat, the batch's sum of scale * dy, where each "
         "element's dy * scale belongs, https://github.com/ROCm/MIOpen/issues/104)",
         {'batchnorm_backward': SUMMED_TERM_BACKWARD},
-        loses_in='batchnorm_backward', held_out=True,
+        loses_in='batchnorm_backward', family='dx_formula[dx = ((n - 1) * mean(dx_hat) - x_hat * mean(dx_hat * x_hat)) / std]',
         explanation="the N * dx_hat term of dx uses the sum of dx_hat over the batch instead of each row's own value",
         hint='In the closed form, check which terms are per example and which are sums over the batch.'),
     Bug('backward_batch_size_from_feature_axis', 'a closed-form backward that takes the batch size N from '
@@ -159,7 +159,7 @@ BUGS_HELD_OUT_BACKWARD = of_assignment(ASSIGNMENT, [
         'is multiplied by the standard deviation instead of divided by it (source: LBANN/lbann PR 1172, "Fixing '
         'incorrect parentheses in entry-wise batchnorm", https://github.com/LBANN/lbann/pull/1172)',
         {'batchnorm_backward': STD_IN_NUMERATOR_BACKWARD},
-        loses_in='batchnorm_backward', held_out=True,
+        loses_in='batchnorm_backward', family='dx_formula[dx = (dx_hat - mean(dx_hat) - x_hat * mean(dx_hat * x_hat)) * std]',
         explanation='dx is multiplied by the standard deviation where it should be divided by it',
         hint='Check the parentheses around the factor in front of your closed-form dx.'),
 ])

@@ -209,7 +209,7 @@ BUGS_HELD_OUT = of_assignment(ASSIGNMENT, [
         'cpu doesn\'t seem to take care about scales": dy is multiplied by the scales g, but the unscaled dy * ivar '
         'computes dx, https://github.com/denizyuret/Knet.jl/issues/288)',
         patch(REFERENCE, 'layernorm_backward', *BRANCHES_FROM_DOUT),
-        loses_in='layernorm_backward', held_out=True,
+        loses_in='layernorm_backward', family='dx_formula[dx = (dx_hat - mean(dout) - x_hat * mean(dout * x_hat)) / std]',
         explanation="the mean's and the variance's branches of dx leave out the factor gamma",
         hint='Follow the chain rule from out back to x_hat in every term of dx.'),
     Bug('row_variance_uncentred', "each example's variance taken as the mean of its squared features, without "
@@ -217,7 +217,7 @@ BUGS_HELD_OUT = of_assignment(ASSIGNMENT, [
         'VectorBatchNorm": a normalization whose variance was the mean of the squared input, never centred, '
         'https://github.com/COGMAR/RotEqNet/pull/2)',
         patch(REFERENCE, 'layernorm_forward', *UNCENTRED_ROW_MOMENT),
-        loses_in='layernorm_forward_values', held_out=True,
+        loses_in='layernorm_forward_values', family='normalizer_formula[x - mean,sqrt(mean(x ** 2) + eps),x_hat]',
         explanation="each example's variance is the mean of its squared features, without its mean subtracted",
         hint='Check what your variance measures the spread around.'),
 ])
