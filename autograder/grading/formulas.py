@@ -6,7 +6,7 @@ wrote down (x - mean divided by the fourth root of var + eps; a closed-form dx w
 where dout * gamma belongs), yet it is still a simple formula of the same few quantities. Two readings
 recover it from the recorded calls alone:
 
-- ``normalizer``: a train call's output is an affine map of x per slice, (x - centre) / divisor; the
+- ``normalizer`` (``test_normalizer`` for test mode and the running averages): a train call's output is an affine map of x per slice, (x - centre) / divisor; the
   divisor is matched against (statistic + eps) ** p, statistic ** p + eps and statistic ** p, for the
   plain and unbiased variance and the mean of x squared, with one power p for every slice;
 - ``dx_terms``: dx, on inputs whose forward is right, is fitted as a combination of the terms the true
@@ -14,15 +14,15 @@ recover it from the recorded calls alone:
   from dout alone), times 1/std or another power of std, with a coefficient per term that is a small
   fraction, possibly times the slice's length n.
 
-What is read here is only a candidate: the family it fills (each assignment's ``families.py``) is replayed
-like any other mistake and named only when the replay reproduces every wrong value of the check.
+What is read here is only a candidate: the family it fills (``formula_families``, declared in each
+assignment's ``families.py``) is replayed like any other mistake and named only when the replay reproduces
+every wrong value of the check.
 """
 from fractions import Fraction
 from itertools import product
 
 import numpy as np
 
-from autograder.grading.families import Edit, Family
 from autograder.grading.properties import backward_calls, train_calls
 from autograder.grading.own_normalization import affine_fit
 
@@ -62,7 +62,8 @@ _UNTOLD = object()     # a call that cannot tell a power: no slice's base is far
 def _power(divisor, base):
     """The one power p with divisor = base ** p on every slice (a small fraction), None when there is none,
     ``_UNTOLD`` when the bases cannot tell it."""
-    if np.any(divisor <= 0) or np.any(base <= 0):
+    divisor, base = np.ravel(divisor), np.ravel(base)
+    if divisor.shape != base.shape or np.any(divisor <= 0) or np.any(base <= 0):
         return None
     usable = np.abs(np.log(base)) > 0.05
     if usable.sum() < 2:
@@ -78,23 +79,56 @@ def normalizer(layer, calls):
     with one power, each told by at least one call (a call whose variances are all near 1 tells no power,
     one whose variances dwarf eps does not tell where eps goes); [] when none does."""
     axis = layer.statistics_axis
+
+    def observed():
+        for x, gamma, beta, param, out, _ in train_calls(layer, calls):
+            if x.shape[axis] >= 3:
+                yield (x, (out - beta) / gamma, param.get('eps', layer.default_eps),
+                       {'mean': x.mean(axis=axis, keepdims=True)}, {name: statistic(name, x, axis) for name in STATISTICS})
+    return _readings(observed(), axis, ('mean', 'var', 'inside', Fraction(1, 2)))
+
+
+def test_normalizer(layer, calls):
+    """The same for test-mode calls, whose statistics are the running averages they were given (a layer that
+    keeps running averages over axis 0)."""
+    def observed():
+        for call in calls:
+            if call.op != layer.forward or call.failed or not isinstance(call.result, tuple):
+                continue
+            x, gamma, beta, param = call.args[:4]
+            out = call.result[0]
+            if not isinstance(param, dict) or param.get('mode') != 'test' or x.shape[0] < 3:
+                continue
+            mean, var = param.get('running_mean'), param.get('running_var')
+            if not all(isinstance(a, np.ndarray) and a.dtype == np.float64 for a in (x, out, mean, var)):
+                continue
+            if out.shape != x.shape or np.any(np.asarray(gamma) == 0):
+                continue
+            yield x, (out - beta) / gamma, param.get('eps', layer.default_eps), {'running': mean}, {'running_var': var}
+    if layer.statistics_axis != 0:
+        return []
+    return _readings(observed(), 0, ('running', 'running_var', 'inside', Fraction(1, 2)))
+
+
+def _readings(observed, axis, right):
+    """The candidates (centre, statistic, placement) with one power over every observed (x, x_hat, eps,
+    {centre: value}, {statistic: value}), x_hat read as an affine map of x per slice; ``right`` is the
+    layer's own formula, never a mistake."""
     powers, told = {}, 0        # candidate -> its power (None: ruled out)
-    for x, gamma, beta, param, out, _ in train_calls(layer, calls):
-        eps = param.get('eps', layer.default_eps)
-        fit = affine_fit(x, (out - beta) / gamma, axis)
-        if fit is None or x.shape[axis] < 3:
+    for x, x_hat, eps, centres, statistics in observed:
+        fit = affine_fit(x, x_hat, axis)
+        if fit is None:
             continue
         shift, scale = fit
-        if np.allclose(shift, x.mean(axis=axis, keepdims=True), rtol=1e-6, atol=1e-9):
-            centre = 'mean'
-        elif np.allclose(shift, 0, atol=1e-9 * np.abs(x).max()):
+        centre = next((name for name, value in centres.items()
+                       if np.allclose(shift, value, rtol=1e-6, atol=1e-9)), None)
+        if centre is None and np.allclose(shift, 0, atol=1e-9 * np.abs(x).max()):
             centre = 'zero'
-        else:
-            return []
+        if centre is None:
+            return []       # neither centred on its statistic nor uncentred: no formula of these
         told += 1
         divisor = 1 / scale
-        for name, placement in product(STATISTICS, PLACEMENTS):
-            s = statistic(name, x, axis)
+        for (name, s), placement in product(statistics.items(), PLACEMENTS):
             base = s + eps if placement == 'inside' else s
             d = divisor - eps if placement == 'outside' else divisor
             key, power = (centre, name, placement), _power(d, base)
@@ -104,8 +138,7 @@ def normalizer(layer, calls):
         for key in [k for k in powers if k[0] != centre]:
             powers[key] = None
     return [{'centre': c, 'statistic': n, 'placement': p, 'power': power}
-            for (c, n, p), power in powers.items()
-            if power not in (None, 0) and (c, n, p, power) != ('mean', 'var', 'inside', Fraction(1, 2))] if told else []
+            for (c, n, p), power in powers.items() if power not in (None, 0) and (c, n, p, power) != right] if told else []
 
 
 def _columns(x, gamma, dout, axis, eps):
@@ -181,175 +214,3 @@ def dx_terms(layer, calls):
                 return []
             return [{'scale': scale, 'terms': terms}]
     return []
-
-
-# What a student reads, and the code a family replays, for each reading.
-
-STATISTIC_WORDS = {'var': 'var', 'unbiased': 'the unbiased variance (dividing by n - 1)',
-                   'second_moment': 'mean(x ** 2) (the variance without the mean subtracted)'}
-TERM_WORDS = {'direct': '{s}', 'mean': 'mean({s})', 'variance': 'x_hat * mean({s} * x_hat)'}
-PATH_WORDS = {'direct': 'the direct term', 'mean': 'the path through the mean',
-              'variance': 'the path through the variance'}
-SCALE_WORDS = {-1: ' / std', 1: ' * std', -2: ' / std ** 2', 0: '', -3: ' / std ** 3'}
-
-
-def number(value):
-    """A Fraction as its shortest readable text: 1/4 -> '0.25', 1/3 -> '1/3'."""
-    if value.denominator in (1, 2, 4):
-        text = '%g' % float(value)
-        return text
-    return '%d/%d' % (value.numerator, value.denominator)
-
-
-def power_of(base, power, simple):
-    """``base`` to ``power`` as text; ``simple`` when base needs no parentheses."""
-    if power == 1:
-        return base
-    if power == Fraction(1, 2):
-        return 'sqrt(%s)' % base
-    return '%s ** %s' % (base if simple else '(%s)' % base, number(power))
-
-
-def normalizer_words(setting):
-    """(what x is divided by, as text; what is divided) of a ``normalizer`` reading."""
-    s = STATISTIC_WORDS[setting['statistic']].split(' (')[0]
-    simple = ' ' not in s
-    if setting['placement'] == 'inside':
-        divisor = power_of('%s + eps' % s, setting['power'], False)
-    else:
-        divisor = power_of(s, setting['power'], simple) + (' + eps' if setting['placement'] == 'outside' else '')
-    return divisor, 'x - mean' if setting['centre'] == 'mean' else 'x'
-
-
-def normalizer_code(setting, statistics, eps='eps'):
-    """The divisor's code, from ``statistics``: {statistic name: its code in the reference}."""
-    s, p = statistics[setting['statistic']], setting['power']
-    power = '(%d / %d)' % (p.numerator, p.denominator)
-    if setting['placement'] == 'inside':
-        return '(%s + %s) ** %s' % (s, eps, power)
-    return '(%s) ** %s' % (s, power) + (' + %s' % eps if setting['placement'] == 'outside' else '')
-
-
-def coefficient_text(coefficient):
-    """(sign, size) of a term's coefficient as text: (1, 0, '') -> ('+', ''), (-1, 1, 'n') -> ('-', '(1 - n)')."""
-    a, b, form = coefficient
-    if b == 0:
-        return ('-' if a < 0 else '+'), ('' if abs(a) == 1 else number(abs(a)))
-    n = 'n' if form == 'n' else '1/n'
-    varying = (n if b == 1 else '-' + n if b == -1 else '%s * %s' % (number(b), n))
-    if a == 0:
-        return ('-', varying[1:]) if varying.startswith('-') else ('+', varying)
-    if b > 0:
-        return '+', '(%s %s %s)' % (varying, '-' if a < 0 else '+', number(abs(a)))
-    if a > 0:
-        return '+', '(%s - %s)' % (number(a), varying[1:])
-    return '-', '(%s + %s)' % (varying[1:], number(abs(a)))
-
-
-def dx_formula(setting):
-    """``dx = (...) / std`` of a ``dx_terms`` reading, as a student reads it."""
-    parts = []
-    for (term, source), coefficient in sorted(setting['terms'].items(),
-                                              key=lambda item: (TERMS.index(item[0][0]), SOURCES.index(item[0][1]))):
-        sign, size = coefficient_text(coefficient)
-        sign = sign if parts else sign.replace('+', '')
-        name = TERM_WORDS[term].format(s=source)
-        parts.append('%s%s%s' % (sign + ' ' if parts else sign, size + ' * ' if size else '', name))
-    body = ' '.join(parts) or '0'
-    return 'dx = (%s)%s' % (body, SCALE_WORDS[setting['scale']])
-
-
-def dx_differences(setting):
-    """What a ``dx_terms`` reading differs in from the true gradient, as phrases."""
-    found, terms = [], setting['terms']
-    if setting['scale'] != -1:
-        found.append('the whole is multiplied by std' if setting['scale'] == 1 else
-                     'the whole is not divided by std' if setting['scale'] == 0 else
-                     'the whole is divided by std ** %d instead of std' % -setting['scale'])
-    direct, mean = terms.get(('direct', 'dx_hat')), terms.get(('mean', 'dx_hat'))
-    if direct is None and mean is not None and mean[1:] == (1, 'n') and mean[0] == -1:
-        # n * mean(dx_hat) is the sum over the batch: the per-row term summed where each row's own belongs
-        found.append('the direct term dx_hat is replaced by its sum over the batch, n * mean(dx_hat)')
-        terms = {k: v for k, v in terms.items() if k != ('mean', 'dx_hat')}
-        terms[('direct', 'dx_hat')], terms[('mean', 'dx_hat')] = plain(1), plain(-1)
-    for (term, source), want in REFERENCE_TERMS.items():
-        own, other = terms.get((term, 'dx_hat')), terms.get((term, 'dout'))
-        if own is None and other is None:
-            found.append('%s is left out' % PATH_WORDS[term])
-        elif own is None:
-            found.append('%s takes dout where dx_hat = dout * gamma belongs' % PATH_WORDS[term])
-            if other != plain(want):
-                found.append('%s has %s where %s belongs' % (PATH_WORDS[term], coefficient_words(other), want))
-        elif own != plain(want):
-            found.append('%s has %s where %s belongs' % (PATH_WORDS[term], coefficient_words(own), want))
-    for (term, source), _ in terms.items():
-        if source == 'dout' and (term, 'dx_hat') in terms:
-            found.append('%s has an extra part from dout' % PATH_WORDS[term])
-    return found
-
-
-def coefficient_words(coefficient):
-    sign, size = coefficient_text(coefficient)
-    return 'the factor %s%s' % ('-' if sign == '-' else '', size or '1')
-
-
-def dx_code(setting, axis, n):
-    """The code of dx for a ``dx_terms`` reading: ``axis`` the keyword of the statistics' axis (with
-    keepdims where the layer needs it), ``n`` the code of the slice's length."""
-    code = {'direct': '{s}', 'mean': '{s}.mean(%s)' % axis, 'variance': 'x_hat * (({s}) * x_hat).mean(%s)' % axis}
-    parts = []
-    for (term, source), (a, b, form) in setting['terms'].items():
-        factor = '(%d / %d + %d / %d * %s)' % (a.numerator, a.denominator, b.numerator, b.denominator,
-                                               n if form != '1/n' else '(1 / %s)' % n)
-        parts.append('%s * %s' % (factor, code[term].format(s='dx_hat' if source == 'dx_hat' else 'dout')))
-    return '(%s) * std ** %d' % (' + '.join(parts) or '0 * dout', setting['scale'])
-
-
-# The two families every normalization layer gets from these readings (its ``families.py`` gives the lines).
-
-def normalizer_family(check, layer, x_hat, statistics, variance=None):
-    """The family 'normalizer_formula' of ``layer``: ``x_hat`` the reference's line computing x_hat from the
-    centred x (``xc``) or x, ``statistics`` {statistic: its code}, ``variance`` (optional) the line computing
-    the variance, which another statistic may replace everywhere (the running average too)."""
-    def measured(calls):
-        with np.errstate(all='ignore'):
-            readings = normalizer(layer, calls)
-        settings = []
-        for reading in readings:
-            divisor, divided = normalizer_words(reading)
-            centre = 'xc' if reading['centre'] == 'mean' else 'x'
-            settings.append({'divided': divided, 'divisor': divisor, 'where': 'x_hat', '_words': '',
-                             '_x_hat': 'x_hat = %s / (%s)' % (centre, normalizer_code(reading, statistics)),
-                             '_variance': variance.old if variance else ''})
-            if variance is not None and reading['statistic'] != 'var':
-                code = normalizer_code(dict(reading, statistic='var'), statistics)
-                settings.append({'divided': divided, 'divisor': divisor, 'where': 'variance',
-                                 '_words': ', with %s taken for the variance everywhere' % STATISTIC_WORDS[reading['statistic']],
-                                 '_x_hat': 'x_hat = %s / (%s)' % (centre, code),
-                                 # the statistic replaces the variance from here on (the running average too)
-                                 '_variance': '%s; %s = %s' % (variance.old, variance.old.split(' = ')[0],
-                                                                statistics[reading['statistic']])})
-        return tuple(settings)
-
-    edits = (Edit(x_hat.cell, x_hat.old, '{_x_hat}'),)
-    if variance is not None:
-        edits = (Edit(variance.cell, variance.old, '{_variance}'),) + edits
-    return Family('normalizer_formula', check, 'x is normalized as ({divided}) / {divisor}{_words}, where (x - mean) '
-                  '/ sqrt(var + eps) belongs', 'Check what x is divided by, term by term, against the docstring.',
-                  edits, (), measured)
-
-
-def dx_family(check, layer, dx, axis, n):
-    """The family 'dx_formula' of ``layer``: ``dx`` the reference's lines computing dx from dx_hat, x_hat,
-    std and dout (replaced whole), ``axis`` the keywords of its means' axis, ``n`` the code of their length."""
-    def measured(calls):
-        with np.errstate(all='ignore'):
-            readings = dx_terms(layer, calls)
-        return tuple({'formula': dx_formula(r), '_differences': '; '.join(dx_differences(r)),
-                      '_dx': '    dx = ' + dx_code(r, axis, n)} for r in readings)
-
-    over = 'the batch' if layer.statistics_axis == 0 else "each example's features"
-    return Family('dx_formula', check, 'dx works out as {formula}: {_differences} (the true gradient is dx = (dx_hat - '
-                  'mean(dx_hat) - x_hat * mean(dx_hat * x_hat)) / std, with means over %s and dx_hat = dout * gamma)'
-                  % over, 'Work the chain rule through x_hat, the mean and the variance again, one term at a time.',
-                  (Edit(dx.cell, dx.old, '{_dx}'),), (), measured)

@@ -221,6 +221,8 @@ PLANTED = [
      [("eps = ln_param.get('eps', 1e-5)", 'eps = 0.001')]),
     ('LayerNormalization', 'dbeta_wrong_axis', 'layernorm_backward',
      [('dbeta = dout.sum(axis=0)', 'dbeta = np.sum(dout, axis=-1)')]),
+    ('BatchNormalization', 'running_var_of[np.mean(x * x, axis=0)]', 'batchnorm_forward',
+     [(BN_UPDATE, BN_UPDATE.replace('(1 - momentum) * sample_var', '(1 - momentum) * (x ** 2).mean(axis=0)'))]),
 ]
 
 
@@ -320,6 +322,8 @@ MEASURED = [
      'batchnorm_backward', [('dxc = dx_hat / std', 'dxc = dout / std')]),
     ('LayerNormalization', 'normalizer_formula[x,sqrt(mean(x ** 2)) + eps,x_hat]',
      'layernorm_forward', [('x_hat = xc / std', 'x_hat = x / (np.sqrt(np.mean(x ** 2, axis=1, keepdims=True)) + eps)')]),
+    ('BatchNormalization', 'test_normalizer_formula[x - running_mean,(running_var + eps) ** 1.5,x_hat]',
+     'batchnorm_forward', [('np.sqrt(running_var + eps)', '(running_var + eps) ** 1.5')]),
     ('LayerNormalization', 'dx_formula[dx = (dx_hat - mean(dx_hat) - x_hat * mean(dx_hat * x_hat)) / std ** 2]',
      'layernorm_backward', [('          - x_hat * np.mean(dx_hat * x_hat, axis=1, keepdims=True)) / std',
                              '          - x_hat * np.mean(dx_hat * x_hat, axis=1, keepdims=True)) / std / std')]),

@@ -9,7 +9,7 @@ import numpy as np
 
 from autograder.assignments.BatchNormalization.layer_checks import NORMALIZATION_LAYER
 from autograder.assignments.BatchNormalization.net_families import NET_FAMILIES
-from autograder.grading import formulas, properties
+from autograder.grading import formula_families, properties
 from autograder.grading.families import Edit, Family, grid, literal, returned_families
 
 FORWARD, BACKWARD = 'batchnorm_forward', 'batchnorm_backward'
@@ -142,6 +142,12 @@ VARIANCES = (
              'its root mean square', '_centred': 'xc = x', '_x_hat': TRAIN_X_HAT},
             {'kind': 'scaled only', 'words': 'x is divided by its standard deviation without the batch mean '
              'subtracted first', '_centred': CENTRED, '_x_hat': 'x_hat = x * (1.0 / std)'})),
+    Family('running_var_of', STATS, 'the running variance averages {words} instead of the batch variance',
+           'Check which statistic your running_var is updated with, and where eps is added.',
+           (Edit(FORWARD, RUNNING_VAR, after=CODE, new='running_var = momentum * running_var + (1 - momentum) * ({stat})'),),
+           # (var + eps averaged is within the diagnosis's tolerance of var: charged by the check, not nameable)
+           ({'stat': 'np.mean(x * x, axis=0)', 'words': 'mean(x ** 2), the variance without the mean subtracted'},
+            {'stat': 'x.var(axis=0) ** 2', 'words': 'the square of the batch variance'})),
     Family('variance_for_std:test', STATS,
            'test mode divides by running_var plus eps instead of its square root',
            'Compare the test-mode formula with the train-mode one, term by term.',
@@ -202,9 +208,11 @@ RUNNING = (
 )
 
 FORMULAS = (
-    formulas.normalizer_family(TRAIN, NORMALIZATION_LAYER, Edit(FORWARD, TRAIN_X_HAT, ''), STATISTICS,
+    formula_families.normalizer_family(TRAIN, NORMALIZATION_LAYER, Edit(FORWARD, TRAIN_X_HAT, ''), STATISTICS,
                                variance=Edit(FORWARD, VARIANCE, '')),
-    formulas.dx_family(GRADIENTS, NORMALIZATION_LAYER, Edit(BACKWARD, GRAPH, ''), 'axis=0', 'N'),
+    formula_families.normalizer_family(STATS, NORMALIZATION_LAYER, Edit(FORWARD, TEST_X_HAT, ''), {'running_var': 'running_var'},
+                               test=True),
+    formula_families.dx_family(GRADIENTS, NORMALIZATION_LAYER, Edit(BACKWARD, GRAPH, ''), 'axis=0', 'N'),
 )
 
 BACKWARD_HINT = 'Follow the chain rule from out back to x, one node at a time.'

@@ -111,7 +111,9 @@ L2_FAMILIES = (
            (Edit(NET, L2_LOSS, 'loss += {loss} * self.reg * np.sum(W * W)'),
             Edit(NET, L2_GRADIENT, "grads['W%d' % i] += {gradient} * self.reg * W")),
            tuple(s for s in grid(loss=('0.5', '1', '0'), gradient=('1', '2', '0.5', '0'))
-                 if (s['loss'], s['gradient']) != ('0.5', '1'))),
+                 if (s['loss'], s['gradient']) != ('0.5', '1'))
+           # both averaged over the batch, as the data loss is
+           + ({'loss': '0.5 / X.shape[0]', 'gradient': '1 / X.shape[0]'},)),
     Family('l2_layers', LOSS, '{words}', L2_HINT,
            (Edit(NET, L2_LAYERS, '        for i in {_layers}:\n            W = '),),
            ({'layers': 'hidden', 'words': "the last layer's weights are not regularized", '_layers': 'range(1, L)'},
@@ -150,7 +152,9 @@ INIT_FAMILIES = (
            (Edit(NET, WEIGHT, "self.params['W%d' % i] = {_weights}"),),
            ({'start': 'randn', 'words': 'randn alone, without weight_scale', '_weights': 'np.random.randn(d_in, d_out)'},
             {'start': 'he', 'words': 'randn * sqrt(2 / fan_in) (He) instead of weight_scale * randn',
-             '_weights': 'np.random.randn(d_in, d_out) * np.sqrt(2.0 / d_in)'})),
+             '_weights': 'np.random.randn(d_in, d_out) * np.sqrt(2.0 / d_in)'},
+            {'start': 'mean', 'words': 'draws with mean weight_scale and standard deviation 1 (weight_scale given as the '
+             "mean, the generator's first argument)", '_weights': 'np.random.normal(weight_scale, 1.0, (d_in, d_out))'})),
 )
 
 NET_FAMILIES = DROPOUT_FAMILIES + L2_FAMILIES + GRADIENT_FAMILIES + MODE_FAMILIES + INIT_FAMILIES

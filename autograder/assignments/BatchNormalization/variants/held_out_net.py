@@ -189,7 +189,7 @@ BUGS_HELD_OUT_NET = of_assignment(ASSIGNMENT, [
         'random_normal_initializer(stddev) "but the first argument should be mean", '
         'https://github.com/aiUIUC/pyAIUtils/issues/25)',
         patch(REFERENCE, 'fc_net', *WEIGHT_SCALE_AS_MEAN),
-        loses_in='fc_net_init', held_out=True,
+        loses_in='fc_net_init', family='weight_scale[mean]',
         explanation='the weights are drawn with mean weight_scale and standard deviation 1',
         hint='Check which parameter of the random generator weight_scale is passed to.'),
     Bug('dropout_on_scores', "dropout applied to the output layer's scores too, with its mask on dscores on the "
@@ -222,7 +222,7 @@ BUGS_HELD_OUT_NET = of_assignment(ASSIGNMENT, [
         'was averaged over the data batch, "The correct implementation should average only the log loss", '
         'https://github.com/dennybritz/nn-from-scratch/issues/13)',
         patch(REFERENCE, 'fc_net', *L2_OVER_BATCH),
-        loses_in='fc_net_loss_and_gradients', held_out=True,
+        loses_in='fc_net_loss_and_gradients', family='l2_weighting[0.5 / X.shape[0],1 / X.shape[0]]',
         explanation='the regularization term and its gradient are divided by the batch size',
         hint='Check which parts of the loss are averaged over the batch.'),
 ])

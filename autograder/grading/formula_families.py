@@ -1,0 +1,187 @@
+"""The families that name a mistake by the formula its outputs follow (``formulas``): what a student reads
+of each reading, the code its replay runs, and the two families every normalization layer declares from them
+(``normalizer_family``, ``dx_family``), given the lines of its reference they replace.
+"""
+from fractions import Fraction
+
+import numpy as np
+
+from autograder.grading.families import Edit, Family
+from autograder.grading.formulas import REFERENCE_TERMS, SOURCES, TERMS, dx_terms, normalizer, plain, test_normalizer
+
+# What a student reads, and the code a family replays, for each reading.
+
+CENTRE_WORDS = {'mean': 'x - mean', 'zero': 'x', 'running': 'x - running_mean'}
+STATISTIC_WORDS = {'var': 'var', 'running_var': 'running_var', 'unbiased': 'the unbiased variance (dividing by n - 1)',
+                   'second_moment': 'mean(x ** 2) (the variance without the mean subtracted)'}
+TERM_WORDS = {'direct': '{s}', 'mean': 'mean({s})', 'variance': 'x_hat * mean({s} * x_hat)'}
+PATH_WORDS = {'direct': 'the direct term', 'mean': 'the path through the mean',
+              'variance': 'the path through the variance'}
+SCALE_WORDS = {-1: ' / std', 1: ' * std', -2: ' / std ** 2', 0: '', -3: ' / std ** 3'}
+
+
+def number(value):
+    """A Fraction as its shortest readable text: 1/4 -> '0.25', 1/3 -> '1/3'."""
+    if value.denominator in (1, 2, 4):
+        text = '%g' % float(value)
+        return text
+    return '%d/%d' % (value.numerator, value.denominator)
+
+
+def power_of(base, power, simple):
+    """``base`` to ``power`` as text; ``simple`` when base needs no parentheses."""
+    if power == 1:
+        return base
+    if power == Fraction(1, 2):
+        return 'sqrt(%s)' % base
+    return '%s ** %s' % (base if simple else '(%s)' % base, number(power))
+
+
+def normalizer_words(setting):
+    """(what x is divided by, as text; what is divided) of a ``normalizer`` reading."""
+    s = STATISTIC_WORDS[setting['statistic']].split(' (')[0]
+    simple = ' ' not in s
+    if setting['placement'] == 'inside':
+        divisor = power_of('%s + eps' % s, setting['power'], False)
+    else:
+        divisor = power_of(s, setting['power'], simple) + (' + eps' if setting['placement'] == 'outside' else '')
+    return divisor, CENTRE_WORDS[setting['centre']]
+
+
+def normalizer_code(setting, statistics, eps='eps'):
+    """The divisor's code, from ``statistics``: {statistic name: its code in the reference}."""
+    s, p = statistics[setting['statistic']], setting['power']
+    power = '(%d / %d)' % (p.numerator, p.denominator)
+    if setting['placement'] == 'inside':
+        return '(%s + %s) ** %s' % (s, eps, power)
+    return '(%s) ** %s' % (s, power) + (' + %s' % eps if setting['placement'] == 'outside' else '')
+
+
+def coefficient_text(coefficient):
+    """(sign, size) of a term's coefficient as text: (1, 0, '') -> ('+', ''), (-1, 1, 'n') -> ('-', '(1 - n)')."""
+    a, b, form = coefficient
+    if b == 0:
+        return ('-' if a < 0 else '+'), ('' if abs(a) == 1 else number(abs(a)))
+    n = 'n' if form == 'n' else '1/n'
+    varying = (n if b == 1 else '-' + n if b == -1 else '%s * %s' % (number(b), n))
+    if a == 0:
+        return ('-', varying[1:]) if varying.startswith('-') else ('+', varying)
+    if b > 0:
+        return '+', '(%s %s %s)' % (varying, '-' if a < 0 else '+', number(abs(a)))
+    if a > 0:
+        return '+', '(%s - %s)' % (number(a), varying[1:])
+    return '-', '(%s + %s)' % (varying[1:], number(abs(a)))
+
+
+def dx_formula(setting):
+    """``dx = (...) / std`` of a ``dx_terms`` reading, as a student reads it."""
+    parts = []
+    for (term, source), coefficient in sorted(setting['terms'].items(),
+                                              key=lambda item: (TERMS.index(item[0][0]), SOURCES.index(item[0][1]))):
+        sign, size = coefficient_text(coefficient)
+        sign = sign if parts else sign.replace('+', '')
+        name = TERM_WORDS[term].format(s=source)
+        parts.append('%s%s%s' % (sign + ' ' if parts else sign, size + ' * ' if size else '', name))
+    body = ' '.join(parts) or '0'
+    return 'dx = (%s)%s' % (body, SCALE_WORDS[setting['scale']])
+
+
+def dx_differences(setting):
+    """What a ``dx_terms`` reading differs in from the true gradient, as phrases."""
+    found, terms = [], setting['terms']
+    if setting['scale'] != -1:
+        found.append('the whole is multiplied by std' if setting['scale'] == 1 else
+                     'the whole is not divided by std' if setting['scale'] == 0 else
+                     'the whole is divided by std ** %d instead of std' % -setting['scale'])
+    direct, mean = terms.get(('direct', 'dx_hat')), terms.get(('mean', 'dx_hat'))
+    if direct is None and mean is not None and mean[1:] == (1, 'n') and mean[0] == -1:
+        # n * mean(dx_hat) is the sum over the batch: the per-row term summed where each row's own belongs
+        found.append('the direct term dx_hat is replaced by its sum over the batch, n * mean(dx_hat)')
+        terms = {k: v for k, v in terms.items() if k != ('mean', 'dx_hat')}
+        terms[('direct', 'dx_hat')], terms[('mean', 'dx_hat')] = plain(1), plain(-1)
+    for (term, source), want in REFERENCE_TERMS.items():
+        own, other = terms.get((term, 'dx_hat')), terms.get((term, 'dout'))
+        if own is None and other is None:
+            found.append('%s is left out' % PATH_WORDS[term])
+        elif own is None:
+            found.append('%s takes dout where dx_hat = dout * gamma belongs' % PATH_WORDS[term])
+            if other != plain(want):
+                found.append('%s has %s where %s belongs' % (PATH_WORDS[term], coefficient_words(other), want))
+        elif own != plain(want):
+            found.append('%s has %s where %s belongs' % (PATH_WORDS[term], coefficient_words(own), want))
+    for (term, source), _ in terms.items():
+        if source == 'dout' and (term, 'dx_hat') in terms:
+            found.append('%s has an extra part from dout' % PATH_WORDS[term])
+    return found
+
+
+def coefficient_words(coefficient):
+    sign, size = coefficient_text(coefficient)
+    return 'the factor %s%s' % ('-' if sign == '-' else '', size or '1')
+
+
+def dx_code(setting, axis, n):
+    """The code of dx for a ``dx_terms`` reading: ``axis`` the keyword of the statistics' axis (with
+    keepdims where the layer needs it), ``n`` the code of the slice's length."""
+    code = {'direct': '{s}', 'mean': '{s}.mean(%s)' % axis, 'variance': 'x_hat * (({s}) * x_hat).mean(%s)' % axis}
+    parts = []
+    for (term, source), (a, b, form) in setting['terms'].items():
+        factor = '(%d / %d + %d / %d * %s)' % (a.numerator, a.denominator, b.numerator, b.denominator,
+                                               n if form != '1/n' else '(1 / %s)' % n)
+        parts.append('%s * %s' % (factor, code[term].format(s='dx_hat' if source == 'dx_hat' else 'dout')))
+    return '(%s) * std ** %d' % (' + '.join(parts) or '0 * dout', setting['scale'])
+
+
+# The two families every normalization layer gets from these readings (its ``families.py`` gives the lines).
+
+def normalizer_family(check, layer, x_hat, statistics, variance=None, test=False):
+    """The family 'normalizer_formula' of ``layer`` ('test_normalizer_formula' when ``test``): ``x_hat`` the
+    reference's line computing x_hat, ``statistics`` {statistic: its code}, ``variance`` (optional) the line
+    computing the variance, which another statistic may replace everywhere (the running average too)."""
+    read, right = (test_normalizer, '(x - running_mean) / sqrt(running_var + eps)') if test else (
+        normalizer, '(x - mean) / sqrt(var + eps)')
+    centres = {'mean': 'xc', 'zero': 'x', 'running': '(x - running_mean)'}
+
+    def measured(calls):
+        with np.errstate(all='ignore'):
+            readings = read(layer, calls)
+        settings = []
+        for reading in readings:
+            divisor, divided = normalizer_words(reading)
+            centre = centres[reading['centre']]
+            settings.append({'divided': divided, 'divisor': divisor, 'where': 'x_hat', '_words': '',
+                             '_x_hat': 'x_hat = %s / (%s)' % (centre, normalizer_code(reading, statistics)),
+                             '_variance': variance.old if variance else ''})
+            if variance is not None and reading['statistic'] != 'var':
+                code = normalizer_code(dict(reading, statistic='var'), statistics)
+                settings.append({'divided': divided, 'divisor': divisor, 'where': 'variance',
+                                 '_words': ', with %s taken for the variance everywhere' % STATISTIC_WORDS[reading['statistic']],
+                                 '_x_hat': 'x_hat = %s / (%s)' % (centre, code),
+                                 # the statistic replaces the variance from here on (the running average too)
+                                 '_variance': '%s; %s = %s' % (variance.old, variance.old.split(' = ')[0],
+                                                                statistics[reading['statistic']])})
+        return tuple(settings)
+
+    edits = (Edit(x_hat.cell, x_hat.old, '{_x_hat}'),)
+    if variance is not None:
+        edits = (Edit(variance.cell, variance.old, '{_variance}'),) + edits
+    return Family('test_normalizer_formula' if test else 'normalizer_formula', check,
+                  '%sx is normalized as ({divided}) / {divisor}{_words}, where %s belongs' % (
+                      'test mode: ' if test else '', right),
+                  'Check what x is divided by, term by term, against the docstring.', edits, (), measured)
+
+
+def dx_family(check, layer, dx, axis, n):
+    """The family 'dx_formula' of ``layer``: ``dx`` the reference's lines computing dx from dx_hat, x_hat,
+    std and dout (replaced whole), ``axis`` the keywords of its means' axis, ``n`` the code of their length."""
+    def measured(calls):
+        with np.errstate(all='ignore'):
+            readings = dx_terms(layer, calls)
+        return tuple({'formula': dx_formula(r), '_differences': '; '.join(dx_differences(r)),
+                      '_dx': '    dx = ' + dx_code(r, axis, n)} for r in readings)
+
+    over = 'the batch' if layer.statistics_axis == 0 else "each example's features"
+    return Family('dx_formula', check, 'dx works out as {formula}: {_differences} (the true gradient is dx = (dx_hat - '
+                  'mean(dx_hat) - x_hat * mean(dx_hat * x_hat)) / std, with means over %s and dx_hat = dout * gamma)'
+                  % over, 'Work the chain rule through x_hat, the mean and the variance again, one term at a time.',
+                  (Edit(dx.cell, dx.old, '{_dx}'),), (), measured)
