@@ -17,7 +17,7 @@ STATISTIC_WORDS = {'var': 'var', 'running_var': 'running_var', 'unbiased': 'the 
 TERM_WORDS = {'direct': '{s}', 'mean': 'mean({s})', 'variance': 'x_hat * mean({s} * x_hat)'}
 PATH_WORDS = {'direct': 'the direct term', 'mean': 'the path through the mean',
               'variance': 'the path through the variance'}
-SCALE_WORDS = {-1: ' / std', 1: ' * std', -2: ' / std ** 2', 0: '', -3: ' / std ** 3'}
+SCALE_WORDS = {-1: ' / std', 1: ' * std', -2: ' / std ** 2', 0: '', -3: ' / std ** 3'}     # a term's std ** k
 
 
 def number(value):
@@ -73,26 +73,37 @@ def coefficient_text(coefficient):
     return '-', '(%s + %s)' % (varying[1:], number(abs(a)))
 
 
+def _ordered(terms):
+    return sorted(terms.items(), key=lambda item: (TERMS.index(item[0][0]), SOURCES.index(item[0][1])))
+
+
 def dx_formula(setting):
-    """``dx = (...) / std`` of a ``dx_terms`` reading, as a student reads it."""
+    """``dx = (...) / std`` of a ``dx_terms`` reading, as a student reads it: the power of std factored out
+    when every term has the same one."""
+    scales = setting['scales']
+    shared = set(scales.values()) if len(set(scales.values())) == 1 else None
     parts = []
-    for (term, source), coefficient in sorted(setting['terms'].items(),
-                                              key=lambda item: (TERMS.index(item[0][0]), SOURCES.index(item[0][1]))):
+    for (term, source), coefficient in _ordered(setting['terms']):
         sign, size = coefficient_text(coefficient)
-        sign = sign if parts else sign.replace('+', '')
-        name = TERM_WORDS[term].format(s=source)
-        parts.append('%s%s%s' % (sign + ' ' if parts else sign, size + ' * ' if size else '', name))
+        name = TERM_WORDS[term].format(s=source) + ('' if shared else SCALE_WORDS[scales[term]])
+        parts.append('%s%s%s' % (sign + ' ' if parts else sign.replace('+', ''), size + ' * ' if size else '', name))
     body = ' '.join(parts) or '0'
-    return 'dx = (%s)%s' % (body, SCALE_WORDS[setting['scale']])
+    return 'dx = (%s)%s' % (body, SCALE_WORDS[shared.pop()]) if shared else 'dx = %s' % body
+
+
+def _scale_words(k):
+    return {1: 'multiplied by std where it should be divided by it', 0: 'not divided by std'}.get(
+        k, 'divided by std ** %d where std belongs' % -k)
 
 
 def dx_differences(setting):
     """What a ``dx_terms`` reading differs in from the true gradient, as phrases."""
-    found, terms = [], setting['terms']
-    if setting['scale'] != -1:
-        found.append('the whole is multiplied by std' if setting['scale'] == 1 else
-                     'the whole is not divided by std' if setting['scale'] == 0 else
-                     'the whole is divided by std ** %d instead of std' % -setting['scale'])
+    found, terms, scales = [], setting['terms'], setting['scales']
+    if len(set(scales.values())) == 1 and set(scales.values()) != {-1}:
+        found.append('the whole is %s' % _scale_words(next(iter(scales.values()))))
+    else:
+        found += ['%s is %s' % (PATH_WORDS[term], _scale_words(k))
+                  for term, k in scales.items() if k != -1]
     direct, mean = terms.get(('direct', 'dx_hat')), terms.get(('mean', 'dx_hat'))
     if direct is None and mean is not None and mean[1:] == (1, 'n') and mean[0] == -1:
         # n * mean(dx_hat) is the sum over the batch: the per-row term summed where each row's own belongs
@@ -128,8 +139,9 @@ def dx_code(setting, axis, n):
     for (term, source), (a, b, form) in setting['terms'].items():
         factor = '(%d / %d + %d / %d * %s)' % (a.numerator, a.denominator, b.numerator, b.denominator,
                                                n if form != '1/n' else '(1 / %s)' % n)
-        parts.append('%s * %s' % (factor, code[term].format(s='dx_hat' if source == 'dx_hat' else 'dout')))
-    return '(%s) * std ** %d' % (' + '.join(parts) or '0 * dout', setting['scale'])
+        parts.append('%s * %s * std ** %d' % (factor, code[term].format(s='dx_hat' if source == 'dx_hat' else 'dout'),
+                                              setting['scales'][term]))
+    return ' + '.join(parts) or '0 * dout'
 
 
 # The two families every normalization layer gets from these readings (its ``families.py`` gives the lines).

@@ -31,7 +31,7 @@ STATISTICS = ('var', 'unbiased', 'second_moment')
 PLACEMENTS = ('inside', 'outside', 'none')      # (s + eps) ** p, s ** p + eps, s ** p
 TERMS = ('direct', 'mean', 'variance')
 SOURCES = ('dx_hat', 'dout')                     # dout * gamma, or dout without gamma
-SCALES = (-1, 1, -2, 0, -3)                      # dx as a whole times std ** k
+SCALES = (-1, 1, -2, 0, -3)                      # a term times std ** k
 REFERENCE_TERMS = {('direct', 'dx_hat'): 1, ('mean', 'dx_hat'): -1, ('variance', 'dx_hat'): -1}
 
 
@@ -152,10 +152,11 @@ def _columns(x, gamma, dout, axis, eps):
     return columns
 
 
-def _fitted(got, columns, scale):
-    """{term: coefficient} with got = scale * sum(coefficient * column) to 1e-9, or None."""
+def _fitted(got, columns, scales):
+    """{(term, source): coefficient} with got = sum(coefficient * std ** k * column) to 1e-9, k the term's
+    power of std in ``scales`` ({term: std ** k, as an array}), or None."""
     keys = list(columns)
-    matrix = np.stack([(scale * columns[k]).ravel() for k in keys], axis=1)
+    matrix = np.stack([(scales[k[0]] * columns[k]).ravel() for k in keys], axis=1)
     coefficients, *_ = np.linalg.lstsq(matrix, got.ravel(), rcond=None)
     if np.linalg.norm(matrix @ coefficients - got.ravel()) > 1e-9 * max(np.linalg.norm(got), 1e-12):
         return None
@@ -182,35 +183,47 @@ def _coefficient(values):
 
 
 def dx_terms(layer, calls):
-    """[{'scale': k, 'terms': {(term, source): (Fraction, form)}}]: dx as std ** k times a combination of the
-    true gradient's terms, the same on every backward call whose forward is right; [] when none fits."""
+    """[{'scales': {term: k}, 'terms': {(term, source): coefficient}}]: dx as a combination of the true
+    gradient's terms, each times std ** k (one k for all first, then one per term), with coefficients that
+    are the same small fractions (or a + b * n) on every backward call whose forward is right; [] when none
+    fits."""
     axis = layer.statistics_axis
-    fits = {scale: [] for scale in SCALES}
+    observed = []
     for arrays, dout, grads, _, param in backward_calls(layer, calls):
         x, gamma = arrays[0], arrays[1]
         got, eps = grads[0], param.get('eps', layer.default_eps)
         if got.shape != x.shape:
             return []
-        columns = _columns(x, gamma, dout, axis, eps)
         std = np.sqrt(x.var(axis=axis, keepdims=True) + eps)
-        for scale in SCALES:
-            fitted = _fitted(got, columns, std ** scale) if fits[scale] is not None else None
-            if fitted is None:
-                fits[scale] = None
-            else:
-                fits[scale].append((x.shape[axis], fitted))
-    for scale in SCALES:
-        if not fits[scale]:
-            continue
-        terms = {}
-        for key in fits[scale][0][1]:
-            found = _coefficient([(n, fitted[key]) for n, fitted in fits[scale]])
-            if found is None:
-                break
-            if found[:2] != (0, 0):
-                terms[key] = found
-        else:
-            if scale == -1 and terms == {k: plain(v) for k, v in REFERENCE_TERMS.items()}:
-                return []
-            return [{'scale': scale, 'terms': terms}]
+        observed.append((x.shape[axis], got, _columns(x, gamma, dout, axis, eps), std))
+    uniform = [(k,) * len(TERMS) for k in SCALES]
+    for powers in uniform + [p for p in product(SCALES, repeat=len(TERMS)) if p not in uniform]:
+        found = _terms(observed, dict(zip(TERMS, powers)))
+        if found is not None:
+            return found
     return []
+
+
+def _terms(observed, powers):
+    """The reading of ``dx_terms`` with each term's power of std in ``powers``: [reading], [] when it is the
+    true gradient, None when it does not fit."""
+    fits = []
+    for n, got, columns, std in observed:
+        fitted = _fitted(got, columns, {term: std ** k for term, k in powers.items()})
+        if fitted is None:
+            return None
+        fits.append((n, fitted))
+    if not fits:
+        return None
+    terms = {}
+    for key in fits[0][1]:
+        found = _coefficient([(n, fitted[key]) for n, fitted in fits])
+        if found is None:
+            return None
+        if found[:2] != (0, 0):
+            terms[key] = found
+    # a term left out has no power of its own
+    powers = {term: k for term, k in powers.items() if any(t == term for t, _ in terms)}
+    if set(powers.values()) == {-1} and terms == {k: plain(v) for k, v in REFERENCE_TERMS.items()}:
+        return []
+    return [{'scales': powers, 'terms': terms}]

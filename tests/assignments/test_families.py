@@ -322,6 +322,8 @@ MEASURED = [
      'batchnorm_backward', [('dxc = dx_hat / std', 'dxc = dout / std')]),
     ('LayerNormalization', 'normalizer_formula[x,sqrt(mean(x ** 2)) + eps,x_hat]',
      'layernorm_forward', [('x_hat = xc / std', 'x_hat = x / (np.sqrt(np.mean(x ** 2, axis=1, keepdims=True)) + eps)')]),
+    ('BatchNormalization', 'dx_formula[dx = dx_hat / std - mean(dx_hat) / std - x_hat * mean(dx_hat * x_hat)]',
+     'batchnorm_backward', [('dvar = 0.5 * dstd / std', 'dvar = 0.5 * dstd')]),
     ('BatchNormalization', 'test_normalizer_formula[x - running_mean,(running_var + eps) ** 1.5,x_hat]',
      'batchnorm_forward', [('np.sqrt(running_var + eps)', '(running_var + eps) ** 1.5')]),
     ('LayerNormalization', 'dx_formula[dx = (dx_hat - mean(dx_hat) - x_hat * mean(dx_hat * x_hat)) / std ** 2]',
