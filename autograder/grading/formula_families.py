@@ -7,7 +7,8 @@ from fractions import Fraction
 import numpy as np
 
 from autograder.grading.families import Edit, Family
-from autograder.grading.formulas import REFERENCE_TERMS, SOURCES, TERMS, dx_terms, normalizer, plain, test_normalizer
+from autograder.grading.formulas import (REFERENCE_PARAMETERS, REFERENCE_TERMS, SOURCES, TERMS, dx_terms, normalizer,
+                                         parameter_gradients, plain, test_normalizer)
 
 # What a student reads, and the code a family replays, for each reading.
 
@@ -197,3 +198,39 @@ def dx_family(check, layer, dx, axis, n):
                   'mean(dx_hat) - x_hat * mean(dx_hat * x_hat)) / std, with means over %s and dx_hat = dout * gamma)'
                   % over, 'Work the chain rule through x_hat, the mean and the variance again, one term at a time.',
                   (Edit(dx.cell, dx.old, '{_dx}'),), (), measured)
+
+
+def parameter_text(terms):
+    """sum(dout * x_hat) of a ``parameter_gradients`` reading's terms, sums over the batch."""
+    parts = []
+    for column, coefficient in terms.items():
+        sign, size = coefficient_text(coefficient)
+        name = 'sum(dout)' if column == '1' else 'sum(dout * %s)' % column
+        parts.append('%s%s%s' % (sign + ' ' if parts else sign.replace('+', ''), size + ' * ' if size else '', name))
+    return ' '.join(parts) or '0'
+
+
+def parameter_family(check, layer, dgamma, dbeta):
+    """The family 'parameter_gradient_formula' of ``layer``: ``dgamma`` and ``dbeta`` the reference's lines
+    computing them (replaced whole)."""
+    def code(terms):
+        return ' + '.join('(%d / %d + %d / %d * dout.shape[0]%s) * np.sum(dout * %s, axis=0)' % (
+            a.numerator, a.denominator, b.numerator, b.denominator, ' ** -1' if form == '1/n' else '',
+            '1' if column == '1' else column) for column, (a, b, form) in terms.items()) or '0 * dout[0]'
+
+    def measured(calls):
+        with np.errstate(all='ignore'):
+            readings = parameter_gradients(layer, calls)
+        settings = []
+        for reading in readings:
+            wrong = [name for name in ('dgamma', 'dbeta') if reading[name] != REFERENCE_PARAMETERS[name]]
+            settings.append({'dgamma': parameter_text(reading['dgamma']), 'dbeta': parameter_text(reading['dbeta']),
+                             '_words': ' and '.join('%s = %s where %s belongs' % (
+                                 name, parameter_text(reading[name]), parameter_text(REFERENCE_PARAMETERS[name]))
+                                 for name in wrong),
+                             '_dgamma': 'dgamma = ' + code(reading['dgamma']), '_dbeta': 'dbeta = ' + code(reading['dbeta'])})
+        return tuple(settings)
+
+    return Family('parameter_gradient_formula', check, '{_words} (sums over the batch; n is the batch size)',
+                  'Check which values dgamma and dbeta sum over the batch.',
+                  (Edit(dgamma.cell, dgamma.old, '{_dgamma}'), Edit(dbeta.cell, dbeta.old, '{_dbeta}')), (), measured)

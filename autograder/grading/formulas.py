@@ -157,6 +157,7 @@ def _fitted(got, columns, scales):
     power of std in ``scales`` ({term: std ** k, as an array}), or None."""
     keys = list(columns)
     matrix = np.stack([(scales[k[0]] * columns[k]).ravel() for k in keys], axis=1)
+    got = np.asarray(got)
     coefficients, *_ = np.linalg.lstsq(matrix, got.ravel(), rcond=None)
     if np.linalg.norm(matrix @ coefficients - got.ravel()) > 1e-9 * max(np.linalg.norm(got), 1e-12):
         return None
@@ -227,3 +228,46 @@ def _terms(observed, powers):
     if set(powers.values()) == {-1} and terms == {k: plain(v) for k, v in REFERENCE_TERMS.items()}:
         return []
     return [{'scales': powers, 'terms': terms}]
+
+
+# dgamma and dbeta: sums over the batch of dout times one of these (per feature), as a combination.
+PARAMETER_COLUMNS = ('x_hat', '1', 'x_hat * std', 'x_hat * gamma', 'gamma')
+REFERENCE_PARAMETERS = {'dgamma': {'x_hat': plain(1)}, 'dbeta': {'1': plain(1)}}
+
+
+def parameter_gradients(layer, calls):
+    """[{'dgamma': {column: coefficient}, 'dbeta': {...}}]: each of dgamma and dbeta as a combination of
+    sum(dout * column) over the batch, the same on every backward call whose forward is right (calls with
+    more features than columns tell it); [] when one of them fits none or both are right."""
+    axis = layer.statistics_axis
+    fits = {'dgamma': [], 'dbeta': []}
+    for arrays, dout, grads, _, param in backward_calls(layer, calls):
+        x, gamma = arrays[0], arrays[1]
+        eps = param.get('eps', layer.default_eps)
+        if x.shape[1] < len(PARAMETER_COLUMNS) + 2:
+            continue
+        std = np.sqrt(x.var(axis=axis, keepdims=True) + eps)
+        x_hat = (x - x.mean(axis=axis, keepdims=True)) / std
+        values = {'x_hat': x_hat, '1': np.ones_like(x), 'x_hat * std': x_hat * std, 'x_hat * gamma': x_hat * gamma,
+                  'gamma': np.broadcast_to(gamma, x.shape)}
+        columns = {name: (dout * values[name]).sum(axis=0) for name in PARAMETER_COLUMNS}
+        for name, got in zip(('dgamma', 'dbeta'), grads[1:3]):
+            if np.shape(got) != (x.shape[1],):
+                return []
+            fitted = _fitted(np.asarray(got, dtype=float), {(c, ''): columns[c] for c in PARAMETER_COLUMNS},
+                             {c: 1 for c in PARAMETER_COLUMNS})
+            if fitted is None:
+                return []
+            fits[name].append((x.shape[0], {c: v for (c, _), v in fitted.items()}))
+    if not fits['dgamma']:
+        return []
+    reading = {}
+    for name, found in fits.items():
+        reading[name] = {}
+        for column in PARAMETER_COLUMNS:
+            coefficient = _coefficient([(n, fitted[column]) for n, fitted in found])
+            if coefficient is None:
+                return []
+            if coefficient[:2] != (0, 0):
+                reading[name][column] = coefficient
+    return [] if reading == REFERENCE_PARAMETERS else [reading]

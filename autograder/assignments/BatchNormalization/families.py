@@ -213,6 +213,7 @@ FORMULAS = (
     formula_families.normalizer_family(STATS, NORMALIZATION_LAYER, Edit(FORWARD, TEST_X_HAT, ''), {'running_var': 'running_var'},
                                test=True),
     formula_families.dx_family(GRADIENTS, NORMALIZATION_LAYER, Edit(BACKWARD, GRAPH, ''), 'axis=0', 'N'),
+    formula_families.parameter_family(GRADIENTS, NORMALIZATION_LAYER, Edit(BACKWARD, DGAMMA, ''), Edit(BACKWARD, DBETA, '')),
 )
 
 BACKWARD_HINT = 'Follow the chain rule from out back to x, one node at a time.'

@@ -143,6 +143,7 @@ STATISTICS = {'var': 'var', 'unbiased': 'var * D / (D - 1)', 'second_moment': 'n
 FORMULAS = (
     formula_families.normalizer_family(VALUES, NORMALIZATION_LAYER, Edit(FORWARD, X_HAT, ''), STATISTICS),
     formula_families.dx_family(GRADIENTS, NORMALIZATION_LAYER, Edit(BACKWARD, DX, ''), 'axis=1, keepdims=True', 'x_hat.shape[1]'),
+    formula_families.parameter_family(GRADIENTS, NORMALIZATION_LAYER, Edit(BACKWARD, DGAMMA, ''), Edit(BACKWARD, DBETA, '')),
 )
 
 FAMILIES = FORWARD_FAMILIES + BACKWARD_FAMILIES + FORMULAS
