@@ -75,8 +75,9 @@ def normalized_statistics(layer, calls):
             return ('your output is normalized over axis %d (each %s has mean 0 and variance 1); this layer '
                     'normalizes over axis %d' % (other, 'example' if other == 1 else 'feature', axis))
         if np.all(np.abs(x_hat.mean(axis=axis)) > 1e-3):
-            return ('your normalized output (out - beta) / gamma does not have mean 0 over axis %d: what is '
-                    'subtracted from x is not its mean over that axis' % axis)
+            # the fact alone: a wrong centre and gamma and beta used the other way round read alike here
+            return ('your normalized output (out - beta) / gamma does not have mean 0 over axis %d, as '
+                    'x_hat = (x - mean) / std has' % axis)
     return None
 
 

@@ -113,7 +113,7 @@ BUGS_HELD_OUT_LAYER_MORE = of_assignment(ASSIGNMENT, [
         'request 2492, "BN fwd inference was incorrectly using invVariance tensor as variance", '
         'https://github.com/ROCm/rocm-libraries/pull/2492)',
         patch(REFERENCE, 'batchnorm_forward', *TEST_MODE_INVERSE_STD_AS_STD),
-        loses_in='batchnorm_running_stats_test_mode', held_out=True,
+        loses_in='batchnorm_running_stats_test_mode', held_out=True, family='test_normalizer_formula[x - running_mean,(running_var + eps) ** -0.5,x_hat]',
         explanation='test mode divides x - running_mean by the inverse standard deviation, so it multiplies by '
                     'sqrt(running_var + eps) instead of dividing by it',
         hint='Compare what your test-mode denominator holds with what the normalization divides by.'),
@@ -130,7 +130,7 @@ BUGS_HELD_OUT_LAYER_MORE = of_assignment(ASSIGNMENT, [
         'one batch "the moving_average parameter always takes the values of that batch ... rather than updating '
         'the initial value", https://github.com/keras-team/keras/issues/13117)',
         patch(REFERENCE, 'batchnorm_forward', *RUNNING_STATS_REPLACED),
-        loses_in='batchnorm_running_stats_test_mode', held_out=True,
+        loses_in='batchnorm_running_stats_test_mode', held_out=True, family='running_is_batch',
         explanation="the running averages are replaced by each batch's mean and variance instead of being "
                     'averaged with momentum',
         hint='Compare your running-average update with the formula in the docstring.'),
@@ -148,7 +148,7 @@ BUGS_HELD_OUT_LAYER_MORE = of_assignment(ASSIGNMENT, [
         'initialized as 1 and 0, but the annotation is reversed, which may results into misunderstanding", '
         'https://github.com/d2l-ai/d2l-zh/pull/534)',
         patch(REFERENCE, 'batchnorm_forward', *GAMMA_BETA_SWAPPED_OUTPUT),
-        loses_in='batchnorm_forward_train', held_out=True,
+        loses_in='batchnorm_forward_train',
         explanation='in train mode x_hat is multiplied by beta and shifted by gamma, the two parameters in each '
                     "other's place",
         hint='Check which parameter scales x_hat and which one shifts it.'),
@@ -157,7 +157,7 @@ BUGS_HELD_OUT_LAYER_MORE = of_assignment(ASSIGNMENT, [
         'reductions tl.sum(dx_part2) had no axis and were fixed to sum "axis=1, keep_dims=True", '
         'https://github.com/flagos-ai/FlagGems/pull/59)',
         patch(REFERENCE, 'batchnorm_backward', *MEAN_BRANCH_WHOLE_ARRAY),
-        loses_in='batchnorm_backward', held_out=True,
+        loses_in='batchnorm_backward', held_out=True, family='dx_paths_whole_array[mean]',
         explanation="the mean's branch of dx sums over every element of the batch instead of over each feature's "
                     'column',
         hint="Check the axis of every sum in the mean's branch of dx."),
@@ -176,7 +176,7 @@ BUGS_HELD_OUT_LAYER_MORE = of_assignment(ASSIGNMENT, [
         '(source: wjbKimberly/cs231n_spring_2017_assignment issue 7, "dgamma=np.sum(dout*x_,axis=0) should be '
         'mean???", https://github.com/wjbKimberly/cs231n_spring_2017_assignment/issues/7)',
         patch(REFERENCE, 'batchnorm_backward', *DGAMMA_AVERAGED),
-        loses_in='batchnorm_backward', held_out=True,
+        loses_in='batchnorm_backward', held_out=True, family='returned_factor[dgamma,1 / N]',
         explanation='dgamma is the mean of dout * x_hat over the batch instead of its sum',
         hint='gamma is used by every row of the batch; check how its gradient gathers them.'),
     Bug('x_hat_overwritten_in_place', 'the forward scales and shifts x_hat in place (out = x_hat; out *= gamma; '
@@ -193,7 +193,7 @@ BUGS_HELD_OUT_LAYER_MORE = of_assignment(ASSIGNMENT, [
         'deviation (source: chainer/chainer pull request 3479, "inv_std is missing in backward of '
         'FixedBatchNormalization if it use cudnn", https://github.com/chainer/chainer/pull/3479)',
         {'batchnorm_backward': CLOSED_FORM_WITHOUT_INV_STD},
-        loses_in='batchnorm_backward', held_out=True,
+        loses_in='batchnorm_backward', held_out=True, family='dx_formula[dx = (dx_hat - mean(dx_hat) - x_hat * mean(dx_hat * x_hat))]',
         explanation='dx is missing its factor 1 / sqrt(var + eps)',
         hint='Differentiate x_hat = (x - mean) / sqrt(var + eps) and check every factor of your dx.'),
 ])

@@ -88,7 +88,7 @@ BUGS_HELD_OUT_MORE = of_assignment(ASSIGNMENT, [
         'None -- LayerNorm silently never learns its scale and shift parameters during training", '
         'https://github.com/harvard-edge/cs249r_book/pull/1504)',
         patch(REFERENCE, 'layernorm_backward', *PARAM_GRADIENTS_LEFT_AT_ZERO),
-        loses_in='layernorm_backward', held_out=True,
+        loses_in='layernorm_backward', held_out=True, family='parameter_gradient_formula[0,0]',
         explanation='dgamma and dbeta are left at zero instead of being summed from dout over the examples',
         hint='Check that the backward computes a gradient for every parameter of the forward.'),
     Bug('projection_without_gamma', "the variance's branch of dx projects dout on x_hat where dout * gamma "
@@ -96,7 +96,7 @@ BUGS_HELD_OUT_MORE = of_assignment(ASSIGNMENT, [
         'review: "I have found a bug in my own RMSNorm impl. where I forgot to multiply by the weight in the '
         'backward pass", in the sum of weight * dout * inp, https://github.com/karpathy/llm.c/pull/763)',
         patch(REFERENCE, 'layernorm_backward', *PROJECTION_WITHOUT_GAMMA),
-        loses_in='layernorm_backward', held_out=True,
+        loses_in='layernorm_backward', held_out=True, family='dx_formula[dx = (dx_hat - mean(dx_hat) - x_hat * mean(dout * x_hat)) / std]',
         explanation="the variance's branch of dx uses dout instead of dout * gamma",
         hint='Every branch of dx starts from the gradient with respect to x_hat; check each one.'),
     Bug('divides_by_inverse_std', 'the forward computes rstd = 1 / sqrt(var + eps) and then divides x - mean by '
@@ -105,7 +105,7 @@ BUGS_HELD_OUT_MORE = of_assignment(ASSIGNMENT, [
         'https://github.com/tenstorrent/tt-metal/pull/12633)',
         {**patch(REFERENCE, 'layernorm_forward', *DIVIDES_BY_INVERSE_STD),
          'layernorm_backward': DIVIDES_BY_INVERSE_STD_BACKWARD},
-        loses_in='layernorm_forward_values', held_out=True,
+        loses_in='layernorm_forward_values', held_out=True, family='normalizer_formula[x - mean,(var + eps) ** -0.5,x_hat]',
         explanation='x - mean is divided by the inverse standard deviation, so it is multiplied by '
                     'sqrt(var + eps) instead of divided by it',
         hint='Check whether your normalization divides by the standard deviation or by its inverse.'),
