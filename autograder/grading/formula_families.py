@@ -7,8 +7,9 @@ from fractions import Fraction
 import numpy as np
 
 from autograder.grading.families import Edit, Family
-from autograder.grading.formulas import (REFERENCE_PARAMETERS, REFERENCE_TERMS, SOURCES, TERMS, dx_terms, normalizer,
-                                         parameter_gradients, plain, test_normalizer)
+from autograder.grading.formulas import (REFERENCE_PARAMETERS, REFERENCE_RUNNING, REFERENCE_TERMS, SOURCES, TERMS,
+                                         dx_terms, normalizer, parameter_gradients, plain, running_updates,
+                                         test_normalizer)
 
 # What a student reads, and the code a family replays, for each reading.
 
@@ -234,3 +235,44 @@ def parameter_family(check, layer, dgamma, dbeta):
     return Family('parameter_gradient_formula', check, '{_words} (sums over the batch; n is the batch size)',
                   'Check which values dgamma and dbeta sum over the batch.',
                   (Edit(dgamma.cell, dgamma.old, '{_dgamma}'), Edit(dbeta.cell, dbeta.old, '{_dbeta}')), (), measured)
+
+
+RUNNING_WORDS = {'mean': 'the batch mean', 'var': 'the batch variance', 'unbiased': 'the unbiased batch variance',
+                 'second_moment': 'mean(x ** 2)', 'std': 'the batch standard deviation'}
+WEIGHT_CODE = {'m': 'momentum', '1 - m': '(1 - momentum)', '1': '1', '0': '0'}
+
+
+def running_text(key, update):
+    """running_var = momentum * running_var + (1 - momentum) * the batch variance, of one update."""
+    a, b, statistic = update
+    parts = []
+    if a != '0':
+        parts.append('%s%s' % ('' if a == '1' else WEIGHT_CODE[a] + ' * ', key))
+    if b != '0':
+        parts.append('%s%s' % ('' if b == '1' else WEIGHT_CODE[b] + ' * ', RUNNING_WORDS[statistic]))
+    return '%s = %s' % (key, ' + '.join(parts))
+
+
+def running_family(check, layer, lines, statistics):
+    """The family 'running_update_formula' of ``layer``: ``lines`` {running_mean / running_var: the Edit of
+    the reference's line updating it}, ``statistics`` {statistic: its code}."""
+    def measured(calls):
+        with np.errstate(all='ignore'):
+            readings = running_updates(layer, calls)
+        settings = []
+        for reading in readings:
+            wrong = [key for key in lines if reading[key] != REFERENCE_RUNNING[key]]
+            setting = {key: running_text(key, reading[key]) for key in lines}
+            setting['_words'] = ' and '.join('%s where %s belongs' % (running_text(key, reading[key]),
+                                                                     running_text(key, REFERENCE_RUNNING[key]))
+                                             for key in wrong)
+            for key, (a, b, statistic) in reading.items():
+                setting['_' + key] = '%s = %s * %s + %s * %s' % (key, WEIGHT_CODE[a], key, WEIGHT_CODE[b],
+                                                                 statistics[statistic])
+            settings.append(setting)
+        return tuple(settings)
+
+    return Family('running_update_formula', check, 'train mode updates {_words}',
+                  'Check each running average against the update the docstring gives.',
+                  tuple(Edit(edit.cell, edit.old, '{_%s}' % key, after=edit.after) for key, edit in lines.items()),
+                  (), measured)

@@ -271,3 +271,53 @@ def parameter_gradients(layer, calls):
             if coefficient[:2] != (0, 0):
                 reading[name][column] = coefficient
     return [] if reading == REFERENCE_PARAMETERS else [reading]
+
+
+# The running averages: each one's update, running = a * running + b * statistic, a and b read per call
+# against the call's momentum m.
+WEIGHTS = ('m', '1 - m', '1', '0')
+RUNNING_STATISTICS = {'running_mean': ('mean',), 'running_var': ('var', 'unbiased', 'second_moment', 'std')}
+REFERENCE_RUNNING = {'running_mean': ('m', '1 - m', 'mean'), 'running_var': ('m', '1 - m', 'var')}
+
+
+def _weight(form, m):
+    return {'m': m, '1 - m': 1 - m, '1': 1.0, '0': 0.0}[form]
+
+
+def _batch_statistic(name, x):
+    if name == 'mean':
+        return x.mean(axis=0)
+    if name == 'std':
+        return x.std(axis=0)
+    return statistic(name, x, 0).ravel()
+
+
+def running_updates(layer, calls):
+    """[{'running_mean': (a, b, statistic), 'running_var': (...)}]: how each running average is updated by a
+    train call, running = a * running + b * statistic with a and b among m, 1 - m, 1 and 0 (m the call's
+    momentum), the same on every train call that tells it (one whose old averages differ from its batch's
+    statistics); [] when one fits no such update or both are right (a layer with running averages, axis 0)."""
+    if layer.statistics_axis != 0:
+        return []
+    reading = {}
+    for key, statistics in RUNNING_STATISTICS.items():
+        # with b = 0 the statistic plays no part: one candidate stands for all
+        candidates = [(a, b, s) for s in statistics for a in WEIGHTS for b in WEIGHTS
+                      if (a, b) != ('0', '0') and (b != '0' or s == statistics[0])]
+        told = False
+        for x, gamma, beta, param, out, after in train_calls(layer, calls):
+            before = param.get(key, np.zeros(x.shape[1]))
+            now = after.get(key) if isinstance(after, dict) else None
+            if not (isinstance(before, np.ndarray) and isinstance(now, np.ndarray)) or np.shape(now) != np.shape(before):
+                return []
+            m = param.get('momentum', layer.default_momentum)
+            batch = {s: _batch_statistic(s, x) for s in statistics}
+            if any(np.allclose(before, value, rtol=1e-3) for value in batch.values()):
+                continue    # the old average and a batch statistic read alike
+            told = True
+            candidates = [(a, b, s) for a, b, s in candidates
+                          if np.allclose(now, _weight(a, m) * before + _weight(b, m) * batch[s], rtol=EXACT, atol=1e-12)]
+        if not told or len(candidates) != 1:
+            return []
+        reading[key] = candidates[0]
+    return [] if reading == REFERENCE_RUNNING else [reading]

@@ -328,6 +328,13 @@ MEASURED = [
      [('dgamma = np.sum(dout * x_hat, axis=0)', 'dgamma = np.sum(dout * (x_hat + 1), axis=0)')]),
     ('LayerNormalization', 'parameter_gradient_formula[sum(dout * x_hat),sum(dout * x_hat) + sum(dout)]',
      'layernorm_backward', [('dbeta = dout.sum(axis=0)', 'dbeta = np.sum(dout * (1 + x_hat), axis=0)')]),
+    ('BatchNormalization', 'running_update_formula[running_mean = momentum * running_mean + (1 - momentum) * the batch '
+     'mean,running_var = momentum * running_var + the batch variance]', 'batchnorm_forward',
+     [(BN_UPDATE, BN_UPDATE.replace('running_var = momentum * running_var + (1 - momentum) * sample_var',
+                                    'running_var = running_var * momentum + x.var(axis=0)'))]),
+    ('BatchNormalization', 'running_update_formula[running_mean = running_mean,running_var = momentum * running_var + '
+     '(1 - momentum) * the batch variance]', 'batchnorm_forward',
+     [(BN_UPDATE, BN_UPDATE.replace('running_mean = momentum * running_mean + (1 - momentum) * sample_mean', 'pass'))]),
     ('BatchNormalization', 'test_normalizer_formula[x - running_mean,(running_var + eps) ** 1.5,x_hat]',
      'batchnorm_forward', [('np.sqrt(running_var + eps)', '(running_var + eps) ** 1.5')]),
     ('LayerNormalization', 'dx_formula[dx = (dx_hat - mean(dx_hat) - x_hat * mean(dx_hat * x_hat)) / std ** 2]',

@@ -212,6 +212,9 @@ FORMULAS = (
                                variance=Edit(FORWARD, VARIANCE, '')),
     formula_families.normalizer_family(STATS, NORMALIZATION_LAYER, Edit(FORWARD, TEST_X_HAT, ''), {'running_var': 'running_var'},
                                test=True),
+    formula_families.running_family(STATS, NORMALIZATION_LAYER, {'running_mean': Edit(FORWARD, RUNNING_MEAN, '', after=CODE),
+                                                                 'running_var': Edit(FORWARD, RUNNING_VAR, '', after=CODE)},
+                                    dict(STATISTICS, mean='sample_mean', std='np.sqrt(sample_var)')),
     formula_families.dx_family(GRADIENTS, NORMALIZATION_LAYER, Edit(BACKWARD, GRAPH, ''), 'axis=0', 'N'),
     formula_families.parameter_family(GRADIENTS, NORMALIZATION_LAYER, Edit(BACKWARD, DGAMMA, ''), Edit(BACKWARD, DBETA, '')),
 )

@@ -122,7 +122,7 @@ BUGS_HELD_OUT_LAYER_MORE = of_assignment(ASSIGNMENT, [
         '"Fixes #338 by updating self.moving_variance in training", '
         'https://github.com/keras-team/keras-core/pull/339)',
         patch(REFERENCE, 'batchnorm_forward', *RUNNING_VAR_NOT_UPDATED),
-        loses_in='batchnorm_running_stats_test_mode', held_out=True,
+        loses_in='batchnorm_running_stats_test_mode', family='running_update_formula[running_mean = momentum * running_mean + (1 - momentum) * the batch mean,running_var = running_var]',
         explanation='train mode never updates running_var, so test mode divides by sqrt(0 + eps)',
         hint='Check that both running averages are updated in train mode.'),
     Bug('running_stats_replaced_by_batch', 'each train-mode call stores the batch mean and variance as the '
