@@ -82,7 +82,13 @@ def main(argv=None):
         text = nbformat.writes(fill_solution_cells(ASSIGNMENT.release_notebook, ASSIGNMENT.reference_cells()))
         for i in range(args.class_size):
             (folder / ('student%03d.ipynb' % i)).write_text(text)
-        one = grade(folder, tmp / 'jobs1', '--jobs', '1') / args.class_size
+        whole_run = grade(folder, tmp / 'jobs1', '--jobs', '1')
+        one = whole_run / args.class_size
+        single = tmp / 'single'
+        single.mkdir()
+        (single / 'student000.ipynb').write_text(text)
+        fixed = grade(single, tmp / 'single-out', '--jobs', '1')     # a run of one: the run's fixed cost and one grading
+        marginal = (whole_run - fixed) / (args.class_size - 1)
         two = grade(folder, tmp / 'jobs2', '--jobs', '2') / args.class_size
         compute = statistics.median(checks_compute() for _ in range(5))
         if not os.environ.get('CIFAR10_DIR'):
@@ -105,6 +111,9 @@ def main(argv=None):
          nbgrader / one >= 60),
         ('that, vs the checks\' own compute (in process, no sandbox)', one, compute, one / compute, '<= 2x',
          one / compute <= 2),
+        ('each further submission at --jobs 1 ((the run of %d - a run of one) / %d; the run of one took %.2f s) vs '
+         'the checks\' own compute' % (args.class_size, args.class_size - 1, fixed), marginal, compute,
+         marginal / compute, '(the cost a large class pays)', marginal / compute <= 2),
         ('--jobs 2 per submission vs --jobs 1', two, one, one / two, '>= 1.8x', one / two >= 1.8),
         ('3 shards at once + bnkit report vs one run --jobs 3 (%d students; same grades.csv: %s)'
          % (args.shard_class, same),

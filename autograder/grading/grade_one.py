@@ -42,7 +42,8 @@ def empty_results(assignment, messages):
     return {s.name: {'fraction': 0.0, 'messages': [], 'seconds': 0.0} for s in assignment.checks}, messages
 
 
-PYTEST_ARGS = [str(HIDDEN_TESTS), '-p', 'no:cacheprovider', '-p', 'no:terminal', '-c', os.devnull,
+PYTEST_ARGS = [str(HIDDEN_TESTS), '-p', 'no:cacheprovider', '-p', 'no:terminal', '-p', 'no:unraisableexception',
+               '-c', os.devnull,
                '--rootdir', str(HIDDEN_TESTS), '-W', 'ignore']
 
 

@@ -26,6 +26,7 @@ negative status is the signal that ended it). End of stdin: the child still wait
 this process exits.
 """
 import argparse
+import gc
 import json
 import sys
 
@@ -55,11 +56,15 @@ def say(message):
 
 def serve(assignment, options):
     warm_up(assignment)
+    # What every grading shares is left out of the collector's scans from now on: a child's full collection
+    # would otherwise walk all of it (and touch its pages, copying them from this process) on every grading.
+    gc.freeze()
     # The first submission's child, forked now: its worker starts while the run sends the first request.
     pending = Pending(assignment, options)
     # The diagnosis's mistakes compiled once, for every child forked from now on: done while the first child
     # starts its worker (that child compiles what it needs, if its submission fails a check).
     misconceptions.prepare(assignment)
+    gc.freeze()
     say({'ready': True})
     while True:
         request = read_request()

@@ -266,13 +266,13 @@ def similarity_page(assignment, pairs, threshold):
     return _page(title, '<h1>%s</h1>' % esc(title) + _similarity_section(pairs, threshold))
 
 
-def report_html(assignment, all_results, failures, folders, histogram_png=None, run_seconds=None, similarity=None):
+def report_html(assignment, all_results, failures, folders, histogram_svg=None, run_seconds=None, similarity=None):
     facts = run_facts(all_results, run_seconds)
     scores = [d.score for d in all_results.values()]
     mean = sum(scores) / len(scores) if scores else 0.0
     median = sorted(scores)[len(scores) // 2] if scores else 0.0
-    figure = ('<img class="figure" alt="histogram of the automatic scores" src="data:image/png;base64,%s">'
-              % base64.b64encode(histogram_png).decode() if histogram_png else '')
+    figure = ('<img class="figure" alt="histogram of the automatic scores" src="data:image/svg+xml;base64,%s">'
+              % base64.b64encode(histogram_svg.encode()).decode() if histogram_svg else '')
     warnings = ''.join('<p class="warn">%s.</p>' % esc(w) for w in facts['warnings'])
     similarity_pairs, threshold = (similarity if similarity is not None else (None, 0.0))
     title = '%s: class report' % assignment.title

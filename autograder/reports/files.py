@@ -7,7 +7,7 @@ PARTIAL = '.partial-'     # the prefix of a file being written: never read, remo
 # What a class's output folder holds beside its students' folders: the class's pages and records, the shards'
 # records and the Slurm scripts' logs. No student's folder may take one of these names (a student whose
 # notebook is shards.ipynb or grades.csv.ipynb is named otherwise); tests/engine/test_grade.py keeps the list whole.
-CLASS_ENTRIES = ('grades.csv', 'summary.md', 'report.html', 'answers.md', 'run.json', 'grade_distribution.png',
+CLASS_ENTRIES = ('grades.csv', 'summary.md', 'report.html', 'answers.md', 'run.json', 'grade_distribution.svg',
                  'similarity.html', 'similarity.json', 'missing.txt', 'shards', 'slurm-logs')
 
 

@@ -6,19 +6,18 @@ OUTDIR/<student>/feedback.md    what failed and why, in words a student can act 
 OUTDIR/<student>/feedback.html  the same, for a browser or an LMS
 OUTDIR/grades.csv               student,score,max_score, then one column per check
 OUTDIR/summary.md               the class at a glance, with failures and diagnosed mistakes listed
-OUTDIR/grade_distribution.png   histogram of scores
+OUTDIR/grade_distribution.svg   histogram of scores
 OUTDIR/report.html              the class report, one self-contained page (autograder.reports.class_report)
 OUTDIR/run.json                 the run's wall clock, for the report when it is rebuilt
 OUTDIR/similarity.json, .html   written by bnkit similarity (autograder.reports.similarity), shown in report.html
 """
 import csv
-import importlib.util
 import io
 import json
-import os
 from pathlib import Path
 
 from autograder.reports import class_report, similarity
+from autograder.reports.histogram import histogram_svg
 from autograder.reports.results_schema import Results, ResultsError
 from autograder.reports.files import PARTIAL, remove_partial_files, write_atomically  # noqa: F401 (the run's API)
 from autograder.reports.safetext import csv_cell, md_inline, terminal
@@ -196,31 +195,11 @@ def write_class_reports(outdir, assignment, all_results, failures=(), run_second
         lines += ['', '## Submissions that could not be graded normally', '']
         lines += ['- %s: %s' % (md_inline(student), md_inline(why)) for student, why in failures]
     lines += ['', 'The whole class, sortable, with links to every feedback: [report.html](report.html).']
-    histogram = None
-    # The histogram needs matplotlib, which the lean grading install (Gradescope's) leaves out.
-    if importlib.util.find_spec('matplotlib') is not None:
-        lines += ['', '![grade distribution](grade_distribution.png)']
-        plot_distribution(outdir / 'grade_distribution.png', scores, assignment.max_automatic_points)
-        histogram = (outdir / 'grade_distribution.png').read_bytes()
+    lines += ['', '![grade distribution](grade_distribution.svg)']
+    histogram = histogram_svg(scores, assignment.max_automatic_points)
+    write_atomically(outdir / 'grade_distribution.svg', histogram)
     write_atomically(outdir / 'summary.md', '\n'.join(lines) + '\n')
     write_atomically(outdir / 'report.html', class_report.report_html(
         assignment, all_results, failures, class_report.folders_of(outdir), histogram, run_seconds, similarity.load(outdir)))
 
 
-def plot_distribution(path, scores, max_points):
-    import matplotlib
-    matplotlib.use('Agg')
-    import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(7, 4))
-    ax.hist(scores, bins=range(0, int(max_points) + 6, 5), color='#4c72b0', edgecolor='white')
-    ax.set_xlabel('Automatic score (out of %g)' % max_points)
-    ax.set_ylabel('Students')
-    from matplotlib.ticker import MaxNLocator
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))    # students come in whole numbers
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_title('Grade distribution (%d submissions)' % len(scores))
-    fig.tight_layout()
-    tmp = Path(path).with_name('.' + Path(path).name + '.tmp.png')
-    fig.savefig(tmp, dpi=100)
-    plt.close(fig)
-    os.replace(tmp, path)

@@ -170,6 +170,7 @@ def test_class_report_shows_hostile_names_as_text(graded):
         loaded = browser.open(out['salted'] / 'report.html')
         assert browser.evaluate("[Array.from(document.scripts).filter(s => s.type !== 'application/json').length,"
                                 " document.images.length]") == [1, 1]
+        assert browser.evaluate('document.images[0].naturalWidth') > 0, 'the histogram is drawn under the CSP'
         names = browser.evaluate("Array.from(document.querySelectorAll('#students tbody tr td:first-child'))"
                                  ".map(td => td.textContent)")
         assert HOSTILE_NAMES['html'] in names and HOSTILE_NAMES['script'] in names
