@@ -62,6 +62,19 @@ class NetTestModeCheck:
                         for _ in range(4)]
         self.X_test = self.rng.standard_normal((9, 12)) * 2 + 1
 
+    def student_net(self, net_kwargs, params, seed=None):
+        """(handle, True) of the student's net built with ``net_kwargs`` and holding ``params``; or, when its
+        parameters cannot be matched to the reference's (charged in the parameters check), (their own net,
+        False), numpy seeded with ``seed`` first when given: such a part judges behaviour alone."""
+        try:
+            return REFERENCE_NET.student_net(self.student, net_kwargs, params)[0], True
+        except StudentCodeError as exc:
+            if exc.kind != 'bad_return':
+                raise
+            if seed is not None:
+                self.student.seed_numpy(seed)
+            return self.student.net_create(dtype='float64', **net_kwargs), False
+
     def layer_states(self, handle):
         """The student's net's bn_param dicts, one per normalized layer (``layer_states``)."""
         return layer_states(self.student.net_state(handle)['bn_params'], len(self.net_kwargs['hidden_dims']))
@@ -75,13 +88,8 @@ class NetTestModeCheck:
         next part trains again (nothing is cached), as each part fails alone."""
         student = self.student
         expected = REFERENCE_NET.expected(student, self.net_kwargs, self.params, SEED + 7)
-        try:
-            handle, _ = REFERENCE_NET.student_net(student, self.net_kwargs, self.params)
-        except StudentCodeError as exc:
-            if exc.kind != 'bad_return':
-                raise
-            student.seed_numpy(SEED)
-            handle, expected = student.net_create(dtype='float64', **self.net_kwargs), None
+        handle, matched = self.student_net(self.net_kwargs, self.params, seed=SEED)
+        expected = expected if matched else None
         for X, y in self.batches:
             loss, _ = student.net_loss(handle, X, y)
             if expected is not None:
@@ -254,14 +262,8 @@ class NetTestModeCheck:
         student, rng = self.student, self.rng
         params = dropout_params(rng)
         X = rng.standard_normal((5, 10))
-        try:
-            handle, _ = REFERENCE_NET.student_net(student, DROPOUT_NET, params)
-            expected = relu_net_scores(params, X)
-        except StudentCodeError as exc:
-            if exc.kind != 'bad_return':
-                raise
-            # Parameters that cannot be matched (charged elsewhere): only the behaviour of dropout is judged.
-            handle, expected = student.net_create(dtype='float64', **DROPOUT_NET), None
+        handle, matched = self.student_net(DROPOUT_NET, params)
+        expected = relu_net_scores(params, X) if matched else None
         student.seed_numpy(SEED + 71)  # seeded once: a dropout left on draws two different masks below
         first, second = student.net_loss(handle, X), student.net_loss(handle, X)
         mode = student.net_state(handle)['dropout_param'].get('mode')
@@ -290,15 +292,8 @@ class NetTestModeCheck:
             net_kwargs = dict(COMBINED_NET, **setting, seed=SEED + 90 + index)
             init = {k: v for k, v in net_kwargs.items() if k != 'seed'}
             params = {k: v.copy() for k, v in REFERENCE_NET.reference(SEED + 90, dtype=np.float64, **init).params.items()}
-            try:
-                handle, _ = REFERENCE_NET.student_net(student, net_kwargs, params)
-                expected = REFERENCE_NET.expected(student, net_kwargs, params, SEED + 90)
-            except StudentCodeError as exc:
-                if exc.kind != 'bad_return':
-                    raise
-                # Parameters that cannot be matched (charged elsewhere): behaviour alone.
-                student.seed_numpy(SEED)
-                handle, expected = student.net_create(dtype='float64', **net_kwargs), None
+            handle, matched = self.student_net(net_kwargs, params, seed=SEED)
+            expected = REFERENCE_NET.expected(student, net_kwargs, params, SEED + 90) if matched else None
             X, y = rng.standard_normal((10, net_kwargs['input_dim'])), rng.integers(net_kwargs['num_classes'], size=10)
             exact = isinstance(expected, ComposedNet)
             try:
@@ -342,15 +337,8 @@ class NetTestModeCheck:
         params = REFERENCE_NET.reference(SEED + 95, dtype=np.float64, **init).params
 
         def new_net():
-            """The student's net holding the reference's parameters (its own, when they cannot be matched:
-            charged elsewhere)."""
             student.seed_numpy(SEED + 95)
-            try:
-                return REFERENCE_NET.student_net(student, net_kwargs, {k: v.copy() for k, v in params.items()})[0]
-            except StudentCodeError as exc:
-                if exc.kind != 'bad_return':
-                    raise
-                return student.net_create(dtype='float64', **net_kwargs)
+            return self.student_net(net_kwargs, {k: v.copy() for k, v in params.items()})[0]
 
         def trained_once(test_after):
             handle = new_net()
