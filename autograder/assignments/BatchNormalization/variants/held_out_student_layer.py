@@ -111,7 +111,7 @@ BUGS_HELD_OUT_STUDENT_LAYER = of_assignment(ASSIGNMENT, [
         '"bug fix on VectorBatchNorm": "we do not want to subtract the [mean] such that only the vector magnitudes '
         'are scaled", https://github.com/COGMAR/RotEqNet/pull/2)',
         patch(REFERENCE, 'batchnorm_forward', *TRAIN_NOT_CENTRED),
-        loses_in='batchnorm_forward_train', held_out=True,
+        loses_in='batchnorm_forward_train', held_out=True, family='mean_not_subtracted[scaled only]',
         explanation='x_hat is x / sqrt(var + eps): the batch mean is never subtracted from x before the division',
         hint='Check that the quantity you divide by the standard deviation is centred on the batch mean.'),
     Bug('train_output_without_gamma', 'train mode adds beta to x_hat but never multiplies by gamma (source: '
@@ -127,7 +127,7 @@ BUGS_HELD_OUT_STUDENT_LAYER = of_assignment(ASSIGNMENT, [
         '"embed_mean grow to inf": "The momentum form of moving average will scale the magnitude of embed_mean '
         '1 / (1 - mu) times", https://github.com/KaihuaTang/Long-Tailed-Recognition.pytorch/issues/8)',
         patch(REFERENCE, 'batchnorm_forward', *WITHOUT_ONE_MINUS_MOMENTUM),
-        loses_in='batchnorm_running_stats_test_mode', held_out=True,
+        loses_in='batchnorm_running_stats_test_mode', held_out=True, family='running_update_formula[running_mean = momentum * running_mean + the batch mean,running_var = momentum * running_var + the batch variance]',
         explanation='the running averages add the batch statistics without multiplying them by (1 - momentum)',
         hint='Check the weights your running-average update gives the old average and the new batch.'),
     Bug('dbeta_left_at_zero', 'dbeta is created as zeros and never assigned, while dgamma and dx are computed '
@@ -135,7 +135,7 @@ BUGS_HELD_OUT_STUDENT_LAYER = of_assignment(ASSIGNMENT, [
         'are not assigned to any value by mistake", beta\'s gradient printed as zeros, '
         'https://github.com/apache/mxnet/issues/18499)',
         patch(REFERENCE, 'batchnorm_backward', *DBETA_LEFT_AT_ZERO),
-        loses_in='batchnorm_backward', held_out=True,
+        loses_in='batchnorm_backward', held_out=True, family='parameter_gradient_formula[sum(dout * x_hat),0]',
         explanation='dbeta is returned as zeros instead of the sum of dout over the batch',
         hint='Check that every gradient you return is actually computed from dout.'),
     Bug('closed_form_mean_subtracted_twice', 'the closed-form dx subtracts the mean of dout * gamma twice: once '
@@ -143,7 +143,7 @@ BUGS_HELD_OUT_STUDENT_LAYER = of_assignment(ASSIGNMENT, [
         '"layernorm_bw computes wrong dx: mean(dy*gamma) subtracted twice", the same closed form as batch norm\'s '
         'with the mean taken over the other axis, https://github.com/tenstorrent/tt-metal/issues/53204)',
         {'batchnorm_backward': CLOSED_FORM_MEAN_TWICE},
-        loses_in='batchnorm_backward', held_out=True,
+        loses_in='batchnorm_backward', held_out=True, family='dx_path_factor:mean[2]',
         explanation='dx subtracts the batch mean of dout * gamma twice instead of once',
         hint='Count how many times each term of the closed form appears in your dx.'),
     Bug('variance_branch_over_n_minus_one', 'the variance\'s branch of dx divides by N - 1, as for the unbiased '

@@ -41,7 +41,7 @@ BUGS_HELD_OUT_STUDENT_NET = of_assignment(ASSIGNMENT, [
         'Added missing weight decay loss": "Added missing weight decay loss into final loss", '
         'https://github.com/nntrainer/nntrainer/pull/157)',
         patch(REFERENCE, 'fc_net', *L2_MISSING_FROM_LOSS),
-        loses_in='fc_net_loss_and_gradients', held_out=True,
+        loses_in='fc_net_loss_and_gradients', held_out=True, family='l2_weighting[0,1]',
         explanation='the loss leaves out the term 0.5 * reg * sum(W ** 2) although the gradients include its '
                     'derivative',
         hint='The loss you return must contain every term whose gradient you add.'),
