@@ -59,12 +59,20 @@ def normalizer_code(setting, statistics, eps='eps'):
     return '(%s) ** %s' % (s, power) + (' + %s' % eps if setting['placement'] == 'outside' else '')
 
 
+FORM_CODE = {'': '{n}', 'n': '{n}', '1/n': '(1 / {n})', 'n/(n-1)': '({n} / ({n} - 1))', '(n-1)/n': '(({n} - 1) / {n})'}
+
+
+def form_code(form, n):
+    """The code of a coefficient's varying part, ``n`` the code of the length."""
+    return FORM_CODE[form].format(n=n)
+
+
 def coefficient_text(coefficient):
     """(sign, size) of a term's coefficient as text: (1, 0, '') -> ('+', ''), (-1, 1, 'n') -> ('-', '(1 - n)')."""
     a, b, form = coefficient
     if b == 0:
         return ('-' if a < 0 else '+'), ('' if abs(a) == 1 else number(abs(a)))
-    n = 'n' if form == 'n' else '1/n'
+    n = form
     varying = (n if b == 1 else '-' + n if b == -1 else '%s * %s' % (number(b), n))
     if a == 0:
         return ('-', varying[1:]) if varying.startswith('-') else ('+', varying)
@@ -140,7 +148,7 @@ def dx_code(setting, axis, n):
     parts = []
     for (term, source), (a, b, form) in setting['terms'].items():
         factor = '(%d / %d + %d / %d * %s)' % (a.numerator, a.denominator, b.numerator, b.denominator,
-                                               n if form != '1/n' else '(1 / %s)' % n)
+                                               form_code(form, n))
         parts.append('%s * %s * std ** %d' % (factor, code[term].format(s='dx_hat' if source == 'dx_hat' else 'dout'),
                                               setting['scales'][term]))
     return ' + '.join(parts) or '0 * dout'
@@ -215,8 +223,8 @@ def parameter_family(check, layer, dgamma, dbeta):
     """The family 'parameter_gradient_formula' of ``layer``: ``dgamma`` and ``dbeta`` the reference's lines
     computing them (replaced whole)."""
     def code(terms):
-        return ' + '.join('(%d / %d + %d / %d * dout.shape[0]%s) * np.sum(dout * %s, axis=0)' % (
-            a.numerator, a.denominator, b.numerator, b.denominator, ' ** -1' if form == '1/n' else '',
+        return ' + '.join('(%d / %d + %d / %d * %s) * np.sum(dout * %s, axis=0)' % (
+            a.numerator, a.denominator, b.numerator, b.denominator, form_code(form, 'dout.shape[0]'),
             '1' if column == '1' else column) for column, (a, b, form) in terms.items()) or '0 * dout[0]'
 
     def measured(calls):

@@ -152,7 +152,7 @@ def _columns(x, gamma, dout, axis, eps):
     return columns
 
 
-def _fitted(got, columns, scales):
+def fitted(got, columns, scales):
     """{(term, source): coefficient} with got = sum(coefficient * std ** k * column) to 1e-9, k the term's
     power of std in ``scales`` ({term: std ** k, as an array}), or None."""
     keys = list(columns)
@@ -164,17 +164,20 @@ def _fitted(got, columns, scales):
     return dict(zip(keys, coefficients))
 
 
+FORMS = {'n': lambda n: n, '1/n': lambda n: 1 / n, 'n/(n-1)': lambda n: n / (n - 1), '(n-1)/n': lambda n: (n - 1) / n}
+
+
 def _coefficient(values):
-    """[(n, c)] of one term over calls -> (a, b, form) with c = a + b * n (form 'n') or a + b / n (form '1/n')
-    on every call, a and b small fractions, b = 0 when a constant fits; None when none fits. A term that
-    depends on n needs three lengths n to be told."""
+    """[(n, c)] of one term over calls -> (a, b, form) with c = a + b * FORMS[form](n) on every call (n, 1/n,
+    and Bessel's n/(n-1) and (n-1)/n), a and b small fractions, b = 0 when a constant fits; None when none
+    fits. A term that depends on n needs three lengths n to be told."""
     constant = [nice(c, most=8) for _, c in values]
     if constant[0] is not None and all(k == constant[0] for k in constant):
         return constant[0], Fraction(0), ''
     lengths = sorted({n for n, _ in values})
     if len(lengths) < 3:
         return None
-    for form, f in (('n', lambda n: n), ('1/n', lambda n: 1 / n)):
+    for form, f in FORMS.items():
         (n1, c1), (n2, c2) = [next((n, c) for n, c in values if n == m) for m in lengths[:2]]
         b = nice((c2 - c1) / (f(n2) - f(n1)), most=8)
         a = nice(c1 - float(b) * f(n1), most=8) if b is not None else None
@@ -210,15 +213,15 @@ def _terms(observed, powers):
     true gradient, None when it does not fit."""
     fits = []
     for n, got, columns, std in observed:
-        fitted = _fitted(got, columns, {term: std ** k for term, k in powers.items()})
-        if fitted is None:
+        fit = fitted(got, columns, {term: std ** k for term, k in powers.items()})
+        if fit is None:
             return None
-        fits.append((n, fitted))
+        fits.append((n, fit))
     if not fits:
         return None
     terms = {}
     for key in fits[0][1]:
-        found = _coefficient([(n, fitted[key]) for n, fitted in fits])
+        found = _coefficient([(n, fit[key]) for n, fit in fits])
         if found is None:
             return None
         if found[:2] != (0, 0):
@@ -254,18 +257,18 @@ def parameter_gradients(layer, calls):
         for name, got in zip(('dgamma', 'dbeta'), grads[1:3]):
             if np.shape(got) != (x.shape[1],):
                 return []
-            fitted = _fitted(np.asarray(got, dtype=float), {(c, ''): columns[c] for c in PARAMETER_COLUMNS},
+            fit = fitted(np.asarray(got, dtype=float), {(c, ''): columns[c] for c in PARAMETER_COLUMNS},
                              {c: 1 for c in PARAMETER_COLUMNS})
-            if fitted is None:
+            if fit is None:
                 return []
-            fits[name].append((x.shape[0], {c: v for (c, _), v in fitted.items()}))
+            fits[name].append((x.shape[0], {c: v for (c, _), v in fit.items()}))
     if not fits['dgamma']:
         return []
     reading = {}
     for name, found in fits.items():
         reading[name] = {}
         for column in PARAMETER_COLUMNS:
-            coefficient = _coefficient([(n, fitted[column]) for n, fitted in found])
+            coefficient = _coefficient([(n, fit[column]) for n, fit in found])
             if coefficient is None:
                 return []
             if coefficient[:2] != (0, 0):

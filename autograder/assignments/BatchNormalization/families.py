@@ -9,7 +9,7 @@ import numpy as np
 
 from autograder.assignments.BatchNormalization.layer_checks import NORMALIZATION_LAYER
 from autograder.assignments.BatchNormalization.net_families import NET_FAMILIES
-from autograder.grading import formula_families, properties
+from autograder.grading import formula_families, output_formula, properties
 from autograder.grading.families import Edit, Family, grid, literal, returned_families
 
 FORWARD, BACKWARD = 'batchnorm_forward', 'batchnorm_backward'
@@ -215,6 +215,10 @@ FORMULAS = (
     formula_families.running_family(STATS, NORMALIZATION_LAYER, {'running_mean': Edit(FORWARD, RUNNING_MEAN, '', after=CODE),
                                                                  'running_var': Edit(FORWARD, RUNNING_VAR, '', after=CODE)},
                                     dict(STATISTICS, mean='sample_mean', std='np.sqrt(sample_var)')),
+    output_formula.output_family(TRAIN, NORMALIZATION_LAYER, Edit(FORWARD, '        out = x_hat * gamma\n        out += beta', ''),
+                                 'std'),
+    output_formula.output_family(STATS, NORMALIZATION_LAYER, Edit(FORWARD, '        out = gamma * x_hat + beta', ''),
+                                 'np.sqrt(running_var + eps)', mode='test'),
     formula_families.dx_family(GRADIENTS, NORMALIZATION_LAYER, Edit(BACKWARD, GRAPH, ''), 'axis=0', 'N'),
     formula_families.parameter_family(GRADIENTS, NORMALIZATION_LAYER, Edit(BACKWARD, DGAMMA, ''), Edit(BACKWARD, DBETA, '')),
 )

@@ -8,7 +8,7 @@ family's unit test plants one of its mistakes and runs every correct variant (te
 import numpy as np
 
 from autograder.assignments.LayerNormalization.layer_checks import NORMALIZATION_LAYER
-from autograder.grading import formula_families, properties
+from autograder.grading import formula_families, output_formula, properties
 from autograder.grading.families import Edit, Family, grid, literal, returned_families
 
 FORWARD, BACKWARD = 'layernorm_forward', 'layernorm_backward'
@@ -142,6 +142,7 @@ BACKWARD_FAMILIES = returned_families('returned', GRADIENTS, BACKWARD, RETURN, (
 STATISTICS = {'var': 'var', 'unbiased': 'var * D / (D - 1)', 'second_moment': 'np.mean(x * x, axis=1, keepdims=True)'}
 FORMULAS = (
     formula_families.normalizer_family(VALUES, NORMALIZATION_LAYER, Edit(FORWARD, X_HAT, ''), STATISTICS),
+    output_formula.output_family(VALUES, NORMALIZATION_LAYER, Edit(FORWARD, '    out = gamma * x_hat + beta', ''), 'std'),
     formula_families.dx_family(GRADIENTS, NORMALIZATION_LAYER, Edit(BACKWARD, DX, ''), 'axis=1, keepdims=True', 'x_hat.shape[1]'),
     formula_families.parameter_family(GRADIENTS, NORMALIZATION_LAYER, Edit(BACKWARD, DGAMMA, ''), Edit(BACKWARD, DBETA, '')),
 )

@@ -93,7 +93,7 @@ BUGS_HELD_OUT_STUDENT_LAYER = of_assignment(ASSIGNMENT, [
         'fuse gamma/sqrt(var+eps) with weight. ignore the bias beta - gamma*mean/sqrt(var + eps)", '
         'https://github.com/jiazhihao/TASO/pull/47)',
         patch(REFERENCE, 'batchnorm_forward', *FOLDED_SCALE_WITHOUT_SHIFT),
-        loses_in='batchnorm_running_stats_test_mode', held_out=True,
+        loses_in='batchnorm_running_stats_test_mode', family='test_output_formula[out = gamma * x / std]',
         explanation='test mode multiplies x by gamma / sqrt(running_var + eps) but never subtracts the running '
                     'mean nor adds beta',
         hint='Expand your test-mode formula and check that every term of gamma * x_hat + beta is still there.'),
@@ -102,7 +102,7 @@ BUGS_HELD_OUT_STUDENT_LAYER = of_assignment(ASSIGNMENT, [
         'bnScale * (x - estimatedMean) / sqrt(epsilon + estimatedVariance) + bnBias, '
         'https://github.com/jiazhihao/TASO/pull/47)',
         patch(REFERENCE, 'batchnorm_forward', *TEST_MODE_IDENTITY),
-        loses_in='batchnorm_running_stats_test_mode', held_out=True,
+        loses_in='batchnorm_running_stats_test_mode', family='test_output_formula[out = x]',
         explanation='test mode returns x unchanged instead of normalizing it with the running mean and variance '
                     'and applying gamma and beta',
         hint='At test time batch norm still normalizes, scales and shifts; check what your test branch returns.'),
@@ -118,7 +118,7 @@ BUGS_HELD_OUT_STUDENT_LAYER = of_assignment(ASSIGNMENT, [
         'jonbruner/generative-adversarial-networks issue 4, "gamma is actually not used here, since the parameter '
         'scale is by default put as False", https://github.com/jonbruner/generative-adversarial-networks/issues/4)',
         patch(REFERENCE, 'batchnorm_forward', *TRAIN_WITHOUT_GAMMA),
-        loses_in='batchnorm_forward_train', held_out=True,
+        loses_in='batchnorm_forward_train', family='output_formula[out = x_hat + beta]',
         explanation='the train-mode output is x_hat + beta, leaving out the scale gamma',
         hint='Check that the train-mode output both scales and shifts the normalized input.'),
     Bug('running_averages_without_one_minus_momentum', 'the running averages add each batch\'s mean and '
@@ -151,7 +151,7 @@ BUGS_HELD_OUT_STUDENT_LAYER = of_assignment(ASSIGNMENT, [
         'working out for an implementation the paper\'s "unbiased variance estimate", m / (m - 1) times the '
         'batch variance, https://github.com/Lasagne/Lasagne/issues/141)',
         patch(REFERENCE, 'batchnorm_backward', *VARIANCE_BRANCH_N_MINUS_ONE),
-        loses_in='batchnorm_backward', held_out=True,
+        loses_in='batchnorm_backward', family='dx_formula[dx = (dx_hat - mean(dx_hat) - n/(n-1) * x_hat * mean(dx_hat * x_hat)) / std]',
         explanation='the variance\'s branch of dx divides by N - 1 although the forward\'s variance divides by N',
         hint='Check the variance\'s branch of dx against the variance your forward actually computes.'),
     Bug('variance_branch_last_row_only', 'the gradient of the standard deviation is summed over the rows in a '

@@ -58,7 +58,7 @@ BUGS_HELD_OUT_STUDENT = of_assignment(ASSIGNMENT, [
         'bias, https://github.com/tiny-dnn/tiny-dnn/issues/292)',
         {**patch(REFERENCE, 'layernorm_forward', *WITHOUT_SCALE_AND_SHIFT),
          **patch(REFERENCE, 'layernorm_backward', *WITHOUT_SCALE_AND_SHIFT_BACKWARD)},
-        loses_in='layernorm_forward_values', held_out=True,
+        loses_in='layernorm_forward_values', family='output_formula[out = x_hat]',
         explanation='the output is x_hat itself, never scaled by gamma nor shifted by beta',
         hint='Check that your output applies the learnable scale and shift after normalizing.'),
     Bug('x_hat_recovered_without_beta', 'the forward caches its output and the backward recovers x_hat as '

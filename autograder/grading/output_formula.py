@@ -1,0 +1,102 @@
+"""What a normalization layer's output is made of, read off its outputs, and the family that replays it.
+
+The output should be gamma * x_hat + beta. A student's is often another simple combination of the same
+quantities: x_hat + beta (gamma left out), x_hat alone, beta * x_hat + gamma (the two swapped), x itself (a
+test mode that does nothing), gamma * x / std (a folded scale without its shift). ``output`` fits the
+output, on every call of one mode, as a combination of those columns with coefficients that are small
+fractions; ``output_family`` makes the reading a family setting (``autograder.grading.families``), named only
+when its replay reproduces every wrong value of the check, like any other mistake.
+"""
+import numpy as np
+
+from autograder.grading.families import Edit, Family
+from autograder.grading.formulas import fitted, nice
+
+COLUMNS = ('gamma * x_hat', 'x_hat', 'beta', 'gamma', 'beta * x_hat', 'x', 'gamma * x / std')
+REFERENCE = {'gamma * x_hat': 1, 'beta': 1}
+
+
+def _calls(layer, calls, mode):
+    """(x, gamma, beta, x_hat, std, out) of each float64 forward call in ``mode`` ('train' or 'test'), x_hat and
+    std from the batch's statistics in train mode, from the running averages it was given in test mode."""
+    axis = layer.statistics_axis
+    for call in calls:
+        if call.op != layer.forward or call.failed or not isinstance(call.result, tuple) or len(call.args) < 3:
+            continue
+        x, gamma, beta = call.args[:3]
+        param = call.args[3] if len(call.args) > 3 and isinstance(call.args[3], dict) else {}
+        out = call.result[0]
+        if param.get('mode', 'train') != mode or not all(
+                isinstance(a, np.ndarray) and a.dtype == np.float64 for a in (x, gamma, beta, out)):
+            continue
+        if out.shape != x.shape:
+            continue
+        eps = param.get('eps', layer.default_eps)
+        if mode == 'train':
+            mean, var = x.mean(axis=axis, keepdims=True), x.var(axis=axis, keepdims=True)
+        else:
+            mean, var = param.get('running_mean'), param.get('running_var')
+            if not (isinstance(mean, np.ndarray) and isinstance(var, np.ndarray)):
+                continue
+        std = np.sqrt(var + eps)
+        yield x, gamma, beta, (x - mean) / std, std, out
+
+
+def output(layer, calls, mode='train'):
+    """[{column: coefficient}]: the output of every call in ``mode`` as one combination of ``COLUMNS``, told by
+    the calls whose columns are independent; [] when none fits, none tells it, or it is the true one."""
+    found = None
+    for x, gamma, beta, x_hat, std, out in _calls(layer, calls, mode):
+        values = {'gamma * x_hat': gamma * x_hat, 'x_hat': x_hat, 'beta': beta, 'gamma': gamma,
+                  'beta * x_hat': beta * x_hat, 'x': x, 'gamma * x / std': gamma * x / std}
+        columns = {(c, ''): np.broadcast_to(values[c], x.shape) for c in COLUMNS}
+        matrix = np.stack([v.ravel() for v in columns.values()], axis=1)
+        if np.linalg.matrix_rank(matrix) < len(COLUMNS):
+            continue        # gamma or beta too plain to tell the columns apart
+        fit = fitted(out, columns, {c: 1 for c in COLUMNS})
+        if fit is None:
+            return []
+        reading = {}
+        for (column, _), value in fit.items():
+            k = nice(value, most=8)
+            if k is None:
+                return []
+            if k != 0:
+                reading[column] = k
+        if found is not None and reading != found:
+            return []
+        found = reading
+    return [] if found is None or found == REFERENCE else [found]
+
+
+def text(reading):
+    """out = x_hat + beta, of a reading."""
+    parts = []
+    for column in COLUMNS:
+        if column in reading:
+            k = reading[column]
+            size = '' if abs(k) == 1 else '%s * ' % (('%g' % float(abs(k))) if k.denominator in (1, 2, 4) else abs(k))
+            sign = '-' if k < 0 else '+'
+            parts.append(('%s %s%s' % (sign, size, column)) if parts else ('%s%s%s' % ('-' if k < 0 else '', size, column)))
+    return 'out = ' + (' '.join(parts) or '0')
+
+
+def output_family(check, layer, line, std, mode='train'):
+    """The family 'output_formula' of ``layer`` in ``mode`` ('test_output_formula' in test mode): ``line`` the
+    Edit of the reference's lines computing out from x_hat (replaced whole), ``std`` the code of what x_hat
+    divides by there."""
+    code = {'gamma * x_hat': 'gamma * x_hat', 'x_hat': 'x_hat', 'beta': '(beta + 0 * x_hat)',
+            'gamma': '(gamma + 0 * x_hat)', 'beta * x_hat': 'beta * x_hat', 'x': 'x', 'gamma * x / std': 'gamma * x / %s' % std}
+    indent = line.old[:len(line.old) - len(line.old.lstrip())]
+
+    def measured(calls):
+        with np.errstate(all='ignore'):
+            readings = output(layer, calls, mode)
+        return tuple({'output': text(r), '_code': '%sout = %s' % (indent, ' + '.join(
+            '(%d / %d) * %s' % (k.numerator, k.denominator, code[c]) for c, k in r.items()) or '0 * x')}
+            for r in readings)
+
+    return Family('test_output_formula' if mode == 'test' else 'output_formula', check,
+                  '%s output is {output} where out = gamma * x_hat + beta belongs' % (
+                      'test mode\'s' if mode == 'test' else 'the'),
+                  'Check how gamma and beta enter the output.', (Edit(line.cell, line.old, '{_code}'),), (), measured)
