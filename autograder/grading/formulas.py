@@ -3,16 +3,21 @@ mistake by its formula rather than by a name from a list.
 
 A listed mistake or a family's grid names what someone foresaw. A student's formula is often one nobody
 wrote down (x - mean divided by the fourth root of var + eps; a closed-form dx whose mean term uses dout
-where dout * gamma belongs), yet it is still a simple formula of the same few quantities. Two readings
+where dout * gamma belongs), yet it is still a simple formula of the same few quantities. These readings
 recover it from the recorded calls alone:
 
-- ``normalizer`` (``test_normalizer`` for test mode and the running averages): a train call's output is an affine map of x per slice, (x - centre) / divisor; the
-  divisor is matched against (statistic + eps) ** p, statistic ** p + eps and statistic ** p, for the
-  plain and unbiased variance and the mean of x squared, with one power p for every slice;
+- ``normalizer`` (``test_normalizer`` for test mode and its running averages): a call's (out - beta) / gamma
+  is an affine map of x per slice, (x - centre) / divisor; the divisor is matched against (s + eps) ** p,
+  s ** p + eps and s ** p, for the plain and unbiased variance and the mean of x squared (the running
+  variance in test mode), with one power p for every slice;
 - ``dx_terms``: dx, on inputs whose forward is right, is fitted as a combination of the terms the true
   gradient is made of (dx_hat, its mean, x_hat times the mean of dx_hat * x_hat; each from dout * gamma or
-  from dout alone), times 1/std or another power of std, with a coefficient per term that is a small
-  fraction, possibly times the slice's length n.
+  from dout alone), each times a power of std, with coefficients that are small fractions or a + b * f(n)
+  (``FORMS``);
+- ``parameter_gradients``: dgamma and dbeta as combinations of sums over the batch of dout times x_hat, 1,
+  the centred x, x_hat * gamma or gamma;
+- ``running_updates``: each running average's update, a weight among momentum, 1 - momentum, 1 and 0 on the
+  old average and on one batch statistic.
 
 What is read here is only a candidate: the family it fills (``formula_families``, declared in each
 assignment's ``families.py``) is replayed like any other mistake and named only when the replay reproduces
@@ -93,7 +98,7 @@ def test_normalizer(layer, calls):
     keeps running averages over axis 0)."""
     def observed():
         for call in calls:
-            if call.op != layer.forward or call.failed or not isinstance(call.result, tuple):
+            if call.op != layer.forward or call.failed or not isinstance(call.result, tuple) or len(call.args) < 4:
                 continue
             x, gamma, beta, param = call.args[:4]
             out = call.result[0]
