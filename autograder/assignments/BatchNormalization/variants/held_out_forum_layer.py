@@ -157,7 +157,7 @@ BUGS_HELD_OUT_FORUM_LAYER = of_assignment(ASSIGNMENT, [
         '(dE/dY - mean(dE/dY) - mean(dE/dY \\cdot Y) \\cdot Y) ./ sqrt(var(X) + eps)", '
         'https://github.com/BVLC/caffe/issues/3912)',
         {'batchnorm_backward': CLOSED_FORM_PROJECTION_SUMMED},
-        loses_in='batchnorm_backward', held_out=True,
+        loses_in='batchnorm_backward', held_out=True, family='dx_path_factor:variance[N]',
         explanation='dx subtracts x_hat * sum(dx_hat * x_hat) where the closed form has x_hat * '
                     'mean(dx_hat * x_hat)',
         hint='Compare each term of your closed form with the formula: a sum or a mean over the batch?'),

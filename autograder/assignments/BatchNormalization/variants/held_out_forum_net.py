@@ -54,7 +54,7 @@ BUGS_HELD_OUT_FORUM_NET = of_assignment(ASSIGNMENT, [
         '6149, "fix backward index for gamma beta": the weight and bias gradients were assigned the wrong way '
         'round, "weight, bias的梯度赋错了", https://github.com/Oneflow-Inc/oneflow/pull/6149)',
         patch(REFERENCE, 'fc_net', *GAMMA_BETA_GRADIENTS_SWAPPED),
-        loses_in='fc_net_loss_and_gradients', held_out=True,
+        loses_in='fc_net_loss_and_gradients', held_out=True, family='gamma_beta_gradients_swapped',
         explanation='grads[\'gamma\'] receives the gradient of beta and grads[\'beta\'] that of gamma, because the '
                     'backward\'s outputs are unpacked in the wrong order',
         hint='Compare the order in which your sandwich backward returns its gradients with the order you unpack '

@@ -62,7 +62,7 @@ BUGS_HELD_OUT_FORUM = of_assignment(ASSIGNMENT, [
         'https://github.com/GokuMohandas/fast-weights/issues/9)',
         {**patch(REFERENCE, 'layernorm_forward', *MEAN_OVER_BATCH_AXIS),
          **patch(REFERENCE, 'layernorm_backward', *MEAN_OVER_BATCH_AXIS_BACKWARD)},
-        loses_in='layernorm_forward_values', held_out=True,
+        loses_in='layernorm_forward_values', held_out=True, family='statistic_wrong_axis[mean]',
         explanation='the mean subtracted is each feature\'s mean over the batch (axis 0) instead of each example\'s '
                     'mean over its features (axis 1)',
         hint='Check the axis of every statistic in your forward: layer norm takes each one over an example\'s '
