@@ -43,8 +43,8 @@ def normalizer_words(setting):
     """(what x is divided by, as text; what is divided) of a ``normalizer`` reading."""
     s = STATISTIC_WORDS[setting['statistic']].split(' (')[0]
     simple = ' ' not in s
-    if setting['placement'] == 'inside':
-        divisor = power_of('%s + eps' % s, setting['power'], False)
+    if setting['placement'] in ('inside', 'both'):
+        divisor = power_of('%s + eps' % s, setting['power'], False) + (' + eps' if setting['placement'] == 'both' else '')
     else:
         divisor = power_of(s, setting['power'], simple) + (' + eps' if setting['placement'] == 'outside' else '')
     return divisor, CENTRE_WORDS[setting['centre']]
@@ -54,8 +54,8 @@ def normalizer_code(setting, statistics, eps='eps'):
     """The divisor's code, from ``statistics``: {statistic name: its code in the reference}."""
     s, p = statistics[setting['statistic']], setting['power']
     power = '(%d / %d)' % (p.numerator, p.denominator)
-    if setting['placement'] == 'inside':
-        return '(%s + %s) ** %s' % (s, eps, power)
+    if setting['placement'] in ('inside', 'both'):
+        return '(%s + %s) ** %s' % (s, eps, power) + (' + %s' % eps if setting['placement'] == 'both' else '')
     return '(%s) ** %s' % (s, power) + (' + %s' % eps if setting['placement'] == 'outside' else '')
 
 
@@ -171,12 +171,14 @@ def normalizer_family(check, layer, x_hat, statistics, variance=None, test=False
         for reading in readings:
             divisor, divided = normalizer_words(reading)
             centre = centres[reading['centre']]
-            settings.append({'divided': divided, 'divisor': divisor, 'where': 'x_hat', '_words': '',
+            # a divisor that ends in "+ eps" is read in parentheses, as it is computed
+            shown = '(%s)' % divisor if reading['placement'] in ('outside', 'both') else divisor
+            settings.append({'divided': divided, 'divisor': divisor, 'where': 'x_hat', '_words': '', '_shown': shown,
                              '_x_hat': 'x_hat = %s / (%s)' % (centre, normalizer_code(reading, statistics)),
                              '_variance': variance.old if variance else ''})
             if variance is not None and reading['statistic'] != 'var':
                 code = normalizer_code(dict(reading, statistic='var'), statistics)
-                settings.append({'divided': divided, 'divisor': divisor, 'where': 'variance',
+                settings.append({'divided': divided, 'divisor': divisor, 'where': 'variance', '_shown': shown,
                                  '_words': ', with %s taken for the variance everywhere' % STATISTIC_WORDS[reading['statistic']],
                                  '_x_hat': 'x_hat = %s / (%s)' % (centre, code),
                                  # the statistic replaces the variance from here on (the running average too)
@@ -188,7 +190,7 @@ def normalizer_family(check, layer, x_hat, statistics, variance=None, test=False
     if variance is not None:
         edits = (Edit(variance.cell, variance.old, '{_variance}'),) + edits
     return Family('test_normalizer_formula' if test else 'normalizer_formula', check,
-                  '%sx is normalized as ({divided}) / {divisor}{_words}, where %s belongs' % (
+                  '%sx is normalized as ({divided}) / {_shown}{_words}, where %s belongs' % (
                       'test mode: ' if test else '', right),
                   'Check what x is divided by, term by term, against the docstring.', edits, (), measured)
 
@@ -246,7 +248,8 @@ def parameter_family(check, layer, dgamma, dbeta):
 
 
 RUNNING_WORDS = {'mean': 'the batch mean', 'var': 'the batch variance', 'unbiased': 'the unbiased batch variance',
-                 'second_moment': 'mean(x ** 2)', 'std': 'the batch standard deviation'}
+                 'second_moment': 'mean(x ** 2)', 'std': 'the batch standard deviation',
+                 'inverse_std': 'the inverse standard deviation 1 / sqrt(var + eps)'}
 WEIGHT_CODE = {'m': 'momentum', '1 - m': '(1 - momentum)', '1': '1', '0': '0'}
 
 

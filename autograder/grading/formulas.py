@@ -33,7 +33,7 @@ from autograder.grading.own_normalization import affine_fit
 
 EXACT = 1e-6
 STATISTICS = ('var', 'unbiased', 'second_moment')
-PLACEMENTS = ('inside', 'outside', 'none')      # (s + eps) ** p, s ** p + eps, s ** p
+PLACEMENTS = ('inside', 'outside', 'none', 'both')     # (s + eps) ** p, s ** p + eps, s ** p, (s + eps) ** p + eps
 TERMS = ('direct', 'mean', 'variance')
 SOURCES = ('dx_hat', 'dout')                     # dout * gamma, or dout without gamma
 SCALES = (-1, 1, -2, 0, -3)                      # a term times std ** k
@@ -134,8 +134,8 @@ def _readings(observed, axis, right):
         told += 1
         divisor = 1 / scale
         for (name, s), placement in product(statistics.items(), PLACEMENTS):
-            base = s + eps if placement == 'inside' else s
-            d = divisor - eps if placement == 'outside' else divisor
+            base = s + eps if placement in ('inside', 'both') else s
+            d = divisor - eps if placement in ('outside', 'both') else divisor
             key, power = (centre, name, placement), _power(d, base)
             if power is _UNTOLD:
                 continue
@@ -284,7 +284,8 @@ def parameter_gradients(layer, calls):
 # The running averages: each one's update, running = a * running + b * statistic, a and b read per call
 # against the call's momentum m.
 WEIGHTS = ('m', '1 - m', '1', '0')
-RUNNING_STATISTICS = {'running_mean': ('mean',), 'running_var': ('var', 'unbiased', 'second_moment', 'std')}
+RUNNING_STATISTICS = {'running_mean': ('mean',),
+                      'running_var': ('var', 'unbiased', 'second_moment', 'std', 'inverse_std')}
 REFERENCE_RUNNING = {'running_mean': ('m', '1 - m', 'mean'), 'running_var': ('m', '1 - m', 'var')}
 
 
@@ -292,11 +293,13 @@ def _weight(form, m):
     return {'m': m, '1 - m': 1 - m, '1': 1.0, '0': 0.0}[form]
 
 
-def _batch_statistic(name, x):
+def _batch_statistic(name, x, eps):
     if name == 'mean':
         return x.mean(axis=0)
     if name == 'std':
         return x.std(axis=0)
+    if name == 'inverse_std':
+        return 1 / np.sqrt(x.var(axis=0) + eps)
     return statistic(name, x, 0).ravel()
 
 
@@ -319,7 +322,7 @@ def running_updates(layer, calls):
             if not (isinstance(before, np.ndarray) and isinstance(now, np.ndarray)) or np.shape(now) != np.shape(before):
                 return []
             m = param.get('momentum', layer.default_momentum)
-            batch = {s: _batch_statistic(s, x) for s in statistics}
+            batch = {s: _batch_statistic(s, x, param.get('eps', layer.default_eps)) for s in statistics}
             if any(np.allclose(before, value, rtol=1e-3) for value in batch.values()):
                 continue    # the old average and a batch statistic read alike
             told = True

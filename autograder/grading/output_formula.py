@@ -1,7 +1,8 @@
 """What a normalization layer's output is made of, read off its outputs, and the family that replays it.
 
 The output should be gamma * x_hat + beta. A student's is often another simple combination of the same
-quantities: x_hat + beta (gamma left out), x_hat alone, beta * x_hat + gamma (the two swapped), x itself (a
+quantities: x_hat + beta (gamma left out), x_hat alone, beta * x_hat + gamma (the two swapped), gamma *
+(x_hat + beta) (the shift inside the scale), x itself (a
 test mode that does nothing), gamma * x / std (a folded scale without its shift). ``output`` fits the
 output, on every call of one mode, as a combination of those columns with coefficients that are small
 fractions; ``output_family`` makes the reading a family setting (``autograder.grading.families``), named only
@@ -12,7 +13,7 @@ import numpy as np
 from autograder.grading.families import Edit, Family
 from autograder.grading.formulas import fitted, nice
 
-COLUMNS = ('gamma * x_hat', 'x_hat', 'beta', 'gamma', 'beta * x_hat', 'x', 'gamma * x / std')
+COLUMNS = ('gamma * x_hat', 'x_hat', 'beta', 'gamma', 'gamma * beta', 'beta * x_hat', 'x', 'gamma * x / std')
 REFERENCE = {'gamma * x_hat': 1, 'beta': 1}
 
 
@@ -47,7 +48,7 @@ def output(layer, calls, mode='train'):
     the calls whose columns are independent; [] when none fits, none tells it, or it is the true one."""
     found = None
     for x, gamma, beta, x_hat, std, out in _calls(layer, calls, mode):
-        values = {'gamma * x_hat': gamma * x_hat, 'x_hat': x_hat, 'beta': beta, 'gamma': gamma,
+        values = {'gamma * x_hat': gamma * x_hat, 'x_hat': x_hat, 'beta': beta, 'gamma': gamma, 'gamma * beta': gamma * beta,
                   'beta * x_hat': beta * x_hat, 'x': x, 'gamma * x / std': gamma * x / std}
         columns = {(c, ''): np.broadcast_to(values[c], x.shape) for c in COLUMNS}
         matrix = np.stack([v.ravel() for v in columns.values()], axis=1)
@@ -86,7 +87,7 @@ def output_family(check, layer, line, std, mode='train'):
     Edit of the reference's lines computing out from x_hat (replaced whole), ``std`` the code of what x_hat
     divides by there."""
     code = {'gamma * x_hat': 'gamma * x_hat', 'x_hat': 'x_hat', 'beta': '(beta + 0 * x_hat)',
-            'gamma': '(gamma + 0 * x_hat)', 'beta * x_hat': 'beta * x_hat', 'x': 'x', 'gamma * x / std': 'gamma * x / %s' % std}
+            'gamma': '(gamma + 0 * x_hat)', 'gamma * beta': '(gamma * beta + 0 * x_hat)', 'beta * x_hat': 'beta * x_hat', 'x': 'x', 'gamma * x / std': 'gamma * x / %s' % std}
     indent = line.old[:len(line.old) - len(line.old.lstrip())]
 
     def measured(calls):

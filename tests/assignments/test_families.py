@@ -343,6 +343,8 @@ MEASURED = [
      [('out = gamma * x_hat + beta', 'out = x_hat * beta + gamma')]),
     ('LayerNormalization', 'dx_formula[dx = (dx_hat - n/(n-1) * mean(dx_hat) - x_hat * mean(dx_hat * x_hat)) / std]',
      'layernorm_backward', [('dx_hat.mean(axis=1, keepdims=True)', 'dx_hat.sum(axis=1, keepdims=True) / (x_hat.shape[1] - 1)')]),
+    ('BatchNormalization', 'normalizer_formula[x - mean,sqrt(the unbiased variance + eps) + eps,x_hat]',
+     'batchnorm_forward', [('std = np.sqrt(sample_var + eps)', 'std = np.sqrt(np.var(x, axis=0, ddof=1) + eps) + eps')]),
     ('BatchNormalization', 'test_normalizer_formula[x - running_mean,(running_var + eps) ** 1.5,x_hat]',
      'batchnorm_forward', [('np.sqrt(running_var + eps)', '(running_var + eps) ** 1.5')]),
     ('LayerNormalization', 'dx_formula[dx = (dx_hat - mean(dx_hat) - x_hat * mean(dx_hat * x_hat)) / std ** 2]',

@@ -214,7 +214,7 @@ FORMULAS = (
                                test=True),
     formula_families.running_family(STATS, NORMALIZATION_LAYER, {'running_mean': Edit(FORWARD, RUNNING_MEAN, '', after=CODE),
                                                                  'running_var': Edit(FORWARD, RUNNING_VAR, '', after=CODE)},
-                                    dict(STATISTICS, mean='sample_mean', std='np.sqrt(sample_var)')),
+                                    dict(STATISTICS, mean='sample_mean', std='np.sqrt(sample_var)', inverse_std='1 / std')),
     output_formula.output_family(TRAIN, NORMALIZATION_LAYER, Edit(FORWARD, '        out = x_hat * gamma\n        out += beta', ''),
                                  'std'),
     output_formula.output_family(STATS, NORMALIZATION_LAYER, Edit(FORWARD, '        out = gamma * x_hat + beta', ''),

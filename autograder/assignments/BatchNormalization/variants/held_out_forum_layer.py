@@ -102,7 +102,7 @@ BUGS_HELD_OUT_FORUM_LAYER = of_assignment(ASSIGNMENT, [
         'batch_inv_std", answered "now it\'s the variance that is updated by moving averages", '
         'https://github.com/torch/nn/pull/700)',
         patch(REFERENCE, 'batchnorm_forward', *RUNNING_INVERSE_STD),
-        loses_in='batchnorm_running_stats_test_mode', held_out=True,
+        loses_in='batchnorm_running_stats_test_mode', family='running_update_formula[running_mean = momentum * running_mean + (1 - momentum) * the batch mean,running_var = momentum * running_var + (1 - momentum) * the inverse standard deviation 1 / sqrt(var + eps)]',
         explanation='the running variance averages the inverse standard deviation of each batch instead of its '
                     'variance',
         hint='Check what quantity your running variance accumulates and what test mode expects it to be.'),
@@ -111,7 +111,7 @@ BUGS_HELD_OUT_FORUM_LAYER = of_assignment(ASSIGNMENT, [
         'layer computed as "tf.nn.softmax(weights[\'gamma\'][l-1] * (z+weights[\'beta\'][l-1]))", '
         'https://github.com/rinuboney/ladder/issues/20)',
         patch(REFERENCE, 'batchnorm_forward', *SHIFT_INSIDE_SCALE),
-        loses_in='batchnorm_forward_train', held_out=True,
+        loses_in='batchnorm_forward_train', family='output_formula[out = gamma * x_hat + gamma * beta]',
         explanation='the train-mode output is gamma * (x_hat + beta): beta is added before the scale instead of '
                     'after it',
         hint='Check the order of the scale and the shift in your train-mode output.'),

@@ -74,7 +74,7 @@ BUGS_HELD_OUT_FORUM = of_assignment(ASSIGNMENT, [
         'https://github.com/keras-team/keras/pull/2961)',
         {**patch(REFERENCE, 'layernorm_forward', *EPS_TWICE),
          **patch(REFERENCE, 'layernorm_backward', *EPS_TWICE_BACKWARD)},
-        loses_in='layernorm_forward_values', held_out=True,
+        loses_in='layernorm_forward_values', family='normalizer_formula[x - mean,sqrt(var + eps) + eps,x_hat]',
         explanation='eps is added twice: once to the variance under the square root and again to the standard '
                     'deviation',
         hint='Count how many times eps enters your denominator.'),
