@@ -1,6 +1,7 @@
 """The families that name a mistake by the formula its outputs follow (``formulas``): what a student reads
-of each reading, the code its replay runs, and the two families every normalization layer declares from them
-(``normalizer_family``, ``dx_family``), given the lines of its reference they replace.
+of each reading, the code its replay runs, and the families a normalization layer declares from them
+(``normalizer_family``, ``dx_family``, ``parameter_family``, ``running_family``), given the lines of its
+reference they replace.
 """
 from fractions import Fraction
 
@@ -25,8 +26,7 @@ SCALE_WORDS = {-1: ' / std', 1: ' * std', -2: ' / std ** 2', 0: '', -3: ' / std 
 def number(value):
     """A Fraction as its shortest readable text: 1/4 -> '0.25', 1/3 -> '1/3'."""
     if value.denominator in (1, 2, 4):
-        text = '%g' % float(value)
-        return text
+        return '%g' % float(value)
     return '%d/%d' % (value.numerator, value.denominator)
 
 
@@ -83,6 +83,21 @@ def coefficient_text(coefficient):
     return '-', '(%s + %s)' % (varying[1:], number(abs(a)))
 
 
+def combination_text(items):
+    """'a - 2 * b' of [(coefficient, name)], each coefficient as ``coefficient_text`` reads it; '0' of none."""
+    parts = []
+    for coefficient, name in items:
+        sign, size = coefficient_text(coefficient)
+        parts.append('%s%s%s' % (sign + ' ' if parts else sign.replace('+', ''), size + ' * ' if size else '', name))
+    return ' '.join(parts) or '0'
+
+
+def coefficient_code(coefficient, n):
+    """The code of a coefficient (a, b, form), ``n`` the code of the length its form varies with."""
+    a, b, form = coefficient
+    return '(%d / %d + %d / %d * %s)' % (a.numerator, a.denominator, b.numerator, b.denominator, form_code(form, n))
+
+
 def _ordered(terms):
     return sorted(terms.items(), key=lambda item: (TERMS.index(item[0][0]), SOURCES.index(item[0][1])))
 
@@ -92,12 +107,8 @@ def dx_formula(setting):
     when every term has the same one."""
     scales = setting['scales']
     shared = set(scales.values()) if len(set(scales.values())) == 1 else None
-    parts = []
-    for (term, source), coefficient in _ordered(setting['terms']):
-        sign, size = coefficient_text(coefficient)
-        name = TERM_WORDS[term].format(s=source) + ('' if shared else SCALE_WORDS[scales[term]])
-        parts.append('%s%s%s' % (sign + ' ' if parts else sign.replace('+', ''), size + ' * ' if size else '', name))
-    body = ' '.join(parts) or '0'
+    body = combination_text((coefficient, TERM_WORDS[term].format(s=source) + ('' if shared else SCALE_WORDS[scales[term]]))
+                            for (term, source), coefficient in _ordered(setting['terms']))
     return 'dx = (%s)%s' % (body, SCALE_WORDS[shared.pop()]) if shared else 'dx = %s' % body
 
 
@@ -145,16 +156,12 @@ def dx_code(setting, axis, n):
     """The code of dx for a ``dx_terms`` reading: ``axis`` the keyword of the statistics' axis (with
     keepdims where the layer needs it), ``n`` the code of the slice's length."""
     code = {'direct': '{s}', 'mean': '{s}.mean(%s)' % axis, 'variance': 'x_hat * (({s}) * x_hat).mean(%s)' % axis}
-    parts = []
-    for (term, source), (a, b, form) in setting['terms'].items():
-        factor = '(%d / %d + %d / %d * %s)' % (a.numerator, a.denominator, b.numerator, b.denominator,
-                                               form_code(form, n))
-        parts.append('%s * %s * std ** %d' % (factor, code[term].format(s='dx_hat' if source == 'dx_hat' else 'dout'),
-                                              setting['scales'][term]))
-    return ' + '.join(parts) or '0 * dout'
+    return ' + '.join('%s * %s * std ** %d' % (coefficient_code(coefficient, n), code[term].format(s=source),
+                                                setting['scales'][term])
+                      for (term, source), coefficient in setting['terms'].items()) or '0 * dout'
 
 
-# The two families every normalization layer gets from these readings (its ``families.py`` gives the lines).
+# The families a normalization layer gets from these readings (its ``families.py`` gives the lines).
 
 def normalizer_family(check, layer, x_hat, statistics, variance=None, test=False):
     """The family 'normalizer_formula' of ``layer`` ('test_normalizer_formula' when ``test``): ``x_hat`` the
@@ -213,21 +220,16 @@ def dx_family(check, layer, dx, axis, n):
 
 def parameter_text(terms):
     """sum(dout * x_hat) of a ``parameter_gradients`` reading's terms, sums over the batch."""
-    parts = []
-    for column, coefficient in terms.items():
-        sign, size = coefficient_text(coefficient)
-        name = 'sum(dout)' if column == '1' else 'sum(dout * %s)' % column
-        parts.append('%s%s%s' % (sign + ' ' if parts else sign.replace('+', ''), size + ' * ' if size else '', name))
-    return ' '.join(parts) or '0'
+    return combination_text((coefficient, 'sum(dout)' if column == '1' else 'sum(dout * %s)' % column)
+                            for column, coefficient in terms.items())
 
 
 def parameter_family(check, layer, dgamma, dbeta):
     """The family 'parameter_gradient_formula' of ``layer``: ``dgamma`` and ``dbeta`` the reference's lines
     computing them (replaced whole)."""
     def code(terms):
-        return ' + '.join('(%d / %d + %d / %d * %s) * np.sum(dout * %s, axis=0)' % (
-            a.numerator, a.denominator, b.numerator, b.denominator, form_code(form, 'dout.shape[0]'),
-            '1' if column == '1' else column) for column, (a, b, form) in terms.items()) or '0 * dout[0]'
+        return ' + '.join('%s * np.sum(dout * %s, axis=0)' % (coefficient_code(coefficient, 'dout.shape[0]'), column)
+                          for column, coefficient in terms.items()) or '0 * dout[0]'
 
     def measured(calls):
         with np.errstate(all='ignore'):

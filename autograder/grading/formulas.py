@@ -28,7 +28,7 @@ from itertools import product
 
 import numpy as np
 
-from autograder.grading.properties import backward_calls, train_calls
+from autograder.grading.properties import backward_calls, forward_calls
 from autograder.grading.own_normalization import affine_fit
 
 EXACT = 1e-6
@@ -86,7 +86,7 @@ def normalizer(layer, calls):
     axis = layer.statistics_axis
 
     def observed():
-        for x, gamma, beta, param, out, _ in train_calls(layer, calls):
+        for x, gamma, beta, param, out, _ in forward_calls(layer, calls):
             if x.shape[axis] >= 3:
                 yield (x, (out - beta) / gamma, param.get('eps', layer.default_eps),
                        {'mean': x.mean(axis=axis, keepdims=True)}, {name: statistic(name, x, axis) for name in STATISTICS})
@@ -97,17 +97,9 @@ def test_normalizer(layer, calls):
     """The same for test-mode calls, whose statistics are the running averages they were given (a layer that
     keeps running averages over axis 0)."""
     def observed():
-        for call in calls:
-            if call.op != layer.forward or call.failed or not isinstance(call.result, tuple) or len(call.args) < 4:
-                continue
-            x, gamma, beta, param = call.args[:4]
-            out = call.result[0]
-            if not isinstance(param, dict) or param.get('mode') != 'test' or x.shape[0] < 3:
-                continue
+        for x, gamma, beta, param, out, _ in forward_calls(layer, calls, 'test'):
             mean, var = param.get('running_mean'), param.get('running_var')
-            if not all(isinstance(a, np.ndarray) and a.dtype == np.float64 for a in (x, out, mean, var)):
-                continue
-            if out.shape != x.shape or np.any(np.asarray(gamma) == 0):
+            if x.shape[0] < 3 or not all(isinstance(a, np.ndarray) and a.dtype == np.float64 for a in (mean, var)):
                 continue
             yield x, (out - beta) / gamma, param.get('eps', layer.default_eps), {'running': mean}, {'running_var': var}
     if layer.statistics_axis != 0:
@@ -146,8 +138,13 @@ def _readings(observed, axis, right):
             for (c, n, p), power in powers.items() if power not in (None, 0) and (c, n, p, power) != right] if told else []
 
 
-def _columns(x, gamma, dout, axis, eps):
-    x_hat = (x - x.mean(axis=axis, keepdims=True)) / np.sqrt(x.var(axis=axis, keepdims=True) + eps)
+def standardized(x, axis, eps):
+    """(x_hat, std) of x over ``axis``, with keepdims: what the layer's own statistics give."""
+    std = np.sqrt(x.var(axis=axis, keepdims=True) + eps)
+    return (x - x.mean(axis=axis, keepdims=True)) / std, std
+
+
+def _columns(x_hat, gamma, dout, axis):
     columns = {}
     for source in SOURCES:
         g = dout * gamma if source == 'dx_hat' else dout
@@ -194,8 +191,8 @@ def _coefficient(values):
 def dx_terms(layer, calls):
     """[{'scales': {term: k}, 'terms': {(term, source): coefficient}}]: dx as a combination of the true
     gradient's terms, each times std ** k (one k for all first, then one per term), with coefficients that
-    are the same small fractions (or a + b * n) on every backward call whose forward is right; [] when none
-    fits."""
+    are the same small fractions (or a + b * f(n), ``FORMS``) on every backward call whose forward is right;
+    [] when none fits."""
     axis = layer.statistics_axis
     observed = []
     for arrays, dout, grads, _, param in backward_calls(layer, calls):
@@ -203,8 +200,8 @@ def dx_terms(layer, calls):
         got, eps = grads[0], param.get('eps', layer.default_eps)
         if got.shape != x.shape:
             return []
-        std = np.sqrt(x.var(axis=axis, keepdims=True) + eps)
-        observed.append((x.shape[axis], got, _columns(x, gamma, dout, axis, eps), std))
+        x_hat, std = standardized(x, axis, eps)
+        observed.append((x.shape[axis], got, _columns(x_hat, gamma, dout, axis), std))
     uniform = [(k,) * len(TERMS) for k in SCALES]
     for powers in uniform + [p for p in product(SCALES, repeat=len(TERMS)) if p not in uniform]:
         found = _terms(observed, dict(zip(TERMS, powers)))
@@ -254,8 +251,7 @@ def parameter_gradients(layer, calls):
         eps = param.get('eps', layer.default_eps)
         if x.shape[1] < len(PARAMETER_COLUMNS) + 2:
             continue
-        std = np.sqrt(x.var(axis=axis, keepdims=True) + eps)
-        x_hat = (x - x.mean(axis=axis, keepdims=True)) / std
+        x_hat, std = standardized(x, axis, eps)
         values = {'x_hat': x_hat, '1': np.ones_like(x), 'x_hat * std': x_hat * std, 'x_hat * gamma': x_hat * gamma,
                   'gamma': np.broadcast_to(gamma, x.shape)}
         columns = {name: (dout * values[name]).sum(axis=0) for name in PARAMETER_COLUMNS}
@@ -316,7 +312,7 @@ def running_updates(layer, calls):
         candidates = [(a, b, s) for s in statistics for a in WEIGHTS for b in WEIGHTS
                       if (a, b) != ('0', '0') and (b != '0' or s == statistics[0])]
         told = False
-        for x, gamma, beta, param, out, after in train_calls(layer, calls):
+        for x, gamma, beta, param, out, after in forward_calls(layer, calls):
             before = param.get(key, np.zeros(x.shape[1]))
             now = after.get(key) if isinstance(after, dict) else None
             if not (isinstance(before, np.ndarray) and isinstance(now, np.ndarray)) or np.shape(now) != np.shape(before):

@@ -11,7 +11,9 @@ when its replay reproduces every wrong value of the check, like any other mistak
 import numpy as np
 
 from autograder.grading.families import Edit, Family
-from autograder.grading.formulas import fitted, nice
+from autograder.grading.formula_families import combination_text
+from autograder.grading.formulas import fitted, nice, plain, standardized
+from autograder.grading.properties import forward_calls
 
 COLUMNS = ('gamma * x_hat', 'x_hat', 'beta', 'gamma', 'gamma * beta', 'beta * x_hat', 'x', 'gamma * x / std')
 REFERENCE = {'gamma * x_hat': 1, 'beta': 1}
@@ -20,27 +22,17 @@ REFERENCE = {'gamma * x_hat': 1, 'beta': 1}
 def _calls(layer, calls, mode):
     """(x, gamma, beta, x_hat, std, out) of each float64 forward call in ``mode`` ('train' or 'test'), x_hat and
     std from the batch's statistics in train mode, from the running averages it was given in test mode."""
-    axis = layer.statistics_axis
-    for call in calls:
-        if call.op != layer.forward or call.failed or not isinstance(call.result, tuple) or len(call.args) < 3:
-            continue
-        x, gamma, beta = call.args[:3]
-        param = call.args[3] if len(call.args) > 3 and isinstance(call.args[3], dict) else {}
-        out = call.result[0]
-        if param.get('mode', 'train') != mode or not all(
-                isinstance(a, np.ndarray) and a.dtype == np.float64 for a in (x, gamma, beta, out)):
-            continue
-        if out.shape != x.shape:
-            continue
+    for x, gamma, beta, param, out, _ in forward_calls(layer, calls, mode):
         eps = param.get('eps', layer.default_eps)
         if mode == 'train':
-            mean, var = x.mean(axis=axis, keepdims=True), x.var(axis=axis, keepdims=True)
+            x_hat, std = standardized(x, layer.statistics_axis, eps)
         else:
             mean, var = param.get('running_mean'), param.get('running_var')
             if not (isinstance(mean, np.ndarray) and isinstance(var, np.ndarray)):
                 continue
-        std = np.sqrt(var + eps)
-        yield x, gamma, beta, (x - mean) / std, std, out
+            std = np.sqrt(var + eps)
+            x_hat = (x - mean) / std
+        yield x, gamma, beta, x_hat, std, out
 
 
 def output(layer, calls, mode='train'):
@@ -72,14 +64,7 @@ def output(layer, calls, mode='train'):
 
 def text(reading):
     """out = x_hat + beta, of a reading."""
-    parts = []
-    for column in COLUMNS:
-        if column in reading:
-            k = reading[column]
-            size = '' if abs(k) == 1 else '%s * ' % (('%g' % float(abs(k))) if k.denominator in (1, 2, 4) else abs(k))
-            sign = '-' if k < 0 else '+'
-            parts.append(('%s %s%s' % (sign, size, column)) if parts else ('%s%s%s' % ('-' if k < 0 else '', size, column)))
-    return 'out = ' + (' '.join(parts) or '0')
+    return 'out = ' + combination_text((plain(reading[c]), c) for c in COLUMNS if c in reading)
 
 
 def output_family(check, layer, line, std, mode='train'):

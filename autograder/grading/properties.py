@@ -34,15 +34,16 @@ def _is_float32(*arrays):
     return all(isinstance(a, np.ndarray) and a.dtype == np.float32 for a in arrays)
 
 
-def train_calls(layer, calls, single=False):
-    """(x, gamma, beta, param, out, param after) of each recorded train-mode forward call that answered in
-    float64 (or in float32 too, when ``single``)."""
+def forward_calls(layer, calls, mode='train', single=False):
+    """(x, gamma, beta, param, out, param after) of each recorded forward call in ``mode`` ('train' or 'test',
+    as its param says; a call without one is a train call) that answered in float64 (or in float32 too, when
+    ``single``)."""
     for call in calls:
         if call.op != layer.forward or call.failed or not isinstance(call.result, tuple):
             continue
         x, gamma, beta, *rest = call.args
         param = rest[0] if rest else {}
-        if param.get('mode', 'train') != 'train':
+        if param.get('mode', 'train') != mode:
             continue
         out, after = call.result
         if (_is_float64(x, out) or single and _is_float32(x, out)) and out.shape == x.shape and np.all(np.isfinite(out)) and np.all(gamma != 0):
@@ -57,7 +58,7 @@ def _centred(x_hat, axis):
 
 def normalized_statistics(layer, calls):
     axis, other = layer.statistics_axis, 1 - layer.statistics_axis
-    for x, gamma, beta, param, out, _ in train_calls(layer, calls):
+    for x, gamma, beta, param, out, _ in forward_calls(layer, calls):
         eps = param.get('eps', layer.default_eps)
         x_hat = (out - beta) / gamma
         var = x.var(axis=axis)
@@ -85,7 +86,7 @@ def _eps_evidence(layer, calls):
     """(train call's param, eps the check passed or the default, the variances of the features eps decides,
     their normalized variances) of the first train call whose outputs can tell where eps entered."""
     axis = layer.statistics_axis
-    for x, gamma, beta, param, out, _ in train_calls(layer, calls):
+    for x, gamma, beta, param, out, _ in forward_calls(layer, calls):
         eps = param.get('eps', layer.default_eps)
         var = x.var(axis=axis)
         tiny = (var < 10 * eps) & (var > 1e-3 * eps)
@@ -143,7 +144,7 @@ def measured_momentum(layer, calls, absent_start=True):
     absent count."""
     if layer.statistics_axis != 0:
         return None
-    for x, gamma, beta, param, out, after in train_calls(layer, calls, single=True):
+    for x, gamma, beta, param, out, after in forward_calls(layer, calls, single=True):
         if not _centred((out - beta) / gamma, 0):
             continue        # the forward's own mean is not the batch's: the update below cannot be read
         batch = x.mean(axis=0)

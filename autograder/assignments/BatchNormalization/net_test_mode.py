@@ -25,10 +25,12 @@ def _mode_problem(bn_params):
         next(p.get('mode') for p in bn_params if p.get('mode') != 'test'),)
 
 
-def _depends_on_rows(scores, rows):
-    """Whether test-time scores are a finite (rows, C) array that differs between rows: a net whose test mode
-    returns a constant earns nothing in the parts that judge its behaviour."""
+def _depends_on_rows(scores, rows, classes=None):
+    """Whether test-time scores are a finite (rows, classes) array (any number of classes when None) that
+    differs between rows: a net whose test mode returns a constant earns nothing in the parts that judge its
+    behaviour."""
     return (isinstance(scores, np.ndarray) and scores.ndim == 2 and scores.shape[0] == rows
+            and (classes is None or scores.shape[1] == classes)
             and np.all(np.isfinite(scores)) and np.any(scores.std(axis=0) > 1e-12))
 
 
@@ -281,9 +283,7 @@ class NetTestModeCheck:
             return ['with dropout=0.4, loss(X) gave different scores for the same X: dropout still runs at test '
                     "time (dropout_param['mode'] is %r after loss(X); set it to 'test')" % (mode,)]
         if expected is None:
-            varies = first.ndim == 2 and first.shape[0] == 5 and np.all(np.isfinite(first)) and \
-                np.any(first.std(axis=0) > 1e-12)
-            return [] if varies else ['with dropout=0.4, loss(X) returned scores that do not depend on X']
+            return [] if _depends_on_rows(first, 5) else ['with dropout=0.4, loss(X) returned scores that do not depend on X']
         problem = compare('test-time scores with dropout=0.4', first, expected, TOL_NET)
         if problem and first.shape == (5, 3) and np.allclose(first, relu_net_scores(
                 {k: v * (0.6 if k == 'W2' else 1) for k, v in params.items()}, X)):
@@ -323,8 +323,7 @@ class NetTestModeCheck:
                         problems.append(problem + '; at test time batch norm uses its running averages and dropout '
                                                   'is the identity')
                         break
-                elif not (got.shape == (6, net_kwargs['num_classes']) and np.all(np.isfinite(got))
-                          and np.any(got.std(axis=0) > 1e-12)):
+                elif not _depends_on_rows(got, 6, net_kwargs['num_classes']):
                     problems.append('with %s, loss(X) returned scores that do not depend on X' % label(setting))
                     break
                 elif previous is not None and (got.shape != previous.shape or not np.array_equal(got, previous)):
